@@ -1,0 +1,1 @@
+"""Spasmtrack: track muscle spasms and find out what helps."""

@@ -1,0 +1,1 @@
+"""Pure domain logic: no Django imports here (a test enforces it)."""
