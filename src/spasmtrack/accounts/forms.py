@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from spasmtrack.accounts.models import Person
+
+TZ_CHOICES = sorted((z, z.replace("_", " ")) for z in available_timezones())
+
+
+def machine_tz() -> str:
+    """The machine's IANA zone name, for the first-run default; UTC when unknown."""
+    try:
+        from pathlib import Path
+
+        link = Path("/etc/localtime").resolve()
+        name = str(link).split("zoneinfo/", 1)[1]
+        return name if name in available_timezones() else "UTC"
+    except (OSError, IndexError):
+        return "UTC"
+
+
+class SetupForm(UserCreationForm):
+    tz = forms.ChoiceField(choices=TZ_CHOICES, label="Your time zone")
+
+
+class TimeZoneForm(forms.ModelForm):
+    tz = forms.ChoiceField(choices=TZ_CHOICES, label="Time zone")
+
+    class Meta:
+        model = Person
+        fields = ("tz",)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="What is this token for?")

@@ -1,0 +1,56 @@
+"""The JSON API root: authentication, error shapes, and each app's router under /api/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import ValidationError
+
+from spasmtrack.accounts.models import ApiToken, Person
+from spasmtrack.diary.api import router as diary_router
+from spasmtrack.diary.entries import EntryError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer st_…` personal access token; attaches the person."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Person | None:
+        return ApiToken.person_for(token)
+
+
+class PersonSessionAuth(SessionAuth):
+    """The browser session (CSRF-checked on writes by ninja); attaches the person."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Person | None:
+        user = super().authenticate(request, key)
+        return Person.objects.for_user(user) if user else None
+
+
+api = NinjaAPI(
+    title="Spasmtrack API",
+    version="1",
+    description="Every operation acts on the signed-in person's own data only.",
+    auth=[TokenAuth(), PersonSessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/", diary_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = [
+        {"loc": ["body", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
+        for e in exc.errors(include_url=False)
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(EntryError)
+def entry_error(request: HttpRequest, exc: EntryError) -> HttpResponse:
+    detail: list[dict[str, Any]] = [
+        {"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -1,0 +1,227 @@
+"""The `spasmtrack` command. Thin: parse, call a model method or core function, print.
+
+Django and heavy libraries are imported inside the commands that need them, so `--help` and
+pure commands start fast. A user mistake prints one clear line and exits non-zero, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+app = typer.Typer(
+    help="Spasmtrack: track muscle spasms and find out what helps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+user_app = typer.Typer(help="Local accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+UserOpt = Annotated[str | None, typer.Option("--user", help="Account (default: the only one).")]
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_migrated() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def person_for(username: str | None) -> Any:
+    """The person of --user, or of the only account; a clear error otherwise."""
+    from django.contrib.auth.models import User
+
+    from spasmtrack.accounts.models import Person
+
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            fail(f"no account named {username!r} (create it with: spasmtrack user add NAME)")
+        return Person.objects.for_user(user)
+    users = list(User.objects.order_by("id")[:2])
+    if not users:
+        fail("there is no account yet (create one with: spasmtrack user add NAME)")
+    if len(users) > 1:
+        fail("there are several accounts: say which with --user NAME")
+    return Person.objects.for_user(users[0])
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
+    """Apply migrations and serve the app (gunicorn)."""
+    setup_django()
+    ensure_migrated()
+    from django.conf import settings
+
+    typer.echo(
+        f"Spasmtrack on http://{host}:{port}/  (database: {settings.DATABASES['default']['NAME']})"
+    )
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "spasmtrack.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, args)
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+    tz: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/Berlin")] = "UTC",
+) -> None:
+    """Create an account (password from a prompt, or from standard input)."""
+    setup_django()
+    ensure_migrated()
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from spasmtrack.accounts.models import Person, valid_tz
+
+    if not valid_tz(tz):
+        fail(f"unknown time zone {tz!r}")
+    if User.objects.filter(username=name).exists():
+        fail(f"an account named {name!r} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password, User(username=name))
+    except ValidationError as e:
+        fail("; ".join(e.messages))
+    user = User.objects.create_user(name, password=password)
+    Person.objects.create(user=user, tz=tz)
+    typer.echo(f"Created account {name!r}.")
+
+
+@token_app.command("create")
+def token_create(name: str, label: str = "cli") -> None:
+    """Issue an API token for account NAME; printed once, stored hashed."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.accounts.models import ApiToken
+
+    _, secret = ApiToken.issue(person_for(name), label)
+    typer.echo(secret)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or fhir")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    user: UserOpt = None,
+) -> None:
+    """Export everything the person has (JSON document or a zip of CSVs)."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.interop.native import export_csv_zip, export_document
+
+    person = person_for(user)
+    if fmt == "json":
+        data = json.dumps(export_document(person), indent=2).encode()
+    elif fmt == "csv":
+        if output is None:
+            fail("--format csv writes a zip file: give -o FILE.zip")
+        data = export_csv_zip(person)
+    else:
+        fail(f"unknown format {fmt!r} (choose json or csv)", 2)
+    if output is None:
+        sys.stdout.buffer.write(data + b"\n")
+    else:
+        output.write_bytes(data)
+        typer.echo(f"Wrote {output}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Path,
+    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    user: UserOpt = None,
+) -> None:
+    """Import a file, all or nothing: a bad row aborts with file, row and reason."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.interop.native import ImportRefused, import_document, read_csv_zip
+
+    person = person_for(user)
+    if not file.exists():
+        fail(f"{file}: no such file")
+    try:
+        if fmt == "json":
+            try:
+                doc = json.loads(file.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                fail(f"{file}: not valid JSON ({e})")
+        elif fmt == "csv":
+            doc = read_csv_zip(file.read_bytes(), str(file))
+        else:
+            fail(f"unknown format {fmt!r} (choose json or csv)", 2)
+        counts = import_document(person, doc, where=str(file))
+    except ImportRefused as e:
+        fail(f"{e} — nothing was imported")
+    total = sum(counts.values())
+    typer.echo(f"Imported {total} records from {file}.")
+
+
+@app.command()
+def demo(days: int = 180, seed: int = 1, tz: str = "Europe/Berlin") -> None:
+    """Create account `demo` (password `demo-password`) with a synthetic diary."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.diary.demo import create_demo
+
+    try:
+        n = create_demo(days=days, seed=seed, tz=tz)
+    except ValueError as e:
+        fail(str(e))
+    typer.echo(f"Created user 'demo' (password 'demo-password') with {n} entries over {days} days.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Ownership and writes of diary entries, shared by pages, the API, import and the CLI.
+
+Every lookup goes through `get_entry_for_person`, which scopes the query to one person and
+raises Http404 for anyone else's (or a binned) entry, so another person's id looks exactly
+like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import Http404
+from ninja import Schema
+
+from spasmtrack.accounts.models import Person
+from spasmtrack.diary import schemas as s
+from spasmtrack.diary.models import (
+    DailyCheckin,
+    Entry,
+    Habit,
+    HabitLog,
+    MuscleEvent,
+    PainDrawing,
+    SymptomRating,
+    Treatment,
+    TreatmentLog,
+    TriggerPoint,
+)
+
+
+class EntryError(ValueError):
+    """A write refused for a reason the person can fix (field, message)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind of diary entry as the API, export and import see it."""
+
+    name: str  # URL segment and export key, e.g. "muscle-events"
+    model: type[Entry]
+    schema_in: type[Schema]
+    schema_out: type[Schema]
+    order: str  # newest first
+    select: tuple[str, ...] = ()
+
+
+RESOURCES: dict[str, Resource] = {
+    r.name: r
+    for r in (
+        Resource(
+            "muscle-events",
+            MuscleEvent,
+            s.MuscleEventIn,
+            s.MuscleEventOut,
+            "-started_at",
+            ("trigger_habit",),
+        ),
+        Resource("pain-drawings", PainDrawing, s.PainDrawingIn, s.PainDrawingOut, "-at"),
+        Resource("checkins", DailyCheckin, s.CheckinIn, s.CheckinOut, "-local_date"),
+        Resource(
+            "treatment-logs",
+            TreatmentLog,
+            s.TreatmentLogIn,
+            s.TreatmentLogOut,
+            "-at",
+            ("treatment",),
+        ),
+        Resource("habit-logs", HabitLog, s.HabitLogIn, s.HabitLogOut, "-local_date", ("habit",)),
+        Resource(
+            "symptom-ratings", SymptomRating, s.SymptomRatingIn, s.SymptomRatingOut, "-local_date"
+        ),
+        Resource("trigger-points", TriggerPoint, s.TriggerPointIn, s.TriggerPointOut, "-at"),
+    )
+}
+
+
+def entries_for(person: Person, res: Resource) -> Any:
+    qs = res.model.objects.filter(person=person).live()
+    # (select_related() with no names would follow every foreign key: name them or none)
+    return qs.select_related(*res.select) if res.select else qs
+
+
+def get_entry_for_person(person: Person, res: Resource, code: UUID | str) -> Any:
+    """The person's live entry with this code, or Http404 (also for other people's)."""
+    try:
+        code = UUID(str(code))
+    except ValueError:
+        raise Http404("No such entry") from None
+    entry = entries_for(person, res).filter(code=code).first()
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+def treatments_for(person: Person) -> Any:
+    """The shared catalogue plus the person's own treatments."""
+    return Treatment.objects.filter(Q(owner__isnull=True) | Q(owner=person))
+
+
+def habits_for(person: Person) -> Any:
+    return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
+
+
+def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn catalogue keys into rows the person may use; unknown keys are a field error."""
+    out = dict(data)
+    for field, qs in (
+        ("treatment", treatments_for),
+        ("habit", habits_for),
+        ("trigger_habit", habits_for),
+    ):
+        if field in out:
+            key = out[field]
+            if key is None:
+                continue
+            obj = qs(person).filter(key=key).first()
+            if obj is None:
+                raise EntryError(field, f"unknown {field.replace('_', ' ')} {key!r}")
+            out[field] = obj
+    for field in ("at", "started_at"):
+        if field in out and out[field] is None:
+            del out[field]
+    return out
+
+
+def _check_unique_day(
+    person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
+) -> None:
+    """Give a clear error instead of an IntegrityError for 'one per day' entries."""
+    keys = {
+        DailyCheckin: ("local_date",),
+        HabitLog: ("habit", "local_date"),
+        SymptomRating: ("name", "local_date"),
+    }.get(res.model)
+    if not keys:
+        return
+    qs = entries_for(person, res).filter(**{k: values[k] for k in keys})
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    if qs.exists():
+        raise EntryError("local_date", f"there is already an entry for {values['local_date']}")
+
+
+def create_entry(
+    person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
+) -> Any:
+    """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
+    if not isinstance(data, Schema):
+        data = res.schema_in.model_validate(dict(data))
+    values = _resolve(person, data.model_dump())
+    _check_unique_day(person, res, values, None)
+    entry = res.model(person=person, **values, **extra)
+    entry.full_clean(
+        exclude=["person", "code", "local_date", "treatment", "habit", "trigger_habit"]
+    )
+    entry.save()
+    return entry
+
+
+def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> Any:
+    """Apply a partial change, re-validating the whole entry as if it were new."""
+    current = res.schema_out.model_validate(entry).model_dump()
+    merged = {k: v for k, v in current.items() if k in res.schema_in.model_fields}
+    merged.update(patch)
+    data = res.schema_in.model_validate(merged)
+    values = _resolve(person, data.model_dump())
+    _check_unique_day(person, res, {**current, **values}, entry)
+    for k, v in values.items():
+        setattr(entry, k, v)
+    if entry.instant_field and entry.instant_field in patch:
+        entry.local_date = person.local_date(getattr(entry, entry.instant_field))
+    entry.save()
+    return entry

@@ -1,0 +1,193 @@
+"""Page forms. They only reshape what a person typed into the API's input shape; the
+validation that matters (ranges, region ids, one check-in a day) is shared with the API
+through `diary.entries.create_entry`/`update_entry`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+
+from spasmtrack.core.regions import groups
+
+NRS_CHOICES = [(i, str(i)) for i in range(11)]
+
+
+def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (group.replace("_", " ").capitalize(), [(r.id, r.label) for r in rs])
+        for group, rs in groups().items()
+    ]
+
+
+class NrsField(forms.TypedChoiceField):
+    """A 0-10 rating as a row of big radio buttons."""
+
+    def __init__(self, *, required: bool = True, **kw: Any) -> None:
+        super().__init__(
+            choices=NRS_CHOICES,
+            coerce=int,
+            required=required,
+            widget=forms.RadioSelect(attrs={"class": "nrs"}),
+            **kw,
+        )
+
+
+def _aware(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class MuscleEventForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("spasm", "Spasm"), ("twitch", "Twitch")],
+        widget=forms.RadioSelect(attrs={"class": "choice"}),
+    )
+    regions = forms.MultipleChoiceField(
+        choices=region_choices, label="Where?", widget=forms.CheckboxSelectMultiple
+    )
+    intensity = NrsField(label="How strong? (0 = none, 10 = worst imaginable)")
+    started_at = forms.DateTimeField(
+        required=False,
+        label="When did it start? (blank = now)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    duration_min = forms.IntegerField(
+        required=False, min_value=0, max_value=7 * 24 * 60, label="How long, in minutes? (optional)"
+    )
+    suspected_trigger = forms.CharField(
+        required=False, max_length=200, label="What might have set it off? (optional)"
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        minutes = d.get("duration_min")
+        return {
+            "kind": d["kind"],
+            "regions": d["regions"],
+            "intensity": d["intensity"],
+            "started_at": _aware(d.get("started_at")),
+            "duration_s": minutes * 60 if minutes is not None else None,
+            "suspected_trigger": d.get("suspected_trigger", ""),
+            "notes": d.get("notes", ""),
+        }
+
+    @staticmethod
+    def initial_from(entry: Any) -> dict[str, Any]:
+        return {
+            "kind": entry.kind,
+            "regions": entry.regions,
+            "intensity": entry.intensity,
+            "started_at": entry.started_at,
+            "duration_min": entry.duration_s // 60 if entry.duration_s is not None else None,
+            "suspected_trigger": entry.suspected_trigger,
+            "notes": entry.notes,
+        }
+
+
+class CheckinForm(forms.Form):
+    local_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Day")
+    overall_pain = NrsField(required=False, label="Overall pain (0 none – 10 worst)")
+    spasm_burden = NrsField(required=False, label="Spasms today (0 none – 10 constant)")
+    sleep_quality = NrsField(required=False, label="Sleep quality (0 very poor – 10 great)")
+    fatigue = NrsField(required=False, label="Tiredness (0 none – 10 exhausted)")
+    brain_fog = NrsField(required=False, label="Brain fog (0 clear – 10 very foggy)")
+    stress = NrsField(required=False, label="Stress (0 calm – 10 overwhelmed)")
+    mood = NrsField(required=False, label="Mood (0 very low – 10 very good)")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def to_data(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        for k, v in d.items():
+            if v == "":
+                d[k] = None
+        d["notes"] = d.get("notes") or ""
+        return d
+
+    @staticmethod
+    def initial_from(entry: Any) -> dict[str, Any]:
+        fields = ("local_date", *entry.ITEMS, "notes")
+        return {f: getattr(entry, f) for f in fields}
+
+
+class TreatmentLogForm(forms.Form):
+    treatment = forms.ChoiceField(label="What did you try?")
+    at = forms.DateTimeField(
+        required=False,
+        label="When? (blank = now)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    amount = forms.FloatField(required=False, min_value=0, label="Amount (optional)")
+    unit = forms.CharField(required=False, max_length=20, label="Unit (e.g. mg, min)")
+    duration_min = forms.IntegerField(
+        required=False, min_value=0, max_value=24 * 60, label="For how many minutes? (optional)"
+    )
+    pain_before = forms.TypedChoiceField(
+        choices=[("", "–"), *NRS_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Pain before (0–10)",
+    )
+    pain_after = forms.TypedChoiceField(
+        choices=[("", "–"), *NRS_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Pain after (0–10)",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["treatment"].choices = treatments
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        minutes = d.get("duration_min")
+        return {
+            "treatment": d["treatment"],
+            "at": _aware(d.get("at")),
+            "amount": d.get("amount"),
+            "unit": d.get("unit") or "",
+            "duration_s": minutes * 60 if minutes else None,
+            "pain_before": d.get("pain_before"),
+            "pain_after": d.get("pain_after"),
+            "notes": d.get("notes") or "",
+        }
+
+    @staticmethod
+    def initial_from(entry: Any) -> dict[str, Any]:
+        return {
+            "treatment": entry.treatment.key,
+            "at": entry.at,
+            "amount": entry.amount,
+            "unit": entry.unit,
+            "duration_min": entry.duration_s // 60 if entry.duration_s else None,
+            "pain_before": entry.pain_before,
+            "pain_after": entry.pain_after,
+            "notes": entry.notes,
+        }
+
+
+class HistoryFilter(forms.Form):
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Everything"),
+            ("spasm", "Spasms"),
+            ("twitch", "Twitches"),
+            ("checkins", "Check-ins"),
+            ("treatment-logs", "Treatments"),
+            ("pain-drawings", "Pain drawings"),
+            ("habit-logs", "Habits"),
+            ("symptom-ratings", "Symptoms"),
+            ("trigger-points", "Trigger points"),
+        ],
+    )
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+ONE_DAY = timedelta(days=1)

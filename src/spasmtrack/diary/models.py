@@ -1,0 +1,327 @@
+"""The diary: everything a person logs. All instants are UTC; "a day" is a stored local date."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.timezone import now
+
+from spasmtrack.accounts.models import Person
+from spasmtrack.core.regions import all_regions
+
+
+def region_label(region_id: str) -> str:
+    r = all_regions().get(region_id)
+    return r.label if r else region_id
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+NRS = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class EntryQuerySet(models.QuerySet[Any]):
+    def live(self) -> EntryQuerySet:
+        """Entries not in the bin (a deleted entry stays restorable until purged)."""
+        return self.filter(deleted_at__isnull=True)
+
+    def between(self, since: date | None, until: date | None) -> EntryQuerySet:
+        qs = self
+        if since:
+            qs = qs.filter(local_date__gte=since)
+        if until:
+            qs = qs.filter(local_date__lte=until)
+        return qs
+
+
+class Entry(models.Model):
+    """What every diary entry has: an owner, a public code, a local day, a bin."""
+
+    person = models.ForeignKey(Person, models.CASCADE)
+    code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    local_date = models.DateField()
+    notes = models.TextField(blank=True, default="")
+    created = models.DateTimeField(default=now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Entries of an instant ("at"/"started_at") derive their day from it; the others
+    # (check-in, habit, rating) are given a day directly.
+    instant_field: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.instant_field and not self.local_date:
+            self.local_date = self.person.local_date(getattr(self, self.instant_field))
+        super().save(*args, **kwargs)
+
+    def move_to_bin(self) -> None:
+        self.deleted_at = now()
+        self.save(update_fields=("deleted_at",))
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=("deleted_at",))
+
+
+class MuscleEvent(Entry):
+    class Kind(models.TextChoices):
+        SPASM = "spasm", "Spasm"
+        TWITCH = "twitch", "Twitch"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    started_at = models.DateTimeField(default=now)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    intensity = models.PositiveSmallIntegerField(validators=NRS)
+    regions = models.JSONField(default=list)  # region ids; the side is part of the id
+    suspected_trigger = models.CharField(max_length=200, blank=True, default="")
+    trigger_habit = models.ForeignKey("Habit", models.SET_NULL, null=True, blank=True)
+
+    instant_field = "started_at"
+
+    class Meta:
+        indexes = [
+            # Today, history and insights read one person's events by day.
+            models.Index(fields=["person", "local_date"], name="muscleevent_person_day"),
+        ]
+
+    def summary(self) -> str:
+        where = ", ".join(region_label(r) for r in self.regions)
+        parts = [self.get_kind_display(), f"{self.intensity}/10", where]
+        if self.duration_s is not None:
+            parts.append(_duration(self.duration_s))
+        if self.suspected_trigger:
+            parts.append(f"after {self.suspected_trigger}")
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.intensity}/10 at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PainDrawing(Entry):
+    at = models.DateTimeField(default=now)
+    regions = models.JSONField(default=dict)  # {region id: intensity 0-10}
+
+    instant_field = "at"
+
+    class Meta:
+        indexes = [
+            # Pain drawings are read by day for heatmaps and WPI prefill.
+            models.Index(fields=["person", "local_date"], name="paindrawing_person_day"),
+        ]
+
+    def summary(self) -> str:
+        worst = max(self.regions.values(), default=0)
+        return f"Pain drawing · {len(self.regions)} areas · worst {worst}/10"
+
+    def __str__(self) -> str:
+        return f"pain drawing of {len(self.regions)} regions on {self.local_date}"
+
+
+class DailyCheckin(Entry):
+    """One per person per local day; every item 0-10 and skippable."""
+
+    ITEMS = ("overall_pain", "spasm_burden", "sleep_quality", "fatigue", "brain_fog", "stress")
+    ITEMS += ("mood",)
+
+    overall_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    spasm_burden = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    sleep_quality = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    fatigue = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    brain_fog = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    stress = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    mood = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "local_date"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_checkin_per_day",
+            )
+        ]
+
+    def summary(self) -> str:
+        labels = {
+            "overall_pain": "pain",
+            "spasm_burden": "spasms",
+            "sleep_quality": "sleep",
+            "fatigue": "tiredness",
+            "brain_fog": "fog",
+            "stress": "stress",
+            "mood": "mood",
+        }
+        done = [
+            f"{labels[i]} {getattr(self, i)}" for i in self.ITEMS if getattr(self, i) is not None
+        ]
+        return "Check-in · " + (", ".join(done) or "no ratings")
+
+    def __str__(self) -> str:
+        return f"check-in {self.local_date}"
+
+
+class Catalogue(models.Model):
+    """Shared catalogue rows (owner empty) plus each person's own additions."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=20, blank=True, default="")
+    owner = models.ForeignKey(Person, models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def custom(self) -> bool:
+        return self.owner_id is not None
+
+    @classmethod
+    def add_custom(cls, owner: Person, **fields: Any) -> Any:
+        """A person's own catalogue entry; its key is unique and never reused."""
+        return cls.objects.create(owner=owner, key=f"custom-{uuid.uuid4().hex[:12]}", **fields)
+
+
+class Treatment(Catalogue):
+    class Category(models.TextChoices):
+        HOME = "home", "Home"
+        NUTRITION = "nutrition", "Nutrition"
+        CLINICAL = "clinical", "Clinical"
+        LIFESTYLE = "lifestyle", "Lifestyle"
+
+    category = models.CharField(max_length=10, choices=Category.choices)
+
+
+class Habit(Catalogue):
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", "Yes / no"
+        NUMBER = "number", "Number"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.YES_NO)
+    category = models.CharField(max_length=20, default="lifestyle")
+
+
+class TreatmentLog(Entry):
+    treatment = models.ForeignKey(Treatment, models.PROTECT)
+    at = models.DateTimeField(default=now)
+    amount = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True, default="")
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+
+    instant_field = "at"
+
+    class Meta:
+        indexes = [
+            # Insights read a person's treatments by day.
+            models.Index(fields=["person", "local_date"], name="treatmentlog_person_day"),
+        ]
+
+    def summary(self) -> str:
+        parts = [self.treatment.name]
+        if self.amount is not None:
+            parts.append(f"{self.amount:g} {self.unit}".strip())
+        if self.duration_s:
+            parts.append(_duration(self.duration_s))
+        if self.pain_before is not None and self.pain_after is not None:
+            parts.append(f"pain {self.pain_before} → {self.pain_after}")
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.treatment} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class HabitLog(Entry):
+    """A habit on a day: value 1/0 for yes/no habits, else the number in the habit's unit."""
+
+    habit = models.ForeignKey(Habit, models.PROTECT)
+    value = models.FloatField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "habit", "local_date"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_habit_value_per_day",
+            )
+        ]
+
+    def summary(self) -> str:
+        if self.habit.kind == Habit.Kind.YES_NO:
+            return f"{self.habit.name}: {'yes' if self.value else 'no'}"
+        return f"{self.habit.name}: {self.value:g} {self.habit.unit}".strip()
+
+    def __str__(self) -> str:
+        return f"{self.habit} = {self.value:g} on {self.local_date}"
+
+
+class SymptomRating(Entry):
+    """A custom or imported symptom on its own scale (0..scale_max)."""
+
+    name = models.CharField(max_length=100)
+    value = models.FloatField()
+    scale_max = models.FloatField(default=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "name", "local_date"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_rating_per_symptom_day",
+            )
+        ]
+
+    def summary(self) -> str:
+        return f"{self.name} {self.value:g}/{self.scale_max:g}"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value:g}/{self.scale_max:g} on {self.local_date}"
+
+
+class TriggerPoint(Entry):
+    class Side(models.TextChoices):
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+        MIDLINE = "midline", "Midline"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active (refers pain now)"
+        LATENT = "latent", "Latent (tender, no spontaneous pain)"
+
+    class FoundBy(models.TextChoices):
+        SELF = "self", "Me"
+        CLINICIAN = "clinician", "A clinician"
+
+    muscle = models.CharField(max_length=60)
+    side = models.CharField(max_length=7, choices=Side.choices)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
+    tenderness = models.PositiveSmallIntegerField(validators=NRS)
+    found_by = models.CharField(max_length=9, choices=FoundBy.choices, default=FoundBy.SELF)
+    at = models.DateTimeField(default=now)
+
+    instant_field = "at"
+
+    def summary(self) -> str:
+        muscle = self.muscle.replace("_", " ")
+        return (
+            f"Trigger point · {muscle} ({self.side}) · {self.status} · tender {self.tenderness}/10"
+        )
+
+    def __str__(self) -> str:
+        return f"{self.muscle} ({self.side}) {self.status} {self.tenderness}/10"

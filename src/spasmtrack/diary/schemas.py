@@ -1,0 +1,199 @@
+"""JSON shapes of diary entries: what the API, export and import accept and return.
+
+One schema pair per resource. `*In` validates what a person sends (ranges, known region ids,
+aware timestamps); `*Out` is what we return and export. Import re-validates exported documents
+with the same `*In` schemas, so anything the API would refuse, import refuses too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+
+from spasmtrack.core.regions import unknown_regions
+
+Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
+OptScore = Field(None, ge=0, le=10, description="0-10, or null when skipped")
+Notes = Field("", max_length=5000)
+MAX_DURATION_S = 7 * 24 * 3600
+
+
+def _check_regions(ids: list[str]) -> list[str]:
+    if bad := unknown_regions(ids):
+        raise ValueError(f"unknown region id(s): {', '.join(bad)}")
+    if len(set(ids)) != len(ids):
+        raise ValueError("a region is listed twice")
+    return ids
+
+
+class MuscleEventIn(Schema):
+    kind: Literal["spasm", "twitch"]
+    started_at: AwareDatetime | None = None
+    duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
+    intensity: int = Score
+    regions: list[str] = Field(min_length=1, max_length=116)
+    suspected_trigger: str = Field("", max_length=200)
+    trigger_habit: str | None = Field(None, description="key of a habit from /api/habits")
+    notes: str = Notes
+
+    _regions = field_validator("regions")(_check_regions)
+
+
+class MuscleEventOut(Schema):
+    id: UUID = Field(alias="code")
+    kind: str
+    started_at: datetime
+    local_date: date
+    duration_s: int | None
+    intensity: int
+    regions: list[str]
+    suspected_trigger: str
+    trigger_habit: str | None = Field(None, alias="trigger_habit.key")
+    notes: str
+
+
+class PainDrawingIn(Schema):
+    at: AwareDatetime | None = None
+    regions: dict[str, int] = Field(min_length=1, description="{region id: intensity 0-10}")
+    notes: str = Notes
+
+    @field_validator("regions")
+    @classmethod
+    def _known_and_in_range(cls, v: dict[str, int]) -> dict[str, int]:
+        _check_regions(list(v))
+        if out := [k for k, x in v.items() if not 0 <= x <= 10]:
+            raise ValueError(f"intensity must be 0-10 for: {', '.join(out)}")
+        return v
+
+
+class PainDrawingOut(Schema):
+    id: UUID = Field(alias="code")
+    at: datetime
+    local_date: date
+    regions: dict[str, int]
+    notes: str
+
+
+class CheckinIn(Schema):
+    local_date: date
+    overall_pain: int | None = OptScore
+    spasm_burden: int | None = OptScore
+    sleep_quality: int | None = OptScore
+    fatigue: int | None = OptScore
+    brain_fog: int | None = OptScore
+    stress: int | None = OptScore
+    mood: int | None = OptScore
+    notes: str = Notes
+
+
+class CheckinOut(CheckinIn):
+    id: UUID = Field(alias="code")
+
+
+class TreatmentLogIn(Schema):
+    treatment: str = Field(description="key of a treatment from /api/treatments")
+    at: AwareDatetime | None = None
+    amount: float | None = Field(None, ge=0)
+    unit: str = Field("", max_length=20)
+    duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
+    pain_before: int | None = OptScore
+    pain_after: int | None = OptScore
+    notes: str = Notes
+
+
+class TreatmentLogOut(Schema):
+    id: UUID = Field(alias="code")
+    treatment: str = Field(alias="treatment.key")
+    treatment_name: str = Field(alias="treatment.name")
+    at: datetime
+    local_date: date
+    amount: float | None
+    unit: str
+    duration_s: int | None
+    pain_before: int | None
+    pain_after: int | None
+    notes: str
+
+
+class HabitLogIn(Schema):
+    habit: str = Field(description="key of a habit from /api/habits")
+    local_date: date
+    value: float = Field(1, ge=0, le=100000, description="1/0 for yes/no habits")
+    notes: str = Notes
+
+
+class HabitLogOut(Schema):
+    id: UUID = Field(alias="code")
+    habit: str = Field(alias="habit.key")
+    habit_name: str = Field(alias="habit.name")
+    local_date: date
+    value: float
+    notes: str
+
+
+class SymptomRatingIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    local_date: date
+    value: float
+    scale_max: float = Field(10, gt=0, le=1000)
+    notes: str = Notes
+
+    @model_validator(mode="after")
+    def _value_on_scale(self) -> SymptomRatingIn:
+        if not 0 <= self.value <= self.scale_max:
+            raise ValueError(f"value must be between 0 and scale_max ({self.scale_max:g})")
+        return self
+
+
+class SymptomRatingOut(SymptomRatingIn):
+    id: UUID = Field(alias="code")
+
+
+class TriggerPointIn(Schema):
+    muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
+    side: Literal["left", "right", "midline"]
+    status: Literal["active", "latent"] = "active"
+    tenderness: int = Score
+    found_by: Literal["self", "clinician"] = "self"
+    at: AwareDatetime | None = None
+    notes: str = Notes
+
+
+class TriggerPointOut(Schema):
+    id: UUID = Field(alias="code")
+    muscle: str
+    side: str
+    status: str
+    tenderness: int
+    found_by: str
+    at: datetime
+    local_date: date
+    notes: str
+
+
+class CatalogueIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    unit: str = Field("", max_length=20)
+
+
+class TreatmentIn(CatalogueIn):
+    category: Literal["home", "nutrition", "clinical", "lifestyle"]
+
+
+class TreatmentOut(TreatmentIn):
+    key: str
+    custom: bool
+
+
+class HabitIn(CatalogueIn):
+    kind: Literal["yes_no", "number"] = "yes_no"
+    category: str = Field("lifestyle", max_length=20)
+
+
+class HabitOut(HabitIn):
+    key: str
+    custom: bool

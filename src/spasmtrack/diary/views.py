@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.models import Person
+from spasmtrack.diary.entries import (
+    RESOURCES,
+    EntryError,
+    Resource,
+    create_entry,
+    entries_for,
+    get_entry_for_person,
+    treatments_for,
+    update_entry,
+)
+from spasmtrack.diary.forms import CheckinForm, HistoryFilter, MuscleEventForm, TreatmentLogForm
+from spasmtrack.diary.models import DailyCheckin, MuscleEvent
+
+ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
+BINNED_ROW_TMPL = get_template("diary/binned_row.html")
+
+EDIT_FORMS: dict[str, Any] = {
+    "muscle-events": MuscleEventForm,
+    "checkins": CheckinForm,
+    "treatment-logs": TreatmentLogForm,
+}
+
+
+def _person(request: AuthenticatedHttpRequest) -> Person:
+    """The signed-in person, loaded once per request by PersonTimezoneMiddleware."""
+    person = getattr(request, "person", None)
+    return person if person is not None else Person.objects.for_user(request.user)
+
+
+def _resource(name: str) -> Resource:
+    if name not in RESOURCES:
+        raise Http404("No such kind of entry")
+    return RESOURCES[name]
+
+
+def _timeline(person: Person, since: Any, until: Any, only: str = "") -> list[Any]:
+    """Entries of all kinds in a date range, newest first."""
+    lists = []
+    for name, res in RESOURCES.items():
+        if only in ("spasm", "twitch"):
+            if name != "muscle-events":
+                continue
+        elif only and only != name:
+            continue
+        qs = entries_for(person, res).between(since, until)
+        if only in ("spasm", "twitch"):
+            qs = qs.filter(kind=only)
+        for e in qs:
+            e.resource = name
+            e.editable = name in EDIT_FORMS
+            lists.append(e)
+    return sorted(lists, key=_when, reverse=True)
+
+
+def _when(entry: Any) -> Any:
+    field = entry.instant_field
+    return getattr(entry, field) if field else entry.created
+
+
+def _save(form: Any, person: Person, res: Resource, entry: Any = None) -> Any:
+    """Create or update from a valid form; map refusals back onto the form's fields."""
+    try:
+        if entry is None:
+            return create_entry(person, res, form.to_data())
+        return update_entry(person, res, entry, form.to_data())
+    except EntryError as e:
+        form.add_error(e.field if e.field in form.fields else None, e.message)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            field = str(err["loc"][0]) if err["loc"] else None
+            form.add_error(field if field in form.fields else None, err["msg"])
+    return None
+
+
+@login_required
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    day = person.today()
+    ctx = {
+        "day": day,
+        "entries": _timeline(person, day, day),
+        "checked_in": entries_for(person, RESOURCES["checkins"]).filter(local_date=day).exists(),
+    }
+    return render(request, "diary/today.html", ctx)
+
+
+def _last_intensity(person: Person) -> int:
+    last = entries_for(person, RESOURCES["muscle-events"]).order_by("-started_at").first()
+    return last.intensity if last else 5
+
+
+@login_required
+def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    if kind not in MuscleEvent.Kind.values:
+        raise Http404("No such kind")
+    person = _person(request)
+    initial = {"kind": kind, "intensity": _last_intensity(person)}
+    form = MuscleEventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if entry := _save(form, person, RESOURCES["muscle-events"]):
+            messages.success(request, f"Saved: {entry.summary()}")
+            return redirect("diary:today")
+    return render(request, "diary/log_event.html", {"form": form, "kind": kind})
+
+
+@login_required
+def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    res = RESOURCES["checkins"]
+    day = person.today()
+    existing = entries_for(person, res).filter(local_date=day).first()
+    if existing:
+        return redirect("diary:edit", resource="checkins", code=existing.code)
+    # Prefill from the most recent check-in: on a bad day, changing two sliders beats seven.
+    last = entries_for(person, res).order_by("-local_date").first()
+    initial = CheckinForm.initial_from(last) if last else {}
+    initial.update({"local_date": day, "notes": ""})
+    form = CheckinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, person, res):
+            messages.success(request, "Check-in saved.")
+            return redirect("diary:today")
+    return render(request, "diary/checkin.html", {"form": form, "prefilled": last})
+
+
+def _treatment_choices(person: Person) -> list[tuple[str, str]]:
+    return [(t.key, t.name) for t in treatments_for(person).order_by("name")]
+
+
+@login_required
+def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = TreatmentLogForm(request.POST or None, treatments=_treatment_choices(person))
+    if request.method == "POST" and form.is_valid():
+        if entry := _save(form, person, RESOURCES["treatment-logs"]):
+            messages.success(request, f"Saved: {entry.summary()}")
+            return redirect("diary:today")
+    return render(request, "diary/log_treatment.html", {"form": form})
+
+
+@login_required
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    filters = HistoryFilter(request.GET or None)
+    since = until = None
+    only = ""
+    if filters.is_valid():
+        since, until = filters.cleaned_data["since"], filters.cleaned_data["until"]
+        only = filters.cleaned_data["kind"]
+    if since is None and until is None:
+        since = person.today() - timedelta(days=30)
+    ctx = {"filters": filters, "entries": _timeline(person, since, until, only), "since": since}
+    return render(request, "diary/history.html", ctx)
+
+
+@login_required
+def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
+    person = _person(request)
+    res = _resource(resource)
+    entry = get_entry_for_person(person, res, code)
+    form_class = EDIT_FORMS.get(resource)
+    if form_class is None:
+        raise Http404("This kind of entry is edited through the API")
+    kw: dict[str, Any] = {}
+    if form_class is TreatmentLogForm:
+        kw["treatments"] = _treatment_choices(person)
+    form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, person, res, entry):
+            messages.success(request, "Changes saved.")
+            return redirect("diary:history")
+    ctx = {
+        "form": form,
+        "entry": entry,
+        "resource": resource,
+        "is_checkin": isinstance(entry, DailyCheckin),
+    }
+    return render(request, "diary/edit.html", ctx)
+
+
+@login_required
+@require_POST
+def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
+    res = _resource(resource)
+    entry = get_entry_for_person(_person(request), res, code)
+    entry.move_to_bin()
+    entry.resource = resource
+    if request.headers.get("HX-Request"):
+        return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
+    # The next page shows "Deleted … Undo" (see accounts.context.site).
+    request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
+    return redirect(request.POST.get("next") or reverse("diary:history"))
+
+
+@login_required
+@require_POST
+def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
+    res = _resource(resource)
+    entry = res.model.objects.filter(
+        person=_person(request), code=code, deleted_at__isnull=False
+    ).first()
+    if entry is None:
+        raise Http404("Nothing to restore")
+    try:
+        with transaction.atomic():
+            entry.restore()
+    except IntegrityError:  # e.g. a new check-in for the same day was saved since
+        messages.error(request, "Could not restore: there is already an entry for that day.")
+        return redirect("diary:history")
+    entry.resource = resource
+    entry.editable = resource in EDIT_FORMS
+    if request.headers.get("HX-Request"):
+        return HttpResponse(ENTRY_ROW_TMPL.render({"entry": entry}, request))
+    messages.success(request, f"Restored: {entry.summary()}")
+    return redirect(request.POST.get("next") or reverse("diary:history"))
