@@ -24,8 +24,15 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
             "INSERT INTO diary_muscleevent (person_id, code, local_date, notes, created, kind,"
             " started_at, intensity, regions, suspected_trigger)"
             " VALUES (1, %s, %s, '', %s, %s, %s, %s, %s, '')",
-            [uuid.uuid4().hex, at.date(), at, body["kind"], at, body["intensity"],
-             json.dumps(body["regions"])],
+            [
+                uuid.uuid4().hex,
+                at.date(),
+                at,
+                body["kind"],
+                at,
+                body["intensity"],
+                json.dumps(body["regions"]),
+            ],
         )
     return HttpResponse("{}", status=201, content_type="application/json")
 

@@ -40,10 +40,16 @@ def prepare(env: dict[str, str]) -> str:
     """Migrate, create the bench person (id 1 in a fresh database) and return a token."""
     run = [str(BIN / "spasmtrack")]
     subprocess.run([*run, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([*run, "user", "add", "bench", "--password-stdin"], env=env, check=True,
-                   input=b"bench-password-1\n", capture_output=True)
-    out = subprocess.run([*run, "token", "create", "bench"], env=env, check=True,
-                         capture_output=True)
+    subprocess.run(
+        [*run, "user", "add", "bench", "--password-stdin"],
+        env=env,
+        check=True,
+        input=b"bench-password-1\n",
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [*run, "token", "create", "bench"], env=env, check=True, capture_output=True
+    )
     return out.stdout.decode().strip()
 
 
@@ -55,8 +61,23 @@ def wrk(url: str, connections: int, seconds: int, headers: dict[str, str]) -> di
             f.write(f'wrk.headers["{k}"] = "{v}"\n')
         script = f.name
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-         "-s", script, url], capture_output=True, text=True, check=True).stdout
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script)
 
     def ms(label: str) -> float:
@@ -68,20 +89,33 @@ def wrk(url: str, connections: int, seconds: int, headers: dict[str, str]) -> di
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"),
-            "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
-            "socket_errors": errors.group(1) if errors else ""}  # type: ignore[dict-item]
+    return {
+        "rps": rps,
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
+        "socket_errors": errors.group(1) if errors else "",
+    }  # type: ignore[dict-item]
 
 
 def bench_backend(name: str, env: dict[str, str], seconds: int) -> None:
     token = prepare(env)
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "spasmtrack.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--backlog", "2048"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings",
-             "PYTHONPATH": str(ROOT / "bench")},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(BIN / "gunicorn"),
+            "spasmtrack.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": str(ROOT / "bench")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -96,18 +130,25 @@ def bench_backend(name: str, env: dict[str, str], seconds: int) -> None:
         for conns in (10, 100):
             for label, path, headers in (
                 ("bare raw INSERT (ceiling)", "/bench/bare-insert", {}),
-                ("POST /api/muscle-events", "/api/muscle-events",
-                 {"Authorization": f"Bearer {token}"}),
+                (
+                    "POST /api/muscle-events",
+                    "/api/muscle-events",
+                    {"Authorization": f"Bearer {token}"},
+                ),
             ):
                 r = wrk(base + path, conns, seconds, headers)
                 results[(label, conns)] = r
-                print(f"{label:<28}{conns:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
-                      f"{r['non2xx']:>9.0f}  {r['socket_errors']}")
+                print(
+                    f"{label:<28}{conns:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+                    f"{r['non2xx']:>9.0f}  {r['socket_errors']}"
+                )
         for conns in (10, 100):
             ours = results[("POST /api/muscle-events", conns)]
             bare = results[("bare raw INSERT (ceiling)", conns)]
-            print(f"ratio at {conns:>3} connections: API {ours['rps'] / bare['rps']:.0%} of the "
-                  f"bare view's req/s; API p99 {ours['p99']:.1f} ms (target <= 25 ms at 10)")
+            print(
+                f"ratio at {conns:>3} connections: API {ours['rps'] / bare['rps']:.0%} of the "
+                f"bare view's req/s; API p99 {ours['p99']:.1f} ms (target <= 25 ms at 10)"
+            )
     finally:
         server.terminate()
         server.wait(10)
@@ -133,8 +174,11 @@ def main() -> None:
         url = PG_URL.rsplit("/", 1)[0] + "/" + dbname
         try:
             with tempfile.TemporaryDirectory() as d:
-                bench_backend("PostgreSQL", {**base_env, "SPASMTRACK_DATA_DIR": d,
-                                             "DATABASE_URL": url}, args.duration)
+                bench_backend(
+                    "PostgreSQL",
+                    {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url},
+                    args.duration,
+                )
         finally:
             with psycopg.connect(PG_URL, autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

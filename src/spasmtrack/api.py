@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,10 @@ from pydantic import ValidationError
 from spasmtrack.accounts.models import ApiToken, Person
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
+
+# Each feature app brings a `router` (its own paths under /api/).
+FEATURE_APPS = ("interop", "trigger_points", "questionnaires", "reports", "nutrition",
+                "insights", "trials")
 
 
 class TokenAuth(HttpBearer):
@@ -37,6 +42,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", diary_router)
+for _app in FEATURE_APPS:
+    api.add_router("/", import_module(f"spasmtrack.{_app}.api").router)
 
 
 @api.exception_handler(ValidationError)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -217,6 +218,12 @@ def demo(days: int = 180, seed: int = 1, tz: str = "Europe/Berlin") -> None:
     except ValueError as e:
         fail(str(e))
     typer.echo(f"Created user 'demo' (password 'demo-password') with {n} entries over {days} days.")
+
+
+# Each feature app adds its own commands (see `<app>/cli.py: register`).
+for _feature in ("interop", "trigger_points", "questionnaires", "reports", "nutrition",
+                 "insights", "trials"):
+    import_module(f"spasmtrack.{_feature}.cli").register(app)
 
 
 def main() -> None:

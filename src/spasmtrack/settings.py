@@ -97,6 +97,12 @@ INSTALLED_APPS = [
     "spasmtrack.accounts",
     "spasmtrack.diary",
     "spasmtrack.interop",
+    "spasmtrack.trigger_points",
+    "spasmtrack.questionnaires",
+    "spasmtrack.reports",
+    "spasmtrack.nutrition",
+    "spasmtrack.insights",
+    "spasmtrack.trials",
 ]
 
 MIDDLEWARE = [

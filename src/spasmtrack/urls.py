@@ -22,5 +22,11 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("spasmtrack.accounts.urls")),
     path("", include("spasmtrack.interop.urls")),
+    path("", include("spasmtrack.trigger_points.urls")),
+    path("", include("spasmtrack.questionnaires.urls")),
+    path("", include("spasmtrack.reports.urls")),
+    path("", include("spasmtrack.nutrition.urls")),
+    path("", include("spasmtrack.insights.urls")),
+    path("", include("spasmtrack.trials.urls")),
     path("", include("spasmtrack.diary.urls")),
 ]

@@ -1,0 +1,108 @@
+"""Will this n-of-1 design answer the question? A simulation from the person's own past data.
+
+We estimate the person's day-to-day behaviour from past daily outcomes (mean, SD, lag-1
+autocorrelation), simulate many trials on the planned schedule with a true benefit of exactly
+the meaningful difference (MCID) in favour of B, analyse each one with `analyse`, and count how
+often P(B better) exceeds `threshold`. That share is the estimated power. It is a Monte Carlo
+estimate: with the default 100 simulations its standard error is up to 5 percentage points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from spasmtrack.core.nof1_design import Schedule
+from spasmtrack.core.nof1_model import Priors, TrialDay, analyse
+
+MIN_PAST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PowerCheck:
+    """`power` is None when the past data are too few to estimate it; `warning` None if fine."""
+
+    power: float | None
+    warning: str | None
+    mean: float | None
+    sd: float | None
+    autocorrelation: float | None
+    n_sims: int
+
+
+def _lag1(values: list[float | None]) -> float:
+    """Lag-1 autocorrelation over consecutive pairs of days that both have a value."""
+    x = np.array([np.nan if v is None else v for v in values], dtype=float)
+    a, b = x[:-1], x[1:]
+    ok = ~(np.isnan(a) | np.isnan(b))
+    if ok.sum() < 3 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:
+        return 0.0
+    # Keep the simulation stationary and away from a unit root.
+    return float(np.clip(np.corrcoef(a[ok], b[ok])[0, 1], -0.9, 0.9))
+
+
+def simulate_ar1(
+    rng: np.random.Generator, n_sims: int, n_days: int, sd: float, phi: float
+) -> np.ndarray:
+    """(n_sims, n_days) stationary AR(1) series with marginal SD `sd` and lag-1 corr `phi`."""
+    eps = rng.normal(0.0, sd * np.sqrt(1.0 - phi**2), size=(n_sims, n_days))
+    e = np.empty_like(eps)
+    e[:, 0] = rng.normal(0.0, sd, size=n_sims)
+    for t in range(1, n_days):
+        e[:, t] = phi * e[:, t - 1] + eps[:, t]
+    return e
+
+
+def power_warning(
+    past_outcomes: list[float | None],
+    design: Schedule,
+    mcid: float,
+    lower_is_better: bool = True,
+    *,
+    threshold: float = 0.95,
+    target: float = 0.8,
+    n_sims: int = 100,
+    seed: int = 0,
+    priors: Priors | None = None,
+) -> PowerCheck:
+    """Estimated chance that `design` shows P(B better) > `threshold` if B helps by `mcid`.
+
+    `past_outcomes` are consecutive daily values before the trial (None for a day without
+    one). The warning is a plain sentence when the power is below `target` or cannot be
+    estimated (fewer than MIN_PAST_DAYS values).
+    """
+    values = [v for v in past_outcomes if v is not None]
+    if len(values) < MIN_PAST_DAYS:
+        return PowerCheck(
+            None,
+            f"We need at least {MIN_PAST_DAYS} days of past scores to check this plan; "
+            f"there are {len(values)}.",
+            None,
+            None,
+            None,
+            0,
+        )
+    mean, sd, phi = float(np.mean(values)), float(np.std(values, ddof=1)), _lag1(past_outcomes)
+    rng = np.random.default_rng(seed)
+    noise = simulate_ar1(rng, n_sims, design.total_days, max(sd, 1e-6), phi)
+    benefit = -mcid if lower_is_better else mcid
+    on_b = np.array([d.condition == "B" for d in design.days])
+    mask = design.washout_mask()
+    hits = 0
+    for sim in noise:
+        y = mean + benefit * on_b + sim
+        days: list[TrialDay] = [
+            (d.day, d.condition, float(v), d.block) for d, v in zip(design.days, y, strict=True)
+        ]
+        result = analyse(days, lower_is_better, mcid, washout=mask, priors=priors)
+        hits += result.p_b_better > threshold
+    power = hits / n_sims
+    warning = None
+    if power < target:
+        warning = (
+            f"With your usual day-to-day variation (SD {sd:.1f}, day-to-day correlation "
+            f"{phi:.2f}), this plan would clearly show a real difference of {mcid:g} in only "
+            f"about {power:.0%} of cases. Longer periods or more blocks would help."
+        )
+    return PowerCheck(power, warning, mean, sd, phi, n_sims)
