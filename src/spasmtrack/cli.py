@@ -206,6 +206,35 @@ def import_cmd(
     typer.echo(f"Imported {total} records from {file}.")
 
 
+@app.command("log")
+def log_cmd(
+    text: str,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Save without asking.")] = False,
+    user: UserOpt = None,
+) -> None:
+    """Log in your own words, e.g. "left calf cramp 7/10 for 20 min after yoga"."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.diary import quicklog
+
+    person = person_for(user)
+    ql = quicklog.understand(person, text)
+    will, problems = quicklog.plan(person, ql)
+    typer.echo(f"Understood: {ql.summary()}")
+    if ql.notes:
+        typer.echo(f"Kept as a note: {ql.notes}")
+    for w in ql.warnings:
+        typer.echo(f"Warning: {w}")
+    if problems:
+        fail(problems[0])
+    typer.echo("Will save: " + "; ".join(will))
+    if not yes and not typer.confirm("Save?", default=True):
+        typer.echo("Nothing saved.")
+        raise typer.Exit(1)
+    saved = quicklog.save(person, ql)
+    typer.echo(f"Saved {len(saved)} entr{'y' if len(saved) == 1 else 'ies'}.")
+
+
 @app.command()
 def demo(days: int = 180, seed: int = 1, tz: str = "Europe/Berlin") -> None:
     """Create account `demo` (password `demo-password`) with a synthetic diary."""
@@ -221,8 +250,15 @@ def demo(days: int = 180, seed: int = 1, tz: str = "Europe/Berlin") -> None:
 
 
 # Each feature app adds its own commands (see `<app>/cli.py: register`).
-for _feature in ("interop", "trigger_points", "questionnaires", "reports", "nutrition",
-                 "insights", "trials"):
+for _feature in (
+    "interop",
+    "trigger_points",
+    "questionnaires",
+    "reports",
+    "nutrition",
+    "insights",
+    "trials",
+):
     import_module(f"spasmtrack.{_feature}.cli").register(app)
 
 

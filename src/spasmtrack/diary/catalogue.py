@@ -7,42 +7,28 @@ point at them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from spasmtrack.knowledge import data_path
-
-
-def _load(name: str) -> list[dict[str, Any]]:
-    path = data_path(name)
-    if not path.exists():
-        return []
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["entries"] if isinstance(data, dict) else data
+from spasmtrack.core import catalogue
 
 
 def sync_catalogue() -> tuple[int, int]:
     """Upsert the shared catalogues; returns (treatments, habits) in the knowledge files."""
     from spasmtrack.diary.models import Habit, Treatment
 
-    treatments = _load("treatments.json")
-    for t in treatments:
+    treatments = catalogue.treatments()
+    for t in treatments.values():
         Treatment.objects.update_or_create(
-            key=t["id"],
+            key=t.id,
             owner=None,
-            defaults={"name": t["name"], "category": t["category"], "unit": t.get("unit", "")},
+            defaults={"name": t.name, "category": t.category, "unit": t.unit},
         )
-    habits = _load("habits.json")
-    for h in habits:
+    habits = catalogue.habits()
+    for h in habits.values():
         Habit.objects.update_or_create(
-            key=h["id"],
+            key=h.id,
             owner=None,
-            defaults={
-                "name": h["name"],
-                "kind": h.get("kind", "yes_no"),
-                "unit": h.get("unit", ""),
-                "category": h.get("category", "lifestyle"),
-            },
+            defaults={"name": h.name, "kind": h.kind, "unit": h.unit, "category": h.category},
         )
     return len(treatments), len(habits)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("log/treatment/", views.log_treatment, name="log_treatment"),
     path("log/<str:kind>/", views.log_event, name="log_event"),
     path("checkin/", views.checkin, name="checkin"),
+    path("quick/", views.quick_log, name="quick_log"),
     path("history/", views.history, name="history"),
     path("entries/<str:resource>/<uuid:code>/edit/", views.edit, name="edit"),
     path("entries/<str:resource>/<uuid:code>/delete/", views.delete, name="delete"),

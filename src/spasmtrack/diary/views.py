@@ -25,10 +25,12 @@ from spasmtrack.diary.entries import (
     treatments_for,
     update_entry,
 )
+from spasmtrack.diary import quicklog
 from spasmtrack.diary.forms import CheckinForm, HistoryFilter, MuscleEventForm, TreatmentLogForm
 from spasmtrack.diary.models import DailyCheckin, MuscleEvent
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
+QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
 BINNED_ROW_TMPL = get_template("diary/binned_row.html")
 
 EDIT_FORMS: dict[str, Any] = {
@@ -230,3 +232,25 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
         return HttpResponse(ENTRY_ROW_TMPL.render({"entry": entry}, request))
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(request.POST.get("next") or reverse("diary:history"))
+
+
+@login_required
+@require_POST
+def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Understand a one-line log and show it; save only when the person confirms."""
+    person = _person(request)
+    text = request.POST.get("text", "").strip()[:500]
+    ql = quicklog.understand(person, text) if text else None
+    will, problems = quicklog.plan(person, ql) if ql else ([], ["Type what happened first."])
+    if ql and request.POST.get("confirm") and not problems:
+        saved = quicklog.save(person, ql)
+        messages.success(request, "Saved: " + "; ".join(e.summary() for e in saved))
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("diary:today")
+            return response
+        return redirect("diary:today")
+    ctx = {"text": text, "ql": ql, "will": will, "problems": problems}
+    if request.headers.get("HX-Request"):
+        return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
+    return render(request, "diary/quick.html", ctx)
