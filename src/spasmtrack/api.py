@@ -15,8 +15,15 @@ from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
 
 # Each feature app brings a `router` (its own paths under /api/).
-FEATURE_APPS = ("interop", "trigger_points", "questionnaires", "reports", "nutrition",
-                "insights", "trials")
+FEATURE_APPS = (
+    "interop",
+    "trigger_points",
+    "questionnaires",
+    "reports",
+    "nutrition",
+    "insights",
+    "trials",
+)
 
 
 class TokenAuth(HttpBearer):

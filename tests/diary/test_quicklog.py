@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -11,7 +11,7 @@ from spasmtrack.diary.catalogue import sync_catalogue
 from spasmtrack.diary.models import HabitLog, MuscleEvent, PainDrawing, TreatmentLog
 from spasmtrack.test import BaseTestCase
 
-NOW = datetime(2026, 5, 1, 16, 0, tzinfo=timezone.utc)  # 18:00 in Berlin
+NOW = datetime(2026, 5, 1, 16, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 
 @time_machine.travel(NOW)

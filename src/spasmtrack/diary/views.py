@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
+from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
     RESOURCES,
     EntryError,
@@ -25,7 +26,6 @@ from spasmtrack.diary.entries import (
     treatments_for,
     update_entry,
 )
-from spasmtrack.diary import quicklog
 from spasmtrack.diary.forms import CheckinForm, HistoryFilter, MuscleEventForm, TreatmentLogForm
 from spasmtrack.diary.models import DailyCheckin, MuscleEvent
 
