@@ -1,0 +1,128 @@
+"""Before/after comparisons: one treatment session, and one change on a given day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import stats
+
+from spasmtrack.core.insights_stats import hac_ols, t_inference
+
+
+@dataclass(frozen=True)
+class PairedEffect:
+    """Mean of (after - before) with its 95 % t interval.
+
+    `p_value` is None when every difference is the same (the t test is undefined); the
+    interval then collapses to the mean.
+    """
+
+    mean_difference: float
+    ci95: tuple[float, float]
+    p_value: float | None
+    n: int
+    sd_difference: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "mean_difference": self.mean_difference,
+            "ci95": list(self.ci95),
+            "p_value": self.p_value,
+            "n": self.n,
+            "sd_difference": self.sd_difference,
+        }
+
+
+def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:
+    """Same-session effect: pairs of (before, after) ratings, e.g. spasm intensity around
+    a heat pad session. Negative means lower after. ValueError with fewer than 2 pairs.
+
+    The interval is the paired t interval (scipy.stats.ttest_rel); sessions are treated as
+    independent, which is reasonable when they are hours or days apart.
+    """
+    if len(before_after) < 2:
+        raise ValueError("need at least 2 before/after pairs")
+    before = np.array([b for b, _ in before_after], dtype=np.float64)
+    after = np.array([a for _, a in before_after], dtype=np.float64)
+    diff = after - before
+    mean, sd = float(diff.mean()), float(diff.std(ddof=1))
+    if sd == 0:
+        return PairedEffect(mean, (mean, mean), None, len(diff), 0.0)
+    res = stats.ttest_rel(after, before)
+    ci = res.confidence_interval(0.95)
+    return PairedEffect(mean, (float(ci.low), float(ci.high)), float(res.pvalue), len(diff), sd)
+
+
+@dataclass(frozen=True)
+class ItsResult:
+    """Level change on `change_day` from a segmented regression with HAC errors.
+
+    `level_change` is the jump between the line after and the line before, both evaluated
+    at the change day; slopes are per day. `maxlags` is the Newey–West bandwidth used.
+    """
+
+    level_change: float
+    se: float
+    ci95: tuple[float, float]
+    p_value: float
+    slope_before: float
+    slope_after: float
+    n_before: int
+    n_after: int
+    maxlags: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "level_change": self.level_change,
+            "se": self.se,
+            "ci95": list(self.ci95),
+            "p_value": self.p_value,
+            "slope_before": self.slope_before,
+            "slope_after": self.slope_after,
+            "n_before": self.n_before,
+            "n_after": self.n_after,
+            "maxlags": self.maxlags,
+        }
+
+
+def its_design(days: Sequence[date], change_day: date) -> np.ndarray:
+    """Columns: intercept, days since change, after (0/1), days since change x after."""
+    tau = np.array([(d - change_day).days for d in days], dtype=np.float64)
+    after = (tau >= 0).astype(np.float64)
+    return np.column_stack([np.ones_like(tau), tau, after, tau * after])
+
+
+def interrupted_time_series(
+    series: Mapping[date, float], change_day: date, min_days_each_side: int = 7
+) -> ItsResult:
+    """Did the level shift on `change_day` (e.g. a new medication), beyond the trends?
+
+    Model: y = a + b*tau + c*after + d*tau*after, tau = days since `change_day`, with
+    separate trends before and after; `change_day` counts as "after". Missing days (or
+    NaN values) are dropped; HAC conventions as in `insights_stats`. ValueError when
+    either side has fewer than `min_days_each_side` (>= 3) days.
+    """
+    days = sorted(d for d, v in series.items() if not np.isnan(v))
+    n_after = sum(1 for d in days if d >= change_day)
+    n_before = len(days) - n_after
+    if min(n_before, n_after) < max(3, min_days_each_side):
+        raise ValueError(f"need {min_days_each_side} days on each side of the change")
+    x = its_design(days, change_day)
+    y = np.array([series[d] for d in days], dtype=np.float64)
+    fit = hac_ols(x, y)
+    level, se = float(fit.params[2]), float(np.sqrt(fit.cov[2, 2]))
+    p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df_resid)]))
+    return ItsResult(
+        level_change=level,
+        se=se,
+        ci95=(float(low[0]), float(high[0])),
+        p_value=float(p[0]),
+        slope_before=float(fit.params[1]),
+        slope_after=float(fit.params[1] + fit.params[3]),
+        n_before=n_before,
+        n_after=n_after,
+        maxlags=fit.maxlags,
+    )

@@ -1,0 +1,346 @@
+"""Insights core: regression results against statsmodels, data rules, verdicts, wording."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.regression.linear_model import OLS
+from statsmodels.stats.multitest import multipletests
+
+from spasmtrack.core.insights import (
+    Factor,
+    Insight,
+    Outcome,
+    adjustment_columns,
+    analyse,
+    interrupted_time_series,
+    paired_effect,
+    series_grid,
+)
+from spasmtrack.core.insights_change import its_design
+from spasmtrack.core.insights_stats import bartlett_quadratic, bartlett_weights, newey_west_lags
+
+FIRST = date(2024, 3, 4)  # a Monday
+N = 120
+LAST = FIRST + timedelta(days=N - 1)
+DAYS = [FIRST + timedelta(days=i) for i in range(N)]
+
+Series = dict[date, float]
+
+
+def diary(seed: int = 3) -> tuple[dict[str, Series], dict[str, Series]]:
+    """Two outcomes (one with gaps), a yes/no factor stored as 'days it happened' and a
+    numeric factor with gaps."""
+    rng = np.random.default_rng(seed)
+    heat = rng.random(N) < 0.4
+    hours = rng.gamma(2.0, 1.5, N)
+    pain = 5 - 1.2 * heat + rng.normal(0, 1, N)
+    count = 4 + 0.4 * np.r_[0.0, hours[:-1]] + rng.normal(0, 1, N)
+    outcomes = {
+        "pain": dict(zip(DAYS, pain.tolist(), strict=True)),
+        "spasm count": {
+            d: v for d, v, m in zip(DAYS, count, rng.random(N), strict=True) if m > 0.2
+        },
+    }
+    factors = {
+        "heat pad": {d: 1.0 for d, h in zip(DAYS, heat, strict=True) if h},
+        "hours sitting": {
+            d: v for d, v, m in zip(DAYS, hours, rng.random(N), strict=True) if m > 0.1
+        },
+    }
+    return outcomes, factors
+
+
+def reference(
+    item: Insight, outcomes: dict[str, Series], factors: dict[str, Series], drop_zero: bool = True
+) -> object:
+    """statsmodels fit of the same regression: outcome(t) on factor(t - lag), weekday, trend."""
+    lag = item.lag_days
+    x = series_grid(factors[item.factor], FIRST, N)[: N - lag]
+    if item.kind == "binary":
+        x = np.nan_to_num(x)
+    y = series_grid(outcomes[item.outcome], FIRST, N)[lag:]
+    rows = ~np.isnan(x) & ~np.isnan(y)
+    adj = adjustment_columns(FIRST, N)[lag:][rows]
+    design = np.column_stack([adj[:, 0], x[rows], adj[:, 1:]])
+    if drop_zero:
+        design = design[:, np.any(design != 0, axis=0)]
+    return OLS(y[rows], design).fit(
+        cov_type="HAC",
+        cov_kwds={"maxlags": newey_west_lags(int(rows.sum())), "use_correction": True},
+        use_t=True,
+    )
+
+
+def find(report_items: list[Insight], factor: str, outcome: str, lag: int) -> Insight:
+    return next(
+        i for i in report_items if (i.factor, i.outcome, i.lag_days) == (factor, outcome, lag)
+    )
+
+
+@pytest.mark.parametrize("factor", ["heat pad", "hours sitting"])
+@pytest.mark.parametrize("outcome", ["pain", "spasm count"])
+@pytest.mark.parametrize("lag", [0, 1, 2])
+def test_it_matches_statsmodels_ols_with_hac_errors(factor: str, outcome: str, lag: int) -> None:
+    outcomes, factors = diary()
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
+    item = find(report.all(), factor, outcome, lag)
+    ref = reference(item, outcomes, factors)
+    assert item.effect == pytest.approx(ref.params[1], abs=1e-9)
+    assert item.se == pytest.approx(ref.bse[1], abs=1e-9)
+    assert item.p_value == pytest.approx(ref.pvalues[1], abs=1e-9)
+    assert item.ci95 == pytest.approx(tuple(ref.conf_int()[1]), abs=1e-9)
+    assert item.n_days == ref.nobs
+
+
+@pytest.mark.parametrize(("n", "lags"), [(20, 2), (100, 4), (180, 4), (1000, 6), (3650, 8)])
+def test_it_uses_the_newey_west_rule_of_thumb_bandwidth(n: int, lags: int) -> None:
+    assert newey_west_lags(n) == lags
+
+
+@pytest.mark.parametrize(("n", "maxlags"), [(1, 0), (5, 0), (7, 8), (9, 8), (50, 4), (400, 6)])
+def test_its_fast_bartlett_sum_equals_the_sum_over_weighted_lags(n: int, maxlags: int) -> None:
+    z = np.random.default_rng(n).normal(size=(3, n))
+    expected = np.einsum("fi,fi->f", z, z)
+    for j, w in enumerate(bartlett_weights(maxlags), start=1):
+        expected += 2 * w * np.einsum("fi,fi->f", z[:, j:], z[:, :-j])
+    assert np.allclose(bartlett_quadratic(z, maxlags), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_it_counts_a_missing_day_of_a_yes_no_factor_as_no() -> None:
+    outcomes, factors = diary()
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
+    item = find(report.all(), "heat pad", "pain", 0)
+    assert item.kind == "binary"
+    assert item.n_days == N
+    assert item.n_with == len(factors["heat pad"])
+    assert item.n_without == N - len(factors["heat pad"])
+
+
+def test_it_drops_missing_outcome_days_and_missing_numeric_factor_days() -> None:
+    outcomes, factors = diary()
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
+    item = find(report.all(), "hours sitting", "spasm count", 0)
+    both = set(outcomes["spasm count"]) & set(factors["hours sitting"])
+    assert item.kind == "numeric"
+    assert item.n_days == len(both)
+
+
+def test_it_says_how_many_more_days_with_and_without_a_factor_are_needed() -> None:
+    outcomes, _ = diary()
+    factors = {"ice pack": {DAYS[i]: 1.0 for i in (3, 20, 40, 77)}}
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"}, lags=(0,))
+    item = find(report.not_enough_data, "ice pack", "pain", 0)
+    assert (item.n_with, item.more_days_with, item.more_days_without) == (4, 6, 0)
+    assert item.effect is None and item.q_value is None
+    assert "about 6 more days with ice pack" in item.sentence
+
+
+def test_it_needs_twenty_days_with_a_value_for_a_numeric_factor() -> None:
+    outcomes, _ = diary()
+    factors = {"ibuprofen mg": {DAYS[i]: 200.0 * (i // 3 % 3) for i in range(0, 36, 3)}}
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"}, lags=(0,))
+    item = find(report.not_enough_data, "ibuprofen mg", "pain", 0)
+    assert (item.kind, item.n_days, item.more_days_with, item.reason) == (
+        "numeric",
+        12,
+        8,
+        "few_days",
+    )
+
+
+def test_it_does_not_test_a_factor_that_only_follows_the_weekdays() -> None:
+    outcomes, _ = diary()
+    workdays = {d: 1.0 for d in DAYS if d.weekday() < 3}
+    report = analyse(outcomes, {"office day": workdays}, FIRST, LAST, pain_type={"pain"}, lags=(0,))
+    assert {i.reason for i in report.not_enough_data} == {"tied_to_weekday"}
+
+
+def test_it_does_not_test_an_outcome_that_never_changes() -> None:
+    _, factors = diary()
+    flat = {"pain": dict.fromkeys(DAYS, 3.0)}
+    report = analyse(flat, factors, FIRST, LAST, pain_type={"pain"}, lags=(0,))
+    assert {i.reason for i in report.not_enough_data} == {"outcome_constant"}
+
+
+@pytest.mark.parametrize("missing_weekday", [0, 5])  # Monday (the baseline), Saturday
+def test_it_handles_a_weekday_that_was_never_logged(missing_weekday: int) -> None:
+    outcomes, factors = diary()
+    outcomes = {
+        "pain": {d: v for d, v in outcomes["pain"].items() if d.weekday() != missing_weekday}
+    }
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain"}, lags=(0,))
+    item = find(report.all(), "heat pad", "pain", 0)
+    if missing_weekday != 0:
+        ref = reference(item, outcomes, factors)  # drops the all-zero Saturday column
+        expected_effect, expected_se = ref.params[1], ref.bse[1]
+    else:
+        # Without Mondays the intercept equals the sum of the dummies: drop it instead.
+        rows = ~np.isnan(series_grid(outcomes["pain"], FIRST, N))
+        x = np.nan_to_num(series_grid(factors["heat pad"], FIRST, N))[rows]
+        adj = adjustment_columns(FIRST, N)[rows]
+        y = series_grid(outcomes["pain"], FIRST, N)[rows]
+        ref = OLS(y, np.column_stack([x, adj[:, 1:]])).fit(
+            cov_type="HAC",
+            cov_kwds={"maxlags": newey_west_lags(int(rows.sum())), "use_correction": True},
+            use_t=True,
+        )
+        expected_effect, expected_se = ref.params[0], ref.bse[0]
+    assert item.effect == pytest.approx(expected_effect, abs=1e-9)
+    assert item.se == pytest.approx(expected_se, abs=1e-9)
+
+
+def test_its_q_values_are_benjamini_hochberg_over_every_test_run() -> None:
+    outcomes, factors = diary()
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
+    tested = [i for i in report.all() if i.p_value is not None]
+    assert len(tested) == 12
+    expected = multipletests([i.p_value for i in tested], method="fdr_bh")[1]
+    assert [i.q_value for i in tested] == pytest.approx(list(expected), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("lower_is_better", "shift", "verdict"),
+    [
+        (True, -1.5, "helps"),
+        (True, 1.5, "aggravates"),
+        (False, 1.5, "helps"),
+        (False, -1.5, "aggravates"),
+    ],
+)
+def test_it_classifies_by_the_outcome_direction(
+    lower_is_better: bool, shift: float, verdict: str
+) -> None:
+    rng = np.random.default_rng(11)
+    heat = rng.random(N) < 0.5
+    score = 5 + shift * heat + rng.normal(0, 1, N)
+    outcomes = {"score": dict(zip(DAYS, score.tolist(), strict=True))}
+    factors = {"heat pad": {d: 1.0 for d, h in zip(DAYS, heat, strict=True) if h}}
+    report = analyse(
+        outcomes,
+        factors,
+        FIRST,
+        LAST,
+        outcome_info={"score": Outcome("score", lower_is_better=lower_is_better)},
+        lags=(0,),
+    )
+    assert [i.verdict for i in report.all()] == [verdict]
+
+
+def test_it_finds_no_clear_effect_when_the_interval_includes_zero() -> None:
+    rng = np.random.default_rng(5)
+    outcomes = {"pain": dict(zip(DAYS, rng.normal(5, 1, N).tolist(), strict=True))}
+    factors = {"magnesium": {d: 1.0 for d in DAYS[::2]}}
+    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain"}, lags=(0,))
+    (item,) = report.no_clear_effect
+    assert item.ci95 is not None and item.ci95[0] < 0 < item.ci95[1]
+    assert "No clear effect" in item.sentence
+
+
+def test_it_needs_to_know_which_way_is_better() -> None:
+    outcomes, factors = diary()
+    with pytest.raises(ValueError, match="direction"):
+        analyse(outcomes, factors, FIRST, LAST)
+
+
+def test_its_dict_has_exactly_the_four_lists_and_the_documented_item_keys() -> None:
+    outcomes, factors = diary()
+    factors["ice pack"] = {DAYS[3]: 1.0}
+    d = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"}).to_dict()
+    assert list(d) == ["helps", "aggravates", "no_clear_effect", "not_enough_data"]
+    items = [i for key in d for i in d[key]]  # type: ignore[literal-required]
+    assert len(items) == 3 * 2 * 3
+    required = {"factor", "outcome", "lag_days", "effect", "ci95", "p_value", "q_value"}
+    required |= {"n_with", "n_without", "kind", "sentence"}
+    assert all(required <= set(i) for i in items)
+    assert all(i["kind"] in ("binary", "numeric") for i in items)
+    tested = [i for i in items if i["effect"] is not None]
+    assert all(len(i["ci95"]) == 2 for i in tested)
+
+
+def test_its_sentences_describe_what_followed_without_claiming_a_cause() -> None:
+    outcomes, factors = diary()
+    report = analyse(
+        outcomes,
+        factors,
+        FIRST,
+        LAST,
+        pain_type={"pain", "spasm count"},
+        outcome_info={"pain": Outcome("pain", unit="points")},
+        factor_info={"hours sitting": Factor("hours sitting", unit="hour")},
+    )
+    for item in report.all():
+        text = item.sentence.lower()
+        for claim in ("because", "caused by", "reduces", "increases", "leads to", "triggers"):
+            assert claim not in text
+        if item.lag_days and item.verdict != "not_enough_data":
+            assert "followed" in text
+    helps = find(report.helps, "heat pad", "pain", 0)
+    assert helps.sentence.startswith("On days with heat pad, pain was 1.")
+    assert "points lower than on days without (95 % interval" in helps.sentence
+    assert "try testing it in an experiment" in helps.sentence
+    sitting = find(report.all(), "hours sitting", "spasm count", 1)
+    assert sitting.sentence.startswith("Each extra hour of hours sitting was followed the next day")
+
+
+def test_paired_effect_is_the_paired_t_interval() -> None:
+    pairs = [(6.0, 4.0), (7.0, 6.5), (5.0, 3.0), (8.0, 6.0), (6.0, 5.5), (4.0, 4.0)]
+    result = paired_effect(pairs)
+    after, before = [a for _, a in pairs], [b for b, _ in pairs]
+    ref = stats.ttest_rel(after, before)
+    diff = np.subtract(after, before)
+    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
+    assert result.mean_difference == pytest.approx(diff.mean())
+    assert result.ci95 == pytest.approx((diff.mean() - half, diff.mean() + half))
+    assert result.p_value == pytest.approx(ref.pvalue)
+    assert result.n == 6
+
+
+def test_paired_effect_needs_two_pairs_and_copes_with_identical_differences() -> None:
+    with pytest.raises(ValueError):
+        paired_effect([(5.0, 4.0)])
+    same = paired_effect([(5.0, 4.0), (6.0, 5.0), (3.0, 2.0)])
+    assert (same.mean_difference, same.ci95, same.p_value) == (-1.0, (-1.0, -1.0), None)
+
+
+def test_interrupted_time_series_matches_statsmodels_and_finds_a_planted_shift() -> None:
+    rng = np.random.default_rng(8)
+    change = FIRST + timedelta(days=60)
+    noise = np.zeros(N)
+    for t in range(1, N):
+        noise[t] = 0.4 * noise[t - 1] + rng.normal(0, 0.5)
+    after = np.array([d >= change for d in DAYS])
+    pain = 6 + 0.01 * np.arange(N) - 2.0 * after + noise
+    series = {d: v for d, v, m in zip(DAYS, pain, rng.random(N), strict=True) if m > 0.1}
+    result = interrupted_time_series(series, change)
+    days = sorted(series)
+    ref = OLS([series[d] for d in days], its_design(days, change)).fit(
+        cov_type="HAC",
+        cov_kwds={"maxlags": newey_west_lags(len(days)), "use_correction": True},
+        use_t=True,
+    )
+    assert result.level_change == pytest.approx(ref.params[2], abs=1e-9)
+    assert result.se == pytest.approx(ref.bse[2], abs=1e-9)
+    assert result.ci95 == pytest.approx(tuple(ref.conf_int()[2]), abs=1e-9)
+    assert result.ci95[0] < -2.0 < result.ci95[1] < 0
+    assert result.n_before + result.n_after == len(days)
+
+
+def test_interrupted_time_series_needs_days_on_both_sides() -> None:
+    series = {d: 1.0 for d in DAYS[:30]}
+    with pytest.raises(ValueError):
+        interrupted_time_series(series, DAYS[27])
+
+
+def test_it_copes_with_a_diary_shorter_than_the_longest_lag() -> None:
+    report = analyse(
+        {"pain": {FIRST: 3.0}}, {"heat pad": {FIRST: 1.0}}, FIRST, FIRST, pain_type={"pain"}
+    )
+    assert [(i.lag_days, i.n_days, i.more_days_with) for i in report.not_enough_data] == [
+        (0, 1, 9),
+        (1, 0, 10),
+        (2, 0, 10),
+    ]
