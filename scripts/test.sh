@@ -30,6 +30,7 @@ else
 fi
 
 echo "== browser tests (Debian chromium via Playwright)"
+if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
 if [ -x "$CHROMIUM" ]; then
   CHROMIUM="$CHROMIUM" $BIN/pytest -m browser tests/browser "$@"
 elif [ "$CI" = "true" ]; then

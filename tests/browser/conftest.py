@@ -10,7 +10,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,11 +28,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh app on SQLite in its own data directory; yields its base URL."""
+@contextmanager
+def running_server(data_dir: Path) -> Iterator[str]:
+    """The app on SQLite in `data_dir`, as `spasmtrack serve` runs it; yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "spasmtrack.cli", "serve", "--port", str(port), "--workers", "1"],
@@ -39,18 +41,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1)
-            break
-        except OSError as e:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else "died"
-                raise RuntimeError(err) from e
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except OSError as e:
+                if proc.poll() is not None:
+                    err = proc.stderr.read().decode() if proc.stderr else "died"
+                    raise RuntimeError(err) from e
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One app shared by the browser tests (use `signed_in_page` to get in)."""
+    with running_server(tmp_path_factory.mktemp("data")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """An app with an empty database, for first-run flows."""
+    with running_server(tmp_path / "data") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +95,25 @@ def browser() -> Iterator[object]:
 def shot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+USERNAME, PASSWORD = "sam", "a-long-pass-1"
+
+
+def signed_in_page(browser: Any, server: str, viewport: dict[str, int]) -> Any:
+    """A page signed in as the server's one local account (created on first use)."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(server + "/")
+    if page.url.endswith("/setup/"):
+        page.fill("#id_username", USERNAME)
+        page.fill("#id_password1", PASSWORD)
+        page.fill("#id_password2", PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(server + "/")
+    elif "/accounts/login/" in page.url:
+        page.fill("#id_username", USERNAME)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(server + "/")
+    return page

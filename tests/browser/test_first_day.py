@@ -10,26 +10,26 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_new_person_signs_up_logs_a_spasm_deletes_and_undoes(
-    server: str, browser: object
+    fresh_server: str, browser: object
 ) -> None:
     ctx = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
     page = ctx.new_page()
     page.set_default_timeout(10_000)
-    page.goto(server + "/")
+    page.goto(fresh_server + "/")
     assert page.url.endswith("/setup/")
     page.fill("#id_username", "sam")
     page.fill("#id_password1", "a-long-pass-1")
     page.fill("#id_password2", "a-long-pass-1")
     page.select_option("#id_tz", "Europe/Berlin")
     page.click("text=Create my account")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(fresh_server + "/")
     shot(page, "today-empty-phone")
 
     page.click("a.btn.spasm")
     page.check("input[value=calf_left]")
     page.click("label[for=id_intensity_7]")
     page.click("button:has-text('Save')")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(fresh_server + "/")
     row = page.locator("#entries li.entry")
     assert row.count() == 1
     assert "Spasm · 7/10 · calf (left)" in row.inner_text()

@@ -1,5 +1,141 @@
-from __future__ import annotations
+"""JSON API: intakes, nutrition totals and profile, ergonomics checklist, recorded changes.
 
-from ninja import Router
+Every handler acts on `request.auth` (the person) and reaches entries through
+`intakes.get_owned`, so another person's id is a 404, exactly like the diary API.
+
+No `from __future__ import annotations` here (as in diary/api.py): django-ninja builds the
+query-parameter models from the handlers' annotations and cannot resolve them as strings.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.utils.timezone import now
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from spasmtrack.diary.entries import EntryError
+from spasmtrack.nutrition import schemas as s
+from spasmtrack.nutrition.intakes import get_owned, intakes_for, log_intake, totals
+from spasmtrack.nutrition.lifestyle import (
+    changes_for,
+    checklist,
+    checklist_item,
+    record_change,
+    update_change,
+)
+from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
 
 router = Router(tags=["nutrition"])
+
+
+class DateRange(Schema):
+    since: date | None = None
+    until: date | None = None
+
+
+# ---------------------------------------------------------------- intakes
+
+
+@router.get("/intakes", response=list[s.IntakeOut], operation_id="list_intakes")
+@paginate(LimitOffsetPagination)
+def list_intakes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+    return intakes_for(request.auth).between(filters.since, filters.until).order_by("-at", "-id")
+
+
+@router.post("/intakes", response={201: s.IntakeOut}, operation_id="create_intake")
+def create_intake(request: HttpRequest, payload: s.IntakeIn) -> Any:
+    return Status(201, log_intake(request.auth, payload))
+
+
+@router.get("/intakes/{code}", response=s.IntakeOut, operation_id="read_intake")
+def read_intake(request: HttpRequest, code: UUID) -> Any:
+    return get_owned(request.auth, Intake, code)
+
+
+@router.delete("/intakes/{code}", response={204: None}, operation_id="delete_intake")
+def delete_intake(request: HttpRequest, code: UUID) -> Any:
+    get_owned(request.auth, Intake, code).move_to_bin()
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- totals and profile
+
+
+@router.get("/nutrition/totals", response=s.TotalsOut, operation_id="nutrition_totals")
+def nutrition_totals(request: HttpRequest, filters: Query[DateRange]) -> Any:
+    """Daily totals against the reference; default: the last 7 days up to today."""
+    until = filters.until or request.auth.today()
+    since = filters.since or until - timedelta(days=6)
+    try:
+        return totals(request.auth, since, until)
+    except ValueError as e:
+        raise EntryError("since", str(e)) from None
+
+
+@router.get("/nutrition/profile", response=s.ProfileOut, operation_id="read_nutrition_profile")
+def read_profile(request: HttpRequest) -> Any:
+    p = NutritionProfile.for_person(request.auth)
+    return {"age": p.age, "sex": p.sex_or_none}
+
+
+@router.put("/nutrition/profile", response=s.ProfileOut, operation_id="set_nutrition_profile")
+def set_profile(request: HttpRequest, payload: s.ProfileIn) -> Any:
+    NutritionProfile.objects.update_or_create(
+        person=request.auth,
+        defaults={"age": payload.age, "sex": payload.sex or "", "updated": now()},
+    )
+    return payload
+
+
+# ---------------------------------------------------------------- ergonomics checklist
+
+
+@router.get("/checklist", response=list[s.ChecklistItemOut], operation_id="list_checklist")
+def list_checklist(request: HttpRequest) -> Any:
+    return checklist(request.auth)
+
+
+@router.put("/checklist/{item}", response=s.ChecklistItemOut, operation_id="set_checklist_item")
+def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) -> Any:
+    day = payload.local_date or request.auth.today()
+    try:
+        ChecklistStatus.set(request.auth, item, payload.status, day)
+    except KeyError:
+        raise Http404("No such checklist item") from None
+    return checklist_item(request.auth, item)
+
+
+# ---------------------------------------------------------------- recorded changes
+
+
+@router.get("/changes", response=list[s.ChangeOut], operation_id="list_changes")
+@paginate(LimitOffsetPagination)
+def list_changes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+    qs = changes_for(request.auth).between(filters.since, filters.until)
+    return qs.order_by("-local_date", "-id")
+
+
+@router.post("/changes", response={201: s.ChangeOut}, operation_id="create_change")
+def create_change(request: HttpRequest, payload: s.ChangeIn) -> Any:
+    return Status(201, record_change(request.auth, payload))
+
+
+@router.get("/changes/{code}", response=s.ChangeOut, operation_id="read_change")
+def read_change(request: HttpRequest, code: UUID) -> Any:
+    return get_owned(request.auth, ChangeEvent, code)
+
+
+@router.patch("/changes/{code}", response=s.ChangeOut, operation_id="update_change")
+def patch_change(request: HttpRequest, code: UUID, payload: s.ChangePatch) -> Any:
+    change = get_owned(request.auth, ChangeEvent, code)
+    return update_change(change, payload.model_dump(exclude_unset=True))
+
+
+@router.delete("/changes/{code}", response={204: None}, operation_id="delete_change")
+def delete_change(request: HttpRequest, code: UUID) -> Any:
+    get_owned(request.auth, ChangeEvent, code).move_to_bin()
+    return Status(204, None)

@@ -1,0 +1,59 @@
+"""Accessibility checks shared by the browser tests: axe-core (from the npm package, injected
+into the page), tap-target size on the phone viewport, and the JS + CSS weight of a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+MIN_TAP = 44  # CSS px (WCAG 2.5.5 target size, enhanced)
+
+# Interactive things a finger must hit. Links inside running text are exempt (WCAG 2.5.5).
+TAP_SELECTOR = (
+    "button, [role=button], input:not([type=hidden]):not([type=radio]):not([type=checkbox]),"
+    " select, textarea, a.btn, nav a, label:has(input[type=radio]),"
+    " label:has(input[type=checkbox])"
+)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `npm ci` (make test does)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def small_tap_targets(page: Any) -> list[str]:
+    return page.evaluate(
+        """([sel, min]) => Array.from(document.querySelectorAll(sel)).filter(el => {
+             const r = el.getBoundingClientRect();
+             const visible = r.width > 0 && r.height > 0 &&
+                             getComputedStyle(el).visibility !== 'hidden';
+             return visible && (r.width < min - 0.5 || r.height < min - 0.5);
+           }).map(el => el.outerHTML.slice(0, 120) + ' ' +
+                  Math.round(el.getBoundingClientRect().width) + 'x' +
+                  Math.round(el.getBoundingClientRect().height))""",
+        [TAP_SELECTOR, MIN_TAP],
+    )
+
+
+def asset_bytes(page: Any) -> int:
+    """Transferred-or-decoded bytes of every script and stylesheet the page loaded."""
+    return int(
+        page.evaluate(
+            """() => performance.getEntriesByType('resource')
+                 .filter(e => e.initiatorType === 'script' || e.initiatorType === 'link' ||
+                              /\\.(js|css)(\\?|$)/.test(e.name))
+                 .reduce((s, e) => s + (e.decodedBodySize || e.encodedBodySize || 0), 0)"""
+        )
+    )
