@@ -154,7 +154,7 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     user: UserOpt = None,
 ) -> None:
-    """Export everything the person has (JSON document or a zip of CSVs)."""
+    """Export everything the person has (JSON document, a zip of CSVs, or a FHIR R4 Bundle)."""
     setup_django()
     ensure_migrated()
     from spasmtrack.interop.native import export_csv_zip, export_document
@@ -166,8 +166,12 @@ def export_cmd(
         if output is None:
             fail("--format csv writes a zip file: give -o FILE.zip")
         data = export_csv_zip(person)
+    elif fmt == "fhir":
+        from spasmtrack.interop.fhir import export_bundle
+
+        data = json.dumps(export_bundle(person), indent=2, ensure_ascii=False).encode()
     else:
-        fail(f"unknown format {fmt!r} (choose json or csv)", 2)
+        fail(f"unknown format {fmt!r} (choose json, csv or fhir)", 2)
     if output is None:
         sys.stdout.buffer.write(data + b"\n")
     else:
@@ -178,7 +182,10 @@ def export_cmd(
 @app.command("import")
 def import_cmd(
     file: Path,
-    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json, csv, fhir or flaredown")] = "json",
+    source_user: Annotated[
+        str | None, typer.Option("--source-user", help="flaredown: the user_id to import")
+    ] = None,
     user: UserOpt = None,
 ) -> None:
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
@@ -189,8 +196,17 @@ def import_cmd(
     person = person_for(user)
     if not file.exists():
         fail(f"{file}: no such file")
+    if source_user is not None and fmt != "flaredown":
+        fail("--source-user only applies to --format flaredown", 2)
     try:
-        if fmt == "json":
+        if fmt == "flaredown":
+            from spasmtrack.interop.flaredown import import_flaredown_file
+
+            summary = import_flaredown_file(person, file, source_user)
+            for line in summary.lines():
+                typer.echo(line)
+            return
+        if fmt in ("json", "fhir"):
             try:
                 doc = json.loads(file.read_text(encoding="utf-8"))
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -198,8 +214,13 @@ def import_cmd(
         elif fmt == "csv":
             doc = read_csv_zip(file.read_bytes(), str(file))
         else:
-            fail(f"unknown format {fmt!r} (choose json or csv)", 2)
-        counts = import_document(person, doc, where=str(file))
+            fail(f"unknown format {fmt!r} (choose json, csv, fhir or flaredown)", 2)
+        if fmt == "fhir":
+            from spasmtrack.interop.fhir import import_bundle
+
+            counts = import_bundle(person, doc, where=str(file))
+        else:
+            counts = import_document(person, doc, where=str(file))
     except ImportRefused as e:
         fail(f"{e} — nothing was imported")
     total = sum(counts.values())

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "spasmtrack.accounts",
     "spasmtrack.diary",
     "spasmtrack.interop",
@@ -155,6 +156,9 @@ else:
             },
         }
     }
+
+# Widgets (the body map) render with the project's templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import time_machine
 
 from spasmtrack.diary.entries import RESOURCES, create_entry
-from spasmtrack.diary.models import DailyCheckin, MuscleEvent
+from spasmtrack.diary.models import DailyCheckin, MuscleEvent, PainDrawing
 from spasmtrack.test import BaseTestCase
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
@@ -38,8 +38,8 @@ class PagesTestCase(BaseTestCase):
             "/log/spasm/",
             {
                 "kind": "spasm",
-                "regions": ["calf_left", "shin_left"],
-                "intensity": "7",
+                "regions": '{"calf_left": 7, "shin_left": 7}',
+                "bodymap_intensity": "7",
                 "duration_min": "20",
             },
         )
@@ -50,16 +50,17 @@ class PagesTestCase(BaseTestCase):
 
     def test_it_keeps_what_was_typed_on_a_validation_error(self) -> None:
         r = self.client.post(
-            "/log/spasm/", {"kind": "spasm", "intensity": "7", "suspected_trigger": "long drive"}
+            "/log/spasm/",
+            {"kind": "spasm", "bodymap_intensity": "7", "suspected_trigger": "long drive"},
         )
-        self.assertContains(r, "This field is required", status_code=200)
+        self.assertContains(r, "Tap where it is on the body map", status_code=200)
         self.assertContains(r, 'value="long drive"')
         assert MuscleEvent.objects.count() == 0
 
     def test_it_defaults_intensity_to_the_last_one_used(self) -> None:
         self.spasm(intensity=8)
         r = self.client.get("/log/spasm/")
-        self.assertContains(r, 'id="id_intensity_8" checked')
+        self.assertContains(r, 'name="bodymap_intensity" min="0" max="10" step="1" value="8"')
 
     def test_it_prefills_the_checkin_from_the_last_one(self) -> None:
         create_entry(
@@ -77,6 +78,32 @@ class PagesTestCase(BaseTestCase):
         # A second visit the same day edits that check-in instead of making another.
         assert "/edit/" in self.client.get("/checkin/")["Location"]
 
+    def test_it_refuses_unknown_regions_from_the_map(self) -> None:
+        r = self.client.post(
+            "/log/spasm/",
+            {"kind": "spasm", "regions": '{"wing_left": 5}', "bodymap_intensity": "5"},
+        )
+        self.assertContains(r, "Unknown body region(s): wing_left")
+        assert MuscleEvent.objects.count() == 0
+
+    def test_it_saves_a_pain_drawing_with_an_intensity_per_region(self) -> None:
+        r = self.client.post(
+            "/log/pain/",
+            {
+                "regions": '{"neck_back_left": 4, "vertex": 7, "calf_left": 2}',
+                "bodymap_intensity": "2",
+            },
+        )
+        assert r.status_code == 302
+        d = PainDrawing.objects.get()
+        assert d.regions == {"neck_back_left": 4, "vertex": 7, "calf_left": 2}
+
+    def test_it_draws_the_body_map_with_every_region(self) -> None:
+        r = self.client.get("/log/pain/")
+        for rid in ("vertex", "calf_left", "toes_right", "sacrum"):
+            self.assertContains(r, f'data-region="{rid}"')
+        self.assertContains(r, "js/bodymap.js")
+
     def test_it_filters_history_by_kind_and_date(self) -> None:
         self.spasm()
         self.spasm(kind="twitch", regions=["eye_left"])
@@ -92,7 +119,12 @@ class PagesTestCase(BaseTestCase):
         e = self.spasm()
         r = self.client.post(
             f"/entries/muscle-events/{e.code}/edit/",
-            {"kind": "spasm", "regions": ["calf_right"], "intensity": "3"},
+            {
+                "kind": "spasm",
+                "regions": "{}",
+                "regions_list": ["calf_right"],
+                "bodymap_intensity": "3",
+            },
         )
         assert r.status_code == 302
         e.refresh_from_db()

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from spasmtrack.core.regions import groups
+from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
 NRS_CHOICES = [(i, str(i)) for i in range(11)]
 
@@ -38,15 +39,24 @@ def _aware(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class MuscleEventForm(forms.Form):
+class BodyMapForm(forms.Form):
+    """A form with a body map: the slider's default is the person's last-used intensity."""
+
+    def __init__(self, *args: Any, last_intensity: int = 5, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        level = self.initial.get("bodymap_intensity", last_intensity)
+        if self.is_bound:
+            level = self.data.get("bodymap_intensity", level)
+        self.fields["regions"].widget.intensity = level
+
+
+class MuscleEventForm(BodyMapForm):
     kind = forms.ChoiceField(
         choices=[("spasm", "Spasm"), ("twitch", "Twitch")],
         widget=forms.RadioSelect(attrs={"class": "choice"}),
     )
-    regions = forms.MultipleChoiceField(
-        choices=region_choices, label="Where?", widget=forms.CheckboxSelectMultiple
-    )
-    intensity = NrsField(label="How strong? (0 = none, 10 = worst imaginable)")
+    regions = BodyMapField(label="Where? Tap the body map")
+    bodymap_intensity = intensity_field()
     started_at = forms.DateTimeField(
         required=False,
         label="When did it start? (blank = now)",
@@ -65,8 +75,8 @@ class MuscleEventForm(forms.Form):
         minutes = d.get("duration_min")
         return {
             "kind": d["kind"],
-            "regions": d["regions"],
-            "intensity": d["intensity"],
+            "regions": list(d["regions"]),
+            "intensity": d["bodymap_intensity"],
             "started_at": _aware(d.get("started_at")),
             "duration_s": minutes * 60 if minutes is not None else None,
             "suspected_trigger": d.get("suspected_trigger", ""),
@@ -77,12 +87,36 @@ class MuscleEventForm(forms.Form):
     def initial_from(entry: Any) -> dict[str, Any]:
         return {
             "kind": entry.kind,
-            "regions": entry.regions,
-            "intensity": entry.intensity,
+            "regions": dict.fromkeys(entry.regions, entry.intensity),
+            "bodymap_intensity": entry.intensity,
             "started_at": entry.started_at,
             "duration_min": entry.duration_s // 60 if entry.duration_s is not None else None,
             "suspected_trigger": entry.suspected_trigger,
             "notes": entry.notes,
+        }
+
+
+class PainDrawingForm(BodyMapForm):
+    regions = BodyMapField(label="Where does it hurt? Set the slider, then tap each area")
+    bodymap_intensity = intensity_field()
+    at = forms.DateTimeField(
+        required=False,
+        label="When? (blank = now)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def to_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"regions": d["regions"], "at": _aware(d.get("at")), "notes": d.get("notes") or ""}
+
+    @staticmethod
+    def initial_from(entry: Any) -> dict[str, Any]:
+        return {
+            "regions": entry.regions,
+            "at": entry.at,
+            "notes": entry.notes,
+            "bodymap_intensity": max(entry.regions.values(), default=5),
         }
 
 

@@ -8,6 +8,7 @@ app_name = "diary"
 urlpatterns = [
     path("", views.today, name="today"),
     path("log/treatment/", views.log_treatment, name="log_treatment"),
+    path("log/pain/", views.pain_drawing, name="pain_drawing"),
     path("log/<str:kind>/", views.log_event, name="log_event"),
     path("checkin/", views.checkin, name="checkin"),
     path("quick/", views.quick_log, name="quick_log"),

@@ -26,7 +26,13 @@ from spasmtrack.diary.entries import (
     treatments_for,
     update_entry,
 )
-from spasmtrack.diary.forms import CheckinForm, HistoryFilter, MuscleEventForm, TreatmentLogForm
+from spasmtrack.diary.forms import (
+    CheckinForm,
+    HistoryFilter,
+    MuscleEventForm,
+    PainDrawingForm,
+    TreatmentLogForm,
+)
 from spasmtrack.diary.models import DailyCheckin, MuscleEvent
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
@@ -35,6 +41,7 @@ BINNED_ROW_TMPL = get_template("diary/binned_row.html")
 
 EDIT_FORMS: dict[str, Any] = {
     "muscle-events": MuscleEventForm,
+    "pain-drawings": PainDrawingForm,
     "checkins": CheckinForm,
     "treatment-logs": TreatmentLogForm,
 }
@@ -113,13 +120,25 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in MuscleEvent.Kind.values:
         raise Http404("No such kind")
     person = _person(request)
-    initial = {"kind": kind, "intensity": _last_intensity(person)}
-    form = MuscleEventForm(request.POST or None, initial=initial)
+    form = MuscleEventForm(
+        request.POST or None, initial={"kind": kind}, last_intensity=_last_intensity(person)
+    )
     if request.method == "POST" and form.is_valid():
         if entry := _save(form, person, RESOURCES["muscle-events"]):
             messages.success(request, f"Saved: {entry.summary()}")
             return redirect("diary:today")
     return render(request, "diary/log_event.html", {"form": form, "kind": kind})
+
+
+@login_required
+def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = PainDrawingForm(request.POST or None, last_intensity=_last_intensity(person))
+    if request.method == "POST" and form.is_valid():
+        if entry := _save(form, person, RESOURCES["pain-drawings"]):
+            messages.success(request, f"Saved: {entry.summary()}")
+            return redirect("diary:today")
+    return render(request, "diary/pain_drawing.html", {"form": form})
 
 
 @login_required
@@ -183,6 +202,8 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
     kw: dict[str, Any] = {}
     if form_class is TreatmentLogForm:
         kw["treatments"] = _treatment_choices(person)
+    if form_class in (MuscleEventForm, PainDrawingForm):
+        kw["last_intensity"] = _last_intensity(person)
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
     if request.method == "POST" and form.is_valid():
         if _save(form, person, res, entry):

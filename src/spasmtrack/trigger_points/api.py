@@ -15,6 +15,7 @@ from ninja.responses import Status
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.referral import UnknownRegions
 from spasmtrack.trigger_points import services
+from spasmtrack.trigger_points.finder import find_for
 from spasmtrack.trigger_points.schemas import (
     ErrorOut,
     FindIn,
@@ -33,7 +34,7 @@ def trp_find(request: HttpRequest, payload: FindIn) -> Any:
     Unknown region ids get a 422 whose detail lists them in `ids`.
     """
     try:
-        result = services.find_for(
+        result = find_for(
             payload.regions, services.personal_prior(request.auth), limit=payload.limit
         )
     except UnknownRegions as e:

@@ -92,7 +92,7 @@ def _parse_regions(args: list[str]) -> dict[str, float]:
         typer.echo(f"Error: unknown region id(s): {', '.join(unknown)}", err=True)
         known = list(all_regions())
         for rid in unknown:
-            if close := difflib.get_close_matches(rid, known, n=3, cutoff=0.6):
+            if close := difflib.get_close_matches(rid, known, n=3, cutoff=0.75):
                 typer.echo(f"  {rid}: did you mean {' or '.join(close)}?", err=True)
         typer.echo("See every region id with: spasmtrack trp regions", err=True)
         raise typer.Exit(2)
@@ -145,7 +145,7 @@ def _prior(user: str | None) -> list[PersonalTrP]:
 
 
 def _human(result: Any) -> None:
-    from spasmtrack.trigger_points.services import score_words, side_words
+    from spasmtrack.trigger_points.finder import score_words, side_words
 
     if not result.candidates:
         typer.echo("No muscle in the knowledge base refers pain to these areas.")
@@ -196,7 +196,7 @@ def find_cmd(
     limit: Annotated[int, typer.Option(min=1, max=50, help="At most this many muscles.")] = 5,
 ) -> None:
     """Rank the muscles whose trigger points could be referring pain to REGION... ."""
-    from spasmtrack.trigger_points.services import find_for
+    from spasmtrack.trigger_points.finder import find_for
 
     drawing = _parse_regions(regions)
     result = find_for(drawing, _prior(user), limit=limit)

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from spasmtrack.trigger_points import views
 
 app_name = "trigger_points"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("trigger-points/", views.tracking_page, name="tracking"),
+    path("trigger-points/finder/", views.finder, name="finder"),
+    path("trigger-points/record/", views.record, name="record"),
+]

@@ -12,3 +12,10 @@
     if (e.detail.successful) retry(e, false);
   });
 })();
+// Show a slider's number next to it while it moves.
+document.addEventListener("input", function (e) {
+  var el = e.target;
+  if (el.type !== "range" || !el.id) return;
+  var out = document.querySelector('output[for="' + el.id + '"]');
+  if (out) out.textContent = el.value;
+});

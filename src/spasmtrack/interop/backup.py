@@ -1,0 +1,149 @@
+"""Encrypted backup: the native JSON export in one passphrase-protected file, and its restore.
+
+File layout (all integers big-endian):
+
+    magic    8 bytes  b"SPASMBK\\0"
+    version  1 byte   1
+    kdf      1 byte   1 = scrypt
+    log2 n   1 byte   scrypt cost, n = 2**log2_n (15 or more)
+    r        1 byte
+    p        1 byte
+    salt    16 bytes  random per backup
+    nonce   12 bytes  random per backup
+    ciphertext + 16-byte tag   AES-256-GCM of the UTF-8 JSON document
+
+The whole header is passed to AES-GCM as associated data, so changing any header byte (say, a
+lower scrypt cost) makes decryption fail just like a wrong passphrase or a damaged body.
+AES-GCM cannot tell those apart; the message says so. Restore writes nothing unless the file
+decrypts and the whole document imports (one transaction).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from spasmtrack.accounts.models import Person, valid_tz
+from spasmtrack.diary.entries import RESOURCES
+from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.interop.native import export_document, import_document
+
+MAGIC = b"SPASMBK\0"
+VERSION = 1
+KDF_SCRYPT = 1
+LOG2_N = 15  # n = 32768, r = 8: 32 MiB and ~0.1 s per derivation; memory-hard
+R = 8
+P = 1
+MIN_LOG2_N = 15  # refuse weaker files: they could be an attacker's downgrade
+MAX_LOG2_N = 22  # refuse absurd costs that would exhaust memory
+HEADER = struct.Struct(">8sBBBBB16s12s")
+
+
+class BackupError(ValueError):
+    """A backup that cannot be read or restored; the message is for the person."""
+
+
+def _key(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
+    kdf = Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def encrypt(plaintext: bytes, passphrase: str, log2_n: int = LOG2_N) -> bytes:
+    """The backup file bytes for `plaintext` (fresh random salt and nonce every time)."""
+    if not passphrase:
+        raise BackupError("the passphrase is empty")
+    salt, nonce = os.urandom(16), os.urandom(12)
+    header = HEADER.pack(MAGIC, VERSION, KDF_SCRYPT, log2_n, R, P, salt, nonce)
+    key = _key(passphrase, salt, log2_n, R, P)
+    return header + AESGCM(key).encrypt(nonce, plaintext, header)
+
+
+def decrypt(data: bytes, passphrase: str) -> bytes:
+    """The plaintext of a backup file; BackupError says why it cannot be read."""
+    if len(data) < HEADER.size + 16 or not data.startswith(MAGIC):
+        raise BackupError("not a Spasmtrack backup file (or it is truncated)")
+    magic, version, kdf, log2_n, r, p, salt, nonce = HEADER.unpack_from(data)
+    if version != VERSION:
+        raise BackupError(f"backup format version {version} is not supported by this version")
+    if kdf != KDF_SCRYPT or not MIN_LOG2_N <= log2_n <= MAX_LOG2_N or not (r and p):
+        raise BackupError("the backup header is damaged (unknown key-derivation settings)")
+    header = data[: HEADER.size]
+    try:
+        return AESGCM(_key(passphrase, salt, log2_n, r, p)).decrypt(
+            nonce, data[HEADER.size :], header
+        )
+    except InvalidTag:
+        raise BackupError(
+            "wrong passphrase, or the file is damaged (it cannot be decrypted)"
+        ) from None
+
+
+def backup_bytes(person: Person, passphrase: str) -> bytes:
+    """Everything the person has (the native JSON export), encrypted with `passphrase`."""
+    doc = export_document(person)
+    return encrypt(json.dumps(doc, ensure_ascii=False).encode("utf-8"), passphrase)
+
+
+def read_backup(data: bytes, passphrase: str) -> dict[str, Any]:
+    """The export document inside a backup file."""
+    try:
+        doc = json.loads(decrypt(data, passphrase).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BackupError("the backup decrypted but does not hold an export document") from None
+    if not isinstance(doc, dict):
+        raise BackupError("the backup decrypted but does not hold an export document")
+    return doc
+
+
+def diary_is_empty(person: Person) -> bool:
+    """No diary entries at all, live or in the bin.
+
+    A treatment or habit of the person's own that was never logged does not count: restore
+    reuses it when the backup has the same key.
+    """
+    return not any(r.model.objects.filter(person=person).exists() for r in RESOURCES.values())
+
+
+def _delete_diary(person: Person) -> None:
+    for res in RESOURCES.values():
+        res.model.objects.filter(person=person).delete()
+    # With the logs gone the person's own catalogue entries can go too, except those another
+    # feature still points at (e.g. a self-experiment): those stay, and import reuses them.
+    for model in (Treatment, Habit):
+        for item in model.objects.filter(owner=person):
+            try:
+                with transaction.atomic():
+                    item.delete()
+            except ProtectedError:
+                pass
+
+
+def restore(
+    person: Person, doc: dict[str, Any], replace: bool = False, where: str = "backup"
+) -> dict[str, int]:
+    """Import a backup's document into an empty diary, or (replace) delete then import.
+
+    Both happen in one transaction: if the import is refused, the old diary is still there.
+    Raises BackupError for a non-empty diary without `replace`, and ImportRefused for a bad
+    document.
+    """
+    with transaction.atomic():
+        if not diary_is_empty(person):
+            if not replace:
+                raise BackupError(
+                    "this diary is not empty: restore into a new account, or use --replace"
+                )
+            _delete_diary(person)
+        tz = doc.get("tz")
+        if isinstance(tz, str) and valid_tz(tz) and tz != person.tz:
+            person.tz = tz
+            person.save(update_fields=("tz",))
+        return import_document(person, doc, where=where)

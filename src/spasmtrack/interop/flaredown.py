@@ -1,0 +1,356 @@
+"""Import of a Flaredown export CSV into a person's diary, all or nothing, in constant memory.
+
+Parsing is `spasmtrack.core.flaredown.iter_flaredown`; this module maps its records:
+
+- Condition and Symptom ratings (0-4) -> SymptomRating with scale_max 4. A symptom called
+  "muscle spasms" stays a rating: Flaredown never recorded individual spasm events.
+- Treatments -> TreatmentLog, matched to the shared catalogue by name or synonym when exactly
+  one catalogue entry matches, else the person's own treatment of that name (created once
+  with Treatment.add_custom, category "clinical": most Flaredown treatments are medicines;
+  the person can change it). Flaredown keeps only the day, so the log is placed at 12:00 on
+  that day in the person's time zone (its local day is the Flaredown day). A dose like
+  "20 mg" becomes amount 20 and unit "mg"; any other dose text is kept in the notes.
+- Tags -> HabitLog value 1 for a yes/no habit of the same name (shared or the person's
+  own), created with Habit.add_custom when missing.
+- Foods are counted and skipped: Flaredown records no amount, and an intake needs one, so
+  importing them would invent quantities. Weather and HBI rows are counted and skipped.
+
+Duplicates: the same symptom on the same day twice in the file -> the last row wins (its
+value is kept and the summary says how many were replaced). The same tag twice on a day is
+one habit log. A rating or habit log that already exists in the diary (not from this file)
+aborts the import: we never overwrite what the person logged.
+
+Every row is checked before anything is committed: rows are written with bulk_create in
+batches inside one transaction, so a bad row anywhere (even the last) leaves the diary
+untouched. Memory holds one batch plus the catalogue names seen, never the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.timezone import now
+
+from spasmtrack.accounts.models import Person
+from spasmtrack.core.catalogue import habits as habit_catalogue
+from spasmtrack.core.catalogue import treatments as treatment_catalogue
+from spasmtrack.core.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
+from spasmtrack.diary.entries import habits_for, treatments_for
+from spasmtrack.diary.models import Habit, HabitLog, SymptomRating, Treatment, TreatmentLog
+from spasmtrack.interop.native import ImportRefused
+
+BATCH_SIZE = 5000
+SCALE_MAX = 4.0
+NAME_MAX = 100  # SymptomRating.name
+CATALOGUE_NAME_MAX = 120  # Catalogue.name
+UNIT_MAX = 20
+DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
+NOON = time(12, 0)
+
+
+class FlaredownImportRefused(ImportRefused):
+    """A refused Flaredown import: "<file> line <n>: <reason>" (header = line 1)."""
+
+    def __init__(self, where: str, line: int | None, reason: str) -> None:
+        at = f"{where} line {line}" if line is not None else where
+        ValueError.__init__(self, f"{at}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class FlaredownSummary:
+    """What an import wrote and what it skipped (counts of rows)."""
+
+    where: str
+    ratings: int = 0
+    duplicate_ratings: int = 0
+    treatment_logs: int = 0
+    habit_logs: int = 0
+    new_treatments: list[str] = field(default_factory=list)
+    new_habits: list[str] = field(default_factory=list)
+    foods: int = 0
+    weather: int = 0
+    hbi: int = 0
+
+    def lines(self) -> list[str]:
+        """Plain-language lines for the CLI, always naming what was skipped."""
+        out = [
+            f"Imported from {self.where}: {self.ratings} symptom ratings (0-4 scale), "
+            f"{self.treatment_logs} treatment logs, {self.habit_logs} habit logs."
+        ]
+        if self.duplicate_ratings:
+            out.append(
+                f"{self.duplicate_ratings} repeated symptom rows (same symptom, same day): "
+                "the last one in the file was kept."
+            )
+        if self.new_treatments:
+            out.append(f"New treatments of your own: {', '.join(self.new_treatments)}.")
+        if self.new_habits:
+            out.append(f"New habits of your own: {', '.join(self.new_habits)}.")
+        if self.foods:
+            out.append(
+                f"{self.foods} food rows not imported yet (Flaredown records no amount, "
+                "and an intake needs one)."
+            )
+        if self.weather or self.hbi:
+            out.append(
+                f"{self.weather} weather rows and {self.hbi} HBI rows skipped "
+                "(Spasmtrack does not track them)."
+            )
+        return out
+
+
+class _LineCounter:
+    """Counts the lines csv.reader has pulled; equals the current row's last line."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._it = iter(lines)
+        self.line = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._it)
+        self.line += 1
+        return text
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _catalogue_index(entries: Iterable[Any]) -> dict[str, set[str]]:
+    """Normalised name or synonym -> catalogue ids having it (several = ambiguous)."""
+    index: dict[str, set[str]] = {}
+    for e in entries:
+        for word in (e.name, *e.synonyms):
+            index.setdefault(_norm(word), set()).add(e.id)
+    return index
+
+
+def parse_dose(text: str | None) -> tuple[float | None, str, str]:
+    """(amount, unit, notes) from Flaredown dose text; unparsed text goes to the notes."""
+    if not text:
+        return None, "", ""
+    m = DOSE.match(text)
+    if m and len(m.group(2) or "") <= UNIT_MAX:
+        return float(m.group(1).replace(",", ".")), m.group(2) or "", ""
+    return None, "", f"Dose: {text}"
+
+
+class _Importer:
+    def __init__(self, person: Person, where: str, batch_size: int) -> None:
+        self.person = person
+        self.where = where
+        self.batch_size = batch_size
+        self.stamp = now()  # marks rows written by this import (duplicates vs. diary)
+        self.summary = FlaredownSummary(where)
+        self.treatment_index = _catalogue_index(treatment_catalogue().values())
+        self.habit_index = _catalogue_index(
+            h for h in habit_catalogue().values() if h.kind == "yes_no"
+        )
+        self.treatments: dict[str, Treatment] = {}
+        self.habits: dict[str, Habit] = {}
+        # Pending rows of the current batch; ratings keyed so the last row of a day wins.
+        self.ratings: dict[tuple[str, date], tuple[int, float]] = {}
+        self.habit_logs: dict[tuple[int, date], int] = {}
+        self.treatment_logs: list[TreatmentLog] = []
+
+    def fail(self, line: int, reason: str) -> FlaredownImportRefused:
+        return FlaredownImportRefused(self.where, line, reason)
+
+    # -- catalogue ------------------------------------------------------------------------
+
+    def treatment(self, name: str, line: int) -> Treatment:
+        key = _norm(name)
+        if key in self.treatments:
+            return self.treatments[key]
+        if len(name) > CATALOGUE_NAME_MAX:
+            raise self.fail(line, f"treatment name longer than {CATALOGUE_NAME_MAX} characters")
+        ids = self.treatment_index.get(key, set())
+        found = None
+        if len(ids) == 1:
+            found = treatments_for(self.person).filter(key=next(iter(ids))).first()
+        if found is None:
+            found = self._own(treatments_for(self.person), name)
+        if found is None:
+            found = Treatment.add_custom(self.person, name=name, category="clinical")
+            self.summary.new_treatments.append(name)
+        self.treatments[key] = found
+        return found
+
+    def habit(self, name: str, line: int) -> Habit:
+        key = _norm(name)
+        if key in self.habits:
+            return self.habits[key]
+        if len(name) > CATALOGUE_NAME_MAX:
+            raise self.fail(line, f"tag longer than {CATALOGUE_NAME_MAX} characters")
+        ids = self.habit_index.get(key, set())
+        found = None
+        if len(ids) == 1:
+            found = habits_for(self.person).filter(key=next(iter(ids))).first()
+        if found is None:
+            found = self._own(habits_for(self.person).filter(kind="yes_no"), name)
+        if found is None:
+            found = Habit.add_custom(self.person, name=name, kind="yes_no")
+            self.summary.new_habits.append(name)
+        self.habits[key] = found
+        return found
+
+    def _own(self, qs: Any, name: str) -> Any:
+        """The person's own entry with this name (case-insensitive), if exactly one."""
+        rows = list(qs.filter(owner=self.person, name__iexact=name.strip())[:2])
+        return rows[0] if len(rows) == 1 else None
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def add(self, rec: FlaredownRecord, line: int) -> None:
+        if rec.kind in ("symptom", "condition"):
+            if len(rec.name) > NAME_MAX:
+                raise self.fail(line, f"symptom name longer than {NAME_MAX} characters")
+            key = (rec.name, rec.date)
+            if key in self.ratings:
+                self.summary.duplicate_ratings += 1
+            assert rec.value is not None  # the parser gives every rating a value
+            self.ratings[key] = (line, rec.value)
+        elif rec.kind == "treatment":
+            self._treatment_log(rec, line)
+        elif rec.kind == "tag":
+            self.habit_logs.setdefault((self.habit(rec.name, line).pk, rec.date), line)
+        elif rec.kind == "food":
+            self.summary.foods += 1
+        elif rec.kind == "weather":
+            self.summary.weather += 1
+        else:
+            self.summary.hbi += 1
+        if len(self.ratings) + len(self.habit_logs) + len(self.treatment_logs) >= self.batch_size:
+            self.flush()
+
+    def _treatment_log(self, rec: FlaredownRecord, line: int) -> None:
+        amount, unit, notes = parse_dose(rec.dose_text)
+        at = datetime.combine(rec.date, NOON, tzinfo=self.person.zone)
+        self.treatment_logs.append(
+            TreatmentLog(
+                person=self.person,
+                treatment=self.treatment(rec.name, line),
+                at=at,
+                local_date=rec.date,
+                amount=amount,
+                unit=unit,
+                notes=notes,
+                created=self.stamp,
+            )
+        )
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        self._flush_ratings()
+        self._flush_habit_logs()
+        TreatmentLog.objects.bulk_create(self.treatment_logs)
+        self.summary.treatment_logs += len(self.treatment_logs)
+        self.treatment_logs = []
+
+    def _existing(self, model: Any, names: set[Any], days: set[date], field: str) -> Any:
+        return model.objects.filter(
+            Q(**{f"{field}__in": names}),
+            person=self.person,
+            deleted_at__isnull=True,
+            local_date__in=days,
+        )
+
+    def _flush_ratings(self) -> None:
+        if not self.ratings:
+            return
+        names = {n for n, _ in self.ratings}
+        days = {d for _, d in self.ratings}
+        updates = []
+        for row in self._existing(SymptomRating, names, days, "name"):
+            pending = self.ratings.pop((row.name, row.local_date), None)
+            if pending is None:
+                continue
+            if row.created != self.stamp:
+                raise self.fail(
+                    pending[0],
+                    f"your diary already has a rating of {row.name!r} on {row.local_date}",
+                )
+            self.summary.duplicate_ratings += 1  # an earlier batch had it: last wins
+            self.summary.ratings -= 1
+            row.value = pending[1]
+            updates.append(row)
+        SymptomRating.objects.bulk_update(updates, ["value"])
+        SymptomRating.objects.bulk_create(
+            SymptomRating(
+                person=self.person,
+                name=name,
+                value=value,
+                scale_max=SCALE_MAX,
+                local_date=day,
+                created=self.stamp,
+            )
+            for (name, day), (_, value) in self.ratings.items()
+        )
+        self.summary.ratings += len(self.ratings) + len(updates)
+        self.ratings = {}
+
+    def _flush_habit_logs(self) -> None:
+        if not self.habit_logs:
+            return
+        ids = {h for h, _ in self.habit_logs}
+        days = {d for _, d in self.habit_logs}
+        for row in self._existing(HabitLog, ids, days, "habit_id"):
+            line = self.habit_logs.pop((row.habit_id, row.local_date), None)
+            if line is not None and row.created != self.stamp:
+                raise self.fail(
+                    line, f"your diary already has {row.habit.name!r} on {row.local_date}"
+                )
+        HabitLog.objects.bulk_create(
+            HabitLog(person=self.person, habit_id=h, local_date=d, value=1, created=self.stamp)
+            for h, d in self.habit_logs
+        )
+        self.summary.habit_logs += len(self.habit_logs)
+        self.habit_logs = {}
+
+
+def import_flaredown(
+    person: Person,
+    lines: Iterable[str],
+    source_user: str | None = None,
+    where: str = "flaredown.csv",
+    batch_size: int = BATCH_SIZE,
+) -> FlaredownSummary:
+    """Import a Flaredown CSV (an iterable of text lines) into the person's diary, or nothing.
+
+    Raises FlaredownImportRefused ("<where> line <n>: <reason>") on the first bad row; the
+    transaction is then rolled back, so nothing is written.
+    """
+    counter = _LineCounter(lines)
+    imp = _Importer(person, where, batch_size)
+    try:
+        with transaction.atomic():
+            for rec in iter_flaredown(counter, source_user):
+                imp.add(rec, counter.line)
+            imp.flush()
+    except FlaredownError as e:
+        raise FlaredownImportRefused(where, e.line, e.reason) from None
+    return imp.summary
+
+
+def import_flaredown_file(
+    person: Person, path: Path, source_user: str | None = None
+) -> FlaredownSummary:
+    """Open `path` as UTF-8 (a BOM is fine) and import it with `import_flaredown`."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return import_flaredown(person, f, source_user, where=str(path))
+    except UnicodeDecodeError as e:
+        raise FlaredownImportRefused(str(path), None, f"not UTF-8 text ({e.reason})") from None

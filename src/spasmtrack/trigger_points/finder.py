@@ -1,0 +1,71 @@
+"""The finder as the app shows it: ranking plus combination, and the words for scores and sides.
+
+Free of Django (only `spasmtrack.core` imports), so the pure CLI command `trp find` can use it
+without setting up a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from spasmtrack.core.referral import (
+    Candidate,
+    Combination,
+    Drawing,
+    PersonalTrP,
+    explain_combination,
+    find,
+)
+from spasmtrack.core.regions import all_regions
+
+
+def region_label(region_id: str) -> str:
+    r = all_regions().get(region_id)
+    return r.label if r else region_id
+
+
+def side_words(side: str) -> str:
+    """'left side', 'right side', 'both sides' or 'midline' for a candidate or TrP side."""
+    return {"left": "left side", "right": "right side", "both": "both sides"}.get(side, side)
+
+
+def score_words(score: float) -> str:
+    """A finder score (posterior share, 0-1; all muscles sum to 1) in plain words.
+
+    Thresholds were set on typical drawings: a clear single-muscle pattern scores 0.4-0.7,
+    the runner-up of an ambiguous one 0.15-0.25, everything else a few hundredths.
+    """
+    if score >= 0.4:
+        return "fits well"
+    if score >= 0.15:
+        return "fits fairly well"
+    if score >= 0.05:
+        return "fits partly"
+    return "fits a little"
+
+
+@dataclass(frozen=True)
+class FinderResult:
+    """Ranked candidates, plus the combination only when several muscles explain it better."""
+
+    drawing: dict[str, float]
+    candidates: list[Candidate]
+    combination: Combination | None
+    prior: list[PersonalTrP] = field(default_factory=list)
+
+
+def find_for(
+    drawing: Drawing, prior: Iterable[PersonalTrP] | None = None, limit: int = 5
+) -> FinderResult:
+    """Run the finder; raises referral.UnknownRegions for ids outside body-regions.csv."""
+    if isinstance(drawing, Mapping):
+        weights = {str(k): float(v) for k, v in drawing.items()}
+    else:
+        weights = {str(r): 10.0 for r in drawing}
+    prior = list(prior or [])
+    candidates = find(weights, prior, limit=limit)
+    combo = explain_combination(weights, prior) if candidates else None
+    if combo is not None and not combo.better_than_single:
+        combo = None
+    return FinderResult(weights, candidates, combo, prior)
