@@ -39,7 +39,9 @@ def small_tap_targets(page: Any) -> list[str]:
              const r = el.getBoundingClientRect();
              const visible = r.width > 0 && r.height > 0 &&
                              getComputedStyle(el).visibility !== 'hidden';
-             return visible && (r.width < min - 0.5 || r.height < min - 0.5);
+             // Body-map regions are measured magnified (see region_tap_sizes).
+             const onMap = el.closest('svg.bm');
+             return visible && !onMap && (r.width < min - 0.5 || r.height < min - 0.5);
            }).map(el => el.outerHTML.slice(0, 120) + ' ' +
                   Math.round(el.getBoundingClientRect().width) + 'x' +
                   Math.round(el.getBoundingClientRect().height))""",
@@ -56,4 +58,32 @@ def asset_bytes(page: Any) -> int:
                               /\\.(js|css)(\\?|$)/.test(e.name))
                  .reduce((s, e) => s + (e.decodedBodySize || e.encodedBodySize || 0), 0)"""
         )
+    )
+
+
+def region_tap_sizes(page: Any, view: str) -> dict[str, float]:
+    """For every region of a body-map view, the largest min(width, height) in CSS px it
+    reaches on screen at the whole-body view or any of its magnify settings."""
+    return page.evaluate(
+        """(view) => {
+          const svg = document.querySelector('svg.bm-' + view);
+          const pane = svg.closest('.bm-pane');
+          const sel = pane.querySelector('select');
+          const best = {};
+          const measure = () => svg.querySelectorAll('.bm-r').forEach(g => {
+            const r = g.querySelector('.bm-s').getBoundingClientRect();
+            const s = Math.min(r.width, r.height);
+            const id = g.dataset.region;
+            best[id] = Math.max(best[id] || 0, s);
+          });
+          for (let i = 0; i < sel.options.length; i++) {
+            sel.selectedIndex = i;
+            sel.dispatchEvent(new Event('change'));
+            measure();
+          }
+          sel.selectedIndex = 0;
+          sel.dispatchEvent(new Event('change'));
+          return best;
+        }""",
+        view,
     )

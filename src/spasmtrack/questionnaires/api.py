@@ -1,5 +1,110 @@
-from __future__ import annotations
+"""JSON API of questionnaire responses: list, create (scored on the way in), read.
 
-from ninja import Router
+No `from __future__ import annotations` here (as in diary/api.py): django-ninja reads the
+handlers' annotations at import time, and the paginated handler's query schema must be a
+real class, not a string.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+from pydantic import AwareDatetime
+
+from spasmtrack.core.questionnaires import QuestionnaireError
+from spasmtrack.questionnaires.models import (
+    QuestionnaireResponse,
+    ResponseDict,
+    get_response_for_person,
+    responses_for,
+)
 
 router = Router(tags=["questionnaires"])
+
+Kind = Literal["acr2016", "fiqr", "peg"]
+
+
+class ResponseIn(Schema):
+    kind: Kind
+    answers: dict[str, Any] = Field(
+        description="item by item, exactly as `spasmtrack score KIND` reads them"
+    )
+    answered_at: AwareDatetime | None = None
+
+
+class ResponseOut(Schema):
+    id: UUID
+    kind: str
+    answered_at: datetime
+    local_date: date
+    answers: dict[str, Any]
+    scores: dict[str, Any] = Field(description="recomputed from the answers on every read")
+    interpretation: str
+
+
+class ErrorItem(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class ResponseFilter(Schema):
+    kind: Kind | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class _AsDicts:
+    """A queryset the paginator slices; only the page it asks for is scored (to_dict)."""
+
+    def __init__(self, qs: Any) -> None:
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return int(self.qs.count())
+
+    def __getitem__(self, page: slice) -> list[ResponseDict]:
+        return [r.to_dict() for r in self.qs[page]]
+
+
+@router.get(
+    "/questionnaires", response=list[ResponseOut], operation_id="list_questionnaire_responses"
+)
+@paginate(LimitOffsetPagination)
+def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
+    qs = responses_for(request.auth).between(filters.since, filters.until)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return _AsDicts(qs.order_by("-answered_at", "-id"))
+
+
+@router.post(
+    "/questionnaires",
+    response={201: ResponseOut, 422: ErrorOut},
+    operation_id="create_questionnaire_response",
+)
+def create_response(request: HttpRequest, payload: ResponseIn) -> Any:
+    """Store the answers if they can be scored; 422 names the item otherwise."""
+    try:
+        response = QuestionnaireResponse.record(
+            request.auth, payload.kind, payload.answers, payload.answered_at
+        )
+    except QuestionnaireError as e:
+        loc = ["body", "answers", e.item]
+        return Status(422, {"detail": [{"loc": loc, "msg": e.reason, "type": "value_error"}]})
+    return Status(201, response.to_dict())
+
+
+@router.get(
+    "/questionnaires/{code}", response=ResponseOut, operation_id="read_questionnaire_response"
+)
+def read_response(request: HttpRequest, code: UUID) -> Any:
+    return get_response_for_person(request.auth, code).to_dict()

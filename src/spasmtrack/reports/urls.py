@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from spasmtrack.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("report/", views.report, name="report")]

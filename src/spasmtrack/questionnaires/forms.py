@@ -1,0 +1,189 @@
+"""Questionnaire forms. They reshape what a person ticked into the core scoring input shape;
+the validation that matters happens in core scoring (shared with the API and the CLI), and
+its errors are mapped back onto the form's fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from spasmtrack.core.questionnaires import QuestionnaireError, definitions
+from spasmtrack.diary.forms import NrsField
+
+
+def _q(name: str) -> dict[str, Any]:
+    q: dict[str, Any] = definitions()["questionnaires"][name]
+    return q
+
+
+@dataclass
+class Section:
+    title: str
+    help: str
+    fields: list[Any]  # bound fields
+
+
+class QuestionnaireForm(forms.Form):
+    """Common part: sections for the template and core errors mapped onto fields."""
+
+    kind = ""
+
+    def sections(self) -> list[Section]:
+        raise NotImplementedError
+
+    def to_answers(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def field_for_item(self, item: str) -> str | None:
+        """The form field for a core item name ("function[3]" -> "function_3"), if any."""
+        name = re.sub(r"\[(\d+)\]$", r"_\1", item)
+        return name if name in self.fields else None
+
+    def add_questionnaire_error(self, e: QuestionnaireError) -> None:
+        field = self.field_for_item(e.item)
+        if field:
+            self.add_error(field, e.reason)
+        else:
+            self.add_error(None, f"{e.item.replace('_', ' ').capitalize()}: {e.reason}")
+
+
+def _scale_choices(anchors: dict[str, str]) -> list[tuple[int, str]]:
+    return [(int(k), f"{k}: {v}") for k, v in sorted(anchors.items(), key=lambda kv: int(kv[0]))]
+
+
+class Acr2016Form(QuestionnaireForm):
+    kind = "acr2016"
+
+    def __init__(self, *args: Any, prefilled: bool = False, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        q = _q("acr2016")
+        help_text = ""
+        if prefilled:
+            help_text = (
+                "Prefilled from your pain drawings of the last 7 days — please confirm: "
+                "tick or untick anything that does not match your past week."
+            )
+        self.fields["pain_areas"] = forms.MultipleChoiceField(
+            required=False,
+            label=q["wpi"]["question"],
+            choices=[(a["id"], a["label"]) for a in q["wpi"]["areas"]],
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "areas"}),
+            help_text=help_text,
+        )
+        part_a, part_b = q["sss"]["part_a"], q["sss"]["part_b"]
+        for item in part_a["items"]:
+            self.fields[item["id"]] = forms.TypedChoiceField(
+                label=f"{item['label']}: how much of a problem in the past week?",
+                choices=_scale_choices(part_a["anchors"]),
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+            )
+        for item in part_b["items"]:
+            self.fields[item["id"]] = forms.TypedChoiceField(
+                label=f"{item['label']} in the previous 6 months?",
+                choices=[(0, "No"), (1, "Yes")],
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "choice"}),
+            )
+        self.fields["symptoms_3_months"] = forms.TypedChoiceField(
+            label=f"{q['duration']['label']}?",
+            choices=[("yes", "Yes"), ("no", "No")],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect(attrs={"class": "choice"}),
+        )
+
+    def sections(self) -> list[Section]:
+        part_a = [i["id"] for i in _q("acr2016")["sss"]["part_a"]["items"]]
+        part_b = [i["id"] for i in _q("acr2016")["sss"]["part_b"]["items"]]
+        return [
+            Section(
+                "Where did you have pain?",
+                "Past week. Tick every area that hurt.",
+                [self["pain_areas"]],
+            ),
+            Section(
+                "Symptoms in the past week",
+                "0 = no problem, 3 = severe.",
+                [self[n] for n in part_a],
+            ),
+            Section("In the previous 6 months", "", [self[n] for n in part_b]),
+            Section("How long?", "", [self["symptoms_3_months"]]),
+        ]
+
+    def to_answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        answers: dict[str, Any] = {"pain_areas": list(d["pain_areas"])}
+        for name in self.fields:
+            if name != "pain_areas":
+                answers[name] = d[name]
+        return answers
+
+
+def _nrs_label(label: str, anchors: dict[str, str]) -> str:
+    return f"{label} (0 {anchors['0']} – 10 {anchors['10']})"
+
+
+class FiqrForm(QuestionnaireForm):
+    kind = "fiqr"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for domain in _q("fiqr")["domains"]:
+            for i, item in enumerate(domain["items"], start=1):
+                anchors = item.get("anchors") or domain["anchors"]
+                # One function item may be left blank: core pro-rates it (FIQR rules).
+                self.fields[f"{domain['id']}_{i}"] = NrsField(
+                    label=_nrs_label(item["label"], anchors),
+                    required=domain["id"] != "function",
+                    empty_value=None,
+                )
+
+    def sections(self) -> list[Section]:
+        q = _q("fiqr")
+        helps = {
+            "function": "How hard was each activity in the past 7 days? "
+            + q["instruction_function"]
+            + " You may skip one.",
+            "overall": "How often, in the past 7 days?",
+            "symptoms": "How bad was each, in the past 7 days?",
+        }
+        return [
+            Section(
+                d["label"],
+                helps[d["id"]],
+                [self[f"{d['id']}_{i}"] for i in range(1, d["n_items"] + 1)],
+            )
+            for d in q["domains"]
+        ]
+
+    def to_answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            dom["id"]: [d.get(f"{dom['id']}_{i}") for i in range(1, dom["n_items"] + 1)]
+            for dom in _q("fiqr")["domains"]
+        }
+
+
+class PegForm(QuestionnaireForm):
+    kind = "peg"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for item in _q("peg")["items"]:
+            self.fields[item["id"]] = NrsField(label=_nrs_label(item["label"], item["anchors"]))
+
+    def sections(self) -> list[Section]:
+        return [Section("In the past week", "", [self[n] for n in self.fields])]
+
+    def to_answers(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+FORMS: dict[str, type[QuestionnaireForm]] = {
+    "acr2016": Acr2016Form,
+    "fiqr": FiqrForm,
+    "peg": PegForm,
+}

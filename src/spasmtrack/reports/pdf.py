@@ -1,0 +1,516 @@
+"""The clinician report as a two-page A4 PDF, drawn with matplotlib (vector only).
+
+Page 1: period, key figures, where it hurts (body map + table), spasms per week, check-ins.
+Page 2: questionnaire scores, trigger points, treatments with observed pain before/after,
+the person's questions. Built for a 60-second read: numbers first, words plain.
+
+matplotlib is imported inside `render_pdf`, so importing this module stays cheap. Only
+Figure objects are used (no pyplot), so nothing global is touched while serving requests.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spasmtrack.reports import bodymap
+from spasmtrack.reports.summary import CHECKIN_ITEMS, Report
+
+A4 = (8.27, 11.69)  # inches
+LEFT, RIGHT = 0.06, 0.94
+FOOTER = "Spasmtrack informs and tracks; it does not diagnose."
+TABLE_ROWS = 12  # regions, trigger points, treatments: the most relevant rows only
+RC = {
+    "pdf.fonttype": 42,  # embed TrueType: real, searchable text (pdftotext reads it)
+    "text.parse_math": False,  # people's own words: "$20 vs $5" is text, not TeX
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.edgecolor": "#55524b",
+    "axes.linewidth": 0.6,
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+}
+SPASM_COLOUR, TWITCH_COLOUR, LINE_COLOUR = "#7a1f2b", "#8ea3d6", "#1a1a1a"
+CHECKIN_STYLES = (
+    ("#a4161a", "-", "o"),
+    ("#7a1f2b", "--", "s"),
+    ("#3b4d8f", "-.", "^"),
+    ("#1d6b35", ":", "D"),
+)
+
+
+def day_text(day: date, year: bool = True) -> str:
+    return f"{day.day} {day:%b %Y}" if year else f"{day.day} {day:%b}"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    x: float  # left edge (or right edge when align="right")
+    width: int  # characters before the text wraps
+    align: str = "left"
+
+
+def _heading(fig: Any, y: float, text: str, note: str = "") -> None:
+    fig.text(LEFT, y, text, fontsize=11, fontweight="bold", color="#17324d", va="baseline")
+    if note:
+        fig.text(RIGHT, y, note, fontsize=7, color="#4a4a4a", ha="right", va="baseline")
+    fig.add_artist(_rule(fig, y - 0.007))
+
+
+def _rule(fig: Any, y: float, colour: str = "#9c988e", lw: float = 0.6) -> Any:
+    from matplotlib.lines import Line2D
+
+    return Line2D([LEFT, RIGHT], [y, y], transform=fig.transFigure, color=colour, linewidth=lw)
+
+
+def _cell_lines(text: str, width: int, max_lines: int) -> list[str]:
+    lines = textwrap.wrap(text, width=width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
+    return lines
+
+
+def _table(
+    fig: Any,
+    y: float,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    line: float = 0.0145,
+    max_lines: int = 2,
+    left: float = LEFT,
+    right: float = RIGHT,
+) -> float:
+    """Draw a header and rows from `y` down; cells wrap up to `max_lines`. Returns the new y."""
+    from matplotlib.lines import Line2D
+
+    for c in cols:
+        fig.text(c.x, y, c.header, fontsize=7, color="#4a4a4a", ha=c.align, va="baseline")
+    y -= 0.006
+    fig.add_artist(
+        Line2D([left, right], [y, y], transform=fig.transFigure, color="#9c988e", lw=0.5)
+    )
+    y -= line
+    for row in rows:
+        cells = [_cell_lines(text, c.width, max_lines) for c, text in zip(cols, row, strict=True)]
+        for c, lines in zip(cols, cells, strict=True):
+            for i, text in enumerate(lines):
+                fig.text(c.x, y - i * line * 0.8, text, fontsize=8, ha=c.align, va="baseline")
+        height = line * (1 + 0.8 * (max(len(lines) for lines in cells) - 1))
+        y -= height
+    return y
+
+
+def _tiles(r: Report) -> list[tuple[str, str]]:
+    """The key figures as (big number, small label) pairs."""
+    rate = f"{r.spasms / (r.days / 7):.1f} a week" if r.spasms else "none"
+    return [
+        (str(r.spasms), f"spasms ({rate})"),
+        (f"{_num(r.spasm_intensity)} / 10", "average spasm intensity"),
+        (str(r.twitches), "twitches"),
+        (f"{r.checkin_days} of {r.days}", "days with a check-in"),
+        (str(r.drawings), "pain drawings"),
+    ]
+
+
+def _page_header(fig: Any, r: Report) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
+    fig.text(
+        LEFT,
+        0.962,
+        "Spasmtrack summary for a clinician visit",
+        fontsize=15,
+        fontweight="bold",
+        color="#17324d",
+    )
+    fig.text(
+        LEFT,
+        0.942,
+        f"Period: {day_text(r.start)} – {day_text(r.end)} ({r.days} days)     "
+        f"Person: {r.person}     Time zone: {r.tz}     Made on {day_text(r.made_on)}",
+        fontsize=8.5,
+    )
+    fig.add_artist(
+        FancyBboxPatch(
+            (LEFT, 0.893),
+            RIGHT - LEFT,
+            0.038,
+            boxstyle="round,pad=0,rounding_size=0.006",
+            transform=fig.transFigure,
+            facecolor="#e8f1fb",
+            edgecolor="none",
+        )
+    )
+    tiles = _tiles(r)
+    width = (RIGHT - LEFT) / len(tiles)
+    for i, (big, small) in enumerate(tiles):
+        x = LEFT + 0.012 + i * width
+        fig.text(x, 0.912, big, fontsize=13, fontweight="bold", color="#17324d")
+        fig.text(x, 0.899, small, fontsize=7, color="#333333")
+
+
+def _footer(fig: Any, r: Report, page: int, pages: int) -> None:
+    fig.add_artist(_rule(fig, 0.038, "#c9c6bd", 0.5))
+    fig.text(0.5, 0.022, FOOTER, ha="center", fontsize=8.5, fontstyle="italic")
+    fig.text(
+        LEFT,
+        0.022,
+        f"{r.person} · {day_text(r.start)} – {day_text(r.end)}",
+        fontsize=6.5,
+        color="#4a4a4a",
+    )
+    fig.text(RIGHT, 0.022, f"Page {page} of {pages}", fontsize=6.5, ha="right", color="#4a4a4a")
+
+
+def _body(fig: Any, r: Report) -> None:
+    """Body map (left) and the ranked region table (right)."""
+    from matplotlib import colormaps
+    from matplotlib.patches import Rectangle
+
+    cmap = colormaps["YlOrRd"]
+    if r.heat_source == "drawings":
+        note = (
+            f"Colour: average pain over {r.drawings} pain drawing(s), 0–10, unmarked days count 0"
+        )
+    elif r.heat_source == "events":
+        note = "No pain drawings: colour = average intensity of spasms and twitches there, 0–10"
+    else:
+        note = ""
+    _heading(fig, 0.872, "Where it hurts", note)
+    top = list(r.regions[:TABLE_ROWS])
+    numbers = {row.region_id: i for i, row in enumerate(top, start=1)}
+    boxes = {"front": [0.035, 0.55, 0.215, 0.305], "back": [0.255, 0.55, 0.215, 0.305]}
+    for view, box in boxes.items():
+        ax = fig.add_axes(box)
+        title = "Front (facing you)" if view == "front" else "Back"
+        bodymap.draw_view(ax, view, r.heat, numbers, cmap, title)
+    # A stepped colour key drawn as rectangles (vector, unlike a raster colour bar).
+    fig.text(0.07, 0.536, "0–10:", fontsize=7, va="center", color="#4a4a4a")
+    for i, value in enumerate((1, 3, 5, 7, 9)):
+        x = 0.115 + i * 0.06
+        fig.add_artist(
+            Rectangle(
+                (x, 0.530),
+                0.022,
+                0.012,
+                transform=fig.transFigure,
+                facecolor=cmap(value / 10),
+                edgecolor="#3a3a3a",
+                lw=0.4,
+            )
+        )
+        fig.text(x + 0.026, 0.536, f"{value - 1}–{value + 1}", fontsize=6.5, va="center")
+    if r.heat_source == "drawings":
+        from matplotlib.lines import Line2D
+
+        # a marker, not a Circle: the page is not square, so a figure-space circle would squash
+        fig.add_artist(
+            Line2D(
+                [0.42],
+                [0.5365],
+                transform=fig.transFigure,
+                marker="o",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor="#3a3a3a",
+                markeredgewidth=0.6,
+            )
+        )
+        fig.text(0.43, 0.536, "not in drawings", fontsize=6.5, va="center")
+
+    x0 = 0.50
+    if not top:
+        fig.text(x0, 0.835, "No pain drawings, spasms or twitches in this period.", fontsize=8.5)
+        return
+    if r.heat_source == "drawings":
+        cols = [
+            Col("#", x0 + 0.018, 3, "right"),
+            Col("Region", x0 + 0.03, 29),
+            Col("Drawings", 0.8, 6, "right"),
+            Col("Avg pain", 0.87, 6, "right"),
+            Col("Spasms", RIGHT, 6, "right"),
+        ]
+        rows = [
+            [str(i), row.label, str(row.drawings), _num(row.mean_pain), str(row.events)]
+            for i, row in enumerate(top, start=1)
+        ]
+        key = "Drawings: times marked. Avg pain: when marked. Spasms: with twitches."
+    else:
+        cols = [
+            Col("#", x0 + 0.018, 3, "right"),
+            Col("Region", x0 + 0.03, 30),
+            Col("Spasms", 0.855, 6, "right"),
+            Col("Avg intensity", RIGHT, 8, "right"),
+        ]
+        rows = [
+            [str(i), row.label, str(row.events), _num(row.event_intensity)]
+            for i, row in enumerate(top, start=1)
+        ]
+        key = "Spasms: spasms and twitches logged there, with their average intensity."
+    y = _table(fig, 0.845, cols, rows, line=0.0185, max_lines=1, left=x0)
+    more = len(r.regions) - len(top)
+    if more > 0:
+        fig.text(x0 + 0.03, y, f"and {more} more region(s)", fontsize=7, color="#4a4a4a")
+        y -= 0.016
+    fig.text(x0 + 0.03, y, key, fontsize=6.5, color="#4a4a4a")
+
+
+def _week_ticks(ax: Any, weeks: Sequence[date]) -> None:
+    step = max(1, -(-len(weeks) // 14))  # at most ~14 labels
+    ticks = list(range(0, len(weeks), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([day_text(weeks[i], year=False) for i in ticks])
+    ax.set_xlim(-0.6, len(weeks) - 0.4)
+
+
+def _empty(ax: Any, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=8.5, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _spasm_chart(fig: Any, r: Report) -> None:
+    _heading(
+        fig,
+        0.505,
+        "Spasms and twitches per week",
+        "Weeks start on Monday; the first and last week may be partial",
+    )
+    ax = fig.add_axes([0.085, 0.3, 0.83, 0.175])
+    starts = [w.start for w in r.weeks]
+    if not (r.spasms or r.twitches):
+        _empty(ax, "No spasms or twitches logged in this period.")
+        return
+    x = list(range(len(starts)))
+    spasms = [w.spasms for w in r.weeks]
+    ax.bar(x, spasms, color=SPASM_COLOUR, width=0.7, label="Spasms")
+    ax.bar(
+        x,
+        [w.twitches for w in r.weeks],
+        bottom=spasms,
+        color=TWITCH_COLOUR,
+        width=0.7,
+        label="Twitches",
+    )
+    ax.set_ylabel("count per week", fontsize=7)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top"]].set_visible(False)
+    right = ax.twinx()
+    points = [
+        (i, w.spasm_intensity) for i, w in enumerate(r.weeks) if w.spasm_intensity is not None
+    ]
+    right.plot(
+        [p[0] for p in points],
+        [p[1] for p in points],
+        color=LINE_COLOUR,
+        marker="o",
+        markersize=3,
+        linewidth=1.2,
+        label="Average spasm intensity (right, 0–10)",
+    )
+    right.set_ylim(0, 10.5)
+    right.set_ylabel("intensity 0–10", fontsize=7)
+    right.spines[["top"]].set_visible(False)
+    _week_ticks(ax, starts)
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=3,
+        frameon=False,
+        borderaxespad=0.2,
+    )
+
+
+def _checkin_chart(fig: Any, r: Report) -> None:
+    _heading(
+        fig,
+        0.245,
+        "Daily check-ins, weekly averages (0–10)",
+        f"{r.checkin_days} check-in(s) in {r.days} days",
+    )
+    ax = fig.add_axes([0.085, 0.065, 0.83, 0.13])
+    if not r.checkin_days:
+        _empty(ax, "No daily check-ins in this period.")
+        return
+    starts = [w.start for w in r.weeks]
+    for (item, label), (colour, style, marker) in zip(CHECKIN_ITEMS, CHECKIN_STYLES, strict=True):
+        pts = [(i, w.checkins.get(item)) for i, w in enumerate(r.weeks)]
+        pts = [(i, v) for i, v in pts if v is not None]
+        if pts:
+            ax.plot(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                color=colour,
+                linestyle=style,
+                marker=marker,
+                markersize=3,
+                linewidth=1.2,
+                label=label,
+            )
+    ax.set_ylim(0, 10.5)
+    ax.set_yticks([0, 5, 10])
+    ax.grid(axis="y", color="#e3e0d8", linewidth=0.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    _week_ticks(ax, starts)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, borderaxespad=0.2)
+
+
+def _page_one(fig: Any, r: Report) -> None:
+    _page_header(fig, r)
+    _body(fig, r)
+    _spasm_chart(fig, r)
+    _checkin_chart(fig, r)
+
+
+def _nothing(fig: Any, y: float, text: str) -> float:
+    fig.text(LEFT, y, text, fontsize=8.5, color="#4a4a4a")
+    return y - 0.03
+
+
+def _page_two(fig: Any, r: Report) -> None:
+    fig.text(
+        LEFT,
+        0.962,
+        "Spasmtrack summary for a clinician visit (continued)",
+        fontsize=11,
+        fontweight="bold",
+        color="#17324d",
+    )
+    fig.text(LEFT, 0.945, f"Period: {day_text(r.start)} – {day_text(r.end)}", fontsize=8.5)
+
+    y = 0.91
+    _heading(fig, y, "Latest questionnaire scores", "Self-report; informs, does not diagnose")
+    y -= 0.028
+    if r.scores:
+        cols = [
+            Col("Questionnaire", LEFT, 12),
+            Col("Answered", 0.165, 12),
+            Col("Score", 0.27, 22),
+            Col("Previous", 0.44, 19),
+            Col("Details", 0.6, 44),
+        ]
+        rows = [
+            [s.title, day_text(s.day), s.headline, s.previous or "–", s.details] for s in r.scores
+        ]
+        y = _table(fig, y, cols, rows, max_lines=4) - 0.018
+    else:
+        y = _nothing(fig, y, "No questionnaire answered up to the end of this period.")
+
+    _heading(fig, y, "Trigger points recorded", "Tenderness 0–10; first → latest in the period")
+    y -= 0.028
+    if r.trigger_points:
+        cols = [
+            Col("Muscle", LEFT, 34),
+            Col("Side", 0.36, 8),
+            Col("Found by", 0.44, 21),
+            Col("Times", 0.62, 5, "right"),
+            Col("Tenderness first → latest", 0.65, 34),
+            Col("Now", 0.88, 8),
+        ]
+        rows = [
+            [
+                t.muscle,
+                t.side,
+                t.found_by,
+                str(t.times),
+                f"{t.first_tenderness} ({day_text(t.first_day, False)}) → {t.last_tenderness} "
+                f"({day_text(t.last_day, False)})",
+                t.status,
+            ]
+            for t in r.trigger_points[:TABLE_ROWS]
+        ]
+        y = _table(fig, y, cols, rows, max_lines=1)
+        if len(r.trigger_points) > TABLE_ROWS:
+            fig.text(LEFT, y, f"and {len(r.trigger_points) - TABLE_ROWS} more", fontsize=7)
+            y -= 0.014
+        y -= 0.018
+    else:
+        y = _nothing(fig, y, "No trigger points recorded in this period.")
+
+    _heading(
+        fig,
+        y,
+        "Treatments tried",
+        "Pain before → after: average of the logs rating both; observed, not proof of an effect",
+    )
+    y -= 0.028
+    if r.treatments:
+        cols = [
+            Col("Treatment", LEFT, 40),
+            Col("Times", 0.5, 5, "right"),
+            Col("With before & after", 0.66, 10, "right"),
+            Col("Pain before → after (0–10)", 0.7, 30),
+        ]
+        rows = [
+            [
+                t.name,
+                str(t.times),
+                str(t.pairs),
+                f"{_num(t.mean_before)} → {_num(t.mean_after)}" if t.pairs else "–",
+            ]
+            for t in r.treatments[:TABLE_ROWS]
+        ]
+        y = _table(fig, y, cols, rows, max_lines=1)
+        if len(r.treatments) > TABLE_ROWS:
+            fig.text(LEFT, y, f"and {len(r.treatments) - TABLE_ROWS} more", fontsize=7)
+            y -= 0.014
+        y -= 0.018
+    else:
+        y = _nothing(fig, y, "No treatments logged in this period.")
+
+    _heading(fig, y, "Questions for my visit")
+    y -= 0.03
+    _questions(fig, y, r.questions)
+
+
+def _questions(fig: Any, y: float, text: str) -> None:
+    """The person's own words, wrapped; cut with a note when they do not fit the page."""
+    if not text.strip():
+        fig.text(LEFT, y, "(none written)", fontsize=9, color="#4a4a4a")
+        return
+    line = 0.0165
+    lines = [
+        wrapped for para in text.splitlines() for wrapped in (textwrap.wrap(para, 100) or [""])
+    ]
+    room = max(int((y - 0.06) / line), 1)
+    if len(lines) > room:
+        lines = [*lines[: room - 1], "… (more in the app)"]
+    for i, text_line in enumerate(lines):
+        fig.text(LEFT, y - i * line, text_line, fontsize=9, va="baseline")
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as PDF bytes: two A4 pages, vector graphics, searchable text."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    buf = io.BytesIO()
+    metadata = {
+        "Title": f"Spasmtrack summary {report.start} to {report.end}",
+        "Creator": "Spasmtrack",
+        "CreationDate": None,  # the same diary gives the same file
+    }
+    pages = (_page_one, _page_two)
+    with matplotlib.rc_context(RC), PdfPages(buf, metadata=metadata) as pdf:
+        for n, draw in enumerate(pages, start=1):
+            fig = Figure(figsize=A4)
+            draw(fig, report)
+            _footer(fig, report, n, len(pages))
+            pdf.savefig(fig)
+    return buf.getvalue()

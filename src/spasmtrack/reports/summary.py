@@ -1,0 +1,255 @@
+"""What the clinician report says, computed from plain values (no Django, no matplotlib).
+
+`reports.data.collect()` reads the diary and calls these; `reports.pdf.render_pdf()` draws the
+result. Days are the person's stored local days, so weeks never move with a time-zone change.
+Weeks start on Monday; the first and last week of a period may be partial.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import fmean
+
+from spasmtrack.core.regions import all_regions
+
+CHECKIN_ITEMS = (
+    ("overall_pain", "Overall pain"),
+    ("spasm_burden", "Spasm burden"),
+    ("fatigue", "Tiredness"),
+    ("sleep_quality", "Sleep quality (higher = better)"),
+)
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    spasms: int = 0
+    twitches: int = 0
+    spasm_intensity: float | None = None  # mean of the week's spasms, 0-10
+    checkins: Mapping[str, float | None] = field(default_factory=dict)  # item -> weekly mean
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region_id: str
+    label: str
+    view: str
+    drawings: int  # pain drawings marking it (> 0)
+    mean_pain: float | None  # mean intensity where marked
+    heat: float  # mean over ALL drawings of the period (unmarked = 0): frequency x intensity
+    events: int  # spasms and twitches logged there
+    event_intensity: float | None
+
+
+@dataclass(frozen=True)
+class TriggerPointRow:
+    muscle: str
+    side: str
+    found_by: str  # "clinician", "self-check" or both
+    status: str  # latest
+    times: int
+    first_day: date
+    first_tenderness: int
+    last_day: date
+    last_tenderness: int
+
+
+@dataclass(frozen=True)
+class TreatmentRow:
+    name: str
+    times: int
+    pairs: int  # logs with both pain before and after
+    mean_before: float | None
+    mean_after: float | None
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    title: str
+    day: date
+    headline: str
+    details: str
+    previous: str  # e.g. "62.0 on 1 Mar 2026", or "" when there is no earlier response
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the PDF prints, as plain values."""
+
+    person: str
+    tz: str
+    start: date
+    end: date
+    made_on: date
+    spasms: int
+    twitches: int
+    spasm_intensity: float | None
+    checkin_days: int
+    drawings: int
+    weeks: Sequence[Week]
+    regions: Sequence[RegionRow]  # ranked, most affected first
+    heat: Mapping[str, float]  # region id -> colour 0-10 on the body map
+    heat_source: str  # "drawings", "events" or "" (nothing to draw)
+    trigger_points: Sequence[TriggerPointRow]
+    treatments: Sequence[TreatmentRow]
+    scores: Sequence[ScoreRow]
+    questions: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def mean_or_none(values: Sequence[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def week_starts(start: date, end: date) -> list[date]:
+    """The Mondays of every week that overlaps start..end (inclusive)."""
+    first = start - timedelta(days=start.weekday())
+    return [first + timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
+
+
+def _week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks(
+    start: date,
+    end: date,
+    events: Iterable[tuple[date, str, int]],
+    checkins: Iterable[tuple[date, Mapping[str, int | None]]],
+) -> list[Week]:
+    """Weekly spasm and twitch counts, mean spasm intensity and mean check-in ratings.
+
+    `events` are (local day, "spasm"|"twitch", intensity); `checkins` are (local day,
+    {item: 0-10 or None}). Entries outside start..end are ignored.
+    """
+    counts: dict[date, dict[str, int]] = defaultdict(lambda: {"spasm": 0, "twitch": 0})
+    intensities: dict[date, list[float]] = defaultdict(list)
+    for day, kind, intensity in events:
+        if start <= day <= end:
+            counts[_week_of(day)][kind] += 1
+            if kind == "spasm":
+                intensities[_week_of(day)].append(intensity)
+    ratings: dict[tuple[date, str], list[float]] = defaultdict(list)
+    for day, values in checkins:
+        if start <= day <= end:
+            for item, _ in CHECKIN_ITEMS:
+                if (v := values.get(item)) is not None:
+                    ratings[(_week_of(day), item)].append(v)
+    return [
+        Week(
+            start=w,
+            spasms=counts[w]["spasm"],
+            twitches=counts[w]["twitch"],
+            spasm_intensity=mean_or_none(intensities[w]),
+            checkins={item: mean_or_none(ratings[(w, item)]) for item, _ in CHECKIN_ITEMS},
+        )
+        for w in week_starts(start, end)
+    ]
+
+
+def region_rows(
+    drawings: Sequence[Mapping[str, int]], events: Iterable[tuple[Sequence[str], int]]
+) -> list[RegionRow]:
+    """Regions that were marked or had events, most affected first.
+
+    Ranked by `heat` (mean pain over all drawings, unmarked counting 0, so a region marked
+    often and strongly ranks first), then by number of spasms and twitches there.
+    `drawings` are {region id: 0-10}; `events` are (region ids, intensity).
+    """
+    marked: dict[str, list[int]] = defaultdict(list)
+    for d in drawings:
+        for rid, pain in d.items():
+            if pain > 0:
+                marked[rid].append(pain)
+    at: dict[str, list[int]] = defaultdict(list)
+    for rids, intensity in events:
+        for rid in rids:
+            at[rid].append(intensity)
+    regions = all_regions()
+    order = {rid: i for i, rid in enumerate(regions)}
+    rows = []
+    for rid in sorted(set(marked) | set(at), key=order.__getitem__):
+        r = regions[rid]
+        pains = marked.get(rid, [])
+        rows.append(
+            RegionRow(
+                region_id=rid,
+                label=r.label,
+                view=r.view,
+                drawings=len(pains),
+                mean_pain=mean_or_none(pains),
+                heat=sum(pains) / len(drawings) if drawings else 0.0,
+                events=len(at.get(rid, [])),
+                event_intensity=mean_or_none(at.get(rid, [])),
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.heat, -row.events, -(row.event_intensity or 0)))
+
+
+def heat_map(rows: Sequence[RegionRow], has_drawings: bool) -> tuple[dict[str, float], str]:
+    """Colour per region (0-10) and where it comes from: pain drawings when there are any,
+    otherwise the mean intensity of the spasms and twitches logged there."""
+    if has_drawings:
+        return {r.region_id: r.heat for r in rows if r.heat > 0}, "drawings"
+    heat = {r.region_id: r.event_intensity for r in rows if r.event_intensity}
+    return ({k: float(v) for k, v in heat.items()}, "events") if heat else ({}, "")
+
+
+def trigger_point_rows(
+    points: Iterable[tuple[date, str, str, str, int, str]],
+) -> list[TriggerPointRow]:
+    """One row per (muscle, side): first and latest tenderness, in order of first finding.
+
+    `points` are (local day, muscle label, side, status, tenderness 0-10, found by), in time
+    order.
+    """
+    groups: dict[tuple[str, str], list[tuple[date, str, str, str, int, str]]] = {}
+    for p in points:
+        groups.setdefault((p[1], p[2]), []).append(p)
+    rows = []
+    for (muscle, side), ps in groups.items():
+        first, last = ps[0], ps[-1]
+        found_by = sorted({"self-check" if p[5] == "self" else p[5] for p in ps})
+        rows.append(
+            TriggerPointRow(
+                muscle=muscle,
+                side=side,
+                found_by=", ".join(found_by),
+                status=last[3],
+                times=len(ps),
+                first_day=first[0],
+                first_tenderness=first[4],
+                last_day=last[0],
+                last_tenderness=last[4],
+            )
+        )
+    return rows
+
+
+def treatment_rows(logs: Iterable[tuple[str, int | None, int | None]]) -> list[TreatmentRow]:
+    """Per treatment: times logged and mean pain before/after over the logs that have both.
+
+    `logs` are (treatment name, pain before, pain after). Most used first.
+    """
+    by_name: dict[str, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for name, before, after in logs:
+        by_name[name].append((before, after))
+    rows = []
+    for name, pairs in by_name.items():
+        both = [(b, a) for b, a in pairs if b is not None and a is not None]
+        rows.append(
+            TreatmentRow(
+                name=name,
+                times=len(pairs),
+                pairs=len(both),
+                mean_before=mean_or_none([b for b, _ in both]),
+                mean_after=mean_or_none([a for _, a in both]),
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.times, r.name))
