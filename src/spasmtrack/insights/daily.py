@@ -1,0 +1,374 @@
+"""A person's diary as per-local-day series: the inputs of `spasmtrack.core.insights`.
+
+The functions named `*_series` / `*_factors` are pure: they take rows as dicts (what
+`QuerySet.values()` returns) and give `{name: {local day: value}}`. `diary_series` runs one
+query per diary table (six in all, plus the nutrition app's own when it is installed) and
+puts the pieces together.
+
+Days come from each entry's stored `local_date`, so a day is the person's calendar day
+(a 23- or 25-hour day around a DST change is still one day) and a later time-zone change
+does not move old entries.
+
+"Tracked" days are days with any diary entry (spasm, twitch, check-in, pain drawing,
+treatment, habit or symptom rating). On a tracked day without spasms the spasm count is 0
+and the intensities are missing; on a day without any entry every outcome is missing:
+an empty day in the diary is "not recorded", not "no spasms".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from spasmtrack.core.insights import Factor, Outcome
+from spasmtrack.core.regions import all_regions
+
+Series = dict[date, float]
+Row = Mapping[str, Any]
+
+SPASM_COUNT = "spasm count"
+TWITCH_COUNT = "twitch count"
+MAX_INTENSITY = "max spasm intensity"
+MEAN_INTENSITY = "mean spasm intensity"
+PAINFUL_REGIONS = "painful regions (pain drawing)"
+WPI_AREAS = "painful WPI areas (pain drawing)"
+OVERALL_PAIN = "overall pain"
+# The outcomes the page charts and the before/after comparison of changes uses.
+MAIN_OUTCOMES = (SPASM_COUNT, MAX_INTENSITY, OVERALL_PAIN)
+
+# Check-in field -> (outcome name, lower is better).
+CHECKIN_OUTCOMES: dict[str, tuple[str, bool]] = {
+    "overall_pain": (OVERALL_PAIN, True),
+    "spasm_burden": ("spasm burden", True),
+    "sleep_quality": ("sleep quality", False),
+    "fatigue": ("fatigue", True),
+    "brain_fog": ("brain fog", True),
+    "stress": ("stress", True),
+    "mood": ("mood", False),
+}
+
+# Units as one step reads in a sentence ("each extra hour of hours sitting").
+UNIT_WORDS = {"h": "hour", "min": "minute", "drinks": "drink", "serving": "serving"}
+
+FIXED_OUTCOMES: dict[str, Outcome] = {
+    SPASM_COUNT: Outcome(SPASM_COUNT, True, ""),
+    TWITCH_COUNT: Outcome(TWITCH_COUNT, True, ""),
+    MAX_INTENSITY: Outcome(MAX_INTENSITY, True, "points"),
+    MEAN_INTENSITY: Outcome(MEAN_INTENSITY, True, "points"),
+    PAINFUL_REGIONS: Outcome(PAINFUL_REGIONS, True, ""),
+    WPI_AREAS: Outcome(WPI_AREAS, True, ""),
+    **{name: Outcome(name, lower, "points") for name, lower in CHECKIN_OUTCOMES.values()},
+}
+
+
+@dataclass
+class DiarySeries:
+    """Everything the analysis and the charts need, for days in [first_day, last_day].
+
+    `first_day`/`last_day` are None when the range holds no entry at all. `sessions` maps
+    a treatment's display name to its (pain_before, pain_after) pairs. `region_pain` maps
+    "YYYY-MM" to {region id: mean intensity} over that month's pain drawings and spasms.
+    """
+
+    first_day: date | None
+    last_day: date | None
+    person_id: int | None = None
+    tracked: set[date] = field(default_factory=set)
+    outcomes: dict[str, Series] = field(default_factory=dict)
+    outcome_info: dict[str, Outcome] = field(default_factory=dict)
+    factors: dict[str, Series] = field(default_factory=dict)
+    factor_info: dict[str, Factor] = field(default_factory=dict)
+    sessions: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    region_pain: dict[str, dict[str, float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def display_name(name: str, custom: bool) -> str:
+    """A catalogue name as it reads inside a sentence: "Heat" -> "heat".
+
+    Shared catalogue names start with a capital only because they are titles, so the first
+    letter is lowered unless the first word is an acronym ("NSAID"). A person's own names
+    are kept exactly as typed.
+    """
+    if custom or not name:
+        return name
+    first_word = name.split()[0]
+    if len(first_word) > 1 and first_word[1].isupper():
+        return name
+    return name[0].lower() + name[1:]
+
+
+def unit_word(unit: str) -> str:
+    return UNIT_WORDS.get(unit, unit)
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def muscle_event_series(rows: Iterable[Row], tracked: Iterable[date]) -> dict[str, Series]:
+    """Spasm and twitch counts (0 on tracked days without any) and the day's max and mean
+    spasm intensity (missing on days without spasms). Rows: local_date, kind, intensity."""
+    spasms: dict[date, list[int]] = defaultdict(list)
+    twitches: dict[date, int] = defaultdict(int)
+    for r in rows:
+        if r["kind"] == "spasm":
+            spasms[r["local_date"]].append(r["intensity"])
+        else:
+            twitches[r["local_date"]] += 1
+    days = sorted(set(tracked))
+    return {
+        SPASM_COUNT: {d: float(len(spasms.get(d, ()))) for d in days},
+        TWITCH_COUNT: {d: float(twitches.get(d, 0)) for d in days},
+        MAX_INTENSITY: {d: float(max(v)) for d, v in sorted(spasms.items())},
+        MEAN_INTENSITY: {d: sum(v) / len(v) for d, v in sorted(spasms.items())},
+    }
+
+
+def checkin_series(rows: Iterable[Row]) -> dict[str, Series]:
+    """One series per check-in item; a skipped item is missing that day."""
+    out: dict[str, Series] = {name: {} for name, _ in CHECKIN_OUTCOMES.values()}
+    for r in rows:
+        for item, (name, _) in CHECKIN_OUTCOMES.items():
+            if r.get(item) is not None:
+                out[name][r["local_date"]] = float(r[item])
+    return out
+
+
+def symptom_series(rows: Iterable[Row]) -> tuple[dict[str, Series], dict[str, Outcome]]:
+    """One series per symptom name and scale, named with its scale: "headache (0–5)".
+
+    Symptoms are taken as lower-is-better (they are things that bother the person).
+    """
+    out: dict[str, Series] = defaultdict(dict)
+    for r in rows:
+        name = f"{r['name']} (0–{r['scale_max']:g})"
+        out[name][r["local_date"]] = float(r["value"])
+    info = {name: Outcome(name, True, "points") for name in out}
+    return dict(out), info
+
+
+def drawing_series(rows: Iterable[Row]) -> dict[str, Series]:
+    """Extent of pain on days with a pain drawing: regions with pain > 0, and the distinct
+    Widespread Pain Index areas they fall in. Several drawings on a day are combined."""
+    regions_by_day: dict[date, set[str]] = defaultdict(set)
+    for r in rows:
+        regions_by_day[r["local_date"]].update(k for k, v in r["regions"].items() if v)
+    known = all_regions()
+    regions_out: Series = {}
+    wpi_out: Series = {}
+    for d, ids in sorted(regions_by_day.items()):
+        regions_out[d] = float(len(ids))
+        wpi_out[d] = float(len({known[i].wpi_area for i in ids if i in known} - {""}))
+    return {PAINFUL_REGIONS: regions_out, WPI_AREAS: wpi_out}
+
+
+def region_pain_by_month(
+    event_rows: Iterable[Row], drawing_rows: Iterable[Row]
+) -> dict[str, dict[str, float]]:
+    """{"YYYY-MM": {region id: mean intensity}}: every spasm counts once per region it
+    names, every pain-drawing region once with its own intensity. Months ascend."""
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for r in event_rows:
+        if r["kind"] != "spasm":
+            continue
+        month = r["local_date"].strftime("%Y-%m")
+        for rid in r["regions"]:
+            acc = sums[month][rid]
+            acc[0] += r["intensity"]
+            acc[1] += 1
+    for r in drawing_rows:
+        month = r["local_date"].strftime("%Y-%m")
+        for rid, value in r["regions"].items():
+            acc = sums[month][rid]
+            acc[0] += value
+            acc[1] += 1
+    known = all_regions()
+    return {
+        month: {rid: s / n for rid, (s, n) in by_region.items() if rid in known}
+        for month, by_region in sorted(sums.items())
+    }
+
+
+# --- factors ---------------------------------------------------------------------------------
+
+
+def treatment_factors(
+    rows: Iterable[Row], tracked: Iterable[date]
+) -> tuple[dict[str, Series], dict[str, Factor], dict[str, list[tuple[float, float]]]]:
+    """Yes/no per treatment and day, a numeric dose where amounts are logged consistently,
+    and the same-session (pain_before, pain_after) pairs.
+
+    Rows: local_date, treatment_id, treatment__name, treatment__owner_id, amount, unit,
+    pain_before, pain_after. A dose factor ("magnesium supplement (mg)") is added only when
+    every log of that treatment has an amount in one unit and the daily totals differ
+    (otherwise it would repeat the yes/no factor); its value is the day's total, 0 on other
+    tracked days.
+    """
+    by_treatment: dict[int, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_treatment[r["treatment_id"]].append(r)
+    tracked_days = sorted(set(tracked))
+    factors: dict[str, Series] = {}
+    info: dict[str, Factor] = {}
+    sessions: dict[str, list[tuple[float, float]]] = {}
+    for logs in by_treatment.values():
+        name = _unique(
+            display_name(logs[0]["treatment__name"], logs[0]["treatment__owner_id"] is not None),
+            factors,
+        )
+        days = {r["local_date"] for r in logs}
+        factors[name] = {d: 1.0 for d in sorted(days)}
+        info[name] = Factor(name, "binary")
+        pairs = [
+            (float(r["pain_before"]), float(r["pain_after"]))
+            for r in logs
+            if r["pain_before"] is not None and r["pain_after"] is not None
+        ]
+        if pairs:
+            sessions[name] = pairs
+        units = {r["unit"] for r in logs}
+        if len(units) != 1 or "" in units or any(r["amount"] is None for r in logs):
+            continue
+        totals: dict[date, float] = defaultdict(float)
+        for r in logs:
+            totals[r["local_date"]] += float(r["amount"])
+        if len(set(totals.values())) < 2:
+            continue
+        unit = units.pop()
+        dose = _unique(f"{name} ({unit})", factors)
+        factors[dose] = {d: totals.get(d, 0.0) for d in tracked_days}
+        info[dose] = Factor(dose, "numeric", unit_word(unit))
+    return factors, info, sessions
+
+
+def habit_factors(rows: Iterable[Row]) -> tuple[dict[str, Series], dict[str, Factor]]:
+    """One factor per habit: yes/no habits are binary (a day without a log counts as "no"),
+    number habits numeric (a day without a log is missing). Rows: local_date, habit_id,
+    habit__name, habit__kind, habit__unit, habit__owner_id, value."""
+    by_habit: dict[int, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_habit[r["habit_id"]].append(r)
+    factors: dict[str, Series] = {}
+    info: dict[str, Factor] = {}
+    for logs in by_habit.values():
+        first = logs[0]
+        name = _unique(
+            display_name(first["habit__name"], first["habit__owner_id"] is not None), factors
+        )
+        factors[name] = {r["local_date"]: float(r["value"]) for r in logs}
+        if first["habit__kind"] == "yes_no":
+            info[name] = Factor(name, "binary")
+        else:
+            info[name] = Factor(name, "numeric", unit_word(first["habit__unit"]))
+    return factors, info
+
+
+def _unique(name: str, taken: Mapping[str, object]) -> str:
+    """`name`, or `name (2)`, `name (3)`… if a factor of that name exists already."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+# --- the queries -----------------------------------------------------------------------------
+
+
+def diary_series(person: Any, since: date | None = None, until: date | None = None) -> DiarySeries:
+    """The person's live diary entries in [since, until] as series (whole diary by default).
+
+    Six queries, one per diary table, plus the nutrition app's intake queries (one per
+    366 days) when `spasmtrack.nutrition.factors` is installed.
+    """
+    from spasmtrack.diary.entries import RESOURCES, entries_for
+
+    def rows(resource: str, *fields: str) -> list[dict[str, Any]]:
+        qs = entries_for(person, RESOURCES[resource]).between(since, until)
+        return list(qs.order_by().values("local_date", *fields))
+
+    events = rows("muscle-events", "kind", "intensity", "regions")
+    checkins = rows("checkins", *CHECKIN_OUTCOMES)
+    symptoms = rows("symptom-ratings", "name", "value", "scale_max")
+    drawings = rows("pain-drawings", "regions")
+    treatments = rows(
+        "treatment-logs",
+        "treatment_id",
+        "treatment__name",
+        "treatment__owner_id",
+        "amount",
+        "unit",
+        "pain_before",
+        "pain_after",
+    )
+    habits = rows(
+        "habit-logs",
+        "habit_id",
+        "habit__name",
+        "habit__kind",
+        "habit__unit",
+        "habit__owner_id",
+        "value",
+    )
+    tracked = {
+        r["local_date"]
+        for group in (events, checkins, symptoms, drawings, treatments, habits)
+        for r in group
+    }
+    if not tracked:
+        return DiarySeries(None, None, person.pk)
+    out = DiarySeries(since or min(tracked), until or max(tracked), person.pk, tracked)
+    symptom_out, symptom_info = symptom_series(symptoms)
+    every = {
+        **muscle_event_series(events, tracked),
+        **checkin_series(checkins),
+        **drawing_series(drawings),
+        **symptom_out,
+    }
+    # An outcome never recorded (e.g. no pain drawings yet) has nothing to compare.
+    out.outcomes = {name: series for name, series in every.items() if series}
+    out.outcome_info = {**FIXED_OUTCOMES, **symptom_info}
+    t_factors, t_info, out.sessions = treatment_factors(treatments, tracked)
+    h_factors, h_info = habit_factors(habits)
+    out.factors = {**t_factors}
+    out.factor_info = {**t_info}
+    for name, series in h_factors.items():
+        unique = _unique(name, out.factors)
+        out.factors[unique] = series
+        out.factor_info[unique] = Factor(unique, h_info[name].kind, h_info[name].unit)
+    out.region_pain = region_pain_by_month(events, drawings)
+    _add_intake_factors(person, out)
+    return out
+
+
+def _add_intake_factors(person: Any, out: DiarySeries) -> None:
+    """Numeric intake factors from the nutrition app, when it provides them (feature check:
+    the nutrition app is optional and was built alongside this one)."""
+    try:
+        from spasmtrack.nutrition.factors import daily_intake_factors
+    except ImportError:
+        return
+    assert out.first_day is not None and out.last_day is not None
+    merged: dict[str, Series] = defaultdict(dict)
+    start = out.first_day
+    while start <= out.last_day:
+        # daily_intake_factors accepts at most 366 days at a time.
+        end = min(out.last_day, start + timedelta(days=365))
+        for name, series in daily_intake_factors(person, start, end).items():
+            merged[name].update(series)
+        start = end + timedelta(days=1)
+    added = 0
+    for name, series in merged.items():
+        if not any(series.values()):
+            continue
+        unique = _unique(name, out.factors)
+        unit = name.rsplit("(", 1)[-1].rstrip(")") if name.endswith(")") else ""
+        out.factors[unique] = series
+        out.factor_info[unique] = Factor(unique, "numeric", unit)
+        added += 1
+    if added:
+        out.notes.append(f"Includes {added} nutrition intake totals from your food log.")

@@ -1,0 +1,72 @@
+"""Bump the person's diary version whenever an entry the insights read changes.
+
+Covers saves (create, edit, move to bin, restore) and deletes. Writes that bypass signals
+(`bulk_create`, e.g. the Flaredown import) are still caught because the cache key also
+holds the newest id of each table (see `spasmtrack.insights.services.diary_version`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from spasmtrack.insights.models import DiaryVersion
+
+
+def bump(person_id: int) -> None:
+    """Add one to the person's diary version (creating the row on first use)."""
+    if DiaryVersion.objects.filter(person_id=person_id).update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DiaryVersion.objects.create(person_id=person_id, version=1)
+    except IntegrityError:  # created by a concurrent write in between
+        DiaryVersion.objects.filter(person_id=person_id).update(version=F("version") + 1)
+
+
+def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loaddata: no side effects
+        return
+    bump(instance.person_id)
+
+
+def _on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Update only: while an account is deleted its entries go too, and creating a row for
+    # a person that is being deleted would break the foreign key. A person whose analysis
+    # was ever cached has a row already (`services.diary_version` makes sure of it).
+    DiaryVersion.objects.filter(person_id=instance.person_id).update(version=F("version") + 1)
+
+
+def watched_models() -> list[type[Any]]:
+    """Diary models the analysis reads, plus the nutrition app's if it is installed."""
+    from spasmtrack.diary.models import (
+        DailyCheckin,
+        HabitLog,
+        MuscleEvent,
+        PainDrawing,
+        SymptomRating,
+        TreatmentLog,
+    )
+
+    models: list[type[Any]] = [
+        MuscleEvent,
+        PainDrawing,
+        DailyCheckin,
+        TreatmentLog,
+        HabitLog,
+        SymptomRating,
+    ]
+    try:
+        from spasmtrack.nutrition.models import ChangeEvent, Intake
+    except ImportError:
+        return models
+    return [*models, Intake, ChangeEvent]
+
+
+def connect() -> None:
+    for model in watched_models():
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"insights-s-{model.__name__}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"insights-d-{model.__name__}")

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import time_machine
+
+from spasmtrack.diary.entries import RESOURCES, create_entry
+from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.insights.daily import (
+    MAX_INTENSITY,
+    MEAN_INTENSITY,
+    PAINFUL_REGIONS,
+    SPASM_COUNT,
+    TWITCH_COUNT,
+    WPI_AREAS,
+    diary_series,
+    display_name,
+    drawing_series,
+    muscle_event_series,
+    treatment_factors,
+)
+from spasmtrack.test import BaseTestCase
+
+NOW = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)
+D = date.fromisoformat
+
+
+def test_it_counts_zero_spasms_on_tracked_days_and_leaves_intensity_missing() -> None:
+    rows = [
+        {"local_date": D("2025-01-01"), "kind": "spasm", "intensity": 4},
+        {"local_date": D("2025-01-01"), "kind": "spasm", "intensity": 8},
+        {"local_date": D("2025-01-01"), "kind": "twitch", "intensity": 1},
+    ]
+    s = muscle_event_series(rows, {D("2025-01-01"), D("2025-01-02")})
+    assert s[SPASM_COUNT] == {D("2025-01-01"): 2.0, D("2025-01-02"): 0.0}
+    assert s[TWITCH_COUNT] == {D("2025-01-01"): 1.0, D("2025-01-02"): 0.0}
+    assert s[MAX_INTENSITY] == {D("2025-01-01"): 8.0}
+    assert s[MEAN_INTENSITY] == {D("2025-01-01"): 6.0}
+
+
+def test_it_counts_painful_regions_and_wpi_areas_of_a_day() -> None:
+    rows = [
+        # calf (right) at 0 is no pain; calf (left) and jaw (left) lie in two WPI areas
+        {"local_date": D("2025-01-01"), "regions": {"calf_left": 5, "calf_right": 0}},
+        {"local_date": D("2025-01-01"), "regions": {"calf_left": 3, "jaw_left": 2}},
+    ]
+    s = drawing_series(rows)
+    assert s[PAINFUL_REGIONS] == {D("2025-01-01"): 2.0}
+    assert s[WPI_AREAS] == {D("2025-01-01"): 2.0}
+
+
+def test_it_adds_a_dose_factor_only_when_amounts_vary_in_one_unit() -> None:
+    def log(day: str, amount: float | None, unit: str = "mg", tid: int = 1) -> dict[str, object]:
+        return {
+            "local_date": D(day),
+            "treatment_id": tid,
+            "treatment__name": "Magnesium supplement",
+            "treatment__owner_id": None,
+            "amount": amount,
+            "unit": unit,
+            "pain_before": None,
+            "pain_after": None,
+        }
+
+    tracked = {D("2025-01-01"), D("2025-01-02"), D("2025-01-03")}
+    f, info, _ = treatment_factors([log("2025-01-01", 200), log("2025-01-02", 400)], tracked)
+    assert f["magnesium supplement"] == {D("2025-01-01"): 1.0, D("2025-01-02"): 1.0}
+    assert f["magnesium supplement (mg)"] == {
+        D("2025-01-01"): 200.0,
+        D("2025-01-02"): 400.0,
+        D("2025-01-03"): 0.0,
+    }
+    assert info["magnesium supplement (mg)"].kind == "numeric"
+    same, _, _ = treatment_factors([log("2025-01-01", 200), log("2025-01-02", 200)], tracked)
+    assert "magnesium supplement (mg)" not in same
+    mixed, _, _ = treatment_factors([log("2025-01-01", 200), log("2025-01-02", None)], tracked)
+    assert "magnesium supplement (mg)" not in mixed
+
+
+def test_it_lowers_catalogue_titles_but_keeps_acronyms_and_own_names() -> None:
+    assert display_name("Heat", custom=False) == "heat"
+    assert display_name("NSAID gel", custom=False) == "NSAID gel"
+    assert display_name("Pilates", custom=True) == "Pilates"
+
+
+@time_machine.travel(NOW)
+class DiarySeriesTestCase(BaseTestCase):
+    def spasm(self, at: str, intensity: int = 5, person: object = None) -> None:
+        create_entry(
+            person or self.alice,
+            RESOURCES["muscle-events"],
+            {"kind": "spasm", "started_at": at, "intensity": intensity, "regions": ["calf_left"]},
+        )
+
+    def test_it_buckets_by_local_day_across_the_dst_change(self) -> None:
+        # Europe/Berlin leaves summer time on 2025-10-26 (a 25-hour day).
+        self.spasm("2025-10-25T22:30:00Z")  # 00:30 CEST on the 26th
+        self.spasm("2025-10-26T22:30:00Z")  # 23:30 CET, still the 26th
+        self.spasm("2025-10-26T23:30:00Z")  # 00:30 CET on the 27th
+        s = diary_series(self.alice)
+        assert s.outcomes[SPASM_COUNT] == {D("2025-10-26"): 2.0, D("2025-10-27"): 1.0}
+        assert (s.first_day, s.last_day) == (D("2025-10-26"), D("2025-10-27"))
+
+    def test_it_leaves_days_without_any_entry_missing(self) -> None:
+        self.spasm("2025-11-01T10:00:00Z", 7)
+        create_entry(
+            self.alice, RESOURCES["checkins"], {"local_date": "2025-11-03", "overall_pain": 4}
+        )
+        s = diary_series(self.alice)
+        # The 2nd has no entry at all: unknown, not "no spasms".
+        assert s.outcomes[SPASM_COUNT] == {D("2025-11-01"): 1.0, D("2025-11-03"): 0.0}
+        assert s.outcomes[MAX_INTENSITY] == {D("2025-11-01"): 7.0}
+        assert s.outcomes["overall pain"] == {D("2025-11-03"): 4.0}
+        assert PAINFUL_REGIONS not in s.outcomes  # never drawn: nothing to compare
+
+    def test_it_reads_treatments_habits_symptoms_and_the_range(self) -> None:
+        magnesium = Treatment.objects.create(
+            key="magnesium-t", name="Magnesium supplement", category="nutrition", unit="mg"
+        )
+        stretched = Habit.objects.create(key="stretch-t", name="Stretching done", kind="yes_no")
+        for day, hours in (("2025-11-01", 2.5), ("2025-11-02", 6.0)):
+            create_entry(
+                self.alice,
+                RESOURCES["habit-logs"],
+                {"habit": self.sitting.key, "local_date": day, "value": hours},
+            )
+        create_entry(
+            self.alice,
+            RESOURCES["habit-logs"],
+            {"habit": stretched.key, "local_date": "2025-11-02", "value": 1},
+        )
+        create_entry(
+            self.alice,
+            RESOURCES["treatment-logs"],
+            {
+                "treatment": self.heat.key,
+                "at": "2025-11-02T18:00:00Z",
+                "pain_before": 6,
+                "pain_after": 3,
+            },
+        )
+        for day, mg in (("2025-11-01", 200.0), ("2025-11-03", 400.0)):
+            create_entry(
+                self.alice,
+                RESOURCES["treatment-logs"],
+                {"treatment": magnesium.key, "at": f"{day}T08:00:00Z", "amount": mg, "unit": "mg"},
+            )
+        create_entry(
+            self.alice,
+            RESOURCES["symptom-ratings"],
+            {"name": "headache", "local_date": "2025-11-02", "value": 2, "scale_max": 5},
+        )
+        s = diary_series(self.alice)
+        assert s.factors["hours sitting"] == {D("2025-11-01"): 2.5, D("2025-11-02"): 6.0}
+        assert s.factor_info["hours sitting"].unit == "hour"
+        assert s.factors["heat"] == {D("2025-11-02"): 1.0}
+        assert s.factors["stretching done"] == {D("2025-11-02"): 1.0}
+        assert s.factor_info["stretching done"].kind == "binary"
+        assert s.factors["magnesium supplement (mg)"][D("2025-11-02")] == 0.0
+        assert s.sessions == {"heat": [(6.0, 3.0)]}
+        assert s.outcomes["headache (0–5)"] == {D("2025-11-02"): 2.0}
+        only = diary_series(self.alice, D("2025-11-02"), D("2025-11-02"))
+        assert only.factors["hours sitting"] == {D("2025-11-02"): 6.0}
+        assert (only.first_day, only.last_day) == (D("2025-11-02"), D("2025-11-02"))
+
+    def test_it_reads_only_the_persons_own_diary(self) -> None:
+        self.spasm("2025-11-01T10:00:00Z", person=self.charlie)
+        s = diary_series(self.alice)
+        assert s.first_day is None and s.outcomes == {}
+
+    def test_it_needs_one_query_per_diary_table(self) -> None:
+        self.spasm("2025-11-01T10:00:00Z")
+        # muscle events, check-ins, symptom ratings, pain drawings, treatment logs,
+        # habit logs, then the nutrition app's intakes (one per 366 days).
+        with self.assertNumQueries(7):
+            diary_series(self.alice)
