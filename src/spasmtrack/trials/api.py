@@ -1,5 +1,103 @@
+"""The self-experiments JSON API under /api/trials. Every lookup is scoped to request.auth."""
+
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
+
+from spasmtrack.trials import days as trial_days
+from spasmtrack.trials.design import check_design, create_trial
+from spasmtrack.trials.models import Trial, TrialEvent, get_trial_for_person
+from spasmtrack.trials.schemas import (
+    AnalysisOut,
+    AnswerIn,
+    EventIn,
+    EventOut,
+    TodayOut,
+    TrialCreatedOut,
+    TrialIn,
+    TrialOut,
+)
+from spasmtrack.trials.today import today_status
 
 router = Router(tags=["trials"])
+
+EVENT_KINDS = {
+    "pause": TrialEvent.Kind.PAUSED,
+    "resume": TrialEvent.Kind.RESUMED,
+    "stop": TrialEvent.Kind.STOPPED,
+}
+
+
+def _trial(request: HttpRequest, code: UUID) -> Trial:
+    person = request.auth  # type: ignore[attr-defined]
+    trial = get_trial_for_person(person, code)
+    trial_days.refresh(trial, person.today())
+    return trial
+
+
+@router.post("/trials", response={201: TrialCreatedOut})
+def create(request: HttpRequest, payload: TrialIn) -> Any:
+    """Create an experiment; the answer includes the power check from your past 60 days."""
+    person = request.auth  # type: ignore[attr-defined]
+    today = person.today()
+    design = check_design(person, payload.model_dump(), today)
+    trial, check = create_trial(person, design, today)
+    power = {
+        "power": check.power,
+        "warning": check.warning,
+        "mean": check.mean,
+        "sd": check.sd,
+        "autocorrelation": check.autocorrelation,
+        "n_sims": check.n_sims,
+    }
+    return Status(201, {**trial.to_dict(), "power_check": power})
+
+
+@router.get("/trials", response=list[TrialOut])
+def list_trials(request: HttpRequest) -> Any:
+    person = request.auth  # type: ignore[attr-defined]
+    today = person.today()
+    trials = list(Trial.objects.for_person(person).order_by("-created"))
+    for t in trials:
+        t.sync_status(today)
+    return [t.to_dict() for t in trials]
+
+
+@router.get("/trials/{code}", response=TrialOut)
+def read(request: HttpRequest, code: UUID) -> Any:
+    return _trial(request, code).to_dict()
+
+
+@router.get("/trials/{code}/today", response=TodayOut)
+def today(request: HttpRequest, code: UUID) -> Any:
+    trial = _trial(request, code)
+    return today_status(trial, trial.person.today())
+
+
+@router.get("/trials/{code}/analysis", response=AnalysisOut)
+def analysis(request: HttpRequest, code: UUID) -> Any:
+    """Intention-to-treat and per-protocol analyses of the days so far."""
+    trial = _trial(request, code)
+    return trial_days.analysis(trial, trial.person.today()).to_dict()
+
+
+@router.post("/trials/{code}/events", response={201: EventOut})
+def add_event(request: HttpRequest, code: UUID, payload: EventIn) -> Any:
+    """Pause, resume or stop early (stop needs a reason). Appended to the log, never rewritten."""
+    trial = _trial(request, code)
+    kind = EVENT_KINDS[payload.kind]
+    return Status(201, trial.record(kind, trial.person.today(), payload.reason))
+
+
+@router.post("/trials/{code}/adherence", response={201: TodayOut})
+def answer(request: HttpRequest, code: UUID, payload: AnswerIn) -> Any:
+    """Answer "Did you use <treatment> that day?" for a day of the experiment up to today."""
+    trial = _trial(request, code)
+    today = trial.person.today()
+    trial_days.record_answer(trial, payload.day, payload.used, today)
+    return Status(201, today_status(trial, today))

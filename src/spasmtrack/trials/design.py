@@ -1,0 +1,172 @@
+"""Checking and creating a self-experiment: one set of rules for the page, the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from spasmtrack.accounts.models import Person
+from spasmtrack.core.nof1 import PowerCheck, Schedule, make_schedule, power_warning
+from spasmtrack.diary.entries import treatments_for
+from spasmtrack.diary.models import Treatment
+from spasmtrack.trials.models import USUAL, USUAL_LABEL, Trial, TrialError, TrialEvent
+from spasmtrack.trials.outcomes import (
+    check_outcome,
+    lower_is_better,
+    outcome_label,
+    priors_for,
+    series,
+)
+
+MAX_BLOCKS = 12
+MAX_PERIOD_DAYS = 56
+PAST_DAYS = 60  # how much history the power check looks at
+PREVIEW_SEED = 0  # the preview must not reveal (or let anyone re-roll) the real random order
+
+
+@dataclass(frozen=True)
+class Design:
+    """A checked design: catalogue rows resolved, numbers in range."""
+
+    title: str
+    treatment_a: Treatment | None
+    treatment_b: Treatment
+    outcome: str
+    mcid: float
+    period_days: int
+    blocks: int
+    washout_days: int
+    start: date
+
+    @property
+    def a_name(self) -> str:
+        return self.treatment_a.name if self.treatment_a else USUAL_LABEL
+
+    def schedule(self, seed: int) -> Schedule:
+        return make_schedule(
+            self.start, self.period_days, self.blocks, seed=seed, washout_days=self.washout_days
+        )
+
+
+def _treatment(person: Person, key: str, field: str) -> Treatment:
+    found = treatments_for(person).filter(key=key).first()
+    if found is None:
+        raise TrialError(field, f"unknown treatment {key!r} (see /api/treatments)")
+    return found
+
+
+def _number(data: dict[str, Any], field: str, default: Any, kind: type) -> Any:
+    value = data.get(field)
+    if value is None or value == "":
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise TrialError(field, f"{value!r} is not a number") from None
+
+
+def check_design(person: Person, data: dict[str, Any], today: date) -> Design:
+    """Check a proposed design; raises TrialError(field, message) for the first problem.
+
+    `data` keys: treatment_a ("usual" or a catalogue key), treatment_b, outcome, mcid,
+    period_days, blocks, washout_days, start (date or None = today), title (optional).
+    """
+    a_key = str(data.get("treatment_a") or USUAL).strip()
+    b_key = str(data.get("treatment_b") or "").strip()
+    if not b_key or b_key == USUAL:
+        raise TrialError("treatment_b", "choose the treatment to try as B")
+    if a_key == b_key:
+        raise TrialError("treatment_b", "A and B must differ")
+    treatment_a = None if a_key == USUAL else _treatment(person, a_key, "treatment_a")
+    treatment_b = _treatment(person, b_key, "treatment_b")
+    outcome = str(data.get("outcome") or "spasm_burden")
+    if problem := check_outcome(person, outcome):
+        raise TrialError("outcome", problem)
+    blocks = _number(data, "blocks", 3, int)
+    if not 1 <= blocks <= MAX_BLOCKS:
+        raise TrialError("blocks", f"choose between 1 and {MAX_BLOCKS} blocks")
+    period = _number(data, "period_days", 7, int)
+    if not 2 <= period <= MAX_PERIOD_DAYS:
+        raise TrialError("period_days", f"a period lasts 2 to {MAX_PERIOD_DAYS} days")
+    washout = _number(data, "washout_days", 0, int)
+    if not 0 <= washout < period:
+        raise TrialError("washout_days", "the washout must be shorter than a period (0 or more)")
+    mcid = _number(data, "mcid", 1.0, float)
+    if not 0 < mcid <= 1000:
+        raise TrialError("mcid", "the meaningful difference must be more than 0")
+    start = data.get("start") or today
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            raise TrialError("start", f"{start!r} is not a date (YYYY-MM-DD)") from None
+    if start < today:
+        # A start in the past would let days already lived count as if randomised.
+        raise TrialError("start", "the experiment can start today at the earliest")
+    if start > today + timedelta(days=365):
+        raise TrialError("start", "start within the next year")
+    a_name = treatment_a.name if treatment_a else USUAL_LABEL
+    title = str(data.get("title") or "").strip()[:200] or f"{treatment_b.name} vs {a_name}"
+    return Design(title, treatment_a, treatment_b, outcome, mcid, period, blocks, washout, start)
+
+
+def check_power(person: Person, design: Design, today: date, seed: int) -> PowerCheck:
+    """Simulate the design from the person's last PAST_DAYS days of the chosen outcome."""
+    past = series(person, design.outcome, today - timedelta(days=PAST_DAYS), today - timedelta(1))
+    return power_warning(
+        past,
+        design.schedule(seed),
+        design.mcid,
+        lower_is_better(design.outcome),
+        priors=priors_for(person, design.outcome),
+    )
+
+
+@transaction.atomic
+def create_trial(person: Person, design: Design, today: date) -> tuple[Trial, PowerCheck]:
+    """Save a checked design with a freshly drawn seed; logs the `created` event."""
+    trial = Trial(
+        person=person,
+        title=design.title,
+        treatment_a=design.treatment_a,
+        treatment_b=design.treatment_b,
+        outcome=design.outcome,
+        mcid=design.mcid,
+        period_days=design.period_days,
+        blocks=design.blocks,
+        washout_days=design.washout_days,
+        start=design.start,
+    )
+    check = check_power(person, design, today, trial.seed)
+    trial.power = check.power
+    trial.power_note = check.warning or ""
+    trial.status = trial.status_on(today)
+    trial.save()
+    TrialEvent.objects.create(
+        trial=trial,
+        kind=TrialEvent.Kind.CREATED,
+        local_date=today,
+        detail={"text": f"seed {trial.seed}, order {' '.join(trial.schedule.orders)}"},
+    )
+    return trial, check
+
+
+def describe(design: Design) -> str:
+    """One plain line about the shape of a design (not its random order)."""
+    total = 2 * design.blocks * design.period_days
+    text = (
+        f"{design.blocks} block(s) of two {design.period_days}-day periods, {total} days from "
+        f"{design.start:%d %b %Y} to {design.start + timedelta(days=total - 1):%d %b %Y}. "
+        f"In each block you spend one period on A ({design.a_name}) and one on B "
+        f"({design.treatment_b.name}), in an order drawn at random when you create it. "
+        f"Outcome: {outcome_label(design.outcome)}."
+    )
+    if design.washout_days:
+        text += (
+            f" The first {design.washout_days} day(s) after each switch are a washout and "
+            "are not analysed."
+        )
+    return text

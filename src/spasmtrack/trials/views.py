@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.models import Person
+from spasmtrack.core.nof1 import to_ics
+from spasmtrack.trials import days as trial_days
+from spasmtrack.trials.design import PREVIEW_SEED, check_power, create_trial, describe
+from spasmtrack.trials.forms import AnswerForm, EventForm, TrialForm
+from spasmtrack.trials.models import Trial, TrialError, get_trial_for_person
+from spasmtrack.trials.plot import build_plot
+from spasmtrack.trials.today import today_banner, today_status
+
+PREVIEW_TMPL = get_template("trials/preview.html")
+DAY_ROW_TMPL = get_template("trials/day_row.html")
+BANNER_TMPL = get_template("trials/today_banner.html")
+
+
+def _person(request: AuthenticatedHttpRequest) -> Person:
+    person = getattr(request, "person", None)
+    return person if person is not None else Person.objects.for_user(request.user)
+
+
+def _trial(request: AuthenticatedHttpRequest, code: Any) -> tuple[Person, Trial]:
+    """The signed-in person's trial (404 for anyone else's), with status brought up to date."""
+    person = _person(request)
+    trial = get_trial_for_person(person, code)
+    trial_days.refresh(trial, person.today())
+    return person, trial
+
+
+@login_required
+def trial_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _person(request)
+    today = person.today()
+    trials = list(Trial.objects.for_person(person).order_by("-created"))
+    for t in trials:
+        t.sync_status(today)
+    return render(request, "trials/list.html", {"trials": trials, "today": today})
+
+
+@login_required
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The create form; with HX-Request, only the preview of the design and its power check."""
+    person = _person(request)
+    today = person.today()
+    if request.headers.get("HX-Request") and request.method == "GET":
+        form = TrialForm(request.GET, person=person, today=today)
+        ctx: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            design = form.cleaned_data["design"]
+            ctx["description"] = describe(design)
+            ctx["power"] = check_power(person, design, today, PREVIEW_SEED)
+        return HttpResponse(PREVIEW_TMPL.render(ctx, request))
+    form = TrialForm(request.POST or None, person=person, today=today)
+    if request.method == "POST" and form.is_valid():
+        trial, _ = create_trial(person, form.cleaned_data["design"], today)
+        messages.success(request, f"Experiment created: {trial.title}.")
+        return redirect("trials:detail", code=trial.code)
+    return render(request, "trials/new.html", {"form": form})
+
+
+@login_required
+def detail(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    person, trial = _trial(request, code)
+    today = person.today()
+    rows = trial_days.day_rows(trial, today)
+    ctx = {
+        "trial": trial,
+        "today": today,
+        "status": today_status(trial, today),
+        "items": _schedule_items(rows, today),
+        "adherence": trial_days.adherence(rows),
+        "events": trial.event_list(),
+        "event_form": EventForm(),
+        "can_pause": trial.status == Trial.Status.RUNNING,
+        "can_resume": trial.status == Trial.Status.PAUSED,
+        "can_stop": trial.status
+        in (Trial.Status.PLANNED, Trial.Status.RUNNING, Trial.Status.PAUSED),
+    }
+    return render(request, "trials/detail.html", ctx)
+
+
+def _schedule_items(rows: list[trial_days.DayRow], today: Any) -> list[dict[str, Any]]:
+    """Day rows up to the current period; later periods folded into one row each."""
+    current = next((r.period for r in rows if r.day == today), None)
+    items: list[dict[str, Any]] = []
+    for r in rows:
+        if r.counted or r.period == current:
+            items.append({"row": r})
+        elif items and items[-1].get("period") == r.period:
+            items[-1]["last"] = r.day
+            items[-1]["days"] += 1
+        else:
+            items.append({"period": r.period, "row": None, "first": r.day, "last": r.day,
+                          "days": 1, "condition": r.condition, "block": r.block})  # fmt: skip
+    return items
+
+
+@login_required
+@require_POST
+def event(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    person, trial = _trial(request, code)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            trial.record(form.cleaned_data["kind"], person.today(), form.cleaned_data["reason"])
+            messages.success(
+                request, f"The experiment is now {trial.get_status_display().lower()}."
+            )
+        except TrialError as e:
+            messages.error(request, e.message[:1].upper() + e.message[1:] + ".")
+    else:
+        messages.error(request, "Choose pause, resume or stop.")
+    return redirect("trials:detail", code=trial.code)
+
+
+def _rendered_row(request: AuthenticatedHttpRequest, trial: Trial, day: Any) -> HttpResponse:
+    rows = trial_days.day_rows(trial, _person(request).today())
+    row = next(r for r in rows if r.day == day)
+    ctx = {"trial": trial, "row": row, "today": _person(request).today()}
+    return HttpResponse(DAY_ROW_TMPL.render(ctx, request))
+
+
+@login_required
+@require_POST
+def answer(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    """Record a yes/no adherence answer. htmx gets the updated banner or table row back."""
+    person, trial = _trial(request, code)
+    today = person.today()
+    form = AnswerForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            trial_days.record_answer(
+                trial, form.cleaned_data["day"], form.cleaned_data["used"], today
+            )
+        except TrialError as e:
+            error = e.message
+    else:
+        error = "answer yes or no for a day of the experiment"
+    if request.headers.get("HX-Request"):
+        if request.POST.get("target") == "row" and not error:
+            return _rendered_row(request, trial, form.cleaned_data["day"])
+        banner = today_banner(person, today)
+        ctx = {"banner": banner, "thanks": not error, "error": error}
+        return HttpResponse(BANNER_TMPL.render(ctx, request), status=422 if error else 200)
+    if error:
+        messages.error(request, error[:1].upper() + error[1:] + ".")
+    else:
+        messages.success(request, "Noted, thank you.")
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
+        return redirect(nxt)
+    return redirect("trials:detail", code=trial.code)
+
+
+@login_required
+def report(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    person, trial = _trial(request, code)
+    today = person.today()
+    result = trial_days.analysis(trial, today)
+    counted = [r for r in result.rows if r.counted]
+    ctx = {
+        "trial": trial,
+        "today": today,
+        "status": today_status(trial, today),
+        "result": result,
+        "plot": build_plot(result.rows, trial.outcome_label),
+        "events": trial.event_list(),
+        "stopped_on": trial.stopped_on(),
+        "periods_done": len({r.period for r in counted}),
+        "n_periods": 2 * trial.blocks,
+        "n_outcomes": sum(r.outcome is not None for r in counted),
+        "n_washout": sum(r.in_washout for r in counted),
+        "better_word": "lower" if trial.lower_is_better else "higher",
+    }
+    return render(request, "trials/report.html", ctx)
+
+
+@login_required
+def ics(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    """The schedule as a calendar file: one all-day event per period."""
+    _, trial = _trial(request, code)
+    text = to_ics(
+        trial.schedule,
+        trial.a_name,
+        trial.b_name,
+        uid=f"{trial.code}@spasmtrack",
+        dtstamp=trial.created,
+    )
+    resp = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="experiment-{trial.short_code()}.ics"'
+    return resp
