@@ -26,13 +26,13 @@ def test_a_new_person_signs_up_logs_a_spasm_deletes_and_undoes(
     shot(page, "today-empty-phone")
 
     page.click("a.btn.spasm")
-    page.check("input[value=calf_left]")
-    page.click("label[for=id_intensity_7]")
+    page.fill("input[name=bodymap_intensity]", "7")
+    page.locator("svg.bm-front [data-region=thigh_front_left]").first.click()
     page.click("button:has-text('Save')")
     page.wait_for_url(fresh_server + "/")
     row = page.locator("#entries li.entry")
     assert row.count() == 1
-    assert "Spasm · 7/10 · calf (left)" in row.inner_text()
+    assert "Spasm · 7/10 · front of the thigh (left)" in row.inner_text()
     shot(page, "today-logged-phone")
 
     row.locator("button:has-text('Delete')").click()
