@@ -100,20 +100,28 @@ def shot(page: object, name: str) -> None:
 USERNAME, PASSWORD = "sam", "a-long-pass-1"
 
 
-def signed_in_page(browser: Any, server: str, viewport: dict[str, int]) -> Any:
-    """A page signed in as the server's one local account (created on first use)."""
-    page = browser.new_context(viewport=viewport).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(server + "/")
+def sign_in_or_up(page: Any, server: str, path: str = "/") -> None:
+    """Open `path` as the shared server's one local account: created by whichever test comes
+    first (through the first-run page), signed in by the others."""
+    page.goto(server + path)
     if page.url.endswith("/setup/"):
         page.fill("#id_username", USERNAME)
         page.fill("#id_password1", PASSWORD)
         page.fill("#id_password2", PASSWORD)
+        page.select_option("#id_tz", "Europe/Berlin")
         page.click("button.primary")
         page.wait_for_url(server + "/")
+        page.goto(server + path)
     elif "/accounts/login/" in page.url:
         page.fill("#id_username", USERNAME)
         page.fill("#id_password", PASSWORD)
         page.click("button.primary")
-        page.wait_for_url(server + "/")
+    page.wait_for_url(f"**{path}")
+
+
+def signed_in_page(browser: Any, server: str, viewport: dict[str, int]) -> Any:
+    """A new page at `viewport`, signed in and on Today."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(10_000)
+    sign_in_or_up(page, server)
     return page

@@ -4,27 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.browser.conftest import DESKTOP, PHONE, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
-
-USERNAME, PASSWORD = "sam", "a-long-pass-1"
-
-
-def sign_in_or_up(page: object, server: str) -> None:
-    """The server is shared by the session's browser tests: create the account only once."""
-    page.goto(server + "/insights/")  # type: ignore[attr-defined]
-    if page.url.endswith("/setup/"):  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password1", PASSWORD)  # type: ignore[attr-defined]
-        page.fill("#id_password2", PASSWORD)  # type: ignore[attr-defined]
-        page.select_option("#id_tz", "Europe/Berlin")  # type: ignore[attr-defined]
-        page.click("text=Create my account")  # type: ignore[attr-defined]
-        page.wait_for_url(server + "/")  # type: ignore[attr-defined]
-    elif "/accounts/login/" in page.url:  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-        page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
 
 
 def log_five_weeks(ctx: object, server: str) -> None:
@@ -58,7 +40,7 @@ def test_insights_show_sentences_charts_and_the_heatmap(server: str, browser: ob
     ctx = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
     page = ctx.new_page()
     page.set_default_timeout(10_000)
-    sign_in_or_up(page, server)
+    sign_in_or_up(page, server, "/insights/")
     log_five_weeks(ctx, server)
 
     page.goto(server + "/insights/")
@@ -85,7 +67,7 @@ def test_insights_show_sentences_charts_and_the_heatmap(server: str, browser: ob
 
     desk = browser.new_context(viewport=DESKTOP)  # type: ignore[attr-defined]
     page = desk.new_page()
-    sign_in_or_up(page, server)
+    sign_in_or_up(page, server, "/insights/")
     page.goto(server + "/insights/")
     assert page.locator("svg.trend").count() >= 2
     shot(page, "insights-desktop")

@@ -5,29 +5,9 @@ from typing import Any
 import pytest
 
 from tests.browser.a11y import axe_violations, small_tap_targets
-from tests.browser.conftest import ARTIFACTS, PHONE, shot
+from tests.browser.conftest import ARTIFACTS, PHONE, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
-
-USERNAME, PASSWORD = "sam", "a-long-pass-1"
-
-
-def sign_in_or_up(page: Any, server: str, path: str) -> None:
-    """The server is shared by the session's browser tests: create the account only once."""
-    page.goto(server + path)
-    if page.url.endswith("/setup/"):
-        page.fill("#id_username", USERNAME)
-        page.fill("#id_password1", PASSWORD)
-        page.fill("#id_password2", PASSWORD)
-        page.select_option("#id_tz", "Europe/Berlin")
-        page.click("text=Create my account")
-        page.wait_for_url(server + "/")
-        page.goto(server + path)
-    elif "/accounts/login/" in page.url:
-        page.fill("#id_username", USERNAME)
-        page.fill("#id_password", PASSWORD)
-        page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"**{path}")
 
 
 def fill_peg(page: Any, pain: int, enjoyment: int, activity: int) -> None:

@@ -5,30 +5,9 @@ import re
 import pytest
 
 from tests.browser.a11y import axe_violations, small_tap_targets
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.browser.conftest import DESKTOP, PHONE, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
-
-# The server is shared by the session's browser tests: the same account as the others.
-USERNAME, PASSWORD = "sam", "a-long-pass-1"
-
-
-def sign_in_or_up(page: object, server: str, path: str) -> None:
-    """Open `path`, creating the account (first test of the session) or signing in first."""
-    page.goto(server + path)  # type: ignore[attr-defined]
-    if page.url.endswith("/setup/"):  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password1", PASSWORD)  # type: ignore[attr-defined]
-        page.fill("#id_password2", PASSWORD)  # type: ignore[attr-defined]
-        page.select_option("#id_tz", "Europe/Berlin")  # type: ignore[attr-defined]
-        page.click("text=Create my account")  # type: ignore[attr-defined]
-        page.wait_for_url(server + "/")  # type: ignore[attr-defined]
-        page.goto(server + path)  # type: ignore[attr-defined]
-    elif "/accounts/login/" in page.url:  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-        page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
-    page.wait_for_url(f"**{path}")  # type: ignore[attr-defined]
 
 
 def test_a_person_creates_an_experiment_sees_today_and_opens_the_report(

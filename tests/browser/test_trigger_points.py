@@ -2,30 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.browser.conftest import DESKTOP, PHONE, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
 
-USERNAME, PASSWORD = "sam", "a-long-pass-1"
 PICKS = (("Neck", "neck_side_left"), ("Head", "temple_left"), ("Shoulder", "shoulder_top_left"))
-
-
-def sign_in_or_up(page: object, server: str) -> None:
-    """The server is shared by the session's browser tests: create the account only once."""
-    page.goto(server + "/trigger-points/finder/")  # type: ignore[attr-defined]
-    if page.url.endswith("/setup/"):  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password1", PASSWORD)  # type: ignore[attr-defined]
-        page.fill("#id_password2", PASSWORD)  # type: ignore[attr-defined]
-        page.select_option("#id_tz", "Europe/Berlin")  # type: ignore[attr-defined]
-        page.click("text=Create my account")  # type: ignore[attr-defined]
-        page.wait_for_url(server + "/")  # type: ignore[attr-defined]
-        page.goto(server + "/trigger-points/finder/")  # type: ignore[attr-defined]
-    elif "/accounts/login/" in page.url:  # type: ignore[attr-defined]
-        page.fill("#id_username", USERNAME)  # type: ignore[attr-defined]
-        page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-        page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
-    page.wait_for_url("**/trigger-points/finder/")  # type: ignore[attr-defined]
 
 
 def find_neck_pain(page: object) -> None:
@@ -43,7 +24,7 @@ def test_a_person_finds_a_muscle_and_records_a_tender_spot(
     ctx = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
     page = ctx.new_page()
     page.set_default_timeout(10_000)
-    sign_in_or_up(page, server)
+    sign_in_or_up(page, server, "/trigger-points/finder/")
     shot(page, f"trp-finder-empty-{device}")
 
     find_neck_pain(page)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from ninja import Schema
@@ -150,6 +151,7 @@ def _check_unique_day(
         raise EntryError("local_date", f"there is already an entry for {values['local_date']}")
 
 
+@transaction.atomic  # the entry and anything its signals write commit together
 def create_entry(
     person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
 ) -> Any:
@@ -166,6 +168,7 @@ def create_entry(
     return entry
 
 
+@transaction.atomic
 def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> Any:
     """Apply a partial change, re-validating the whole entry as if it were new."""
     current = res.schema_out.model_validate(entry).model_dump()

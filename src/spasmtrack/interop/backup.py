@@ -29,12 +29,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.db import transaction
-from django.db.models import ProtectedError
 
 from spasmtrack.accounts.models import Person, valid_tz
-from spasmtrack.diary.entries import RESOURCES
-from spasmtrack.diary.models import Habit, Treatment
-from spasmtrack.interop.native import export_document, import_document
+from spasmtrack.interop.native import (
+    delete_person_data,
+    export_document,
+    has_data,
+    import_document,
+)
 
 MAGIC = b"SPASMBK\0"
 VERSION = 1
@@ -104,26 +106,13 @@ def read_backup(data: bytes, passphrase: str) -> dict[str, Any]:
 
 
 def diary_is_empty(person: Person) -> bool:
-    """No diary entries at all, live or in the bin.
-
-    A treatment or habit of the person's own that was never logged does not count: restore
-    reuses it when the backup has the same key.
-    """
-    return not any(r.model.objects.filter(person=person).exists() for r in RESOURCES.values())
+    """Nothing of the person's in any section of the export (live or binned). Their own
+    treatments or habits that were never logged do not count: restore reuses them."""
+    return not has_data(person)
 
 
 def _delete_diary(person: Person) -> None:
-    for res in RESOURCES.values():
-        res.model.objects.filter(person=person).delete()
-    # With the logs gone the person's own catalogue entries can go too, except those another
-    # feature still points at (e.g. a self-experiment): those stay, and import reuses them.
-    for model in (Treatment, Habit):
-        for item in model.objects.filter(owner=person):
-            try:
-                with transaction.atomic():
-                    item.delete()
-            except ProtectedError:
-                pass
+    delete_person_data(person)
 
 
 def restore(
