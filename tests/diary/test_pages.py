@@ -206,3 +206,36 @@ def test_first_visit_creates_the_local_account(db: object, client: object) -> No
     from spasmtrack.accounts.models import Person
 
     assert Person.objects.get().tz == "Europe/Berlin"
+
+
+@time_machine.travel(NOW)
+class OwnTreatmentTestCase(BaseTestCase):
+    def test_it_logs_a_treatment_of_the_persons_own(self) -> None:
+        self.client.force_login(self.alice_user)
+        r = self.client.post(
+            "/log/treatment/",
+            {
+                "new_treatment": "Cherry juice",
+                "new_category": "nutrition",
+                "amount": "250",
+                "unit": "ml",
+            },
+        )
+        assert r.status_code == 302
+        log = self.alice.treatmentlog_set.get()
+        assert (log.treatment.name, log.treatment.owner, log.amount) == (
+            "Cherry juice",
+            self.alice,
+            250,
+        )
+        # The second time it is reused, not created again.
+        self.client.post("/log/treatment/", {"new_treatment": "cherry juice"})
+        assert self.alice.treatment_set.count() == 1
+        # Nobody else sees it.
+        self.client.force_login(self.charlie_user)
+        self.assertNotContains(self.client.get("/log/treatment/"), "Cherry juice")
+
+    def test_it_asks_what_was_tried(self) -> None:
+        self.client.force_login(self.alice_user)
+        r = self.client.post("/log/treatment/", {"amount": "3"})
+        self.assertContains(r, "Choose what you tried, or name your own")

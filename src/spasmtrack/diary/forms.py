@@ -146,7 +146,20 @@ class CheckinForm(forms.Form):
 
 
 class TreatmentLogForm(forms.Form):
-    treatment = forms.ChoiceField(label="What did you try?")
+    treatment = forms.ChoiceField(label="What did you try?", required=False)
+    new_treatment = forms.CharField(
+        required=False, max_length=120, label="Not in the list? Name your own (optional)"
+    )
+    new_category = forms.ChoiceField(
+        required=False,
+        label="What kind is it?",
+        choices=[
+            ("home", "Something at home"),
+            ("nutrition", "Food or supplement"),
+            ("clinical", "From a clinician"),
+            ("lifestyle", "A change in habits"),
+        ],
+    )
     at = forms.DateTimeField(
         required=False,
         label="When? (blank = now)",
@@ -175,7 +188,13 @@ class TreatmentLogForm(forms.Form):
 
     def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["treatment"].choices = treatments
+        self.fields["treatment"].choices = [("", "– choose –"), *treatments]
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if not d.get("treatment") and not d.get("new_treatment", "").strip():
+            self.add_error("treatment", "Choose what you tried, or name your own below.")
+        return d
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -224,6 +224,10 @@ class TreatmentLog(Entry):
     duration_s = models.PositiveIntegerField(null=True, blank=True)
     pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    # The clinician who recorded it in the patient's diary (through a grant); empty: the person.
+    recorded_by = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="recorded_treatments"
+    )
 
     instant_field = "at"
 
@@ -314,6 +318,10 @@ class TriggerPoint(Entry):
     tenderness = models.PositiveSmallIntegerField(validators=NRS)
     found_by = models.CharField(max_length=9, choices=FoundBy.choices, default=FoundBy.SELF)
     at = models.DateTimeField(default=now)
+    # The clinician who recorded it in the patient's diary (through a grant); empty: the person.
+    recorded_by = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="recorded_trigger_points"
+    )
 
     instant_field = "at"
 

@@ -33,7 +33,7 @@ from spasmtrack.diary.forms import (
     PainDrawingForm,
     TreatmentLogForm,
 )
-from spasmtrack.diary.models import DailyCheckin, MuscleEvent
+from spasmtrack.diary.models import DailyCheckin, MuscleEvent, Treatment
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
 QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
@@ -170,6 +170,13 @@ def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _person(request)
     form = TreatmentLogForm(request.POST or None, treatments=_treatment_choices(person))
     if request.method == "POST" and form.is_valid():
+        if name := form.cleaned_data.get("new_treatment", "").strip():
+            # The person's own treatment: first-class in logs, insights and experiments.
+            own = treatments_for(person).filter(owner=person, name__iexact=name).first()
+            if own is None:
+                category = form.cleaned_data.get("new_category") or "home"
+                own = Treatment.add_custom(person, name=name, category=category)
+            form.cleaned_data["treatment"] = own.key
         if entry := _save(form, person, RESOURCES["treatment-logs"]):
             messages.success(request, f"Saved: {entry.summary()}")
             return redirect("diary:today")
