@@ -13,17 +13,7 @@ from pydantic import ValidationError
 from spasmtrack.accounts.models import ApiToken, Person
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
-
-# Each feature app brings a `router` (its own paths under /api/).
-FEATURE_APPS = (
-    "interop",
-    "trigger_points",
-    "questionnaires",
-    "reports",
-    "nutrition",
-    "insights",
-    "trials",
-)
+from spasmtrack.features import FEATURE_APPS  # each brings a `router` under /api/
 
 
 class TokenAuth(HttpBearer):

@@ -16,6 +16,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from spasmtrack.features import FEATURE_APPS
+
 app = typer.Typer(
     help="Spasmtrack: track muscle spasms and find out what helps.",
     no_args_is_help=True,
@@ -172,6 +174,9 @@ def export_cmd(
         data = json.dumps(export_bundle(person), indent=2, ensure_ascii=False).encode()
     else:
         fail(f"unknown format {fmt!r} (choose json, csv or fhir)", 2)
+    from spasmtrack.accounts import audit
+
+    audit.record(person, person, audit.EXPORT, detail=f"command line export {fmt}")
     if output is None:
         sys.stdout.buffer.write(data + b"\n")
     else:
@@ -271,15 +276,7 @@ def demo(days: int = 180, seed: int = 1, tz: str = "Europe/Berlin") -> None:
 
 
 # Each feature app adds its own commands (see `<app>/cli.py: register`).
-for _feature in (
-    "interop",
-    "trigger_points",
-    "questionnaires",
-    "reports",
-    "nutrition",
-    "insights",
-    "trials",
-):
+for _feature in FEATURE_APPS:
     import_module(f"spasmtrack.{_feature}.cli").register(app)
 
 

@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlparse
 from django.core.exceptions import ImproperlyConfigured
 from platformdirs import user_data_dir
 
+from spasmtrack.features import FEATURE_APPS
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -75,15 +77,37 @@ def database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(u.password or ""),
         "HOST": u.hostname or "",
         "PORT": str(u.port or ""),
-        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "60"),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.getenv("DB_TEST_NAME") or None},
     }
 
 
+# PRODUCTION=true: a shared server behind a TLS proxy (HTTPS-only cookies, HSTS, TOTP for
+# clinicians and admins, and no generated or default secret). Local use leaves it off.
+PRODUCTION = envbool("PRODUCTION", "false")
 DEBUG = envbool("DEBUG", "false")
-SECRET_KEY = envsecret("SECRET_KEY") or _local_secret_key()
+SECRET_KEY = envsecret("SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+
+def check_production_secret(key: str) -> None:
+    """Refuse to run a shared server with an empty, short or well-known secret key."""
+    known = ("change-me", "changeme", "secret", "django-insecure")
+    if len(key) < 50 or len(set(key)) < 5 or key.lower().startswith(known):
+        raise ImproperlyConfigured(
+            "PRODUCTION=true needs SECRET_KEY (or SECRET_KEY_FILE): at least 50 random characters, "
+            "not a default. Generate one with: python -c "
+            "'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+
+
+if PRODUCTION:
+    check_production_secret(SECRET_KEY)
+    if DEBUG:
+        raise ImproperlyConfigured("PRODUCTION=true and DEBUG=true cannot be combined")
+    if not os.getenv("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("PRODUCTION=true needs ALLOWED_HOSTS (the server's host names)")
 SITE_NAME = os.getenv("SITE_NAME", "Spasmtrack")
 # Local mode: the first visitor creates the only account. A clinic server turns this off.
 REGISTRATION_OPEN = envbool("REGISTRATION_OPEN", "false")
@@ -95,15 +119,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "spasmtrack.accounts",
     "spasmtrack.diary",
-    "spasmtrack.interop",
-    "spasmtrack.trigger_points",
-    "spasmtrack.questionnaires",
-    "spasmtrack.reports",
-    "spasmtrack.nutrition",
-    "spasmtrack.insights",
-    "spasmtrack.trials",
+    *(f"spasmtrack.{app}" for app in FEATURE_APPS),
 ]
 
 MIDDLEWARE = [
@@ -113,10 +135,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "spasmtrack.accounts.middleware.FirstRunMiddleware",
     "spasmtrack.accounts.middleware.PersonTimezoneMiddleware",
+    "spasmtrack.accounts.middleware.SecondFactorMiddleware",
+    # Last, so a locked-out sign-in becomes a plain 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spasmtrack.urls"
@@ -145,6 +172,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": data_dir() / "spasmtrack.sqlite3",
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "60"),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; synchronous=FULL makes every
                 # committed (and so acknowledged) write durable across a power cut or kill -9.
@@ -156,6 +184,10 @@ else:
             },
         }
     }
+
+# Messages live in the session, so a shared computer's next account never sees the last one's
+# "Saved: …" (the default cookie storage survives signing out and in as someone else).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Widgets (the body map) render with the project's templates.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -186,11 +218,66 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic for a laptop
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(14 * 24 * 3600))
+# A laptop keeps you signed in for two weeks; a shared server for one working day.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600 if PRODUCTION else 14 * 24 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security: passwords, sign-in throttling, second factor, CSP, HTTPS -----------------------
+
+# Argon2 for new and changed passwords; older PBKDF2 hashes still verify and are upgraded on the
+# next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "30") / 60  # hours
+# Lock the (account, address) pair: a guesser cannot lock a clinic's shared address out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "spasmtrack.accounts.audit.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0")
+# Clinicians and admins must confirm a TOTP code after the password (on by default in production).
+REQUIRE_TOTP_FOR_STAFF = envbool("REQUIRE_TOTP_FOR_STAFF", "true" if PRODUCTION else "false")
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Scripts only from our own files; inline style attributes stay allowed (bar widths, htmx's
+# indicator style). No page loads anything from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if PRODUCTION:
+    # TLS ends at the reverse proxy, which must set X-Forwarded-Proto (see docs/deploy.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+    CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    # /healthz is probed over plain HTTP by the proxy or a load balancer.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000

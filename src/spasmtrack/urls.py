@@ -5,6 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from spasmtrack.api import api
+from spasmtrack.features import FEATURE_APPS
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,12 +22,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("spasmtrack.accounts.urls")),
-    path("", include("spasmtrack.interop.urls")),
-    path("", include("spasmtrack.trigger_points.urls")),
-    path("", include("spasmtrack.questionnaires.urls")),
-    path("", include("spasmtrack.reports.urls")),
-    path("", include("spasmtrack.nutrition.urls")),
-    path("", include("spasmtrack.insights.urls")),
-    path("", include("spasmtrack.trials.urls")),
+    *(path("", include(f"spasmtrack.{app}.urls")) for app in FEATURE_APPS),
     path("", include("spasmtrack.diary.urls")),
 ]

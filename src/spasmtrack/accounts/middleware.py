@@ -3,10 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/")
+# Reachable before the second factor is confirmed: the TOTP pages themselves and signing out.
+SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
 
 
 class FirstRunMiddleware:
@@ -44,3 +46,30 @@ class PersonTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecondFactorMiddleware:
+    """A session that needs a second factor (clinicians and admins under
+    REQUIRE_TOTP_FOR_STAFF, or anyone who turned TOTP on) counts only once a TOTP code was
+    confirmed (django-otp's `is_verified`). Until then pages lead to the TOTP page and session
+    API calls get 403. Runs after PersonTimezoneMiddleware (it needs `request.person`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from spasmtrack.accounts.totp import needs_second_factor
+
+        person = getattr(request, "person", None)
+        if (
+            person is not None
+            and needs_second_factor(request, person)
+            and not request.path.startswith(SECOND_FACTOR_OPEN)
+            and not request.user.is_verified()  # type: ignore[union-attr]
+        ):
+            if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" not in request.META:
+                return JsonResponse({"detail": "Second factor required"}, status=403)
+            if not request.path.startswith("/api/"):
+                return redirect(f"/accounts/2fa/?next={request.path}")
+        return self.get_response(request)

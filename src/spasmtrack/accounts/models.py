@@ -3,7 +3,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from typing import TYPE_CHECKING
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import User
@@ -11,7 +12,7 @@ from django.db import models
 from django.utils.timezone import now
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import date
 
 
 def valid_tz(name: str) -> bool:
@@ -28,10 +29,18 @@ class PersonManager(models.Manager["Person"]):
 class Person(models.Model):
     """The profile of one account: whose diary it is and which calendar it lives on."""
 
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CLINICIAN = "clinician", "Clinician"
+        ADMIN = "admin", "Administrator"
+
     user = models.OneToOneField(User, models.CASCADE, related_name="person")
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     tz = models.CharField(max_length=36, default="UTC")
     created = models.DateTimeField(default=now)
+    # A role adds duties, never other people's data: a clinician sees a patient only through
+    # that patient's Grant, and an admin manages accounts but sees no diary at all.
+    role = models.CharField(max_length=9, choices=Role.choices, default=Role.PATIENT)
 
     objects = PersonManager()
 
@@ -48,6 +57,15 @@ class Person(models.Model):
 
     def today(self) -> date:
         return self.local_date(now())
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == self.Role.CLINICIAN
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Clinicians and admins: the roles that need a second factor on a shared server."""
+        return self.role in (self.Role.CLINICIAN, self.Role.ADMIN)
 
 
 class ApiToken(models.Model):
@@ -84,3 +102,142 @@ class ApiToken(models.Model):
         if found is None or not found.person.user.is_active:
             return None
         return found.person
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def active(self, at: datetime | None = None) -> GrantQuerySet:
+        """Grants in force at `at` (default: now): not revoked and not yet expired."""
+        at = at or now()
+        live = models.Q(revoked_at__isnull=True)
+        unexpired = models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=at)
+        return self.filter(live & unexpired)
+
+
+class Grant(models.Model):
+    """A patient lets one named clinician see their diary (and, optionally, add to it).
+
+    Checked on every request, so a revocation or an expiry takes effect on the next page or
+    API call. Rows are kept after revocation: they are part of the patient's history.
+    """
+
+    class Level(models.TextChoices):
+        READ = "read", "See my diary"
+        RECORD = "record", "See my diary and record clinical entries"
+
+    code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    patient = models.ForeignKey(Person, models.CASCADE, related_name="grants_given")
+    clinician = models.ForeignKey(Person, models.CASCADE, related_name="grants_received")
+    level = models.CharField(max_length=6, choices=Level.choices, default=Level.READ)
+    until = models.DateField(null=True, blank=True)  # last day, on the patient's calendar
+    expires_at = models.DateTimeField(null=True, blank=True)  # end of `until`, as an instant
+    created = models.DateTimeField(default=now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "clinician"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_grant_per_pair",
+            )
+        ]
+        indexes = [
+            # Every clinic request looks up (clinician, patient) among live grants.
+            models.Index(fields=["clinician", "patient"], name="grant_clinician_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} → {self.clinician} ({self.level})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.expires_at = end_of_day(self.until, self.patient.zone) if self.until else None
+        super().save(*args, **kwargs)
+
+    @property
+    def can_record(self) -> bool:
+        return self.level == self.Level.RECORD
+
+    def is_active(self, at: datetime | None = None) -> bool:
+        at = at or now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+    def revoke(self) -> None:
+        self.revoked_at = now()
+        self.save(update_fields=("revoked_at",))
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant after `day` ends in `zone` (a grant "until 3 May" lasts all of 3 May)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or delete an audit event through the app."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose data, when, from where. Append-only: written by `audit.record`.
+
+    Names are copied next to the foreign keys so the trail still reads correctly after an
+    account is deleted (the keys are then set to NULL by the database cascade).
+    """
+
+    class Action(models.TextChoices):
+        SIGNIN = "signin", "Signed in"
+        SIGNIN_FAILED = "signin_failed", "Sign-in failed"
+        CLINICIAN_VIEW = "clinician_view", "Clinician viewed data"
+        CLINICIAN_RECORD = "clinician_record", "Clinician recorded an entry"
+        EXPORT = "export", "Export"
+        REPORT = "report", "Report"
+        BACKUP = "backup", "Backup"
+        RESTORE = "restore", "Restore"
+        GRANT_CREATE = "grant_create", "Access granted"
+        GRANT_CHANGE = "grant_change", "Access changed"
+        GRANT_REVOKE = "grant_revoke", "Access revoked"
+
+    code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    at = models.DateTimeField(default=now)
+    actor = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="audit_actions"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    subject = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="audit_trail"
+    )
+    subject_name = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # A patient's own trail, newest first.
+            models.Index(fields=["subject", "-at"], name="audit_subject_at"),
+            # What one clinician (or account) did, newest first.
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.subject_name}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")

@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", views.two_factor, name="two_factor"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/tokens/", views.create_token, name="create_token"),
     path("settings/tokens/<uuid:code>/revoke/", views.revoke_token, name="revoke_token"),

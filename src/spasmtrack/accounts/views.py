@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from spasmtrack.accounts.forms import SetupForm, TimeZoneForm, TokenForm, machine_tz
+from spasmtrack.accounts import totp
+from spasmtrack.accounts.forms import SetupForm, TimeZoneForm, TokenForm, TotpForm, machine_tz
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import ApiToken, Person
 
@@ -21,7 +23,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Person.objects.create(user=user, tz=form.cleaned_data["tz"])
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("diary:today")
     return render(request, "accounts/setup.html", {"form": form})
 
@@ -39,6 +41,8 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "token_form": TokenForm(),
         "tokens": person.tokens.order_by("-created"),
         "new_token": request.session.pop("new_token", None),
+        "has_totp": totp.confirmed_device(request.user) is not None,
+        "person": person,
     }
     return render(request, "accounts/settings.html", ctx)
 
@@ -61,3 +65,47 @@ def revoke_token(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     get_object_or_404(ApiToken, person=person, code=code).delete()
     messages.success(request, "Token revoked.")
     return redirect("accounts:settings")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if ok else "/"
+
+
+@login_required
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Confirm a TOTP code: enrol an authenticator app first if the account has none."""
+    device = totp.confirmed_device(request.user)
+    enrolling = device is None
+    if device is None:
+        device = totp.pending_device(request.user)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.verify(request, device, form.cleaned_data["token"]):
+            if enrolling:
+                messages.success(request, "Two-step sign-in is on for your account.")
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code did not match. Check the time on your phone.")
+    ctx = {
+        "form": form,
+        "enrolling": enrolling,
+        "secret": _base32(device.bin_key) if enrolling else "",
+        "otpauth": device.config_url if enrolling else "",
+        "next": _safe_next(request),
+        "required": totp.needs_second_factor(request, _person(request)),
+    }
+    return render(request, "accounts/two_factor.html", ctx)
+
+
+def _person(request: AuthenticatedHttpRequest) -> Person:
+    person = getattr(request, "person", None)
+    return person if person is not None else Person.objects.for_user(request.user)
+
+
+def _base32(key: bytes) -> str:
+    """The key as authenticator apps take it when typed in (RFC 4648 base32, grouped by 4)."""
+    from base64 import b32encode
+
+    text = b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))

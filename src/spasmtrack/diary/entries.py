@@ -73,13 +73,20 @@ RESOURCES: dict[str, Resource] = {
             s.TreatmentLogIn,
             s.TreatmentLogOut,
             "-at",
-            ("treatment",),
+            ("treatment", "recorded_by__user"),
         ),
         Resource("habit-logs", HabitLog, s.HabitLogIn, s.HabitLogOut, "-local_date", ("habit",)),
         Resource(
             "symptom-ratings", SymptomRating, s.SymptomRatingIn, s.SymptomRatingOut, "-local_date"
         ),
-        Resource("trigger-points", TriggerPoint, s.TriggerPointIn, s.TriggerPointOut, "-at"),
+        Resource(
+            "trigger-points",
+            TriggerPoint,
+            s.TriggerPointIn,
+            s.TriggerPointOut,
+            "-at",
+            ("recorded_by__user",),
+        ),
     )
 }
 

@@ -8,7 +8,7 @@ with the same `*In` schemas, so anything the API would refuse, import refuses to
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -117,6 +117,11 @@ class TreatmentLogOut(Schema):
     pain_before: int | None
     pain_after: int | None
     notes: str
+    recorded_by: str | None = Field(None, description="the clinician who recorded it")
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 class HabitLogIn(Schema):
@@ -173,6 +178,11 @@ class TriggerPointOut(Schema):
     at: datetime
     local_date: date
     notes: str
+    recorded_by: str | None = Field(None, description="the clinician who recorded it")
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 class CatalogueIn(Schema):

@@ -38,6 +38,9 @@ def backup(
     except BackupError as e:
         fail(str(e))
     output.write_bytes(data)
+    from spasmtrack.accounts import audit
+
+    audit.record(person, person, audit.BACKUP, detail="command line backup")
     typer.echo(f"Wrote encrypted backup {output}. Without the passphrase it cannot be read.")
 
 
@@ -74,6 +77,9 @@ def restore(
         counts = restore(person, doc, replace=replace, where=str(file))
     except (BackupError, ImportRefused) as e:
         fail(f"{e} — nothing was changed")
+    from spasmtrack.accounts import audit
+
+    audit.record(person, person, audit.RESTORE, detail="command line restore")
     typer.echo(f"Restored {sum(counts.values())} records from {file}.")
 
 

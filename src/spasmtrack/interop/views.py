@@ -5,6 +5,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
+from spasmtrack.accounts import audit
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
 from spasmtrack.interop.native import export_csv_zip, export_document
@@ -23,4 +24,5 @@ def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
         resp["Content-Disposition"] = f'attachment; filename="spasmtrack-{day}.zip"'
     else:
         raise Http404("Unknown format")
+    audit.record(person, person, audit.EXPORT, request, f"download {fmt}")
     return resp

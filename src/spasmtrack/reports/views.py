@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
+from spasmtrack.accounts import audit
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
 from spasmtrack.reports.data import collect, default_period
@@ -43,6 +44,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         VisitQuestions.save_for(person, form.cleaned_data["questions"])
         if request.POST.get("action") == "pdf":
+            audit.record(person, person, audit.REPORT, request, "report PDF")
             return _pdf_response(person, form)
         if request.headers.get("HX-Request"):
             return HttpResponse(SAVED_TMPL.render({}, request))

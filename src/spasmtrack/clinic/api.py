@@ -1,0 +1,148 @@
+"""Clinic JSON API. `/sharing/…`: the signed-in person's grants and access log.
+`/clinic/patients/…`: a clinician's view of patients who granted access, checked per call."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Router
+from ninja.responses import Status
+
+from spasmtrack.accounts import audit
+from spasmtrack.accounts.access import patient_for_person, patients_of
+from spasmtrack.accounts.models import Person
+from spasmtrack.clinic import services
+from spasmtrack.clinic.schemas import (
+    AuditOut,
+    ClinicTreatmentIn,
+    ClinicTreatmentLogOut,
+    ClinicTriggerPointIn,
+    ClinicTriggerPointOut,
+    GrantIn,
+    GrantOut,
+    PatientOut,
+)
+from spasmtrack.diary import schemas as s
+from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for
+
+router = Router(tags=["clinic"])
+LIST_LIMIT = 200
+
+
+def _me(request: HttpRequest) -> Person:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+@router.get("/sharing/grants", response=list[GrantOut], operation_id="list_grants")
+def list_grants(request: HttpRequest) -> Any:
+    return services.grants_of(_me(request))
+
+
+@router.post("/sharing/grants", response={201: GrantOut}, operation_id="create_grant")
+def create_grant(request: HttpRequest, payload: GrantIn) -> Any:
+    me = _me(request)
+    clinician = Person.objects.filter(
+        user__username=payload.clinician, user__is_active=True
+    ).first()
+    if clinician is None or not clinician.is_clinician or clinician == me:
+        raise EntryError("clinician", f"there is no clinician called {payload.clinician!r}")
+    if payload.until is not None and payload.until < me.today():
+        raise EntryError("until", "choose today or a later day")
+    try:
+        grant = services.give_grant(me, clinician, payload.level, payload.until, request)
+    except services.GrantRefused as e:
+        raise EntryError(e.field, e.message) from None
+    return Status(201, grant)
+
+
+@router.delete("/sharing/grants/{code}", response={204: None}, operation_id="revoke_grant")
+def revoke_grant(request: HttpRequest, code: UUID) -> Any:
+    if services.revoke_grant(_me(request), code, request) is None:
+        raise Http404("No such grant")
+    return Status(204, None)
+
+
+@router.get("/sharing/audit", response=list[AuditOut], operation_id="my_audit_trail")
+def my_audit_trail(request: HttpRequest) -> Any:
+    return audit.trail_for(_me(request))[:LIST_LIMIT]
+
+
+@router.get("/clinic/patients", response=list[PatientOut], operation_id="list_patients")
+def list_patients(request: HttpRequest) -> Any:
+    return patients_of(_me(request))
+
+
+@router.get(
+    "/clinic/patients/{patient}/muscle-events",
+    response=list[s.MuscleEventOut],
+    operation_id="patient_muscle_events",
+)
+def patient_muscle_events(request: HttpRequest, patient: UUID) -> Any:
+    person, _ = patient_for_person(_me(request), patient, request=request)
+    res = RESOURCES["muscle-events"]
+    return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
+
+
+@router.get(
+    "/clinic/patients/{patient}/checkins",
+    response=list[s.CheckinOut],
+    operation_id="patient_checkins",
+)
+def patient_checkins(request: HttpRequest, patient: UUID) -> Any:
+    person, _ = patient_for_person(_me(request), patient, request=request)
+    res = RESOURCES["checkins"]
+    return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
+
+
+@router.get(
+    "/clinic/patients/{patient}/trigger-points",
+    response=list[ClinicTriggerPointOut],
+    operation_id="patient_trigger_points",
+)
+def patient_trigger_points(request: HttpRequest, patient: UUID) -> Any:
+    person, _ = patient_for_person(_me(request), patient, request=request)
+    qs = entries_for(person, RESOURCES["trigger-points"]).select_related("recorded_by__user")
+    return qs.order_by("-at", "-id")[:LIST_LIMIT]
+
+
+@router.post(
+    "/clinic/patients/{patient}/trigger-points",
+    response={201: ClinicTriggerPointOut},
+    operation_id="record_patient_trigger_point",
+)
+def record_patient_trigger_point(
+    request: HttpRequest, patient: UUID, payload: ClinicTriggerPointIn
+) -> Any:
+    me = _me(request)
+    person, _ = patient_for_person(me, patient, write=True, request=request)
+    entry = services.record_trigger_point(me, person, payload.model_dump(), request)
+    return Status(201, entry)
+
+
+@router.get(
+    "/clinic/patients/{patient}/treatment-logs",
+    response=list[ClinicTreatmentLogOut],
+    operation_id="patient_treatment_logs",
+)
+def patient_treatment_logs(request: HttpRequest, patient: UUID) -> Any:
+    person, _ = patient_for_person(_me(request), patient, request=request)
+    qs = entries_for(person, RESOURCES["treatment-logs"]).select_related(
+        "treatment", "recorded_by__user"
+    )
+    return qs.order_by("-at", "-id")[:LIST_LIMIT]
+
+
+@router.post(
+    "/clinic/patients/{patient}/treatment-logs",
+    response={201: ClinicTreatmentLogOut},
+    operation_id="record_patient_treatment",
+)
+def record_patient_treatment(
+    request: HttpRequest, patient: UUID, payload: ClinicTreatmentIn
+) -> Any:
+    me = _me(request)
+    person, _ = patient_for_person(me, patient, write=True, request=request)
+    entry = services.record_treatment(me, person, payload.model_dump(), request)
+    return Status(201, entry)

@@ -1,0 +1,53 @@
+"""`spasmtrack clinic …`: roles and the audit log, for whoever runs the server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+clinic_app = typer.Typer(help="Clinic server: roles and the audit log.", no_args_is_help=True)
+
+
+@clinic_app.command("role")
+def role(
+    name: str,
+    new_role: Annotated[str, typer.Argument(metavar="ROLE", help="patient, clinician or admin")],
+) -> None:
+    """Give account NAME a role (clinicians can be granted access; admins manage accounts)."""
+    from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
+
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.accounts.models import Person
+
+    if new_role not in Person.Role.values:
+        fail(f"unknown role {new_role!r} (choose {', '.join(Person.Role.values)})", 2)
+    person = person_for(name)
+    person.role = new_role
+    person.save(update_fields=("role",))
+    typer.echo(f"{name} is now {Person.Role(new_role).label.lower()}.")
+
+
+@clinic_app.command("audit")
+def audit_cmd(
+    user: Annotated[str | None, typer.Option("--user", help="Only events about NAME")] = None,
+    limit: int = 50,
+) -> None:
+    """Print the newest audit events (tab-separated: time, actor, action, subject, IP, detail)."""
+    from spasmtrack.cli import ensure_migrated, person_for, setup_django
+
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.accounts.models import AuditEvent
+
+    qs = AuditEvent.objects.order_by("-at", "-id")
+    if user:
+        qs = qs.filter(subject=person_for(user))
+    for e in qs[:limit]:
+        cols = (e.at.isoformat(timespec="seconds"), e.actor_name or "-", e.action)
+        typer.echo("\t".join((*cols, e.subject_name or "-", e.ip or "-", e.detail)))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(clinic_app, name="clinic")

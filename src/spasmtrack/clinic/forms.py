@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from spasmtrack.accounts.models import Grant, Person
+from spasmtrack.core.muscles import all_muscles
+
+# The clinic treatments a clinician can record in a patient's diary (catalogue keys).
+CLINIC_TREATMENTS = (
+    "trigger_point_injection",
+    "acupuncture_dry_needling",
+    "low_level_laser",
+    "manual_therapy",
+)
+
+
+def muscle_choices() -> list[tuple[str, str]]:
+    return sorted(((m.id, m.name) for m in all_muscles().values()), key=lambda c: c[1])
+
+
+def treatment_choices() -> list[tuple[str, str]]:
+    from spasmtrack.diary.models import Treatment
+
+    rows = Treatment.objects.filter(owner__isnull=True, key__in=CLINIC_TREATMENTS)
+    return [(t.key, t.name) for t in rows.order_by("name")]
+
+
+class GrantForm(forms.Form):
+    clinician = forms.CharField(
+        max_length=150,
+        label="Your clinician's user name on this server",
+        help_text="Ask your clinician for it. Only that account will see your diary.",
+    )
+    level = forms.ChoiceField(choices=Grant.Level.choices, initial=Grant.Level.READ)
+    until = forms.DateField(
+        required=False,
+        label="Until (optional, last day included)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, patient: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_clinician(self) -> Person:
+        """The clinician's Person; a clear error for a missing or non-clinician account."""
+        name = self.cleaned_data["clinician"].strip()
+        user = User.objects.filter(username=name, is_active=True).first()
+        person = Person.objects.filter(user=user).first() if user else None
+        if person is None or not person.is_clinician:
+            raise forms.ValidationError(f"There is no clinician called {name!r} on this server.")
+        if person == self.patient:
+            raise forms.ValidationError("You cannot share your diary with yourself.")
+        return person
+
+    def clean_until(self) -> date | None:
+        until: date | None = self.cleaned_data["until"]
+        if until is not None and until < self.patient.today():
+            raise forms.ValidationError("Choose today or a later day.")
+        return until
+
+
+class ClinicTriggerPointForm(forms.Form):
+    muscle = forms.ChoiceField(choices=muscle_choices)
+    side = forms.ChoiceField(choices=[("left", "Left"), ("right", "Right"), ("midline", "Midline")])
+    status = forms.ChoiceField(
+        choices=[("active", "Active (refers pain now)"), ("latent", "Latent (tender only)")]
+    )
+    tenderness = forms.IntegerField(min_value=0, max_value=10, label="Tenderness (0-10)")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClinicTreatmentForm(forms.Form):
+    treatment = forms.ChoiceField(choices=treatment_choices)
+    duration_min = forms.IntegerField(
+        required=False, min_value=0, max_value=600, label="Duration (minutes, optional)"
+    )
+    pain_before = forms.IntegerField(required=False, min_value=0, max_value=10)
+    pain_after = forms.IntegerField(required=False, min_value=0, max_value=10)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

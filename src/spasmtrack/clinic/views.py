@@ -1,0 +1,158 @@
+"""Clinic pages: a patient shares their diary (/sharing/); a clinician sees who shared (/clinic/).
+
+Every clinician page reaches the patient through `accounts.access.patient_for`, which checks
+the patient's grant on each request (so a revocation is immediate) and audits the view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from spasmtrack.accounts import audit
+from spasmtrack.accounts.access import (
+    patient_for,
+    patient_for_person,
+    patients_of,
+    request_person,
+)
+from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.models import Person
+from spasmtrack.clinic import services
+from spasmtrack.clinic.forms import ClinicTreatmentForm, ClinicTriggerPointForm, GrantForm
+from spasmtrack.diary.entries import EntryError
+
+AUDIT_PAGE_SIZE = 200
+
+
+def _clinician(request: AuthenticatedHttpRequest) -> Person:
+    """The signed-in clinician; 403 for anybody else (patients have no clinic pages)."""
+    person = request_person(request)
+    if not person.is_clinician:
+        raise PermissionDenied("Only clinicians have a patient list")
+    return person
+
+
+@login_required
+def sharing(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The patient's grants (give, change, revoke) and what clinicians recorded."""
+    patient = request_person(request)
+    form = GrantForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.give_grant(patient, d["clinician"], d["level"], d["until"], request)
+        except services.GrantRefused as e:
+            form.add_error("clinician", e.message)
+        else:
+            messages.success(request, f"{d['clinician']} can now see your diary.")
+            return redirect("clinic:sharing")
+    ctx = {
+        "form": form,
+        "grants": services.grants_of(patient),
+        "recorded": services.recorded_for(patient),
+        "trail": audit.trail_for(patient)[:10],
+    }
+    return render(request, "clinic/sharing.html", ctx)
+
+
+@login_required
+@require_POST
+def revoke(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
+    grant = services.revoke_grant(request_person(request), code, request)
+    if grant is None:
+        raise Http404("No such grant")
+    messages.success(request, f"{grant.clinician} can no longer see your diary.")
+    return redirect("clinic:sharing")
+
+
+@login_required
+def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every recorded access to the signed-in person's data or account, newest first."""
+    events = audit.trail_for(request_person(request))[:AUDIT_PAGE_SIZE]
+    return render(request, "clinic/audit.html", {"events": events, "limit": AUDIT_PAGE_SIZE})
+
+
+@login_required
+def patients(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clinician = _clinician(request)
+    return render(request, "clinic/patients.html", {"patients": patients_of(clinician)})
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    person, grant = patient_for(request, patient)
+    ctx = {"patient": person, "grant": grant, "d": services.dashboard(person)}
+    return render(request, "clinic/dashboard.html", ctx)
+
+
+@login_required
+def trials(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    """The patient's self-experiments and where each stands."""
+    person, grant = patient_for(request, patient)
+    from spasmtrack.trials.models import Trial
+
+    rows = Trial.objects.for_person(person).order_by("-created")
+    return render(
+        request, "clinic/trials.html", {"patient": person, "grant": grant, "trials": rows}
+    )
+
+
+@login_required
+def report(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    """The clinician PDF of the last 12 weeks (the same report the patient can download)."""
+    clinician = request_person(request)
+    from spasmtrack.reports.data import collect, default_period
+    from spasmtrack.reports.pdf import render_pdf
+
+    person, _ = patient_for_person(clinician, patient, request=request, audit_view=False)
+    start, end = default_period(person.today())
+    pdf = render_pdf(collect(person, start, end, made_on=person.today()))
+    audit.record(clinician, person, audit.REPORT, request, f"clinician PDF {start}..{end}")
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="spasmtrack-report-{start}-{end}.pdf"'
+    return resp
+
+
+@login_required
+def record_trigger_point(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    person, grant = patient_for(request, patient, write=True)
+    form = ClinicTriggerPointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_trigger_point(
+                request_person(request), person, form.cleaned_data, request
+            )
+        except (EntryError, ValidationError) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "Trigger point recorded in the patient's diary.")
+            return redirect("clinic:dashboard", patient=person.code)
+    ctx = {"patient": person, "grant": grant, "form": form, "what": "a trigger point"}
+    return render(request, "clinic/record.html", ctx)
+
+
+@login_required
+def record_treatment(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    person, grant = patient_for(request, patient, write=True)
+    form = ClinicTreatmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        minutes = d.pop("duration_min")
+        d["duration_s"] = minutes * 60 if minutes is not None else None
+        try:
+            services.record_treatment(request_person(request), person, d, request)
+        except (EntryError, ValidationError) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "Treatment recorded in the patient's diary.")
+            return redirect("clinic:dashboard", patient=person.code)
+    ctx = {"patient": person, "grant": grant, "form": form, "what": "a treatment given"}
+    return render(request, "clinic/record.html", ctx)
