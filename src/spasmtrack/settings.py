@@ -109,8 +109,6 @@ if PRODUCTION:
     if not os.getenv("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("PRODUCTION=true needs ALLOWED_HOSTS (the server's host names)")
 SITE_NAME = os.getenv("SITE_NAME", "Spasmtrack")
-# Local mode: the first visitor creates the only account. A clinic server turns this off.
-REGISTRATION_OPEN = envbool("REGISTRATION_OPEN", "false")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
