@@ -81,7 +81,7 @@ def test_a_person_records_a_change_and_works_through_the_checklist(
     shot(page, "lifestyle-desktop")
 
     page.goto(server + "/treatments/evidence/")
-    page.wait_for_selector("text=What the research says")
+    page.wait_for_selector("main >> text=What the research says")
     assert page.locator("a[href^='https://doi.org/']").count() > 5
     shot(page, "evidence-desktop")
     page.set_viewport_size(PHONE)
