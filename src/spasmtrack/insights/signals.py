@@ -27,8 +27,10 @@ def bump(person_id: int) -> None:
         DiaryVersion.objects.filter(person_id=person_id).update(version=F("version") + 1)
 
 
-def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw"):  # loaddata: no side effects
+def _on_save(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    # A new entry raises its table's newest id, which the cache key already holds: no write
+    # needed on the hot path of logging. Edits, bin and restore keep the id, so they bump.
+    if kwargs.get("raw") or created:
         return
     bump(instance.person_id)
 
