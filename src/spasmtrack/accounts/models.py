@@ -173,8 +173,24 @@ def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or delete an audit event through the app."""
+class AppendOnlyError(TypeError):
+    """Raised on any attempt to change or delete a written-once row through the app."""
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once (audit events, experiment events and answers): saving an
+    existing row or deleting one is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only: not changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only: not deleted")
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
@@ -185,7 +201,7 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be deleted")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Who did what to whose data, when, from where. Append-only: written by `audit.record`.
 
     Names are copied next to the foreign keys so the trail still reads correctly after an
@@ -233,11 +249,3 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.subject_name}"
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events cannot be deleted")

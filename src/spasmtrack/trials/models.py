@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 from django.db import models, transaction
 from django.utils.timezone import now
 
-from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.models import AppendOnly, Person
 from spasmtrack.core.nof1 import Schedule, make_schedule
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.diary.models import Treatment
@@ -249,21 +249,6 @@ class Trial(models.Model):
 
 def _span(first: date, last: date) -> set[date]:
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
-
-
-class AppendOnly(models.Model):
-    """Rows that are written once: saving an existing row or deleting one is refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(f"{type(self).__name__} rows are append-only")
 
 
 class TrialEvent(AppendOnly):
