@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -8,9 +10,21 @@ import time_machine
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import TriggerPoint
 from spasmtrack.test import BaseTestCase
+from spasmtrack.trigger_points.finder import find_for
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 NECK = ["neck_side_left", "temple_left", "shoulder_top_left"]
+FINDER = "/trigger-points/finder/"
+
+
+def as_map(regions: dict[str, int]) -> dict[str, str]:
+    """The finder's GET as the body map sends it: JSON {region: intensity} plus the slider."""
+    return {"regions": json.dumps(regions), "bodymap_intensity": "5"}
+
+
+def static_maps(html: str) -> list[str]:
+    """The ids of the static (pattern) maps on a page, e.g. ["trp1-front", "trp1-back"]."""
+    return re.findall(r'class="bm bm-\w+ bm-static".*?aria-labelledby="([\w-]+)-label"', html)
 
 
 def record(person: object, muscle: str, side: str, tenderness: int, days_ago: int) -> Any:
@@ -36,60 +50,143 @@ class TrpPagesTestCase(BaseTestCase):
 
     def test_it_requires_sign_in(self) -> None:
         self.client.logout()
-        for url in ("/trigger-points/", "/trigger-points/finder/?regions=calf_left"):
+        for url in (
+            "/trigger-points/",
+            "/trigger-points/finder/?regions=calf_left",
+            "/trigger-points/pattern/soleus/left/",
+        ):
             r = self.client.get(url)
             assert r.status_code == 302 and "/accounts/login/" in r["Location"]
         r = self.tap(htmx=False)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
         assert TriggerPoint.objects.count() == 0
 
-    def test_it_shows_an_empty_finder_with_grouped_regions(self) -> None:
-        r = self.client.get("/trigger-points/finder/")
+    def test_it_shows_an_empty_finder_with_the_body_map(self) -> None:
+        r = self.client.get(FINDER)
         self.assertContains(r, "Where does it hurt?")
-        self.assertContains(r, 'value="calf_left"')
+        self.assertContains(r, "<div data-bodymap")
+        self.assertContains(r, 'class="bm bm-front bm-interactive"')
+        self.assertContains(r, 'class="bm bm-back bm-interactive"')
+        self.assertContains(r, '<script src="/static/js/bodymap.js">')  # form.media in <head>
+        self.assertContains(r, 'name="regions_list" value="calf_left"')  # the list fallback
         self.assertNotContains(r, "Muscles that could be referring this pain")
+        assert static_maps(r.content.decode()) == []
 
-    def test_it_ranks_muscles_for_the_ticked_regions(self) -> None:
-        r = self.client.get("/trigger-points/finder/", {"regions": NECK})
+    def test_it_ranks_muscles_for_the_tapped_regions(self) -> None:
+        r = self.client.get(FINDER, as_map(dict.fromkeys(NECK, 6)))
         self.assertContains(r, "Muscles that could be referring this pain")
+        self.assertContains(r, "side of the neck (left) 6/10, temple (left) 6/10")
         self.assertContains(r, "1.</span> Upper trapezius")
         self.assertContains(r, "Fits well")
-        self.assertContains(r, "could be referring pain to these areas you ticked")
+        self.assertContains(r, "could be referring pain to these areas you marked")
         self.assertContains(r, "Its main zone:</strong> side of the neck (left), temple (left)")
         self.assertContains(r, "Self-check:")
         self.assertContains(r, "Self-care note:")
         self.assertContains(r, "Travell")  # sources
         self.assertContains(r, "I found a tender spot here")
-        self.assertContains(r, 'value="neck_side_left" checked')
+        # The map below keeps what was tapped, at its intensity.
+        self.assertContains(
+            r,
+            'data-region="neck_side_left" role="button" tabindex="0" aria-pressed="true" '
+            'aria-label="side of the neck (left), intensity 6"',
+        )
         self.assertNotContains(r, "you have")
 
-    def test_it_says_what_a_muscle_does_not_explain_and_shows_combinations(self) -> None:
-        regions = [*NECK, "buttock_left", "thigh_outer_left"]
-        r = self.client.get("/trigger-points/finder/", {"regions": regions})
-        self.assertContains(r, "Not explained by this muscle:</strong> buttock (left)")
-        self.assertContains(r, "Together, Upper trapezius (left side) and Gluteus medius")
+    def test_it_still_takes_plain_region_ids(self) -> None:
+        r = self.client.get(FINDER, {"regions": NECK})
+        self.assertContains(r, "1.</span> Upper trapezius")
+        self.assertContains(r, "side of the neck (left) 10/10")
+        self.assertContains(r, 'aria-label="temple (left), intensity 10"')
 
-    def test_it_offers_left_and_right_for_a_match_on_both_sides(self) -> None:
-        regions = ["scapula_medial_left", "interscapular", "shoulder_top_right"]
-        r = self.client.get("/trigger-points/finder/", {"regions": regions})
-        self.assertContains(r, "Middle trapezius <small>both sides</small>")
-        self.assertContains(r, 'name="side" value="left">I found a tender spot here (left)')
-        self.assertContains(r, 'name="side" value="right">I found a tender spot here (right)')
+    def test_it_uses_the_intensities_as_the_finders_weights(self) -> None:
+        weights = {"neck_side_left": 2, "temple_left": 9, "shoulder_top_left": 2}
+        plain, weighted = find_for(NECK).candidates, find_for(weights).candidates
+        assert round(plain[0].score, 2) != round(weighted[0].score, 2)  # the test can tell
+        r = self.client.get(FINDER, as_map(weights))
+        self.assertContains(r, f"(score {weighted[0].score:.2f})")
+        self.assertNotContains(r, f"(score {plain[0].score:.2f})")
+        self.assertContains(r, "2.</span> Temporalis")  # a strong temple pulls it up
 
-    def test_it_asks_for_a_region_and_refuses_unknown_ones(self) -> None:
-        r = self.client.get("/trigger-points/finder/", {"regions": ["nose"]})
-        self.assertContains(r, "Select a valid choice")
+    def test_it_leaves_out_areas_tapped_at_zero(self) -> None:
+        r = self.client.get(FINDER, as_map({"calf_left": 7, "heel_left": 0}))
+        self.assertContains(r, "For calf (left) 7/10.")
+        r = self.client.get(FINDER, as_map({"heel_left": 0}))
+        self.assertContains(r, "Set the slider above 0")
         self.assertNotContains(r, "Muscles that could be referring this pain")
 
-    def test_it_prefills_from_a_pain_drawing(self) -> None:
+    def test_it_takes_areas_from_the_plain_list_at_the_sliders_intensity(self) -> None:
+        r = self.client.get(
+            FINDER, {"regions": "{}", "regions_list": ["calf_left"], "bodymap_intensity": "8"}
+        )
+        self.assertContains(r, "For calf (left) 8/10.")
+        self.assertContains(r, 'name="regions_list" value="calf_left" checked')
+
+    def test_it_draws_the_top_three_patterns_on_the_body_map(self) -> None:
+        r = self.client.get(FINDER, as_map(dict.fromkeys(NECK, 6)))
+        html = r.content.decode()
+        maps = static_maps(html)
+        # Only views holding part of a pattern; one prefix per candidate, so ids stay unique.
+        assert {m.split("-")[0] for m in maps} == {"trp1", "trp2", "trp3"}
+        assert len(maps) == len(set(maps))
+        assert "trp1-front" in maps and "trp1-back" in maps  # upper trapezius: both views
+        self.assertContains(r, "numbers: 10 = where the trigger point lies, 7 = main pain zone")
+        # Upper trapezius (left): TrP site 10 with a ring, main zone 7, spillover 3.
+        self.assertContains(r, 'aria-label="top of the shoulder (left), intensity 10"')
+        self.assertContains(r, 'aria-label="temple (left), intensity 7"')
+        self.assertContains(r, 'class="trp-ring" aria-hidden="true"')
+        self.assertContains(r, "Where its trigger points lie (10):</strong> top of the shoulder")
+        self.assertContains(r, "Main pain zone (7):</strong> side of the neck (left), back of")
+        self.assertContains(r, "Spillover, sometimes (3):</strong> back of the head (left)")
+        self.assertContains(r, 'aria-label="back of the head (left), intensity 3"')
+        # The others load their maps on demand.
+        self.assertContains(r, "Show on the body map", count=2)
+        self.assertContains(r, 'hx-get="/trigger-points/pattern/middle_trapezius/left/?n=4"')
+
+    def test_it_draws_only_the_views_that_hold_the_pattern(self) -> None:
+        r = self.client.get(FINDER, as_map({"temple_left": 8, "eye_left": 5}))
+        self.assertContains(r, "1.</span> Temporalis")
+        maps = static_maps(r.content.decode())
+        assert "trp1-front" in maps and "trp1-back" not in maps
+
+    def test_it_shows_a_pattern_as_an_htmx_fragment_and_as_a_page(self) -> None:
+        url = "/trigger-points/pattern/middle_trapezius/both/?n=4"
+        r = self.client.get(url, HTTP_HX_REQUEST="true")
+        self.assertNotContains(r, "<html")
+        self.assertContains(r, "Its usual pain pattern (both sides)")
+        assert static_maps(r.content.decode()) == ["trp4-back"]
+        self.assertContains(r, "between the shoulder blades")
+        r = self.client.get(url)
+        self.assertContains(r, "<h1>Middle trapezius")
+        self.assertContains(r, "Travell")
+        self.assertContains(r, "/static/css/bodymap.css")
+        self.assertContains(r, "numbers: 10 = where the trigger point lies")
+
+    def test_it_has_no_pattern_for_unknown_muscles_or_sides(self) -> None:
+        for url in (
+            "/trigger-points/pattern/wing_flapper/left/",
+            "/trigger-points/pattern/soleus/up/",
+        ):
+            assert self.client.get(url).status_code == 404
+
+    def test_it_refuses_unknown_regions(self) -> None:
+        r = self.client.get(FINDER, {"regions": ["nose"]})
+        self.assertContains(r, "Unknown body region(s): nose")
+        self.assertNotContains(r, "Muscles that could be referring this pain")
+        r = self.client.get(FINDER, as_map({"nose": 5}))
+        self.assertContains(r, "Unknown body region(s): nose")
+
+    def test_it_prefills_the_map_from_a_pain_drawing(self) -> None:
         d = drawing(self.alice, {"calf_left": 7, "heel_left": 4, "shin_left": 0})
-        r = self.client.get(f"/trigger-points/finder/?from_drawing={d.code}")
-        self.assertContains(r, "For your pain drawing of 1 May 2026: calf (left), heel (left).")
-        self.assertContains(r, 'value="calf_left" checked')
-        self.assertNotContains(r, 'value="shin_left" checked')
+        r = self.client.get(f"{FINDER}?from_drawing={d.code}")
+        self.assertContains(
+            r, "For your pain drawing of 1 May 2026: calf (left) 7/10, heel (left) 4/10."
+        )
+        self.assertContains(r, 'aria-pressed="true" aria-label="calf (left), intensity 7"')
+        self.assertContains(r, 'aria-pressed="false" aria-label="shin (left)"')
+        self.assertContains(r, 'name="bodymap_intensity" min="0" max="10" step="1" value="7"')
         self.assertContains(r, "Soleus")
         # The finder page links to the person's recent drawings.
-        r = self.client.get("/trigger-points/finder/")
+        r = self.client.get(FINDER)
         self.assertContains(r, f"?from_drawing={d.code}")
 
     def test_it_checks_ownership(self) -> None:
@@ -112,7 +209,7 @@ class TrpPagesTestCase(BaseTestCase):
         assert tp.local_date.isoformat() == "2026-05-01"
 
     def test_it_records_a_tender_spot_as_a_full_page(self) -> None:
-        back = "/trigger-points/finder/?regions=neck_side_left"
+        back = f"{FINDER}?regions=neck_side_left"
         r = self.tap(htmx=False, next=back, tenderness="7", side="right")
         assert r.status_code == 302 and r["Location"] == back
         r = self.client.get(back)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("trigger-points/", views.tracking_page, name="tracking"),
     path("trigger-points/finder/", views.finder, name="finder"),
     path("trigger-points/record/", views.record, name="record"),
+    path("trigger-points/pattern/<slug:muscle>/<slug:side>/", views.pattern, name="pattern"),
 ]

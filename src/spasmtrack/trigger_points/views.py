@@ -1,25 +1,27 @@
-"""Pages: the referred-pain finder, "I found a tender spot here", and TrP tracking."""
+"""Pages: the referred-pain finder (a body map), each ranked muscle's referral pattern drawn on
+the body map, "I found a tender spot here", and TrP tracking."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.muscles import Muscle, all_muscles, for_side
+from spasmtrack.core.muscles import SIDES, Muscle, Side, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.referral import Candidate
-from spasmtrack.core.regions import groups
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
 from spasmtrack.trigger_points.finder import (
     find_for,
@@ -28,6 +30,7 @@ from spasmtrack.trigger_points.finder import (
     side_words,
 )
 from spasmtrack.trigger_points.forms import FinderForm, TenderSpotForm
+from spasmtrack.trigger_points.maps import LEGEND, PatternMap, pattern_maps
 from spasmtrack.trigger_points.services import (
     DEFAULT_TENDERNESS,
     personal_prior,
@@ -38,8 +41,12 @@ from spasmtrack.trigger_points.services import (
 )
 
 SAVED_TMPL = get_template("trigger_points/saved.html")
+PATTERN_TMPL = get_template("trigger_points/pattern_maps.html")
 DRAWINGS = RESOURCES["pain-drawings"]
 RECENT_DRAWINGS = 5
+# Muscles ranked this high get their pattern drawn in the page; the others load it on demand
+# (each map is ~20 KB of SVG).
+MAPS_INLINE = 3
 
 
 def _person(request: AuthenticatedHttpRequest) -> Person:
@@ -70,11 +77,13 @@ class CandidateView:
     pattern_spillover: list[str]
     trp_regions: list[str]
     record_sides: list[str]  # "both" candidates offer left and right
+    maps: list[PatternMap]  # drawn for the first MAPS_INLINE only; [] = load on demand
 
 
 def _candidate_view(rank: int, c: Candidate) -> CandidateView:
     m = all_muscles()[c.muscle]
     sided = for_side(m, c.side)
+    maps = _maps(sided, f"trp{rank}") if rank <= MAPS_INLINE else []
     return CandidateView(
         rank=rank,
         c=c,
@@ -91,21 +100,34 @@ def _candidate_view(rank: int, c: Candidate) -> CandidateView:
         pattern_spillover=_labels(sided.spillover),
         trp_regions=_labels(c.trp_regions),
         record_sides=["left", "right"] if c.side == "both" else [c.side],
+        maps=maps,
     )
+
+
+def _maps(sided: SidedMuscle, id_prefix: str) -> list[PatternMap]:
+    """The pattern maps with their SVG marked safe (core.bodymap escapes every text)."""
+    return [dataclasses.replace(pm, svg=mark_safe(pm.svg)) for pm in pattern_maps(sided, id_prefix)]
 
 
 @login_required
 def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Pick painful areas (or start from one of your pain drawings) and see which muscles'
-    trigger points could be referring the pain. GET only: results can be bookmarked."""
+    """Pick painful areas on the body map (or start from one of your pain drawings) and see
+    which muscles' trigger points could be referring the pain, each with its pattern drawn.
+
+    GET only, so results can be bookmarked: `?regions=` takes the map's JSON
+    {region: intensity} or plain region ids (`?regions=a&regions=b`, counted as 10);
+    `?from_drawing=CODE` prefills the map from one of the person's drawings (404 for others').
+    Intensities are the finder's weights.
+    """
     person = _person(request)
-    drawing: dict[str, float] | list[str] | None = None
+    drawing: dict[str, int] | None = None
     source = None
     if code := request.GET.get("from_drawing"):
         source = get_entry_for_person(person, DRAWINGS, code)  # 404 for anyone else's
         drawing = {r: v for r, v in source.regions.items() if v > 0}
-        form = FinderForm(initial={"regions": list(drawing)})
-    elif "regions" in request.GET:
+        initial = {"regions": drawing, "bodymap_intensity": max(drawing.values(), default=5)}
+        form = FinderForm(initial=initial)
+    elif "regions" in request.GET or "regions_list" in request.GET:
         form = FinderForm(request.GET)
         if form.is_valid():
             drawing = form.cleaned_data["regions"]
@@ -124,8 +146,8 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
         "combination_names": [f"{p.name} ({side_words(p.side)})" for p in combo.parts]
         if combo
         else [],
-        "picked": _labels(list(drawing)) if drawing else [],
-        "region_groups": _region_groups(_ticked(form, drawing)),
+        "picked": [f"{region_label(r)} {v}/10" for r, v in drawing.items()] if drawing else [],
+        "legend": LEGEND,
         "recent_drawings": entries_for(person, DRAWINGS).order_by("-at")[:RECENT_DRAWINGS],
         "default_tenderness": DEFAULT_TENDERNESS,
         "tenderness_choices": range(11),
@@ -134,24 +156,31 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "trigger_points/finder.html", ctx)
 
 
-def _ticked(form: FinderForm, drawing: dict[str, float] | list[str] | None) -> set[str]:
-    """The ids to show ticked: what was looked up, or what was sent (even if invalid)."""
-    if drawing:
-        return set(drawing)
-    return set(form.data.getlist("regions")) if form.is_bound else set()
+@login_required
+def pattern(request: AuthenticatedHttpRequest, muscle: str, side: str) -> HttpResponse:
+    """A muscle's referral pattern on the body map (knowledge only, no diary data).
 
-
-def _region_groups(ticked: set[str]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Body regions by group for the checkbox list; a group with ticked areas starts open."""
-    out = []
-    for group, regions in groups().items():
-        options = [{"id": r.id, "label": r.label, "checked": r.id in ticked} for r in regions]
-        head = {
-            "label": group.replace("_", " ").capitalize(),
-            "ticked": sum(o["checked"] for o in options),
-        }
-        out.append((head, options))
-    return out
+    htmx (the finder's "Show on the body map") gets the maps as a fragment; otherwise a page.
+    `?n=` (1-99) keeps the ids apart from the other maps on the page that asked.
+    """
+    m = all_muscles().get(muscle)
+    if m is None or side not in SIDES:
+        raise Http404("No such muscle or side")
+    n = request.GET.get("n", "")
+    prefix = f"trp{n}" if n.isdigit() and 0 < int(n) < 100 else "trp"
+    sided = for_side(m, cast(Side, side))
+    ctx = {
+        "muscle": m,
+        "side_words": side_words(side),
+        "maps": _maps(sided, prefix),
+        "legend": LEGEND,
+        "pattern_essential": _labels(sided.essential),
+        "pattern_spillover": _labels(sided.spillover),
+        "trp_regions": _labels(sided.trp_regions),
+    }
+    if request.headers.get("HX-Request"):
+        return HttpResponse(PATTERN_TMPL.render(ctx, request))
+    return render(request, "trigger_points/pattern.html", ctx)
 
 
 def _safe_next(request: AuthenticatedHttpRequest, url: str) -> str:
