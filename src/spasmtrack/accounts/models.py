@@ -97,11 +97,9 @@ class ApiToken(models.Model):
 
     @classmethod
     def person_for(cls, secret: str) -> Person | None:
-        token = cls.objects.select_related("person__user").filter(token_hash=cls.hash(secret))
-        found = token.first()
-        if found is None or not found.person.user.is_active:
-            return None
-        return found.person
+        # One small query on every API request: the person only (the account loads lazily).
+        people = Person.objects.filter(tokens__token_hash=cls.hash(secret), user__is_active=True)
+        return next(iter(people[:1]), None)
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):
