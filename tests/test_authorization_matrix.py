@@ -36,7 +36,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from spasmtrack.accounts.models import ApiToken, Person
 from spasmtrack.clinic import services
 from spasmtrack.diary.entries import RESOURCES, create_entry
+from spasmtrack.features import FEATURE_APPS
 from spasmtrack.test import BaseTestCase
+from tests.trials.helpers import past_trial
 
 MARKER = "ALICE-PRIVATE-7c1e"
 PUBLIC_PAGES = {
@@ -139,6 +141,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         g = services.give_grant(self.alice, self.revoked, "record", None)
         services.revoke_grant(self.alice, g.code)
         self.a_codes = self._alice_diary()
+        past_trial(self.alice, self.heat)  # so experiment paths name a real object of A
         self.a_saw_marker = False
         self.tokens = {"A": self.alice_token, "B": self.charlie_token}
         self.users = {"A": self.alice_user, "B": self.charlie_user}
@@ -179,10 +182,14 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         for name, code in self.a_codes.items():
             if name in hint:
                 return code
-        try:
-            models = apps.get_app_config(app_label).get_models()
-        except LookupError:
-            return None
+        # An app named in the path (e.g. clinic/<patient>/trials/<code>/) comes first.
+        labels = [a for a in FEATURE_APPS if f"/{a}/" in f"/{hint}"] + [app_label]
+        models = []
+        for label in labels:
+            try:
+                models += list(apps.get_app_config(label).get_models())
+            except LookupError:
+                continue
         for model in models:
             fields = {f.name for f in model._meta.get_fields()}
             if {"code", "person"} <= fields:

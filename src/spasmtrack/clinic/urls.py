@@ -13,6 +13,7 @@ urlpatterns = [
     path("clinic/<uuid:patient>/", views.dashboard, name="dashboard"),
     path("clinic/<uuid:patient>/report/", views.report, name="report"),
     path("clinic/<uuid:patient>/trials/", views.trials, name="trials"),
+    path("clinic/<uuid:patient>/trials/<uuid:code>/", views.trial_report, name="trial_report"),
     path(
         "clinic/<uuid:patient>/record/trigger-point/",
         views.record_trigger_point,

@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -102,6 +103,20 @@ def trials(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
     rows = Trial.objects.for_person(person).order_by("-created")
     return render(
         request, "clinic/trials.html", {"patient": person, "grant": grant, "trials": rows}
+    )
+
+
+@login_required
+def trial_report(request: AuthenticatedHttpRequest, patient: Any, code: Any) -> HttpResponse:
+    """One experiment's report, read-only, as the patient sees it."""
+    from spasmtrack.trials.models import Trial
+    from spasmtrack.trials.views import report_context
+
+    person, _ = patient_for(request, patient)
+    trial = get_object_or_404(Trial.objects.for_person(person), code=code)
+    back = reverse("clinic:trials", args=[person.code])
+    return render(
+        request, "trials/report.html", report_context(trial, person.today(), back_url=back)
     )
 
 

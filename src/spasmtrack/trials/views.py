@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -167,10 +168,17 @@ def answer(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
 @login_required
 def report(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
     person, trial = _trial(request, code)
-    today = person.today()
+    ctx = report_context(
+        trial, person.today(), back_url=reverse("trials:detail", args=[trial.code])
+    )
+    return render(request, "trials/report.html", ctx)
+
+
+def report_context(trial: Any, today: Any, *, back_url: str) -> dict[str, Any]:
+    """Everything the report page shows; also used by the clinic's read-only view."""
     result = trial_days.analysis(trial, today)
     counted = [r for r in result.rows if r.counted]
-    ctx = {
+    return {
         "trial": trial,
         "today": today,
         "status": today_status(trial, today),
@@ -183,8 +191,8 @@ def report(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
         "n_outcomes": sum(r.outcome is not None for r in counted),
         "n_washout": sum(r.in_washout for r in counted),
         "better_word": "lower" if trial.lower_is_better else "higher",
+        "back_url": back_url,
     }
-    return render(request, "trials/report.html", ctx)
 
 
 @login_required
