@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,14 +25,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchlib import free_port, throwaway_postgres
+
 BIN = Path(sys.executable).parent
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -180,22 +174,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as d:
             ok &= run("SQLite", {**base_env, "SPASMTRACK_DATA_DIR": d}, args.rounds, args.seconds)
     if args.only != "sqlite":
-        import psycopg
-
-        db = f"spasmtrack_crash_{os.getpid()}"
-        with psycopg.connect(PG_URL, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{db}"')
-        try:
-            with tempfile.TemporaryDirectory() as d:
-                env = {
-                    **base_env,
-                    "SPASMTRACK_DATA_DIR": d,
-                    "DATABASE_URL": PG_URL.rsplit("/", 1)[0] + "/" + db,
-                }
-                ok &= run("PostgreSQL", env, args.rounds, args.seconds)
-        finally:
-            with psycopg.connect(PG_URL, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        with throwaway_postgres("crash") as url, tempfile.TemporaryDirectory() as d:
+            env = {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url}
+            ok &= run("PostgreSQL", env, args.rounds, args.seconds)
     print("crash safety:", "PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,16 +23,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchlib import free_port, throwaway_postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BODY = json.dumps({"kind": "spasm", "intensity": 6, "regions": ["calf_left", "shin_left"]})
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(env: dict[str, str]) -> str:
@@ -166,22 +160,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as d:
             bench_backend("SQLite", {**base_env, "SPASMTRACK_DATA_DIR": d}, args.duration)
     if args.only != "sqlite":
-        import psycopg
-
-        dbname = f"spasmtrack_bench_{os.getpid()}"
-        with psycopg.connect(PG_URL, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{dbname}"')
-        url = PG_URL.rsplit("/", 1)[0] + "/" + dbname
-        try:
-            with tempfile.TemporaryDirectory() as d:
-                bench_backend(
-                    "PostgreSQL",
-                    {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url},
-                    args.duration,
-                )
-        finally:
-            with psycopg.connect(PG_URL, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        with throwaway_postgres("bench") as url, tempfile.TemporaryDirectory() as d:
+            env = {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url}
+            bench_backend("PostgreSQL", env, args.duration)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,8 +25,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchlib import free_port, throwaway_postgres
+
 BIN = Path(sys.executable).parent
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SETUP = """
 import json, django
 django.setup()
@@ -43,12 +43,6 @@ from spasmtrack.core.regions import all_regions
 print(json.dumps({"region": sorted(all_regions())[0], "patient": str(pat.code),
                   "pat": ApiToken.issue(pat, "soak")[1], "doc": ApiToken.issue(doc, "soak")[1]}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kib(pid: int) -> int:
@@ -134,20 +128,15 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=5)
     ap.add_argument("--rate", type=float, default=20, help="requests per second, in total")
     args = ap.parse_args()
-    import psycopg
-
-    db = f"spasmtrack_soak_{os.getpid()}"
-    with psycopg.connect(PG_URL, autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{db}"')
     proc = None
     try:
-        with tempfile.TemporaryDirectory() as d:
+        with throwaway_postgres("soak") as url, tempfile.TemporaryDirectory() as d:
             env = {
                 **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
                 "SPASMTRACK_DATA_DIR": d,
                 "SPASMTRACK_NO_LOCAL_SETTINGS": "1",
                 "DJANGO_SETTINGS_MODULE": "spasmtrack.settings",
-                "DATABASE_URL": PG_URL.rsplit("/", 1)[0] + "/" + db,
+                "DATABASE_URL": url,
                 "DB_CONN_MAX_AGE": "60",
             }
             out = subprocess.run(
@@ -200,8 +189,6 @@ def main() -> None:
         if proc is not None:
             proc.terminate()
             proc.wait(10)
-        with psycopg.connect(PG_URL, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 def report(
