@@ -171,3 +171,15 @@ class ApiTestCase(BaseTestCase):
 
     def test_it_reports_health_after_asking_the_database(self) -> None:
         assert self.client.get("/healthz").json() == {"status": "ok"}
+
+    def test_it_answers_422_when_a_concurrent_checkin_wins_the_race(self) -> None:
+        from unittest.mock import patch
+
+        body = {"local_date": "2026-05-01", "overall_pain": 5}
+        assert self.post("/api/checkins", body).status_code == 201
+        # The other request saved between our check and our INSERT: the database decides.
+        with patch("spasmtrack.diary.entries._check_unique_day"):
+            r = self.post("/api/checkins", body)
+        assert r.status_code == 422
+        assert "already" in r.json()["detail"][0]["msg"]
+        assert DailyCheckin.objects.count() == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from ninja import Schema
@@ -158,7 +158,6 @@ def _check_unique_day(
         raise EntryError("local_date", f"there is already an entry for {values['local_date']}")
 
 
-@transaction.atomic  # the entry and anything its signals write commit together
 def create_entry(
     person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
 ) -> Any:
@@ -171,7 +170,16 @@ def create_entry(
     entry.full_clean(
         exclude=["person", "code", "local_date", "treatment", "habit", "trigger_habit"]
     )
-    entry.save()
+    # One INSERT, committed on its own (or with the caller's transaction): saving a new entry
+    # writes nothing else, so it needs no transaction of its own on the hot path of logging.
+    try:
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+                entry.save()
+        else:
+            entry.save()
+    except IntegrityError:  # a "one per day" entry saved at the same moment by another request
+        raise EntryError("local_date", "there is already an entry for that day") from None
     return entry
 
 
