@@ -31,11 +31,12 @@ fi
 
 echo "== browser tests (Debian chromium via Playwright)"
 if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
-if [ -x "$CHROMIUM" ]; then
+if [ -x "$CHROMIUM" ] && [ -f node_modules/axe-core/axe.min.js ]; then
   CHROMIUM="$CHROMIUM" $BIN/pytest -m browser tests/browser "$@"
 elif [ "$CI" = "true" ]; then
-  echo "$CHROMIUM is missing, and CI=true makes the browser run mandatory." >&2
+  echo "$CHROMIUM or node_modules/axe-core is missing, and CI=true makes the browser run mandatory." >&2
   exit 1
 else
-  echo "NOTICE: $CHROMIUM not found: SKIPPED the browser tests (apt-get install chromium)." >&2
+  echo "NOTICE: SKIPPED the browser tests: they need Debian's chromium ($CHROMIUM;" >&2
+  echo "NOTICE: apt-get install chromium) and npm (for axe-core; apt-get install npm)." >&2
 fi
