@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from spasmtrack.accounts import audit
+from spasmtrack.accounts.http import person_of
 from spasmtrack.accounts.models import Grant, Person
 
 if TYPE_CHECKING:
@@ -22,10 +23,8 @@ if TYPE_CHECKING:
 
 def request_person(request: HttpRequest) -> Person:
     """The signed-in person (set by PersonTimezoneMiddleware, or the API's `request.auth`)."""
-    person = getattr(request, "person", None) or getattr(request, "auth", None)
-    if isinstance(person, Person):
-        return person
-    return Person.objects.for_user(request.user)  # type: ignore[arg-type]
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, Person) else person_of(request)  # type: ignore[arg-type]
 
 
 def active_grant(clinician: Person, patient_code: UUID | str) -> Grant | None:

@@ -3,8 +3,17 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from spasmtrack.accounts.models import Person
+
 
 class AuthenticatedHttpRequest(HttpRequest):
     """A request that passed @login_required: `user` is a real account."""
 
     user: User
+
+
+def person_of(request: AuthenticatedHttpRequest) -> Person:
+    """The signed-in person: loaded once per request by PersonTimezoneMiddleware (which sets
+    `request.person`), or looked up when a view runs without that middleware."""
+    person = getattr(request, "person", None)
+    return person if person is not None else Person.objects.for_user(request.user)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts import totp
 from spasmtrack.accounts.forms import SetupForm, TimeZoneForm, TokenForm, TotpForm, machine_tz
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import ApiToken, Person
 
 
@@ -30,7 +30,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = Person.objects.for_user(request.user)
+    person = person_of(request)
     tz_form = TimeZoneForm(request.POST or None, instance=person)
     if request.method == "POST" and tz_form.is_valid():
         tz_form.save()
@@ -52,7 +52,7 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def create_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        _, secret = ApiToken.issue(Person.objects.for_user(request.user), form.cleaned_data["name"])
+        _, secret = ApiToken.issue(person_of(request), form.cleaned_data["name"])
         # Shown once on the next page, then forgotten: only the hash is stored.
         request.session["new_token"] = secret
     return redirect("accounts:settings")
@@ -61,7 +61,7 @@ def create_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    person = Person.objects.for_user(request.user)
+    person = person_of(request)
     get_object_or_404(ApiToken, person=person, code=code).delete()
     messages.success(request, "Token revoked.")
     return redirect("accounts:settings")
@@ -93,14 +93,9 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         "secret": _base32(device.bin_key) if enrolling else "",
         "otpauth": device.config_url if enrolling else "",
         "next": _safe_next(request),
-        "required": totp.needs_second_factor(request, _person(request)),
+        "required": totp.needs_second_factor(request, person_of(request)),
     }
     return render(request, "accounts/two_factor.html", ctx)
-
-
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
 
 
 def _base32(key: bytes) -> str:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
@@ -45,12 +45,6 @@ EDIT_FORMS: dict[str, Any] = {
     "checkins": CheckinForm,
     "treatment-logs": TreatmentLogForm,
 }
-
-
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    """The signed-in person, loaded once per request by PersonTimezoneMiddleware."""
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
 
 
 def _resource(name: str) -> Resource:
@@ -100,7 +94,7 @@ def _save(form: Any, person: Person, res: Resource, entry: Any = None) -> Any:
 
 @login_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     day = person.today()
     ctx = {
         "day": day,
@@ -119,7 +113,7 @@ def _last_intensity(person: Person) -> int:
 def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in MuscleEvent.Kind.values:
         raise Http404("No such kind")
-    person = _person(request)
+    person = person_of(request)
     form = MuscleEventForm(
         request.POST or None, initial={"kind": kind}, last_intensity=_last_intensity(person)
     )
@@ -132,7 +126,7 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = PainDrawingForm(request.POST or None, last_intensity=_last_intensity(person))
     if request.method == "POST" and form.is_valid():
         if entry := _save(form, person, RESOURCES["pain-drawings"]):
@@ -143,7 +137,7 @@ def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     res = RESOURCES["checkins"]
     day = person.today()
     existing = entries_for(person, res).filter(local_date=day).first()
@@ -167,7 +161,7 @@ def _treatment_choices(person: Person) -> list[tuple[str, str]]:
 
 @login_required
 def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = TreatmentLogForm(request.POST or None, treatments=_treatment_choices(person))
     if request.method == "POST" and form.is_valid():
         if name := form.cleaned_data.get("new_treatment", "").strip():
@@ -185,7 +179,7 @@ def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     filters = HistoryFilter(request.GET or None)
     since = until = None
     only = ""
@@ -200,7 +194,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     res = _resource(resource)
     entry = get_entry_for_person(person, res, code)
     form_class = EDIT_FORMS.get(resource)
@@ -229,7 +223,7 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
 @require_POST
 def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     res = _resource(resource)
-    entry = get_entry_for_person(_person(request), res, code)
+    entry = get_entry_for_person(person_of(request), res, code)
     entry.move_to_bin()
     entry.resource = resource
     if request.headers.get("HX-Request"):
@@ -244,7 +238,7 @@ def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpR
 def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     res = _resource(resource)
     entry = res.model.objects.filter(
-        person=_person(request), code=code, deleted_at__isnull=False
+        person=person_of(request), code=code, deleted_at__isnull=False
     ).first()
     if entry is None:
         raise Http404("Nothing to restore")
@@ -266,7 +260,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
 @require_POST
 def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Understand a one-line log and show it; save only when the person confirms."""
-    person = _person(request)
+    person = person_of(request)
     text = request.POST.get("text", "").strip()[:500]
     ql = quicklog.understand(person, text) if text else None
     will, problems = quicklog.plan(person, ql) if ql else ([], ["Type what happened first."])

@@ -9,8 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
-from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.insights.charts import heat_month, marks_for, monthly_table, trend_chart
 from spasmtrack.insights.daily import MAIN_OUTCOMES
 from spasmtrack.insights.forms import RangeForm
@@ -19,17 +18,11 @@ from spasmtrack.insights.services import report_and_series, waiting_factors
 HEATMAP_TMPL = get_template("insights/heatmap.html")
 
 
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    """The signed-in person, loaded once per request by PersonTimezoneMiddleware."""
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
-
-
 @login_required
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Only the signed-in person's own diary is read. With HX-Request the response is the
     heatmap section alone (month navigation); otherwise the full page."""
-    person = _person(request)
+    person = person_of(request)
     form = RangeForm(request.GET)
     since = until = month = None
     if form.is_valid():

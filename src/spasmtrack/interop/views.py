@@ -6,14 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from spasmtrack.accounts import audit
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
-from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.interop.native import export_csv_zip, export_document
 
 
 @login_required
 def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
-    person = Person.objects.for_user(request.user)
+    person = person_of(request)
     day = person.today().isoformat()
     if fmt == "json":
         body = json.dumps(export_document(person), indent=2).encode()

@@ -20,7 +20,7 @@ from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import ergonomics, foods, reference_intakes, treatments
 from spasmtrack.diary.entries import EntryError
@@ -78,12 +78,6 @@ BINNABLE: dict[str, tuple[type[Entry], Any]] = {
 }
 
 
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    """The signed-in person, loaded once per request by PersonTimezoneMiddleware."""
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
-
-
 def _pop_undo(request: AuthenticatedHttpRequest) -> dict[str, str] | None:
     """The just-deleted entry to offer "Undo" for, shown once."""
     return request.session.pop(UNDO_KEY, None)
@@ -116,7 +110,7 @@ def evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups: dict[str, list[Any]] = {c: [] for c in CATEGORY_TITLES}
     for t in treatments().values():
         groups.setdefault(t.category, []).append(t)
-    own = Treatment.objects.filter(owner=_person(request)).order_by("name")
+    own = Treatment.objects.filter(owner=person_of(request)).order_by("name")
     ctx = {
         "groups": [(c, CATEGORY_TITLES.get(c, c.title()), ts) for c, ts in groups.items() if ts],
         "own": own,
@@ -210,7 +204,7 @@ def _post_nutrition(request: AuthenticatedHttpRequest, person: Person) -> tuple[
 
 @login_required
 def nutrition(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     bound: dict[str, Any] = {}
     if request.method == "POST":
         saved, bound = _post_nutrition(request, person)
@@ -252,7 +246,7 @@ def _back(kind: str) -> str:
 @require_POST
 def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
     model, row_tmpl = _binnable(kind)
-    entry = get_owned(_person(request), model, code)
+    entry = get_owned(person_of(request), model, code)
     entry.move_to_bin()
     ctx = {"entry": entry, "kind": kind}
     if _is_htmx(request):
@@ -268,7 +262,7 @@ def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpRespo
 def restore(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
     model, row_tmpl = _binnable(kind)
     entry = model.objects.filter(  # type: ignore[attr-defined]
-        person=_person(request), code=code, deleted_at__isnull=False
+        person=person_of(request), code=code, deleted_at__isnull=False
     ).first()
     if entry is None:
         raise Http404("Nothing to restore")
@@ -330,7 +324,7 @@ def _post_lifestyle(request: AuthenticatedHttpRequest, person: Person) -> tuple[
 
 @login_required
 def lifestyle(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     bound: dict[str, Any] = {}
     if request.method == "POST":
         saved, bound = _post_lifestyle(request, person)
@@ -346,7 +340,7 @@ def lifestyle(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def checklist_status(request: AuthenticatedHttpRequest, item: str) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     if item not in ergonomics():
         raise Http404("No such checklist item")
     form = ChecklistForm(request.POST)

@@ -8,8 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
-from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.core.questionnaires import QuestionnaireError, definitions
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.charts import line_chart_svg
@@ -30,11 +29,6 @@ ABOUT = {
     "About 5 minutes.",
     "peg": "Three questions on pain and how it got in the way. Under a minute.",
 }
-
-
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
 
 
 def _kind(kind: str) -> str:
@@ -74,7 +68,7 @@ def _cards(responses: list[QuestionnaireResponse]) -> list[dict[str, Any]]:
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Questionnaires, their trends, and the history (filtered by kind; htmx swaps the list)."""
-    person = _person(request)
+    person = person_of(request)
     only = request.GET.get("kind", "")
     if only and only not in kinds.KINDS:
         only = ""
@@ -94,7 +88,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def fill(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form_class = FORMS[_kind(kind)]
     kw: dict[str, Any] = {}
     if form_class is Acr2016Form and request.method != "POST":
@@ -121,7 +115,7 @@ def _sources(kind: str) -> list[str]:
 
 @login_required
 def result(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    response = get_response_for_person(_person(request), code)
+    response = get_response_for_person(person_of(request), code)
     ctx = {
         "response": response,
         "title": kinds.TITLES[response.kind],

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
 from spasmtrack.accounts import audit
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
 from spasmtrack.reports.data import collect, default_period
 from spasmtrack.reports.forms import ReportForm
@@ -15,11 +15,6 @@ from spasmtrack.reports.models import VisitQuestions
 from spasmtrack.reports.pdf import render_pdf
 
 SAVED_TMPL = get_template("reports/saved.html")
-
-
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
 
 
 def _pdf_response(person: Person, form: ReportForm) -> HttpResponse:
@@ -37,7 +32,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     Both buttons save the questions. "Download" answers with the PDF itself; "Save" answers
     with a short confirmation (a fragment under htmx, the page again otherwise).
     """
-    person = _person(request)
+    person = person_of(request)
     start, end = default_period(person.today())
     initial = {"start": start, "end": end, "questions": VisitQuestions.objects.text_for(person)}
     form = ReportForm(request.POST or None, initial=initial)

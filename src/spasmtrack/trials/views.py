@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.nof1 import to_ics
 from spasmtrack.trials import days as trial_days
@@ -26,14 +26,9 @@ DAY_ROW_TMPL = get_template("trials/day_row.html")
 BANNER_TMPL = get_template("trials/today_banner.html")
 
 
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
-
-
 def _trial(request: AuthenticatedHttpRequest, code: Any) -> tuple[Person, Trial]:
     """The signed-in person's trial (404 for anyone else's), with status brought up to date."""
-    person = _person(request)
+    person = person_of(request)
     trial = get_trial_for_person(person, code)
     trial_days.refresh(trial, person.today())
     return person, trial
@@ -41,7 +36,7 @@ def _trial(request: AuthenticatedHttpRequest, code: Any) -> tuple[Person, Trial]
 
 @login_required
 def trial_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     today = person.today()
     trials = list(Trial.objects.for_person(person).order_by("-created"))
     for t in trials:
@@ -52,7 +47,7 @@ def trial_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The create form; with HX-Request, only the preview of the design and its power check."""
-    person = _person(request)
+    person = person_of(request)
     today = person.today()
     if request.headers.get("HX-Request") and request.method == "GET":
         form = TrialForm(request.GET, person=person, today=today)
@@ -126,9 +121,9 @@ def event(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
 
 
 def _rendered_row(request: AuthenticatedHttpRequest, trial: Trial, day: Any) -> HttpResponse:
-    rows = trial_days.day_rows(trial, _person(request).today())
+    rows = trial_days.day_rows(trial, person_of(request).today())
     row = next(r for r in rows if r.day == day)
-    ctx = {"trial": trial, "row": row, "today": _person(request).today()}
+    ctx = {"trial": trial, "row": row, "today": person_of(request).today()}
     return HttpResponse(DAY_ROW_TMPL.render(ctx, request))
 
 

@@ -18,8 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest
-from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.core.muscles import SIDES, Muscle, Side, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
@@ -47,12 +46,6 @@ RECENT_DRAWINGS = 5
 # Muscles ranked this high get their pattern drawn in the page; the others load it on demand
 # (each map is ~20 KB of SVG).
 MAPS_INLINE = 3
-
-
-def _person(request: AuthenticatedHttpRequest) -> Person:
-    """The signed-in person, loaded once per request by PersonTimezoneMiddleware."""
-    person = getattr(request, "person", None)
-    return person if person is not None else Person.objects.for_user(request.user)
 
 
 def _labels(ids: tuple[str, ...] | list[str]) -> list[str]:
@@ -119,7 +112,7 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
     `?from_drawing=CODE` prefills the map from one of the person's drawings (404 for others').
     Intensities are the finder's weights.
     """
-    person = _person(request)
+    person = person_of(request)
     drawing: dict[str, int] | None = None
     source = None
     if code := request.GET.get("from_drawing"):
@@ -197,7 +190,7 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     htmx gets the small "saved" fragment in place of the form; a plain form post goes back to
     the page it came from with a message.
     """
-    person = _person(request)
+    person = person_of(request)
     form = TenderSpotForm(request.POST)
     entry: Any = None
     if form.is_valid():
@@ -230,7 +223,7 @@ def _errors(form: TenderSpotForm) -> str:
 @login_required
 def tracking_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's trigger points by muscle-side over time, with tenderness trends."""
-    person = _person(request)
+    person = person_of(request)
     t = tracking(person, person.today())
     rows = [
         {
