@@ -30,18 +30,22 @@ def _duration(seconds: int) -> str:
 NRS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class EntryQuerySet(models.QuerySet[Any]):
-    def live(self) -> EntryQuerySet:
-        """Entries not in the bin (a deleted entry stays restorable until purged)."""
-        return self.filter(deleted_at__isnull=True)
+class DayRangeQuerySet(models.QuerySet[Any]):
+    """For rows with a `local_date`: the person's own calendar days, both ends included."""
 
-    def between(self, since: date | None, until: date | None) -> EntryQuerySet:
+    def between(self, since: date | None, until: date | None) -> Any:
         qs = self
         if since:
             qs = qs.filter(local_date__gte=since)
         if until:
             qs = qs.filter(local_date__lte=until)
         return qs
+
+
+class EntryQuerySet(DayRangeQuerySet):
+    def live(self) -> EntryQuerySet:
+        """Entries not in the bin (a deleted entry stays restorable until purged)."""
+        return self.filter(deleted_at__isnull=True)
 
 
 class Entry(models.Model):

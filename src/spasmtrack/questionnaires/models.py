@@ -17,6 +17,7 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import interpretation, wpi_prefill
 from spasmtrack.diary.entries import RESOURCES, entries_for
+from spasmtrack.diary.models import DayRangeQuerySet
 from spasmtrack.questionnaires import kinds
 
 
@@ -28,16 +29,6 @@ class ResponseDict(TypedDict):
     answers: dict[str, Any]
     scores: dict[str, Any]
     interpretation: str
-
-
-class ResponseQuerySet(models.QuerySet["QuestionnaireResponse"]):
-    def between(self, since: date | None, until: date | None) -> ResponseQuerySet:
-        qs = self
-        if since:
-            qs = qs.filter(local_date__gte=since)
-        if until:
-            qs = qs.filter(local_date__lte=until)
-        return qs
 
 
 class QuestionnaireResponse(models.Model):
@@ -57,7 +48,7 @@ class QuestionnaireResponse(models.Model):
     answers = models.JSONField()
     created = models.DateTimeField(default=now)
 
-    objects = ResponseQuerySet.as_manager()
+    objects = DayRangeQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -121,7 +112,7 @@ class QuestionnaireResponse(models.Model):
         }
 
 
-def responses_for(person: Person) -> ResponseQuerySet:
+def responses_for(person: Person) -> DayRangeQuerySet:
     return QuestionnaireResponse.objects.filter(person=person)
 
 
