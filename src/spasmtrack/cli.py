@@ -187,10 +187,24 @@ def export_cmd(
 @app.command("import")
 def import_cmd(
     file: Path,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv, fhir or flaredown")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv, fhir, flaredown or flaredown-user")
+    ] = "json",
     source_user: Annotated[
         str | None, typer.Option("--source-user", help="flaredown: the user_id to import")
     ] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", help="flaredown-user: the notes export")
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", help='flaredown-user: a column\'s kind, "NAME=rating|treatment|skip"'
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="flaredown-user: show the column kinds, write nothing")
+    ] = False,
     user: UserOpt = None,
 ) -> None:
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
@@ -203,7 +217,14 @@ def import_cmd(
         fail(f"{file}: no such file")
     if source_user is not None and fmt != "flaredown":
         fail("--source-user only applies to --format flaredown", 2)
+    if (notes is not None or kind or dry_run) and fmt != "flaredown-user":
+        fail("--notes, --kind and --dry-run only apply to --format flaredown-user", 2)
     try:
+        if fmt == "flaredown-user":
+            from spasmtrack.interop.flaredown_user import flaredown_user_cli
+
+            flaredown_user_cli(person, file, notes, kind or [], dry_run, typer.echo)
+            return
         if fmt == "flaredown":
             from spasmtrack.interop.flaredown import import_flaredown_file
 
@@ -219,7 +240,7 @@ def import_cmd(
         elif fmt == "csv":
             doc = read_csv_zip(file.read_bytes(), str(file))
         else:
-            fail(f"unknown format {fmt!r} (choose json, csv, fhir or flaredown)", 2)
+            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
         if fmt == "fhir":
             from spasmtrack.interop.fhir import import_bundle
 
