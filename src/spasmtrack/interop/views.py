@@ -1,12 +1,29 @@
 from __future__ import annotations
 
 import json
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
 from spasmtrack.accounts import audit
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.core import flaredown_user as fu
+from spasmtrack.interop.flaredown_user import (
+    MAX_FILE_BYTES,
+    MAX_NOTES_BYTES,
+    FlaredownUserRefused,
+    check_file,
+    import_flaredown_user,
+    path_opener,
+    preview,
+)
+from spasmtrack.interop.forms import FlaredownUploadForm
 from spasmtrack.interop.native import export_csv_zip, export_document
 
 
@@ -25,3 +42,125 @@ def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
         raise Http404("Unknown format")
     audit.record(person, person, audit.EXPORT, request, f"download {fmt}")
     return resp
+
+
+# -- the Flaredown user-export import: upload, preview the column kinds, import ---------------
+
+STASH_KEY = "flaredown_user_upload"
+STASH_MAX_AGE_S = 24 * 3600
+FLAREDOWN_TMPL = "interop/flaredown_user.html"
+
+
+def _stash_dir() -> Path:
+    """Where uploads wait between the preview and the import (private to this user)."""
+    path = Path(tempfile.gettempdir()) / "spasmtrack-imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def _stash(request: AuthenticatedHttpRequest, form: FlaredownUploadForm) -> dict[str, str]:
+    _drop_stash(request)
+    folder = _stash_dir()
+    cutoff = time.time() - STASH_MAX_AGE_S
+    for old in folder.iterdir():  # uploads whose preview was abandoned
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    stash = {"token": token, "name": form.cleaned_data["file"].name, "notes": ""}
+    for field, suffix in (("file", "csv"), ("notes", "notes")):
+        upload = form.cleaned_data.get(field)
+        if upload is None:
+            continue
+        with (folder / f"{token}.{suffix}").open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        if field == "notes":
+            stash["notes"] = upload.name
+    request.session[STASH_KEY] = stash
+    return stash
+
+
+def _stash_paths(stash: dict[str, str]) -> tuple[Path, Path | None]:
+    folder = _stash_dir()
+    notes = folder / f"{stash['token']}.notes" if stash["notes"] else None
+    return folder / f"{stash['token']}.csv", notes
+
+
+def _drop_stash(request: AuthenticatedHttpRequest) -> None:
+    stash = request.session.pop(STASH_KEY, None)
+    if stash:
+        for path in _stash_paths(stash):
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+
+def _kind_choices(column: fu.Column) -> list[tuple[str, str]]:
+    choices = [(k, fu.KIND_LABELS[k]) for k in ("rating", "treatment", "skip")]
+    if column.kind == "unknown" and column.values:
+        return [("", "choose…"), *choices]
+    return choices
+
+
+def _preview_context(
+    stash: dict[str, str], columns: list[fu.Column], error: str = ""
+) -> dict[str, Any]:
+    rows = []
+    for c in columns:
+        selected = "skip" if c.kind == "unknown" and not c.values else c.kind
+        rows.append({"column": c, "choices": _kind_choices(c), "selected": selected})
+    return {"stash": stash, "rows": rows, "error": error, "step": "preview"}
+
+
+@login_required
+def flaredown_user(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import the Flaredown user export: upload -> preview (a select per column) -> import.
+
+    The uploaded files wait in a private temporary folder under a random token kept in the
+    session, so only the session that uploaded them can import them; another token is a 404.
+    """
+    person = person_of(request)
+    if request.method == "POST" and request.POST.get("step") == "import":
+        stash = request.session.get(STASH_KEY)
+        if not stash or request.POST.get("token") != stash["token"]:
+            raise Http404("No such upload")
+        path, notes = _stash_paths(stash)
+        wanted = {k[5:]: v for k, v in request.POST.items() if k.startswith("kind:") and v}
+        try:
+            columns = preview(path_opener(path), stash["name"])
+            by_index = {str(c.index): c.name for c in columns}
+            kinds = {by_index[i]: v for i, v in wanted.items() if i in by_index}
+            columns = preview(path_opener(path), stash["name"], kinds)
+            _, summary = import_flaredown_user(
+                person,
+                path_opener(path),
+                stash["name"],
+                kinds,
+                path_opener(notes) if notes else None,
+                stash["notes"] or "notes",
+            )
+        except FlaredownUserRefused as e:
+            try:
+                columns = preview(path_opener(path), stash["name"])
+            except FlaredownUserRefused:
+                columns = []
+            ctx = _preview_context(stash, columns, f"{e} — nothing was imported.")
+            return render(request, FLAREDOWN_TMPL, ctx, status=422)
+        _drop_stash(request)
+        return render(request, FLAREDOWN_TMPL, {"step": "done", "summary": summary.lines()})
+
+    form = FlaredownUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        stash = _stash(request, form)
+        path, notes = _stash_paths(stash)
+        try:
+            check_file(path, MAX_FILE_BYTES)
+            if notes is not None:
+                check_file(notes, MAX_NOTES_BYTES)
+            columns = preview(path_opener(path), stash["name"])
+        except FlaredownUserRefused as e:
+            _drop_stash(request)
+            form.add_error(None, f"{e} — nothing was imported.")
+        else:
+            return render(request, FLAREDOWN_TMPL, _preview_context(stash, columns))
+    status = 422 if request.method == "POST" else 200
+    return render(request, FLAREDOWN_TMPL, {"step": "upload", "form": form}, status=status)
