@@ -212,8 +212,9 @@ def infer_columns(
     whole number 0-4 is a treatment (free dose text); Flaredown writes treatments after
     conditions and symptoms, so a column of whole numbers after the first free-text
     treatment column is a treatment too (doses like `2`), and one before it is a rating.
-    A column with no values takes the kind of its neighbours when they agree, otherwise
-    it stays "unknown" (it has nothing to import). Raises FlaredownUserError on a bad
+    Every column with values gets a kind this way. A column with no values takes the kind
+    of its neighbours when they agree, otherwise its kind cannot be told and it stays
+    "unknown" (it has nothing to import either way). Raises FlaredownUserError on a bad
     header, a row of the wrong length, a bad or repeated date, or an unknown column or
     kind in `kinds`.
     """
@@ -284,11 +285,6 @@ def _decide(
     for c in columns:
         if norm(c.name) in wanted:
             c.kind, c.reason, c.set_by_person = wanted[norm(c.name)], "set by you", True
-
-
-def unresolved(columns: Iterable[Column]) -> list[Column]:
-    """Columns with values whose kind is still unknown (an import must not guess them)."""
-    return [c for c in columns if c.kind == "unknown" and c.values]
 
 
 def iter_days(lines: Iterable[str], columns: list[Column]) -> Iterator[DayRow]:

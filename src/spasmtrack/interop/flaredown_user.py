@@ -99,6 +99,7 @@ class UserSummary:
     new_treatments: list[str] = field(default_factory=list)
     new_habits: list[str] = field(default_factory=list)
     skipped_columns: list[str] = field(default_factory=list)
+    empty_columns: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -121,6 +122,8 @@ class UserSummary:
             out.append(f"New habits of your own: {', '.join(self.new_habits)}.")
         if self.skipped_columns:
             out.append(f"Columns not imported: {', '.join(self.skipped_columns)}.")
+        if self.empty_columns:
+            out.append(f"Columns without any value: {', '.join(self.empty_columns)}.")
         return out
 
 
@@ -477,22 +480,13 @@ def import_flaredown_user(
 ) -> tuple[list[fu.Column], UserSummary]:
     """Infer the columns (with the person's `kinds`), then import the file and notes, or nothing.
 
-    Raises FlaredownUserRefused naming the file, row and column of the first problem,
-    including a column that has values but whose kind cannot be inferred; nothing is then
-    written.
+    Raises FlaredownUserRefused naming the file, row and column of the first problem;
+    nothing is then written.
     """
     columns = preview(opener, where, kinds)
-    todo = fu.unresolved(columns)
-    if todo:
-        names = ", ".join(repr(c.name) for c in todo)
-        example = todo[0].name
-        raise FlaredownUserRefused(
-            where,
-            f"the kind of column(s) {names} cannot be inferred; say what they are, "
-            f'e.g. --kind "{example}=treatment" (or rating, skip)',
-        )
     summary = UserSummary(where)
     summary.skipped_columns = [c.name for c in columns if c.kind == "skip"]
+    summary.empty_columns = [c.name for c in columns if not c.values]
     writer = _Writer(person, summary)
     current = where
     try:
@@ -560,8 +554,6 @@ def flaredown_user_cli(
     echo(f'Columns of {path} (change one with --kind "NAME=rating|treatment|skip"):')
     for line in describe(columns):
         echo(line)
-    for c in fu.unresolved(columns):
-        echo(f'Column {c.name!r} needs a kind: --kind "{c.name}=treatment" (or rating, skip).')
     if dry_run:
         echo("Dry run: nothing was imported.")
         return

@@ -94,11 +94,7 @@ def _drop_stash(request: AuthenticatedHttpRequest) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _kind_choices(column: fu.Column) -> list[tuple[str, str]]:
-    choices = [(k, fu.KIND_LABELS[k]) for k in ("rating", "treatment", "skip")]
-    if column.kind == "unknown" and column.values:
-        return [("", "choose…"), *choices]
-    return choices
+KIND_CHOICES = [(k, fu.KIND_LABELS[k]) for k in ("rating", "treatment", "skip")]
 
 
 def _preview_context(
@@ -106,8 +102,9 @@ def _preview_context(
 ) -> dict[str, Any]:
     rows = []
     for c in columns:
-        selected = "skip" if c.kind == "unknown" and not c.values else c.kind
-        rows.append({"column": c, "choices": _kind_choices(c), "selected": selected})
+        # A column without values has nothing to import, whatever it is.
+        selected = "skip" if c.kind == "unknown" else c.kind
+        rows.append({"column": c, "choices": KIND_CHOICES, "selected": selected})
     return {"stash": stash, "rows": rows, "error": error, "step": "preview"}
 
 
@@ -129,7 +126,6 @@ def flaredown_user(request: AuthenticatedHttpRequest) -> HttpResponse:
             columns = preview(path_opener(path), stash["name"])
             by_index = {str(c.index): c.name for c in columns}
             kinds = {by_index[i]: v for i, v in wanted.items() if i in by_index}
-            columns = preview(path_opener(path), stash["name"], kinds)
             _, summary = import_flaredown_user(
                 person,
                 path_opener(path),
