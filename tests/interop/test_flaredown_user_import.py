@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import io
-from contextlib import AbstractContextManager
-from datetime import date
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +246,38 @@ class FlaredownUserImportTestCase(BaseTestCase):
         ]
         assert len(planted) == 1 and planted[0]["lag_days"] == 0
         assert planted[0]["effect"] == pytest.approx(-1.5, abs=0.4)
+
+    def _peak(self, n_days: int) -> int:
+        def lines() -> Iterator[str]:
+            yield "Date,Pain,Fatigue,Magnesium,Tags,Foods\r\n"
+            start = date(1990, 1, 1)
+            for i in range(n_days):
+                yield f"{start + timedelta(days=i)},{i % 5},{(i + 2) % 5},400 mg,yoga,\r\n"
+
+        def opener() -> AbstractContextManager[Iterator[str]]:
+            return nullcontext(lines())
+
+        tracemalloc.start()
+        _, summary = import_flaredown_user(self.alice, opener, batch_days=200)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert summary.ratings == 2 * n_days and summary.habit_logs == n_days
+        return peak
+
+    @pytest.mark.slow  # a few seconds: tracemalloc slows Python down several times
+    def test_it_streams_a_large_file_in_constant_memory(self) -> None:
+        self._peak(100)  # warm caches (catalogue, query compilation) outside the comparison
+        self._wipe()
+        small = self._peak(400)
+        self._wipe()
+        large = self._peak(2_000)
+        assert SymptomRating.objects.count() == 4_000
+        # Five times the rows, about the same peak: only one batch of days is held.
+        assert large < 2 * small
+
+    def _wipe(self) -> None:
+        for model in (SymptomRating, TreatmentLog, HabitLog):
+            model.objects.all().delete()
 
     def setUp(self) -> None:
         super().setUp()
