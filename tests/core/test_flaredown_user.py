@@ -44,7 +44,10 @@ def test_it_infers_ratings_doses_and_a_column_it_cannot_tell() -> None:
 def test_it_counts_values_and_keeps_examples() -> None:
     cols = {c.name: c for c in infer_columns(_lines(HEADER + ROWS))}
     assert (cols["Ibuprofen"].values, cols["Ibuprofen"].samples) == (2, ["200 mg, twice", "400 mg"])
-    assert "free text" in cols["Ibuprofen"].reason
+    assert (
+        cols["Ibuprofen"].reason
+        == "values that are not 0-4 ratings, such as '200 mg, twice': doses"
+    )
     assert cols["Mystery"].values == 0 and "cannot be told" in cols["Mystery"].reason
 
 

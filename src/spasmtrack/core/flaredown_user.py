@@ -209,9 +209,10 @@ def infer_columns(
     Rules, in order: a kind the person set (`kinds`, column name -> a KIND_CHOICES key,
     names compared case-insensitively) wins; a name in `treatment_names` (normalised
     catalogue names and synonyms) is a treatment; a column with any cell that is not a
-    whole number 0-4 is a treatment (free dose text); Flaredown writes treatments after
-    conditions and symptoms, so a column of whole numbers after the first free-text
-    treatment column is a treatment too (doses like `2`), and one before it is a rating.
+    whole number 0-4 is a treatment (dose text such as "20 mg", "1 tablet" or "20");
+    Flaredown writes treatments after conditions and symptoms, so a column of whole
+    numbers after the first such dose column is a treatment too (doses like `2`), and one
+    before it is a rating.
     Every column with values gets a kind this way. A column with no values takes the kind
     of its neighbours when they agree, otherwise its kind cannot be told and it stays
     "unknown" (it has nothing to import either way). Raises FlaredownUserError on a bad
@@ -262,11 +263,12 @@ def _decide(
     free_text = [c.index for c in columns if c.values > c.ratings]
     boundary = free_text[0] if free_text else None
     for c in columns:
-        if c.values > c.ratings:
-            c.kind, c.reason = "treatment", f"free text such as {c.text_sample!r}: a dose"
-        elif norm(c.name) in treatment_names:
+        if norm(c.name) in treatment_names:
             c.kind, c.reason = "treatment", "its name is in the treatment catalogue"
             c.catalogue_match = True
+        elif c.values > c.ratings:
+            c.kind = "treatment"
+            c.reason = f"values that are not 0-4 ratings, such as {c.text_sample!r}: doses"
         elif c.values and boundary is not None and c.index > boundary:
             c.kind = "treatment"
             c.reason = "whole numbers, but after the treatment columns (Flaredown lists them last)"

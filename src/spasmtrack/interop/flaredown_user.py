@@ -485,7 +485,7 @@ def import_flaredown_user(
     """
     columns = preview(opener, where, kinds)
     summary = UserSummary(where)
-    summary.skipped_columns = [c.name for c in columns if c.kind == "skip"]
+    summary.skipped_columns = [c.name for c in columns if c.kind == "skip" and c.values]
     summary.empty_columns = [c.name for c in columns if not c.values]
     writer = _Writer(person, summary)
     current = where
