@@ -119,9 +119,8 @@ def test_it_tolerates_a_bom_and_spaces_in_the_header() -> None:
     [
         ("", "row 1: the file is empty"),
         ("user_id,checkin_date\n", "row 1: the first column must be Date"),
-        ("Date,Fatigue,Tags\n", "row 1: missing column\\(s\\) Foods"),
-        ("Date,Fatigue,fatigue,Tags,Foods\n", "row 1: two columns are named 'fatigue'"),
-        ("Date,,Tags,Foods\n", "row 1: column 2 of the header has no name"),
+        ("Date,Fatigue,Tags\n", "row 1: the last two columns must be Tags and Foods"),
+        ("Date,Tags,Foods,Fatigue\n", "row 1: the last two columns must be Tags and Foods"),
         ("Date,A,Tags,Foods\n2024-1-2,1,,\n", "row 2, column 'Date': a date must be YYYY-MM-DD"),
         ("Date,A,Tags,Foods\n2024-01-02,1,\n", "row 2: expected 4 cells, got 3"),
         (
@@ -142,6 +141,14 @@ def test_it_refuses_a_cell_over_the_limit() -> None:
         infer_columns(_lines(text))
 
 
+def test_it_names_columns_that_share_a_name_or_have_none() -> None:
+    text = "Date,Depression,Depression,,Tags,Foods\n2024-01-01,1,2,3,,\n"
+    columns = infer_columns(_lines(text))
+    assert [c.name for c in columns] == ["Depression", "Depression (2)", "Column 4"]
+    day = next(iter_days(_lines(text), columns))
+    assert day.ratings == (("Depression", 1.0), ("Depression (2)", 2.0), ("Column 4", 3.0))
+
+
 def test_it_reads_notes_that_contain_commas() -> None:
     text = (
         "\ufeff2024-01-03,Felt better, went for a walk, then rested\n"
@@ -149,12 +156,13 @@ def test_it_reads_notes_that_contain_commas() -> None:
         "2024-01-01,Bad night, lots of spasms\n"
         "2024-01-01,  \n"
         "2024-01-01,Second note\n"
+        "that goes on, on a second line\n"
     )
     notes = [(n.line, n.date, n.text) for n in iter_notes(io.StringIO(text))]
     assert notes == [
         (1, date(2024, 1, 3), "Felt better, went for a walk, then rested"),
         (3, date(2024, 1, 1), "Bad night, lots of spasms"),
-        (5, date(2024, 1, 1), "Second note"),
+        (5, date(2024, 1, 1), "Second note\nthat goes on, on a second line"),
     ]
 
 
@@ -167,9 +175,10 @@ def test_it_skips_a_notes_header_line() -> None:
     ("text", "message"),
     [
         ("2024-01-01 no comma\n", "row 1: expected DATE,NOTE"),
-        ("2024-01-01,ok\n01/02/2024,bad\n", "row 2: a date must be YYYY-MM-DD, got '01/02/2024'"),
+        ("\n01/02/2024,bad\n", "row 2: expected DATE,NOTE with the date as YYYY-MM-DD"),
+        ("2024-01-01,ok\n2024-02-30,bad\n", "row 2: '2024-02-30' is not a real date"),
     ],
 )
-def test_it_names_the_line_of_a_bad_note(text: str, message: str) -> None:
+def test_it_names_the_line_of_a_file_that_is_not_notes(text: str, message: str) -> None:
     with pytest.raises(FlaredownUserError, match=message):
         list(iter_notes(io.StringIO(text)))

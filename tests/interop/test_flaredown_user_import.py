@@ -178,8 +178,10 @@ class FlaredownUserImportTestCase(BaseTestCase):
         self._assert_empty()
 
     def test_it_writes_nothing_when_the_notes_file_is_bad(self) -> None:
-        with pytest.raises(FlaredownUserRefused, match="notes.txt: row 2: expected DATE,NOTE"):
-            _import(self.alice, notes="2024-01-01,ok\nno comma here\n")
+        with pytest.raises(
+            FlaredownUserRefused, match="notes.txt: row 2: '2024-02-30' is not a real date"
+        ):
+            _import(self.alice, notes="2024-01-01,ok\n2024-02-30,no such day\n")
         self._assert_empty()
 
     def test_it_never_overwrites_a_rating_already_in_the_diary(self) -> None:

@@ -19,6 +19,7 @@ few counters per column and the set of dates seen (one per check-in day).
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,7 @@ MAX_COLUMNS = 1000  # tracked items in one export; far above what a person track
 MAX_NAME = 100  # a column, tag or food name (a symptom rating's name holds 100)
 MAX_CELL = 10_000  # characters in one cell (csv's own field limit is 128 KiB)
 SAMPLE_VALUES = 3
+DATE_SHAPE = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
 class FlaredownUserError(ValueError):
@@ -116,11 +118,11 @@ def norm(name: str) -> str:
 def parse_date(text: str, row: int, column: str | None = "Date") -> date:
     # date.fromisoformat also takes "20150101"; Flaredown writes YYYY-MM-DD only.
     text = text.strip()
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+    if DATE_SHAPE.match(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
-            pass
+            raise FlaredownUserError(row, f"{text!r} is not a real date", column) from None
     raise FlaredownUserError(row, f"a date must be YYYY-MM-DD, got {text!r}", column)
 
 
@@ -159,21 +161,24 @@ def read_header(row: list[str] | None) -> Header:
             f"the first column must be Date, got {names[0] if names else ''!r}; "
             "is this the Flaredown data export (or the research format: --format flaredown)?",
         )
-    lowered = [norm(n) for n in names]
-    missing = [c for c in ("Tags", "Foods") if norm(c) not in lowered]
-    if missing:
-        raise FlaredownUserError(1, f"missing column(s) {', '.join(missing)} in the header row")
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if not name:
-            raise FlaredownUserError(1, f"column {i + 1} of the header has no name")
+    if len(names) < 3 or [norm(n) for n in names[-2:]] != ["tags", "foods"]:
+        raise FlaredownUserError(
+            1, f"the last two columns must be Tags and Foods, got {', '.join(names[-2:])!r}"
+        )
+    # Flaredown names columns after the items in the person's language: a condition and a
+    # symptom may share a name, and a name may be missing. Each column still needs its own.
+    seen: set[str] = {"date", "tags", "foods"}
+    columns = []
+    for i, name in enumerate(names[1:-2], start=1):
         if len(name) > MAX_NAME:
             raise FlaredownUserError(1, f"a column name is longer than {MAX_NAME} characters")
-        if norm(name) in seen:
-            raise FlaredownUserError(1, f"two columns are named {name!r}")
-        seen[norm(name)] = i
-    i_tags, i_foods = seen["tags"], seen["foods"]
-    columns = [Column(i, n) for i, n in enumerate(names) if i not in (0, i_tags, i_foods)]
+        unique, n = name or f"Column {i + 1}", 1
+        while norm(unique) in seen:
+            n += 1
+            unique = f"{name or f'Column {i + 1}'} ({n})"
+        seen.add(norm(unique))
+        columns.append(Column(i, unique))
+    i_tags, i_foods = len(names) - 2, len(names) - 1
     return Header(names, columns, i_tags, i_foods)
 
 
@@ -328,20 +333,33 @@ def iter_days(lines: Iterable[str], columns: list[Column]) -> Iterator[DayRow]:
 def iter_notes(lines: Iterable[str]) -> Iterator[Note]:
     """Yield the notes of a Flaredown notes export: lines `DATE,NOTE`, split at the first comma.
 
-    Blank lines, empty notes and a `Date,Note` header line are skipped; a line without a
-    comma or with a bad date raises FlaredownUserError with its line number.
+    A line that does not start with `YYYY-MM-DD,` continues the note before it (a note may
+    span lines). Blank lines, empty notes and a `Date,Note` header line are skipped. The
+    first line with text must start with a date, else FlaredownUserError names it.
     """
+    current: Note | None = None
     for n, raw in enumerate(lines, start=1):
         text = raw.rstrip("\r\n").lstrip("\ufeff") if n == 1 else raw.rstrip("\r\n")
         if not text.strip():
             continue
         day_text, comma, note = text.partition(",")
-        if n == 1 and norm(day_text) == "date":
+        if current is None and norm(day_text) == "date":
             continue
-        if not comma:
-            raise FlaredownUserError(n, "expected DATE,NOTE", None)
-        day = parse_date(day_text, n, None)
-        if len(note) > MAX_CELL:
+        # A real date or one that only looks like one (2024-02-30) starts a note; an
+        # impossible date is an error rather than text glued to the note before.
+        day = parse_date(day_text, n, None) if comma and DATE_SHAPE.match(day_text) else None
+        if day is None:
+            if current is None:
+                raise FlaredownUserError(
+                    n, f"expected DATE,NOTE with the date as YYYY-MM-DD, got {text[:40]!r}"
+                )
+            joined = f"{current.text}\n{text.strip()}" if current.text else text.strip()
+            current = Note(current.line, current.date, joined)
+        else:
+            if current is not None and current.text:
+                yield current
+            current = Note(n, day, note.strip())
+        if len(current.text) > MAX_CELL:
             raise FlaredownUserError(n, f"a note longer than {MAX_CELL} characters", None)
-        if note.strip():
-            yield Note(n, day, note.strip())
+    if current is not None and current.text:
+        yield current
