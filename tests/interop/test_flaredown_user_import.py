@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from spasmtrack.diary.models import DailyCheckin, HabitLog, SymptomRating, Treatment, TreatmentLog
 from spasmtrack.insights.services import insights_for
@@ -225,8 +226,11 @@ class FlaredownUserImportTestCase(BaseTestCase):
             fdu.check_file(path, 10)
         self._assert_empty()
 
-    def test_it_finds_what_the_long_format_finds(self) -> None:
-        days = flaredown_synth.diary(n_days=150, effect=1.5)
+    def _both_formats(self, effect: float) -> tuple[Any, dict[Any, float | None]]:
+        """Insights of one synthetic diary imported as the long format (alice) and as the
+        user export (charlie); asserts they agree and returns charlie's report and findings."""
+        cache.clear()  # insights are cached by person and diary version; ids repeat across tests
+        days = flaredown_synth.diary(n_days=150, effect=effect)
         import_flaredown(self.alice, io.StringIO(flaredown_synth.long_csv(days)))
         _import(self.charlie, flaredown_synth.wide_csv(days), notes=None)
         long, wide = insights_for(self.alice), insights_for(self.charlie)
@@ -239,8 +243,12 @@ class FlaredownUserImportTestCase(BaseTestCase):
             }
 
         assert found(wide).keys() == found(long).keys()
-        for key, effect in found(long).items():
-            assert found(wide)[key] == pytest.approx(effect)
+        for key, value in found(long).items():
+            assert found(wide)[key] == pytest.approx(value)
+        return wide, found(wide)
+
+    def test_it_finds_what_the_long_format_finds(self) -> None:
+        wide, _ = self._both_formats(effect=1.5)
         planted = [
             i
             for i in wide["helps"]
@@ -248,6 +256,11 @@ class FlaredownUserImportTestCase(BaseTestCase):
         ]
         assert len(planted) == 1 and planted[0]["lag_days"] == 0
         assert planted[0]["effect"] == pytest.approx(-1.5, abs=0.4)
+
+    def test_it_finds_no_effect_in_either_format_when_none_was_planted(self) -> None:
+        _, found = self._both_formats(effect=0.0)
+        key = ("no_clear_effect", "magnesium supplement", "Muscle spasms (0–4)", 0)
+        assert key in found and abs(found[key] or 0) < 0.4
 
     def _peak(self, n_days: int) -> int:
         def lines() -> Iterator[str]:
