@@ -142,6 +142,8 @@ def describe(columns: Iterable[fu.Column]) -> list[str]:
 
 def check_file(path: Path, limit: int) -> None:
     """Refuse a file that is too big or not UTF-8 before reading it as text."""
+    if not path.is_file():
+        raise FlaredownUserRefused(str(path), "no such file")
     size = path.stat().st_size
     if size > limit:
         raise FlaredownUserRefused(
@@ -477,13 +479,18 @@ def import_flaredown_user(
     notes_opener: Opener | None = None,
     notes_where: str = "notes.txt",
     batch_days: int = BATCH_DAYS,
+    columns: list[fu.Column] | None = None,
 ) -> tuple[list[fu.Column], UserSummary]:
     """Infer the columns (with the person's `kinds`), then import the file and notes, or nothing.
+
+    `columns` from an earlier `preview` of the same file with the same `kinds` saves reading
+    the file once more.
 
     Raises FlaredownUserRefused naming the file, row and column of the first problem;
     nothing is then written.
     """
-    columns = preview(opener, where, kinds)
+    if columns is None:
+        columns = preview(opener, where, kinds)
     summary = UserSummary(where)
     summary.skipped_columns = [c.name for c in columns if c.kind == "skip" and c.values]
     summary.empty_columns = [c.name for c in columns if not c.values]
@@ -511,6 +518,7 @@ def import_flaredown_user_files(
     path: Path,
     kinds: Mapping[str, str] | None = None,
     notes: Path | None = None,
+    columns: list[fu.Column] | None = None,
 ) -> tuple[list[fu.Column], UserSummary]:
     """`import_flaredown_user` on files, after the size and encoding checks."""
     check_file(path, MAX_FILE_BYTES)
@@ -523,6 +531,7 @@ def import_flaredown_user_files(
         kinds,
         path_opener(notes) if notes is not None else None,
         str(notes) if notes is not None else "notes.txt",
+        columns=columns,
     )
 
 
@@ -546,10 +555,10 @@ def flaredown_user_cli(
     echo: Callable[[str], Any],
 ) -> None:
     """What `spasmtrack import --format flaredown-user` does: show the kinds, then import."""
-    if notes is not None and not notes.exists():
-        raise FlaredownUserRefused(str(notes), "no such file")
     kinds = parse_kind_options(kind_options)
     check_file(path, MAX_FILE_BYTES)
+    if notes is not None:
+        check_file(notes, MAX_NOTES_BYTES)
     columns = preview(path_opener(path), str(path), kinds)
     echo(f'Columns of {path} (change one with --kind "NAME=rating|treatment|skip"):')
     for line in describe(columns):
@@ -557,6 +566,6 @@ def flaredown_user_cli(
     if dry_run:
         echo("Dry run: nothing was imported.")
         return
-    _, summary = import_flaredown_user_files(person, path, kinds, notes)
+    _, summary = import_flaredown_user_files(person, path, kinds, notes, columns)
     for line in summary.lines():
         echo(line)
