@@ -83,6 +83,15 @@ class FlaredownUserPageTestCase(BaseTestCase):
         r = self.client.post(URL, {"step": "import", "token": token})
         self.assertContains(r, "Imported from export.csv")
 
+    def test_it_asks_again_when_the_upload_has_expired(self) -> None:
+        token = self._preview()
+        csv_path, _ = views._stash_paths(self.client.session[views.STASH_KEY])
+        csv_path.unlink()
+        r = self.client.post(URL, {"step": "import", "token": token})
+        self.assertContains(r, "That upload has expired", status_code=410)
+        assert views.STASH_KEY not in self.client.session
+        assert not SymptomRating.objects.exists()
+
     def test_it_checks_ownership(self) -> None:
         token = self._preview()
         self.client.logout()

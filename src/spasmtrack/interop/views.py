@@ -121,6 +121,11 @@ def flaredown_user(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not stash or request.POST.get("token") != stash["token"]:
             raise Http404("No such upload")
         path, notes = _stash_paths(stash)
+        if not path.exists() or (notes is not None and not notes.exists()):
+            _drop_stash(request)
+            error = "That upload has expired; choose the files again."
+            ctx = {"step": "upload", "form": FlaredownUploadForm(), "error": error}
+            return render(request, FLAREDOWN_TMPL, ctx, status=410)
         wanted = {k[5:]: v for k, v in request.POST.items() if k.startswith("kind:") and v}
         try:
             columns = preview(path_opener(path), stash["name"])
