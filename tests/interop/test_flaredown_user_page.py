@@ -25,6 +25,14 @@ class FlaredownUserPageTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.force_login(self.alice_user)
+        self.addCleanup(self._drop_uploads)
+
+    def _drop_uploads(self) -> None:
+        stash = self.client.session.get(views.STASH_KEY)
+        if stash:
+            for path in views._stash_paths(stash):
+                if path is not None:
+                    path.unlink(missing_ok=True)
 
     def _preview(self) -> str:
         notes = SimpleUploadedFile("notes.txt", b"2024-01-02,Tired, but ok\n")
