@@ -102,6 +102,9 @@ class FlaredownUserPageTestCase(BaseTestCase):
 
     def test_it_checks_ownership(self) -> None:
         token = self._preview()
+        for path in views._stash_paths(self.client.session[views.STASH_KEY]):
+            if path is not None:
+                self.addCleanup(path.unlink, missing_ok=True)
         self.client.logout()
         self.client.force_login(self.charlie_user)
         r = self.client.post(URL, {"step": "import", "token": token})
