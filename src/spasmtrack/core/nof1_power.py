@@ -10,10 +10,11 @@ estimate: with the default 100 simulations its standard error is up to 5 percent
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
-from spasmtrack.core.nof1_design import Schedule
+from spasmtrack.core.nof1_design import Schedule, make_schedule
 from spasmtrack.core.nof1_model import Priors, TrialDay, analyse
 
 MIN_PAST_DAYS = 7
@@ -106,3 +107,80 @@ def power_warning(
             f"about {power:.0%} of cases. Longer periods or more blocks would help."
         )
     return PowerCheck(power, warning, mean, sd, phi, n_sims)
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """The shortest plan found that reaches `target` power; `reached` False if none did
+    (then the longest plan tried is returned, with its power)."""
+
+    period_days: int
+    blocks: int
+    check: PowerCheck
+    reached: bool
+
+
+def plan_to_power(
+    past_outcomes: list[float | None],
+    start: date,
+    mcid: float,
+    lower_is_better: bool = True,
+    *,
+    periods: tuple[int, ...] = (7, 14),
+    max_blocks: int = 12,
+    max_days: int = 112,
+    washout_days: int = 0,
+    target: float = 0.8,
+    schedule_seed: int = 0,
+    n_sims: int = 100,
+    priors: Priors | None = None,
+) -> PlanChoice:
+    """Block length and count, chosen from the person's own variance and autocorrelation.
+
+    For each period length, the fewest blocks (2 to `max_blocks`, at most `max_days` days)
+    whose simulated power (`power_warning`, same seeds as the preview uses, so the number
+    shown there is the same) reaches `target`, counting up from 2 blocks once the longest
+    plan of that length is known to reach it. Among the period
+    lengths, the plan with the fewest days wins (ties: the shorter period, tried first).
+    """
+
+    def check(period: int, blocks: int) -> PowerCheck:
+        schedule = make_schedule(
+            start, period, blocks, seed=schedule_seed, washout_days=washout_days
+        )
+        return power_warning(
+            past_outcomes,
+            schedule,
+            mcid,
+            lower_is_better,
+            target=target,
+            n_sims=n_sims,
+            priors=priors,
+        )
+
+    best: PlanChoice | None = None
+    fallback: PlanChoice | None = None
+    for period in sorted(periods):
+        if period <= washout_days:
+            continue
+        top = min(max_blocks, max_days // (2 * period))
+        if top < 2 or (best is not None and 2 * period >= best.period_days * best.blocks):
+            continue  # even two blocks of this length are no shorter than the plan we have
+        longest = check(period, top)
+        if longest.power is None:
+            return PlanChoice(period, min(3, top), longest, False)
+        if longest.power < target:  # no plan of this period length is enough: skip the search
+            if fallback is None or longest.power > (fallback.check.power or 0.0):
+                fallback = PlanChoice(period, top, longest, False)
+            continue
+        for blocks in range(2, top + 1):
+            if best is not None and period * blocks >= best.period_days * best.blocks:
+                break  # no shorter than the plan we have
+            c = longest if blocks == top else check(period, blocks)
+            if c.power is not None and c.power >= target:
+                best = PlanChoice(period, blocks, c, True)
+                break
+    if best is not None:
+        return best
+    assert fallback is not None, "no period length fits max_days"
+    return fallback
