@@ -79,3 +79,31 @@ def page_findings(report: Mapping[str, Any], factor_units: Mapping[str, str]) ->
         "worse_days": [w if isinstance(w, str) else w.get("sentence", "") for w in worse],
         "not_logged_rule": report.get("not_logged_rule") or "",
     }
+
+
+PROOF_WORDS = {
+    "confirmed": "Confirmed by the person's own experiment.",
+    "not_confirmed": "Not confirmed by the person's own experiment.",
+}
+
+
+def finding_lines(person: Any, start: Any, end: Any, today: Any, limit: int = 8) -> list[str]:
+    """One short line per finding (helps, then worsens) for the clinician report, with what
+    a finished experiment said. Patterns in the person's diary, never a diagnosis."""
+    from spasmtrack.insights.services import cached_series, insights_for
+    from spasmtrack.trials.findings import mark_findings
+
+    report = mark_findings(insights_for(person, start, end), person, today)
+    series = cached_series(person, start, end)
+    units = {name: f.unit for name, f in series.factor_info.items()}
+    lines = []
+    for group in ("helps", "aggravates"):
+        for item in report[group]:
+            c = card(item, group, units)
+            line = f"{c['label']}: {c['sentence']}"
+            if c["experiment"]:
+                line += " " + PROOF_WORDS[c["experiment"]["status"]]
+            lines.append(line)
+    if len(lines) > limit:
+        lines = [*lines[: limit - 1], f"and {len(lines) - limit + 1} more patterns in the app."]
+    return lines
