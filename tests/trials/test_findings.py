@@ -12,8 +12,8 @@ from spasmtrack.trials.findings import (
     mark_findings,
     matches,
     plan_for_finding,
-    trial_outcome,
     treatment_for_factor,
+    trial_outcome,
 )
 from tests.insights.test_api import NOW as INSIGHTS_NOW
 from tests.insights.test_api import fill
