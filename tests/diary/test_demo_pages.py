@@ -91,6 +91,8 @@ class DemoPagesTestCase(TestCase):
         tested = [i for g in ("helps", "aggravates", "no_clear_effect") for i in report[g]]
         assert tested and {i["factor"] for i in tested} <= diary
         assert not [i for i in tested if "pain drawing" in i["outcome"]]
+        changes = report["changes"]["items"]
+        assert changes and {c["verdict"] for c in changes} == {"not_enough_data"}
 
     @pytest.mark.slow
     def test_it_is_deterministic(self) -> None:

@@ -1,15 +1,18 @@
 """The rest of the demo person's synthetic record, so that every page has something to show.
 
 `core.demo` writes the daily diary (check-ins, spasms, treatments, sitting) with its planted
-effects; this module adds, after it and from its own seeded generator (so the diary itself
-is unchanged): pain drawings, trigger points, the three questionnaires, two weeks of food,
-one dated change and one finished self-experiment with its answers.
+effects; this module adds, after it and from its own seeded generator (the diary's values
+are unchanged; only each check-in's entry time is set to its own evening): pain drawings,
+trigger points, the three questionnaires, two weeks of food, one dated change and one
+finished self-experiment with its answers.
 
 Nothing here plants an effect for the Insights engine to find, and nothing here is tested by
 it in a 180-day demo: pain drawings come every DRAWING_EVERY days (fewer than the days a
 comparison needs) and follow the day's own spasms and pain; food is logged on FOOD_DAYS days
-only; the experiment's B (stretching) is recorded through its yes/no answers, not as diary
-treatment logs, so it adds no factor. Its result is whatever the diary's own scores say.
+only; the change is recent (CHANGE_DAYS_AGO days: fewer than a before/after comparison
+needs after it); the experiment's B (stretching) is recorded through its yes/no answers,
+not as diary treatment logs, so it adds no factor. Its result is whatever the diary's own
+scores say.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ FOODS = (
 )
 EXPERIMENT_PERIOD, EXPERIMENT_BLOCKS = 7, 3
 EXPERIMENT_ENDS_DAYS_AGO = 8
+CHANGE_DAYS_AGO = 4
 
 
 def _at(day: date, hour: int, zone: ZoneInfo) -> datetime:
@@ -59,7 +63,7 @@ def fill_pages(person: Person, days: int, seed: int) -> int:
     n += _trigger_points(person, first, today, rng, zone)
     n += _questionnaires(person, first, today, rng, zone)
     n += _food(person, today, days, rng, zone)
-    n += _change(person, first, days)
+    n += _change(person, today, days)
     _entered_that_evening(person, first, today, zone)
     if days >= 2 * EXPERIMENT_PERIOD * EXPERIMENT_BLOCKS + EXPERIMENT_ENDS_DAYS_AGO + 14:
         n += _experiment(person, first, today, seed, rng, zone)
@@ -211,8 +215,9 @@ def _food(person: Person, today: date, days: int, rng: np.random.Generator, zone
     return n
 
 
-def _change(person: Person, first: date, days: int) -> int:
-    """One dated change, two thirds of the way through (weeks of data on both sides)."""
+def _change(person: Person, today: date, days: int) -> int:
+    """One dated change, CHANGE_DAYS_AGO days ago: Insights lists it as waiting for a week
+    of days after it, rather than running a before/after test on a change with no effect."""
     from spasmtrack.nutrition.lifestyle import record_change
 
     record_change(
@@ -220,7 +225,7 @@ def _change(person: Person, first: date, days: int) -> int:
         {
             "title": "New desk chair with lumbar support",
             "category": "workstation",
-            "local_date": first + timedelta(days=(2 * days) // 3),
+            "local_date": today - timedelta(days=min(CHANGE_DAYS_AGO, days)),
             "notes": "Synthetic demo entry.",
         },
     )
