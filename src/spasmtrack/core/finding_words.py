@@ -53,14 +53,20 @@ def more_days_needed(
     return more if more <= MAX_MORE_DAYS else None
 
 
-def amount(value: float, unit: str) -> str:
+def amount(value: float, unit: str, places: int = 1) -> str:
     """'1.4 points' for 0–10 scores; a bare '0.8' for counts (the outcome names them)."""
-    size = _number(abs(value))
+    size = _number(abs(value), places)
     return f"{size} {unit}" if unit else size
 
 
-def _number(x: float) -> str:
-    return f"{x:.1f}" if x >= 0.095 or x == 0 else f"{x:.2f}"
+def places_for(*values: float) -> int:
+    """One decimal, or two when a number in the sentence would otherwise read as 0.0/0.1."""
+    small = [abs(v) for v in values if v != 0]
+    return 2 if small and min(small) < 0.095 else 1
+
+
+def _number(x: float, places: int = 1) -> str:
+    return f"{abs(x):.{places}f}"
 
 
 def per_step(factor: str, unit: str) -> str:
@@ -74,14 +80,15 @@ def per_step(factor: str, unit: str) -> str:
     return f"each extra {unit} of {factor}"
 
 
-def range_text(low: float, high: float, unit: str) -> str:
+def range_text(low: float, high: float, unit: str, places: int | None = None) -> str:
     """'range 0.9 to 1.8 points lower' or 'range 0.5 lower to 1.1 higher'."""
+    p = places_for(low, high) if places is None else places
     u = f" {unit}" if unit else ""
     if high < 0:
-        return f"range {_number(-high)} to {_number(-low)}{u} lower"
+        return f"range {_number(high, p)} to {_number(low, p)}{u} lower"
     if low > 0:
-        return f"range {_number(low)} to {_number(high)}{u} higher"
-    return f"range {_number(-low)}{u} lower to {_number(high)}{u} higher"
+        return f"range {_number(low, p)} to {_number(high, p)}{u} higher"
+    return f"range {_number(low, p)}{u} lower to {_number(high, p)}{u} higher"
 
 
 def words_for(
@@ -103,8 +110,9 @@ def words_for(
     """The label and sentence for a tested finding (`verdict` is the engine's)."""
     when = timing or LAG_WORDS.get(lag_days, f"{lag_days} days later")
     direction = "higher" if effect >= 0 else "lower"
-    size = amount(effect, outcome_unit)
-    span = range_text(low, high, outcome_unit)
+    places = places_for(effect, low, high)
+    size = amount(effect, outcome_unit, places)
+    span = range_text(low, high, outcome_unit, places)
     if kind == "binary":
         if lag_days == 0 and not timing:
             head = f"On days with {factor}, {outcome} was {size} {direction} ({span})."
