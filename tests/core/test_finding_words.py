@@ -101,3 +101,22 @@ def test_it_says_when_no_plan_is_long_enough() -> None:
     past = list(5 + rng.normal(0, 4.0, size=60))
     choice = plan_to_power(past, date(2026, 1, 5), 0.5, max_days=28)
     assert not choice.reached and choice.check.power is not None and choice.check.power < 0.8
+
+
+def test_the_quick_power_approximation_matches_statsmodels_gls() -> None:
+    from scipy.stats import norm
+
+    from spasmtrack.core.nof1_power import approx_power
+
+    schedule = make_schedule(date(2026, 1, 5), 7, 4, seed=3, washout_days=1)
+    keep = np.flatnonzero(~np.array(schedule.washout_mask()))
+    days = [schedule.days[i] for i in keep]
+    b = np.array([d.condition == "B" for d in days], dtype=float)
+    blocks = np.array([d.block for d in days])
+    x = np.column_stack([b, (blocks[:, None] == np.arange(2, 5)).astype(float)])
+    x = sm.add_constant(x)
+    sd, phi = 1.7, 0.6
+    sigma = sd**2 * phi ** np.abs(keep[:, None] - keep[None, :])
+    ncp = sm.GLS(np.zeros(len(days)), x, sigma=sigma).fit().normalized_cov_params
+    expected = norm.cdf(1.0 / np.sqrt(ncp[1, 1]) - norm.ppf(0.95))
+    assert approx_power(schedule, sd, phi, 1.0, 0.95) == pytest.approx(expected, abs=1e-9)
