@@ -89,3 +89,9 @@ class OptionalKeysPageTestCase(BaseTestCase):
         self.assertNotContains(r, "Used on worse days")
         self.assertNotContains(r, "The same pattern in:")
         self.assertNotContains(r, 'id="not-logged-rule"')
+
+
+def test_it_keeps_the_verdict_when_numbers_are_missing() -> None:
+    c = card(item(se=None, sentence="Sitting went with more spasms."), "aggravates", {})
+    assert (c["label"], c["sentence"]) == ("Likely worsens", "Sitting went with more spasms.")
+    assert card(item(effect=None), "no_clear_effect", {})["label"] == "Unclear"

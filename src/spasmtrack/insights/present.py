@@ -19,6 +19,7 @@ from spasmtrack.core.finding_words import words_for
 from spasmtrack.insights.daily import FIXED_OUTCOMES
 
 GROUPS = ("helps", "aggravates", "no_clear_effect")
+FALLBACK_LABELS = {"helps": ("Likely helps", "helps"), "aggravates": ("Likely worsens", "worsens")}
 
 
 def _outcome_unit(outcome: str) -> str:
@@ -48,7 +49,9 @@ def card(item: Mapping[str, Any], verdict: str, factor_units: Mapping[str, str])
         "lags": item.get("lags_considered"),
     }
     if item.get("effect") is None or item.get("ci95") is None or item.get("se") is None:
-        out.update(label="Unclear", tone="unclear", sentence=item["sentence"], more_days=None)
+        # Without the numbers, the engine's verdict and sentence are all there is to show.
+        label, tone = FALLBACK_LABELS.get(verdict, ("Unclear", "unclear"))
+        out.update(label=label, tone=tone, sentence=item["sentence"], more_days=None)
         return out
     low, high = item["ci95"]
     w = words_for(
