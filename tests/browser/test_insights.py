@@ -72,3 +72,58 @@ def test_insights_show_sentences_charts_and_the_heatmap(server: str, browser: ob
     assert page.locator("svg.trend").count() >= 2
     shot(page, "insights-desktop")
     desk.close()
+
+
+def log_ice_some_days(ctx: object, server: str) -> None:
+    """Ice on days unrelated to the spasms' pattern: a comparison with no clear effect."""
+    csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "csrftoken")  # type: ignore[attr-defined]
+    headers = {"X-CSRFToken": csrf, "Referer": server + "/"}
+    start = datetime.now(UTC).replace(hour=19, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=36)
+    for i in range(35):
+        if i % 5 in (0, 1):
+            log = {"treatment": "ice", "at": (start + timedelta(days=i)).isoformat()}
+            r = ctx.request.post(server + "/api/treatment-logs", data=log, headers=headers)  # type: ignore[attr-defined]
+            assert r.status == 201, r.text()
+
+
+def test_findings_read_plainly_and_open_a_filled_in_experiment(
+    server: str, browser: object
+) -> None:
+    from tests.browser.a11y import axe_violations
+
+    for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        ctx = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        sign_in_or_up(page, server, "/insights/")
+        if page.locator("li.finding").count() == 0:
+            log_five_weeks(ctx, server)
+        if viewport is PHONE:  # once per test run (the server lives for the session)
+            log_ice_some_days(ctx, server)
+        page.goto(server + "/insights/")
+        card = page.locator("section[aria-labelledby=helps-h] li.finding").first
+        assert card.locator(".verdict").inner_text() == "Likely helps"
+        assert "points lower (range" in card.inner_text()
+        numbers = card.locator("details.numbers")
+        assert not numbers.locator("li").first.is_visible()  # q-values wait behind details
+        numbers.locator("summary").click()
+        assert "q-value" in numbers.inner_text()
+        unclear = page.locator("details.unclear-list")
+        assert unclear.count() == 1
+        unclear.locator("summary").first.click()
+        assert "Unclear" in unclear.locator(".verdict").first.inner_text()
+        assert axe_violations(page) == []  # includes the contrast of every control shown
+        shot(page, f"insights-plain-{name}")
+
+        card.locator("a:has-text('Test it in an experiment')").click()
+        page.wait_for_url("**/trials/new/?factor=heat*")
+        assert page.locator("#id_treatment_b").input_value() == "heat"
+        assert page.locator("#id_outcome").input_value() == "max_spasm_intensity"
+        preview = page.locator("#design-preview")
+        assert "Your plan" in preview.inner_text()
+        assert "%" in preview.inner_text()  # the power, shown before starting
+        assert "From your Insights" in page.locator("#from-finding").inner_text()
+        assert axe_violations(page) == []
+        shot(page, f"experiment-from-finding-{name}")
+        ctx.close()

@@ -77,3 +77,24 @@ def test_it_refuses_bad_dates_with_exit_code_2(args: list[str], message: str) ->
     r = runner.invoke(app, ["insights", *args])
     assert r.exit_code == 2
     assert message in r.output and "Traceback" not in r.output
+
+
+def test_it_says_what_a_finished_experiment_said() -> None:
+    _alice_with_diary()
+    from django.contrib.auth.models import User
+
+    from spasmtrack.accounts.models import Person
+    from spasmtrack.diary.models import Treatment
+    from spasmtrack.trials.models import Trial
+
+    person = Person.objects.for_user(User.objects.get(username="alice"))
+    trial = Trial.objects.create(
+        person=person, title="Heat test", treatment_b=Treatment.objects.get(key="heat"),
+        outcome="max_spasm_intensity", start=date(2025, 9, 1), period_days=5, blocks=4,
+    )  # fmt: skip
+    data = json.loads(runner.invoke(app, ["insights", "--json"]).output)
+    marks = [i["experiment"] for i in data["helps"] if i["outcome"] == "max spasm intensity"]
+    assert marks and marks[0]["trial"] == str(trial.code)
+    assert all("experiment" in i for g in ("helps", "aggravates") for i in data[g])
+    text = runner.invoke(app, ["insights"]).output
+    assert "by your experiment “Heat test”." in text

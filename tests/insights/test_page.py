@@ -34,7 +34,15 @@ class PageTestCase(BaseTestCase):
         r = self.client.get("/insights/")
         html = r.content.decode()
         self.assertContains(r, "On days with heat, max spasm intensity was")
-        self.assertContains(r, 'href="/trials/new/">Test it in an experiment</a>')
+        self.assertContains(r, '<span class="verdict">Likely helps</span>')
+        self.assertContains(r, "points lower (range ")
+        self.assertContains(
+            r,
+            'href="/trials/new/?factor=heat&amp;outcome=max+spasm+intensity&amp;lag=0">'
+            "Test it in an experiment</a>",
+        )
+        # q-values sit behind a details control, not in the headline
+        assert html.index("<summary>The numbers behind this</summary>") < html.index("q-value")
         self.assertContains(r, "patterns in your own diary, not proof")
         self.assertContains(r, "not medical advice")
         assert " causes " not in html  # the page words patterns, never causes

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from spasmtrack.cli import app
 from spasmtrack.diary.entries import RESOURCES
 from spasmtrack.diary.models import MuscleEvent, SymptomRating
+from spasmtrack.questionnaires.models import QuestionnaireResponse
 
 runner = CliRunner()
 
@@ -38,6 +39,7 @@ def test_it_exports_fhir_and_imports_it_back_into_an_empty_diary(tmp_path: Path)
     assert MuscleEvent.objects.count() == n
     for res in RESOURCES.values():
         res.model.objects.all().delete()
+    QuestionnaireResponse.objects.all().delete()  # the demo answers questionnaires too
     r = runner.invoke(app, ["import", str(first), "--format", "fhir"])
     assert r.exit_code == 0, r.output
     assert MuscleEvent.objects.count() == n

@@ -25,11 +25,12 @@ from spasmtrack.core.nof1_model import (
     analyse_itt_and_per_protocol,
     infer_blocks,
 )
-from spasmtrack.core.nof1_power import PowerCheck, power_warning
+from spasmtrack.core.nof1_power import PlanChoice, PowerCheck, plan_to_power, power_warning
 
 __all__ = [
     "DayRecord",
     "DayStatus",
+    "PlanChoice",
     "PowerCheck",
     "Priors",
     "ProtocolComparison",
@@ -43,6 +44,7 @@ __all__ = [
     "infer_blocks",
     "make_schedule",
     "parse_trial_csv",
+    "plan_to_power",
     "power_warning",
     "to_ics",
 ]

@@ -10,10 +10,12 @@ estimate: with the default 100 simulations its standard error is up to 5 percent
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
+from scipy.stats import norm
 
-from spasmtrack.core.nof1_design import Schedule
+from spasmtrack.core.nof1_design import Schedule, make_schedule
 from spasmtrack.core.nof1_model import Priors, TrialDay, analyse
 
 MIN_PAST_DAYS = 7
@@ -106,3 +108,124 @@ def power_warning(
             f"about {power:.0%} of cases. Longer periods or more blocks would help."
         )
     return PowerCheck(power, warning, mean, sd, phi, n_sims)
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """The shortest plan found that reaches `target` power; `reached` False if none did
+    (then the longest plan tried is returned, with its power)."""
+
+    period_days: int
+    blocks: int
+    check: PowerCheck
+    reached: bool
+
+
+def approx_power(schedule: Schedule, sd: float, phi: float, mcid: float, threshold: float) -> float:
+    """A quick normal approximation of the power, used only to pick where to start simulating.
+
+    The B - A contrast estimated by GLS with the person's AR(1) errors (marginal SD `sd`,
+    lag-1 correlation `phi`) and one level per block, on the days analysed (washout days
+    left out): power = Phi(mcid / se - z_threshold). It treats SD and phi as known, so it is
+    optimistic next to the simulated analysis, which estimates them.
+    """
+    keep = np.flatnonzero(~np.array(schedule.washout_mask()))
+    days = [schedule.days[i] for i in keep]
+    on_b = np.array([d.condition == "B" for d in days], dtype=float) - 0.5
+    block = np.array([d.block for d in days])
+    x = np.column_stack([on_b, (block[:, None] == np.arange(1, schedule.blocks + 1)).astype(float)])
+    sigma = sd**2 * phi ** np.abs(keep[:, None] - keep[None, :]).astype(float)
+    info = x.T @ np.linalg.solve(sigma, x)
+    se = float(np.sqrt(np.linalg.pinv(info)[0, 0]))
+    return float(norm.cdf(mcid / se - norm.ppf(threshold)))
+
+
+def plan_to_power(
+    past_outcomes: list[float | None],
+    start: date,
+    mcid: float,
+    lower_is_better: bool = True,
+    *,
+    periods: tuple[int, ...] = (7, 14),
+    max_blocks: int = 12,
+    max_days: int = 112,
+    washout_days: int = 0,
+    target: float = 0.8,
+    threshold: float = 0.95,
+    schedule_seed: int = 0,
+    n_sims: int = 100,
+    priors: Priors | None = None,
+) -> PlanChoice:
+    """Block length and count, chosen from the person's own variance and autocorrelation.
+
+    For each period length, the fewest blocks (2 to `max_blocks`, at most `max_days` days)
+    whose simulated power (`power_warning`, with the preview's seeds, so the number shown
+    there is the same) reaches `target`. The search starts where `approx_power` first
+    reaches the target and steps down (or up) one block at a time by simulation until the
+    plan with one block fewer falls short. Among period lengths the plan with the fewest
+    days wins (ties: the shorter period, tried first). If no plan reaches the target, the
+    one with the highest simulated power is returned with `reached` False.
+    """
+
+    def check(period: int, blocks: int) -> PowerCheck:
+        schedule = make_schedule(
+            start, period, blocks, seed=schedule_seed, washout_days=washout_days
+        )
+        return power_warning(
+            past_outcomes,
+            schedule,
+            mcid,
+            lower_is_better,
+            threshold=threshold,
+            target=target,
+            n_sims=n_sims,
+            priors=priors,
+        )
+
+    def enough(c: PowerCheck) -> bool:
+        return c.power is not None and c.power >= target
+
+    candidates = [p for p in sorted(periods) if p > washout_days and max_days // (2 * p) >= 2]
+    if not candidates:
+        raise ValueError("no period length fits max_days with at least two blocks")
+    values = [v for v in past_outcomes if v is not None]
+    if len(values) < MIN_PAST_DAYS:
+        period = candidates[0]
+        blocks = min(3, max_blocks, max_days // (2 * period))
+        return PlanChoice(period, blocks, check(period, blocks), False)
+    sd, phi = max(float(np.std(values, ddof=1)), 1e-6), _lag1(past_outcomes)
+
+    best: PlanChoice | None = None
+    fallback: PlanChoice | None = None
+    for period in candidates:
+        top = min(max_blocks, max_days // (2 * period))
+        if best is not None and 2 * period >= best.period_days * best.blocks:
+            continue  # even two blocks of this length are no shorter than the plan we have
+
+        def approx(b: int, period: int = period) -> float:
+            sched = make_schedule(start, period, b, seed=schedule_seed, washout_days=washout_days)
+            return approx_power(sched, sd, phi, mcid, threshold)
+
+        blocks = next((b for b in range(2, top + 1) if approx(b) >= target), top)
+        if best is not None and period * blocks >= best.period_days * best.blocks:
+            continue  # by the approximation this length would not give a shorter plan
+        c = check(period, blocks)
+        if enough(c):
+            while blocks > 2:
+                fewer = check(period, blocks - 1)
+                if not enough(fewer):
+                    break
+                blocks, c = blocks - 1, fewer
+        else:
+            while blocks < top and not enough(c):
+                blocks += 1
+                c = check(period, blocks)
+        choice = PlanChoice(period, blocks, c, enough(c))
+        if choice.reached:
+            if best is None or period * blocks < best.period_days * best.blocks:
+                best = choice
+        elif fallback is None or (c.power or 0.0) > (fallback.check.power or 0.0):
+            fallback = choice
+    result = best or fallback
+    assert result is not None
+    return result

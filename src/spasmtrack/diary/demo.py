@@ -36,4 +36,6 @@ def create_demo(days: int, seed: int, tz: str) -> int:
                 {"habit": habit, "local_date": d.day, "value": value},
             )
         n += 1 + len(d.events) + len(d.treatments) + len(d.habits)
-    return n
+    from spasmtrack.diary.demo_pages import fill_pages  # every other page: drawings, trials…
+
+    return n + fill_pages(person, days, seed)

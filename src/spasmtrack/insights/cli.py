@@ -35,7 +35,7 @@ def human_lines(report: dict[str, Any]) -> list[str]:
     ):
         if report[key]:
             lines.append(f"{title}:")
-            lines += [f"  - {i['sentence']}" for i in report[key]]
+            lines += [f"  - {i['sentence']}{_proof(i)}" for i in report[key]]
             lines.append("")
     if not report["helps"] and not report["aggravates"]:
         lines += ["No clear pattern yet.", ""]
@@ -51,6 +51,14 @@ def human_lines(report: dict[str, Any]) -> list[str]:
         lines += [f"  - {c['sentence']}" for c in changes]
     lines += ["", *report["notes"], DISCLAIMER]
     return lines
+
+
+def _proof(item: dict[str, Any]) -> str:
+    mark = item.get("experiment")
+    if not mark:
+        return ""
+    said = "Confirmed" if mark["status"] == "confirmed" else "Not confirmed"
+    return f" {said} by your experiment “{mark['title']}”."
 
 
 def register(app: typer.Typer) -> None:
@@ -77,8 +85,11 @@ def register(app: typer.Typer) -> None:
         setup_django()
         ensure_migrated()
         from spasmtrack.insights.services import insights_for
+        from spasmtrack.trials.findings import mark_findings
 
-        report = insights_for(person_for(user), first, last)
+        person = person_for(user)
+        # Items gain `experiment` (as in GET /api/insights): what a finished experiment said.
+        report = mark_findings(insights_for(person, first, last), person, person.today())
         if as_json:
             typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
             return

@@ -19,6 +19,12 @@ class RangeIn(Schema):
         return self
 
 
+class ExperimentOut(Schema):
+    status: str  # "confirmed" or "not_confirmed"
+    trial: str  # the experiment's id
+    title: str
+
+
 class InsightOut(Schema):
     factor: str
     outcome: str
@@ -37,6 +43,8 @@ class InsightOut(Schema):
     reason: str
     sentence: str
     headline: str
+    # Set when a finished experiment tested this finding (same factor as B, same outcome).
+    experiment: ExperimentOut | None = None
 
 
 class SessionOut(Schema):

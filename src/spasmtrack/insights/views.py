@@ -13,7 +13,9 @@ from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.insights.charts import heat_month, marks_for, monthly_table, trend_chart
 from spasmtrack.insights.daily import MAIN_OUTCOMES
 from spasmtrack.insights.forms import RangeForm
+from spasmtrack.insights.present import page_findings
 from spasmtrack.insights.services import report_and_series, waiting_factors
+from spasmtrack.trials.findings import mark_findings
 
 HEATMAP_TMPL = get_template("insights/heatmap.html")
 
@@ -51,7 +53,10 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                     uid=f"trend{i}",
                 )
             )
+    marked = mark_findings(report, person, person.today())
+    units = {name: f.unit for name, f in series.factor_info.items()}
     ctx.update(
+        page_findings(marked, units),
         charts=charts,
         waiting=waiting_factors(report),
         sessions=[s for s in report["same_session"] if s["verdict"] != "not_enough_data"],

@@ -8,6 +8,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.diary.entries import RESOURCES, entries_for
 from spasmtrack.diary.models import DailyCheckin
+from spasmtrack.insights.present import finding_lines
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import QuestionnaireResponse, responses_for
 from spasmtrack.reports import summary
@@ -127,4 +128,5 @@ def collect(person: Person, start: date, end: date, made_on: date) -> summary.Re
         treatments=summary.treatment_rows(logs),
         scores=_score_rows(person, end),
         questions=VisitQuestions.objects.text_for(person),
+        findings=finding_lines(person, start, end, made_on),
     )

@@ -473,6 +473,17 @@ def _page_two(fig: Any, r: Report) -> None:
     else:
         y = _nothing(fig, y, "No treatments logged in this period.")
 
+    _heading(fig, y, "Patterns in the diary", "Observed, not proof; an experiment can test one")
+    y -= 0.028
+    if r.findings:
+        for text in r.findings:
+            for i, piece in enumerate(textwrap.wrap(text, 118)[:2]):
+                fig.text(LEFT + (0.012 if i else 0), y, piece, fontsize=8, va="baseline")
+                y -= 0.0145
+        y -= 0.014
+    else:
+        y = _nothing(fig, y, "No clear pattern in this period.")
+
     _heading(fig, y, "Questions for my visit")
     y -= 0.03
     _questions(fig, y, r.questions)

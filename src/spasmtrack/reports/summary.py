@@ -97,6 +97,8 @@ class Report:
     treatments: Sequence[TreatmentRow]
     scores: Sequence[ScoreRow]
     questions: str
+    # Insights patterns for the period, one line each, with any experiment's verdict.
+    findings: Sequence[str] = ()
 
     @property
     def days(self) -> int:

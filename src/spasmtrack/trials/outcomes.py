@@ -27,6 +27,11 @@ CHECKIN_LABELS = {
 # For these a higher score is the better day; for every other outcome lower is better.
 HIGHER_IS_BETTER = frozenset({"sleep_quality", "mood"})
 SPASM_COUNT = "spasm_count"
+# The day's strongest and average spasm (0-10); a day without spasms has no value.
+INTENSITY_LABELS = {
+    "max_spasm_intensity": "Strongest spasm of the day (0-10)",
+    "mean_spasm_intensity": "Average spasm intensity of the day (0-10)",
+}
 SYMPTOM_PREFIX = "symptom:"
 DEFAULT_OUTCOME = "spasm_burden"
 
@@ -45,6 +50,7 @@ def outcome_choices(person: Person) -> list[tuple[str, str]]:
     """(value, label) for every outcome this person can choose."""
     choices = list(CHECKIN_LABELS.items())
     choices.append((SPASM_COUNT, "Number of spasms logged that day"))
+    choices += list(INTENSITY_LABELS.items())
     choices += [
         (f"{SYMPTOM_PREFIX}{n}", f"{n} (your symptom rating)") for n in symptom_names(person)
     ]
@@ -56,19 +62,21 @@ def outcome_label(outcome: str) -> str:
         return CHECKIN_LABELS[outcome]
     if outcome == SPASM_COUNT:
         return "Number of spasms logged that day"
+    if outcome in INTENSITY_LABELS:
+        return INTENSITY_LABELS[outcome]
     return f"{outcome.removeprefix(SYMPTOM_PREFIX)} (your symptom rating)"
 
 
 def check_outcome(person: Person, outcome: str) -> str | None:
     """None if `outcome` is usable for this person, else the reason it is not."""
-    if outcome in CHECKIN_LABELS or outcome == SPASM_COUNT:
+    if outcome in CHECKIN_LABELS or outcome == SPASM_COUNT or outcome in INTENSITY_LABELS:
         return None
     if outcome.startswith(SYMPTOM_PREFIX):
         name = outcome.removeprefix(SYMPTOM_PREFIX)
         if name in symptom_names(person):
             return None
         return f"you have not rated a symptom called {name!r} yet: rate it once first"
-    names = ", ".join([*CHECKIN_LABELS, SPASM_COUNT, "symptom:<name>"])
+    names = ", ".join([*CHECKIN_LABELS, SPASM_COUNT, *INTENSITY_LABELS, "symptom:<name>"])
     return f"unknown outcome {outcome!r} (choose one of {names})"
 
 
@@ -94,6 +102,13 @@ def daily_values(person: Person, outcome: str, since: date, until: date) -> dict
         checkins = DailyCheckin.objects.filter(person=person).live().between(since, until)
         seen |= set(checkins.values_list("local_date", flat=True))
         return {d: float(counts.get(d, 0)) for d in sorted(seen)}
+    if outcome in INTENSITY_LABELS:
+        events = entries_for(person, RESOURCES["muscle-events"]).between(since, until)
+        by_day: dict[date, list[int]] = {}
+        for d, i in events.filter(kind="spasm").values_list("local_date", "intensity"):
+            by_day.setdefault(d, []).append(i)
+        pick = max if outcome == "max_spasm_intensity" else (lambda v: sum(v) / len(v))
+        return {d: float(pick(v)) for d, v in sorted(by_day.items())}
     name = outcome.removeprefix(SYMPTOM_PREFIX)
     ratings = entries_for(person, RESOURCES["symptom-ratings"]).between(since, until)
     return {d: float(v) for d, v in ratings.filter(name=name).values_list("local_date", "value")}

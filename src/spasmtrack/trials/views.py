@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.nof1 import to_ics
+from spasmtrack.core.nof1 import PlanChoice, to_ics
 from spasmtrack.trials import days as trial_days
 from spasmtrack.trials.design import PREVIEW_SEED, check_power, create_trial, describe
+from spasmtrack.trials.findings import plan_for_finding
 from spasmtrack.trials.forms import AnswerForm, EventForm, TrialForm
 from spasmtrack.trials.models import Trial, TrialError, get_trial_for_person
 from spasmtrack.trials.plot import build_plot
@@ -57,12 +58,37 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
             ctx["description"] = describe(design)
             ctx["power"] = check_power(person, design, today, PREVIEW_SEED)
         return HttpResponse(PREVIEW_TMPL.render(ctx, request))
-    form = TrialForm(request.POST or None, person=person, today=today)
+    initial, notes, finding, choice = _from_finding(request, person, today)
+    form = TrialForm(request.POST or None, person=person, today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
         trial, _ = create_trial(person, form.cleaned_data["design"], today)
         messages.success(request, f"Experiment created: {trial.title}.")
         return redirect("trials:detail", code=trial.code)
-    return render(request, "trials/new.html", {"form": form})
+    ctx = {"form": form, "finding": finding, "notes": notes}
+    if choice is not None and initial.get("treatment_b"):
+        # Show the chosen plan and its power before anything is pressed; the power is the
+        # preview's own number (same past days, seeds and simulation).
+        bound = TrialForm({**form.initial, **initial}, person=person, today=today)
+        if bound.is_valid():
+            ctx.update(description=describe(bound.cleaned_data["design"]), power=choice.check)
+    return render(request, "trials/new.html", ctx)
+
+
+def _from_finding(
+    request: AuthenticatedHttpRequest, person: Person, today: Any
+) -> tuple[dict[str, Any], list[str], dict[str, Any] | None, PlanChoice | None]:
+    """Form values for "Test it in an experiment" (?factor=&outcome=&lag= from Insights)."""
+    factor = request.GET.get("factor", "").strip()[:200]
+    outcome = request.GET.get("outcome", "").strip()[:200]
+    if request.method != "GET" or not factor or not outcome:
+        return {}, [], None, None
+    try:
+        lag = max(0, min(2, int(request.GET.get("lag", "0"))))
+    except ValueError:
+        lag = 0
+    initial, choice, notes = plan_for_finding(person, factor, outcome, lag, today)
+    finding = {"factor": factor, "outcome": outcome, "lag": lag}
+    return initial, [n for n in notes if n], finding, choice
 
 
 @login_required
