@@ -175,11 +175,17 @@ def test_textbook_cases_are_well_formed() -> None:
     assert any(c.get("ambiguous") for c in CASES)
 
 
+def test_every_muscle_has_a_textbook_case() -> None:
+    assert set(all_muscles()) <= {case["expected"] for case in CASES}
+
+
 def test_it_finds_the_textbook_muscle_in_its_top_three() -> None:
-    hits = [
-        case["expected"] in [c.muscle for c in find(case["drawing"], limit=3)] for case in CASES
-    ]
-    assert sum(hits) / len(hits) >= 0.85
+    ranked = [[c.muscle for c in find(case["drawing"], limit=3)] for case in CASES]
+    top3 = sum(case["expected"] in r for case, r in zip(CASES, ranked, strict=True)) / len(CASES)
+    top1 = sum(case["expected"] == r[0] for case, r in zip(CASES, ranked, strict=True)) / len(CASES)
+    print(f"textbook cases: {len(CASES)}, top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top3 >= 0.90
+    assert top1 >= 0.70  # measured 0.82 with 85 cases; a floor against regressions
 
 
 def test_local_pain_at_a_trp_site_raises_that_muscle() -> None:

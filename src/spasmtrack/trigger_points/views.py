@@ -24,8 +24,8 @@ from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
 from spasmtrack.trigger_points.finder import (
     find_for,
+    fit_words,
     region_label,
-    score_words,
     side_words,
 )
 from spasmtrack.trigger_points.forms import FinderForm, TenderSpotForm
@@ -60,7 +60,7 @@ class CandidateView:
     c: Candidate
     muscle: Muscle
     side_words: str
-    score_words: str
+    fit_words: str  # plain fit; the page never shows the raw score
     score_pct: int
     essential: list[str]  # the person's areas in the muscle's main zone
     spillover: list[str]
@@ -73,7 +73,7 @@ class CandidateView:
     maps: list[PatternMap]  # drawn for the first MAPS_INLINE only; [] = load on demand
 
 
-def _candidate_view(rank: int, c: Candidate) -> CandidateView:
+def _candidate_view(rank: int, c: Candidate, drawing: dict[str, float]) -> CandidateView:
     m = all_muscles()[c.muscle]
     sided = for_side(m, c.side)
     maps = _maps(sided, f"trp{rank}") if rank <= MAPS_INLINE else []
@@ -82,7 +82,7 @@ def _candidate_view(rank: int, c: Candidate) -> CandidateView:
         c=c,
         muscle=m,
         side_words=side_words(c.side),
-        score_words=score_words(c.score),
+        fit_words=fit_words(c, drawing),
         # At least 2% so a small score still shows a sliver next to its words.
         score_pct=max(2, round(c.score * 100)),
         essential=_labels(c.explains_essential),
@@ -128,13 +128,18 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = FinderForm()
     result = find_for(drawing, personal_prior(person)) if drawing else None
     combo = result.combination if result else None
+    views = (
+        [_candidate_view(i, c, result.drawing) for i, c in enumerate(result.candidates, 1)]
+        if result
+        else []
+    )
     ctx = {
         "form": form,
         "source": source,
         "result": result,
-        "candidates": [_candidate_view(i, c) for i, c in enumerate(result.candidates, 1)]
-        if result
-        else [],
+        "candidates": views[:MAPS_INLINE],
+        # On a phone the page stays short: the rest is folded under one <details>.
+        "more_candidates": views[MAPS_INLINE:],
         "combination": combo,
         "combination_names": [f"{p.name} ({side_words(p.side)})" for p in combo.parts]
         if combo
