@@ -28,7 +28,7 @@ from spasmtrack.trigger_points.finder import (
     region_label,
     side_words,
 )
-from spasmtrack.trigger_points.forms import FinderForm, TenderSpotForm
+from spasmtrack.trigger_points.forms import TRP_STATUS_CHOICES, FinderForm, TenderSpotForm
 from spasmtrack.trigger_points.maps import LEGEND, PatternMap, pattern_maps
 from spasmtrack.trigger_points.services import (
     DEFAULT_TENDERNESS,
@@ -190,7 +190,8 @@ def _safe_next(request: AuthenticatedHttpRequest, url: str) -> str:
 @login_required
 @require_POST
 def record(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """ "I found a tender spot here": saves an active TrP found by the person.
+    """ "I found a tender spot here" / "Tender again today": saves a TrP found by the person
+    (active, or the latent / resolved status picked on the tracking page).
 
     htmx gets the small "saved" fragment in place of the form; a plain form post goes back to
     the page it came from with a message.
@@ -201,7 +202,9 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            entry = record_tender_spot(person, d["muscle"], d["side"], d["tenderness"])
+            entry = record_tender_spot(
+                person, d["muscle"], d["side"], d["tenderness"], status=d["status"]
+            )
         except EntryError as e:
             form.add_error(None, e.message)
         except ValidationError as e:
@@ -248,6 +251,7 @@ def tracking_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pattern": t.pattern,
         "default_tenderness": DEFAULT_TENDERNESS,
         "tenderness_choices": range(11),
+        "status_choices": TRP_STATUS_CHOICES,
         "here": request.get_full_path(),
     }
     return render(request, "trigger_points/tracking.html", ctx)
