@@ -24,6 +24,7 @@ from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
 from spasmtrack.trigger_points.finder import (
     find_for,
+    fit_share,
     fit_words,
     region_label,
     side_words,
@@ -61,7 +62,7 @@ class CandidateView:
     muscle: Muscle
     side_words: str
     fit_words: str  # plain fit; the page never shows the raw score
-    score_pct: int
+    score_pct: int  # the fit share as a bar
     essential: list[str]  # the person's areas in the muscle's main zone
     spillover: list[str]
     local: list[str]
@@ -83,8 +84,8 @@ def _candidate_view(rank: int, c: Candidate, drawing: dict[str, float]) -> Candi
         muscle=m,
         side_words=side_words(c.side),
         fit_words=fit_words(c, drawing),
-        # At least 2% so a small score still shows a sliver next to its words.
-        score_pct=max(2, round(c.score * 100)),
+        # The bar shows the same fit as the words; at least 2% so a sliver always shows.
+        score_pct=max(2, round(fit_share(c, drawing) * 100)),
         essential=_labels(c.explains_essential),
         spillover=_labels(c.explains_spillover),
         local=_labels(c.explains_local),
