@@ -63,6 +63,22 @@ class UnknownMuscleTestCase(ClinicTestCase):
             import_document(self.alice, doc, where="x.json")
         assert not TriggerPoint.objects.exists()
 
+    def test_a_fhir_import_with_it_writes_nothing(self) -> None:
+        from spasmtrack.interop.fhir import FhirImportRefused, export_bundle, import_bundle
+
+        good = {"muscle": "upper_trapezius", "side": "left", "tenderness": 5}
+        create_entry(self.alice, RESOURCES["trigger-points"], good)
+        bundle = export_bundle(self.alice)
+        TriggerPoint.objects.all().delete()
+        for entry in bundle["entry"]:
+            site = entry["resource"].get("bodySite", {})
+            for coding in site.get("coding", []):
+                if coding["code"] == "upper_trapezius":
+                    coding["code"] = "nonexistent"
+        with pytest.raises(FhirImportRefused, match="unknown muscle id 'nonexistent'"):
+            import_bundle(self.alice, bundle)
+        assert not TriggerPoint.objects.exists()
+
     def test_tender_again_today_can_mark_it_latent_or_resolved(self) -> None:
         self.client.force_login(self.alice_user)
         spot = {"muscle": "soleus", "side": "left", "tenderness": "4"}
