@@ -38,7 +38,7 @@ class MtpsPagesTestCase(BaseTestCase):
         assert saved.answers["algometer"] == {"knee_left": 3.5}
         assert saved.answers["ratings"]["knee_left"] == 9
         r = self.client.get(r["Location"])
-        self.assertContains(r, "Sensitisation score (mean tenderness)")
+        self.assertContains(r, "Sensitisation score")
         self.assertContains(r, "3.3 of 10")  # (17 * 3 + 9) / 18 = 3.33
         self.assertContains(r, 'aria-label="inner knee (left), intensity 9"')
         self.assertContains(r, "not a diagnosis")

@@ -53,9 +53,32 @@ class TenderPointExamReportTestCase(BaseTestCase):
         QuestionnaireResponse.record(self.alice, "mtps", answers, at.replace(day=10))
         QuestionnaireResponse.record(self.alice, "peg", {"pain": 6, "enjoyment": 5, "activity": 4})
         rows = {r.title: r for r in _score_rows(self.alice, date(2030, 1, 1))}
-        row = rows["Tender points"]
-        assert row.headline == "Sensitisation score (mean tenderness) 2.0 of 10"
+        row = rows["Tenderness"]
+        assert row.headline == "Sensitisation score 2.0 of 10"
         assert "Sites rated 2 or more: 18 of 18" in row.details
         assert "Algometer mean (kg/cm2): 3.5" in row.details
         assert row.previous == "6.0 on 3 Nov 2025"
         assert "PEG" in rows
+
+
+class TenderPointExamPdfTestCase(BaseTestCase):
+    def test_the_pdf_prints_the_exam_with_the_questionnaires(self) -> None:
+        from spasmtrack.reports.data import collect
+        from spasmtrack.reports.pdf import render_pdf
+        from tests.reports.pdftools import pdf_pages
+
+        answers = exam(3)
+        answers["algometer"] = {"knee_left": 3.5}
+        QuestionnaireResponse.record(self.alice, "mtps", answers, datetime(2026, 3, 5, tzinfo=UTC))
+        fiqr = {"function": [5] * 9, "overall": [6, 7], "symptoms": [6] * 10}
+        QuestionnaireResponse.record(self.alice, "fiqr", fiqr, datetime(2026, 3, 5, tzinfo=UTC))
+        data = render_pdf(
+            collect(self.alice, date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1))
+        )
+        text = " ".join(" ".join(p.split()) for p in pdf_pages(data))
+        assert "Tenderness" in text
+        # The score cell wraps: "Sensitisation score" over "3.0 of 10".
+        assert "Sensitisation score" in text and "3.0 of 10" in text
+        assert "Algometer mean" in text
+        assert "FIQR" in text
+        assert len(pdf_pages(data)) == 2

@@ -30,7 +30,7 @@ TITLES = {
     "peg": "PEG: Pain, Enjoyment of life, General activity",
     "mtps": "Tender-point self-pressure exam (sensitisation)",
 }
-SHORT_TITLES = {"acr2016": "ACR 2016", "fiqr": "FIQR", "peg": "PEG", "mtps": "Tender points"}
+SHORT_TITLES = {"acr2016": "ACR 2016", "fiqr": "FIQR", "peg": "PEG", "mtps": "Tenderness"}
 
 _SCORERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "acr2016": score_acr2016,
@@ -57,7 +57,7 @@ _LINES: dict[str, tuple[tuple[str, str, int | None], ...]] = {
     ),
     "peg": (("score", "PEG score", 10),),
     "mtps": (
-        ("sensitisation", "Sensitisation score (mean tenderness)", 10),
+        ("sensitisation", "Sensitisation score", 10),
         ("tender_sites", "Sites rated 2 or more", 18),
         ("control", "Forehead (control site)", 10),
         ("algometer_mean", "Algometer mean (kg/cm2)", None),
