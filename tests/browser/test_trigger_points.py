@@ -66,7 +66,16 @@ def test_a_person_finds_a_muscle_on_the_body_map_and_records_a_tender_spot(
     assert json.loads(page.input_value("input[name=regions]")) == {r: 7 for _, r in TAPS}
     shot(page, f"trp-finder-results-{device}")
 
+    # Plain fit, never the raw score; on a phone the page stays short: the top three show,
+    # the rest are folded.
+    assert "Fits" in first.locator(".score").inner_text()
+    assert "score 0." not in page.locator("#results").inner_text()
+    assert not candidates.nth(3).is_visible()
+    if phone:
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"finder results page on a phone: {height} px tall")
     # The fourth muscle's pattern loads when asked for.
+    page.locator("summary:has-text('more muscles that could fit')").click()
     fourth = candidates.nth(3)
     assert fourth.locator("svg.bm-static").count() == 0
     fourth.locator("summary:has-text('Show on the body map')").click()

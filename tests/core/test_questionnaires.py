@@ -222,6 +222,13 @@ def test_it_rounds_fiqr_thirds_to_two_decimals_and_sums_unrounded() -> None:
     assert result == {"function": 3.33, "overall": 1.0, "symptoms": 0.5, "total": 4.83}
 
 
+def test_it_rounds_fiqr_halves_up_not_to_even() -> None:
+    # 8 answered function items summing 3: 3 * 9/8 / 3 = 9/8 = 1.125 exactly.
+    result = score_fiqr(fiqr([1, 1, 1] + [0] * 5 + [None], [0, 0], [0] * 10))
+    assert result == {"function": 1.13, "overall": 0.0, "symptoms": 0.0, "total": 1.13}
+    assert round(1.125, 2) == 1.12  # what the old half-to-even rounding gave
+
+
 def test_it_pro_rates_one_missing_function_item() -> None:
     # 8 answered items summing 40: 40 * 9/8 / 3 = 15.
     result = score_fiqr(fiqr([5] * 8 + [None]))

@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from spasmtrack.core.muscles import all_muscles
+from spasmtrack.core.muscles import SIDES, all_muscles
 from spasmtrack.core.referral import (
     UnknownRegions,
     explain_combination,
@@ -174,8 +175,63 @@ def test_textbook_cases_are_well_formed() -> None:
     assert any(c.get("ambiguous") for c in CASES)
 
 
+def test_every_muscle_has_a_textbook_case() -> None:
+    assert set(all_muscles()) <= {case["expected"] for case in CASES}
+
+
 def test_it_finds_the_textbook_muscle_in_its_top_three() -> None:
-    hits = [
-        case["expected"] in [c.muscle for c in find(case["drawing"], limit=3)] for case in CASES
-    ]
-    assert sum(hits) / len(hits) >= 0.85
+    ranked = [[c.muscle for c in find(case["drawing"], limit=3)] for case in CASES]
+    top3 = sum(case["expected"] in r for case, r in zip(CASES, ranked, strict=True)) / len(CASES)
+    top1 = sum(case["expected"] == r[0] for case, r in zip(CASES, ranked, strict=True)) / len(CASES)
+    print(f"textbook cases: {len(CASES)}, top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top3 >= 0.90
+    assert top1 >= 0.70  # measured 0.82 with 85 cases; a floor against regressions
+
+
+def test_local_pain_at_a_trp_site_raises_that_muscle() -> None:
+    # The upper trapezius's TrPs lie at the top of the shoulder; for the middle trapezius that
+    # area is only spillover.
+    ranked = [c.muscle for c in find({"shoulder_top_right": 6}, limit=10)]
+    assert ranked.index("upper_trapezius") < ranked.index("middle_trapezius")
+    top = find({"shoulder_top_right": 6})[0]
+    assert top.muscle == "upper_trapezius" and top.explains_local == ("shoulder_top_right",)
+
+
+def test_local_only_component_needs_a_painful_trp_site() -> None:
+    from spasmtrack.core import referral
+
+    model = referral._model()
+    h = model.muscle_ids.index("upper_trapezius") * 3  # left side
+    idx = np.array([model.region_index["heel_right"]])
+    refer_only = (
+        model.log_present[h, idx] @ np.ones(1)
+        + model.absent_total[h]
+        - model.log_absent[h, idx].sum()
+        + np.log1p(-referral.LOCAL_ONLY)
+    )
+    assert referral._log_likelihood(model, idx, np.ones(1))[h] == pytest.approx(refer_only)
+
+
+def test_a_combination_pays_the_prior_of_every_muscle_it_adds(monkeypatch) -> None:
+    from spasmtrack.core import referral
+
+    drawing = {"temple_right": 6, "eye_right": 5, "teeth_right": 4, "heel_left": 7, "calf_left": 5}
+    combo = explain_combination(drawing)
+    assert combo is not None and len(combo.parts) == 2
+    model = referral._model()
+    weights = referral._weights(drawing)
+    idx = np.array([model.region_index[r] for r in weights])
+    w = np.array(list(weights.values()))
+    a, b = (model.muscle_ids.index(p.muscle) * 3 + SIDES.index(p.side) for p in combo.parts)
+    gain = referral._combo_log_likelihood(model, [a, b], idx, w) - referral._combo_log_likelihood(
+        model, [a], idx, w
+    )
+    prior_b = float(model.log_prior[b])
+    assert model.log_prior[a] < 0 and prior_b < 0  # else old and new rules agree
+    # A penalty between the likelihood gain with and without b's prior: only a model that
+    # charges b's own prior (not the first muscle's again) refuses to add b.
+    monkeypatch.setattr(referral, "COMBINATION_PENALTY", gain + prior_b / 2)
+    again = explain_combination(drawing)
+    assert again is not None and [p.muscle for p in again.parts] == [combo.parts[0].muscle]
+    monkeypatch.setattr(referral, "COMBINATION_PENALTY", gain + prior_b * 2)
+    assert len(explain_combination(drawing).parts) >= 2

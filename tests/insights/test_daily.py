@@ -171,6 +171,7 @@ class DiarySeriesTestCase(BaseTestCase):
     def test_it_needs_one_query_per_diary_table(self) -> None:
         self.spasm("2025-11-01T10:00:00Z")
         # muscle events, check-ins, symptom ratings, pain drawings, treatment logs,
-        # habit logs, then the nutrition app's intakes (one per 366 days).
-        with self.assertNumQueries(7):
+        # habit logs, then the nutrition app's intakes (one per 366 days), then the
+        # tender-point exams (questionnaire responses).
+        with self.assertNumQueries(8):
             diary_series(self.alice)

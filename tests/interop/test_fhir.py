@@ -6,6 +6,7 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
+from spasmtrack.core.questionnaires import mtps_site_ids
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import Habit, MuscleEvent, PainDrawing, Treatment
 from spasmtrack.interop.fhir import FhirImportRefused, export_bundle, import_bundle, pseudonym
@@ -24,6 +25,10 @@ ACR = {
 }
 FIQR = {"function": [3, 4, None, 5, 2, 1, 6, 3, 2], "overall": [5, 6], "symptoms": [7] * 10}
 PEG = {"pain": 6, "enjoyment": 5, "activity": 4}
+MTPS = {
+    "ratings": {**dict.fromkeys(mtps_site_ids(), 3), "forehead": 0, "knee_left": 7},
+    "algometer": {"trapezius_left": 2.5, "knee_left": 3.25},
+}
 
 
 def _content(bundle: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +95,7 @@ class FhirTestCase(BaseTestCase):
         QuestionnaireResponse.record(self.alice, "acr2016", ACR)
         QuestionnaireResponse.record(self.alice, "fiqr", FIQR)
         QuestionnaireResponse.record(self.alice, "peg", PEG)
+        QuestionnaireResponse.record(self.alice, "mtps", MTPS)
 
     def _empty_alice(self) -> None:
         for res in RESOURCES.values():
@@ -148,11 +154,35 @@ class FhirTestCase(BaseTestCase):
         assert meds == {"Cherry juice", "Muscle relaxant"}
         assert procs == {"Heat"}
 
+    def test_it_exports_the_tender_point_exam_as_a_questionnaire_response(self) -> None:
+        bundle = export_bundle(self.alice)
+        (q,) = [r for r in _resources(bundle, "Questionnaire") if r["id"] == "spasmtrack-mtps"]
+        assert "not a diagnosis" in q["description"]
+        (qr,) = [
+            r
+            for r in _resources(bundle, "QuestionnaireResponse")
+            if r["questionnaire"].endswith("mtps")
+        ]
+        get_fhir_model_class("QuestionnaireResponse").model_validate(qr)
+        ratings, algometer = qr["item"]
+        knee = next(i for i in ratings["item"] if i["linkId"] == "ratings.knee_left")
+        assert knee["answer"] == [{"valueInteger": 7}]
+        given = {i["linkId"]: i["answer"] for i in algometer["item"] if "answer" in i}
+        assert given == {
+            "algometer.trapezius_left": [{"valueDecimal": 2.5}],
+            "algometer.knee_left": [{"valueDecimal": 3.25}],
+        }
+        self._empty_alice()
+        import_bundle(self.alice, bundle)
+        saved = QuestionnaireResponse.objects.get(person=self.alice, kind="mtps")
+        assert saved.answers == MTPS
+        assert saved.scores()["tender_sites"] == 18
+
     def test_it_round_trips_into_an_empty_diary(self) -> None:
         first = export_bundle(self.alice)
         self._empty_alice()
         counts = import_bundle(self.alice, first)
-        assert counts["muscle-events"] == 2 and counts["questionnaire-responses"] == 3
+        assert counts["muscle-events"] == 2 and counts["questionnaire-responses"] == 4
         assert _content(export_bundle(self.alice)) == _content(first)
 
     def test_it_refuses_a_bad_bundle_naming_the_entry_and_writes_nothing(self) -> None:

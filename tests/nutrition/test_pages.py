@@ -184,6 +184,6 @@ class NutritionPagesTestCase(BaseTestCase):
             log_intake(self.alice, {"food_id": "egg", "amount": n, "unit": "serving"})
         self.client.get("/nutrition/")  # warm the first-run check (cached per process)
         # session, user, person; today's intakes, profile (for totals), this week's
-        # intakes, profile (for the form)
-        with self.assertNumQueries(7):
+        # supplement treatment logs, this week's intakes, profile (for the form)
+        with self.assertNumQueries(8):
             self.client.get("/nutrition/")

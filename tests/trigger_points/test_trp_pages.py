@@ -7,6 +7,7 @@ from typing import Any
 
 import time_machine
 
+from spasmtrack.core.referral import find
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import TriggerPoint
 from spasmtrack.test import BaseTestCase
@@ -77,7 +78,8 @@ class TrpPagesTestCase(BaseTestCase):
         self.assertContains(r, "Muscles that could be referring this pain")
         self.assertContains(r, "side of the neck (left) 6/10, temple (left) 6/10")
         self.assertContains(r, "1.</span> Upper trapezius")
-        self.assertContains(r, "Fits well")
+        self.assertContains(r, "Fits well")  # plain fit, never the raw score
+        self.assertNotContains(r, "(score ")
         self.assertContains(r, "could be referring pain to these areas you marked")
         self.assertContains(r, "Its main zone:</strong> side of the neck (left), temple (left)")
         self.assertContains(r, "Self-check:")
@@ -103,9 +105,20 @@ class TrpPagesTestCase(BaseTestCase):
         plain, weighted = find_for(NECK).candidates, find_for(weights).candidates
         assert round(plain[0].score, 2) != round(weighted[0].score, 2)  # the test can tell
         r = self.client.get(FINDER, as_map(weights))
-        self.assertContains(r, f"(score {weighted[0].score:.2f})")
-        self.assertNotContains(r, f"(score {plain[0].score:.2f})")
         self.assertContains(r, "2.</span> Temporalis")  # a strong temple pulls it up
+        r = self.client.get(FINDER, as_map(dict.fromkeys(NECK, 6)))
+        self.assertNotContains(r, "2.</span> Temporalis")
+
+    def test_it_shows_three_candidates_with_maps_and_folds_the_rest(self) -> None:
+        r = self.client.get(FINDER, as_map(dict.fromkeys(NECK, 6)))
+        html = r.content.decode()
+        folded = html.split('<details class="more-candidates">', 1)
+        assert len(folded) == 2
+        assert folded[0].count('<li class="candidate">') == 3
+        assert folded[1].count('<li class="candidate">') == 2
+        self.assertContains(r, "2 more muscles that could fit")
+        assert {m.split("-")[0] for m in static_maps(folded[0])} == {"trp1", "trp2", "trp3"}
+        assert static_maps(folded[1]) == []  # folded ones load their maps on demand
 
     def test_it_leaves_out_areas_tapped_at_zero(self) -> None:
         r = self.client.get(FINDER, as_map({"calf_left": 7, "heel_left": 0}))
@@ -140,7 +153,10 @@ class TrpPagesTestCase(BaseTestCase):
         self.assertContains(r, 'aria-label="back of the head (left), intensity 3"')
         # The others load their maps on demand.
         self.assertContains(r, "Show on the body map", count=2)
-        self.assertContains(r, 'hx-get="/trigger-points/pattern/middle_trapezius/left/?n=4"')
+        fourth = find(dict.fromkeys(NECK, 6))[3]
+        self.assertContains(
+            r, f'hx-get="/trigger-points/pattern/{fourth.muscle}/{fourth.side}/?n=4"'
+        )
 
     def test_it_draws_only_the_views_that_hold_the_pattern(self) -> None:
         r = self.client.get(FINDER, as_map({"temple_left": 8, "eye_left": 5}))

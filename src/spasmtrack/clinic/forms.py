@@ -68,7 +68,11 @@ class ClinicTriggerPointForm(forms.Form):
     muscle = forms.ChoiceField(choices=muscle_choices)
     side = forms.ChoiceField(choices=[("left", "Left"), ("right", "Right"), ("midline", "Midline")])
     status = forms.ChoiceField(
-        choices=[("active", "Active (refers pain now)"), ("latent", "Latent (tender only)")]
+        choices=[
+            ("active", "Active (refers pain now)"),
+            ("latent", "Latent (tender only)"),
+            ("resolved", "Resolved (no longer found)"),
+        ]
     )
     tenderness = forms.IntegerField(min_value=0, max_value=10, label="Tenderness (0-10)")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

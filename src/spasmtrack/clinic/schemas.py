@@ -5,7 +5,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, field_validator
 
 from spasmtrack.diary import schemas as s
 
@@ -66,10 +66,12 @@ class ClinicTreatmentLogOut(s.TreatmentLogOut):
 class ClinicTriggerPointIn(Schema):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
-    status: Literal["active", "latent"] = "active"
+    status: s.TrPStatus = "active"
     tenderness: int = Field(ge=0, le=10)
     at: AwareDatetime | None = None
     notes: str = Field("", max_length=5000)
+
+    _muscle = field_validator("muscle")(s.check_muscle)
 
 
 class ClinicTreatmentIn(Schema):

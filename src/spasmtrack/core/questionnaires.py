@@ -1,17 +1,20 @@
-"""Exact scoring of the ACR 2016 fibromyalgia criteria, the FIQR and the PEG.
+"""Exact scoring of the ACR 2016 fibromyalgia criteria, the FIQR, the PEG and the tender-point
+self-pressure exam (after the Manual Tender Point Survey, "mtps").
 
 Item definitions and rules come from `knowledge/questionnaires.json` (with sources). Every
 function validates strictly and raises `QuestionnaireError` naming the offending item; the
 results inform and track, they never diagnose.
 
-Rounding: FIQR domain scores, FIQR total and PEG score are floats rounded to 2 decimals
-(`DECIMALS`). The FIQR total is computed from the unrounded domain scores, then rounded.
-ACR 2016 scores are ints.
+Rounding: FIQR domain scores, FIQR total, PEG score and the mtps sensitisation score are
+exact fractions rounded half-up to 2 decimals (`DECIMALS`), one more decimal than the app
+shows, so 9/8 = 1.125 becomes 1.13 (never half-to-even). The FIQR total is computed from the
+unrounded domain scores, then rounded. ACR 2016 scores are ints.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import cache
@@ -90,7 +93,9 @@ def _item_list(domain: str, values: Any, n: int) -> list[Any]:
 
 
 def _round(x: Fraction) -> float:
-    return round(float(x), DECIMALS)
+    """Half-up to DECIMALS on the exact fraction (scores are never negative)."""
+    scale = 10**DECIMALS
+    return math.floor(x * scale + Fraction(1, 2)) / scale
 
 
 # --- ACR 2016 -----------------------------------------------------------------------------
@@ -200,6 +205,78 @@ def score_peg(answers: Mapping[str, Any]) -> dict[str, float]:
     return {"score": _round(Fraction(total, len(ids)))}
 
 
+# --- tender-point self-pressure exam (after the Manual Tender Point Survey) ---------------
+
+
+@cache
+def mtps_site_ids() -> tuple[str, ...]:
+    """The 19 site ids in exam order: the forehead control site, then the 18 tender points."""
+    return tuple(i["id"] for i in _questionnaire("mtps")["items"])
+
+
+@cache
+def _mtps_control_ids() -> frozenset[str]:
+    return frozenset(i["id"] for i in _questionnaire("mtps")["items"] if i["control"])
+
+
+def _algometer(values: Any) -> dict[str, Fraction]:
+    if not isinstance(values, Mapping):
+        raise QuestionnaireError(
+            "algometer", f"must be a mapping of site id to kg/cm2, got {values!r}"
+        )
+    spec = _questionnaire("mtps")["algometer"]
+    known = set(mtps_site_ids())
+    out: dict[str, Fraction] = {}
+    for site, value in values.items():
+        item = f"algometer[{site}]"
+        if site not in known:
+            raise QuestionnaireError(item, "unknown tender-point site")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            raise QuestionnaireError(item, f"must be a number of kg/cm2, got {value!r}")
+        if not spec["min"] <= value <= spec["max"]:
+            raise QuestionnaireError(
+                item, f"must be {spec['min']:g}-{spec['max']:g} kg/cm2, got {value!r}"
+            )
+        out[site] = Fraction(str(value))
+    return out
+
+
+def score_mtps(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Score the tender-point self-pressure exam.
+
+    Input: {"ratings": {site id: int 0-10} for all 19 sites of `mtps_site_ids()`,
+    "algometer": {site id: kg/cm2 number 0-15 or None} (optional readings, may be empty)}.
+    Output: {"sensitisation": mean rating of the 18 tender-point sites (float 0-10, 2 dp
+    half-up), "tender_sites": int 0-18 (sites rated >= the threshold 2), "control": int 0-10
+    (forehead), "algometer_mean": float kg/cm2 (2 dp) or None, "algometer_sites": int,
+    "sites": {site id: rating} in exam order}. It measures tenderness, not a diagnosis.
+    """
+    _check_keys(answers, ("ratings", "algometer"), "mtps")
+    ratings = answers["ratings"]
+    if not isinstance(ratings, Mapping):
+        raise QuestionnaireError(
+            "ratings", f"must be a mapping of site id to 0-10, got {ratings!r}"
+        )
+    _check_keys(ratings, mtps_site_ids(), "mtps ratings")
+    sites = {s: _int_in_range(f"ratings[{s}]", ratings[s], 0, 10) for s in mtps_site_ids()}
+    counted = [v for s, v in sites.items() if s not in _mtps_control_ids()]
+    threshold = _questionnaire("mtps")["scoring"]["threshold"]
+    readings = _algometer(answers["algometer"])
+    control = next(iter(_mtps_control_ids()))
+    return {
+        "sensitisation": _round(Fraction(sum(counted), len(counted))),
+        "tender_sites": sum(v >= threshold for v in counted),
+        "control": sites[control],
+        "algometer_mean": _round(sum(readings.values(), Fraction(0)) / len(readings))
+        if readings
+        else None,
+        "algometer_sites": len(readings),
+        "sites": sites,
+    }
+
+
 # --- helpers for the UI -------------------------------------------------------------------
 
 
@@ -256,11 +333,32 @@ def _interpret_peg(r: Mapping[str, Any]) -> str:
     )
 
 
-_INTERPRETERS = {"acr2016": _interpret_acr2016, "fiqr": _interpret_fiqr, "peg": _interpret_peg}
+def _interpret_mtps(r: Mapping[str, Any]) -> str:
+    algometer = (
+        f" Your algometer readings average {r['algometer_mean']:.1f} kg/cm2 "
+        f"over {r['algometer_sites']} site(s)."
+        if r["algometer_mean"] is not None
+        else ""
+    )
+    return (
+        f"Your sensitisation score is {r['sensitisation']:.1f} of 10 (the average pain of firm "
+        f"pressure at 18 tender-point sites); {r['tender_sites']} of 18 sites hurt at 2 or more. "
+        f"The forehead control site was {r['control']} of 10.{algometer} This measures how "
+        "tender your body is to pressure (hyperalgesia), not a diagnosis; tenderness falling "
+        f"over time can be a sign of reduced sensitivity. {_NOT_A_DIAGNOSIS}"
+    )
+
+
+_INTERPRETERS = {
+    "acr2016": _interpret_acr2016,
+    "fiqr": _interpret_fiqr,
+    "peg": _interpret_peg,
+    "mtps": _interpret_mtps,
+}
 
 
 def interpretation(name: str, result: Mapping[str, Any]) -> str:
-    """Plain wording for a score result of "acr2016", "fiqr" or "peg"; informs, never diagnoses."""
+    """Plain wording for a score result of a questionnaire kind; informs, never diagnoses."""
     if name not in _INTERPRETERS:
         raise QuestionnaireError(
             name, f"unknown questionnaire; choose from {sorted(_INTERPRETERS)}"

@@ -12,10 +12,24 @@ explains alone favours "both".
 
 Likelihood. Under a hypothesis every region r of body-regions.csv is painful with probability
 p(r): P_ESSENTIAL in the essential zone, P_SPILLOVER in the spillover zone, P_LOCAL where the
-TrPs themselves lie (local pain), and a small P_LEAK anywhere else (pain from other causes). For
-a drawing D with intensity weights w(r):
+TrPs themselves lie (local pain), and a small P_LEAK anywhere else (pain from other causes). An
+active TrP is itself tender and locally painful, so P_LOCAL sits above P_SPILLOVER: a painful
+region that holds a muscle's TrP site raises that muscle more than a region of its spillover
+zone does. A region in several zones of one hypothesis takes the largest of their
+probabilities (it is still reported under its highest zone: essential, then spillover, then
+local). For a drawing D with intensity weights w(r):
 
     log L(h) = sum_{r in D} w(r) log p_h(r)  +  ABSENT_WEIGHT * sum_{r not in D} log(1 - p_h(r))
+
+Local-only drawings. Someone may draw only the tender spot itself (the TrP site) and none of
+its referral zone. So the likelihood of a hypothesis is a two-part mixture: with weight
+1 - LOCAL_ONLY the TrPs refer (the zone probabilities above), with weight LOCAL_ONLY only the
+TrP sites hurt (P_LOCAL there, P_LEAK everywhere else, so the unpainted referral zone costs
+nothing). That component describes drawings that show a TrP site, so it counts only when at
+least one of the hypothesis's TrP regions is painful (otherwise it would lend every muscle the
+same "nothing here" floor). L(h) = (1 - LOCAL_ONLY) L_refer(h) + LOCAL_ONLY L_local(h),
+combined with numpy.logaddexp. A painful region holding a muscle's TrP site therefore raises
+that muscle even when its referral zone is large and unpainted.
 
 w(r) = 0.5 + 0.5 * intensity / 10, so a faint region counts half as much as the worst pain
 (a plain set of regions counts each as 1). ABSENT_WEIGHT < 1 makes zone regions that are NOT
@@ -37,9 +51,11 @@ Speed. Per-hypothesis log p and log(1 - p) matrices are built once with numpy; a
 gathers the drawing's columns, so it costs two small matrix products.
 
 Combinations. `explain_combination` greedily adds muscles while a noisy-OR of their zones
-(p(r) = 1 - prod(1 - p_k(r))) raises the untempered log likelihood by more than
-COMBINATION_PENALTY per added muscle, i.e. only when 2-3 muscles together explain the drawing
-clearly better than one.
+(p(r) = 1 - prod(1 - p_k(r))) raises the untempered log posterior, the log likelihood plus
+the summed log priors of all chosen muscle-sides, by more than COMBINATION_PENALTY per added
+muscle, i.e. only when 2-3 muscles together explain the drawing clearly better than one. Each
+added muscle pays its own prior: a set of muscles is a priori as likely as all of them
+together.
 """
 
 from __future__ import annotations
@@ -58,8 +74,10 @@ from spasmtrack.core.regions import all_regions
 
 P_ESSENTIAL = 0.8
 P_SPILLOVER = 0.4
-P_LOCAL = 0.3
+P_LOCAL = 0.6
 P_LEAK = 0.02
+# Mixture weight of "only the TrP sites themselves hurt" (see the module docstring).
+LOCAL_ONLY = 0.3
 ABSENT_WEIGHT = 0.35
 TEMPERATURE = 2.0
 BILATERAL_PRIOR = 0.35
@@ -74,7 +92,7 @@ Status = Literal["active", "latent"]
 PersonalTrP = tuple[str, str, str]  # (muscle id, "left" | "right" | "both", "active" | "latent")
 
 _TIER_OTHER, _TIER_LOCAL, _TIER_SPILLOVER, _TIER_ESSENTIAL = 0, 1, 2, 3
-_TIER_P = np.array([P_LEAK, P_LOCAL, P_SPILLOVER, P_ESSENTIAL])
+_TIER_P = {_TIER_LOCAL: P_LOCAL, _TIER_SPILLOVER: P_SPILLOVER, _TIER_ESSENTIAL: P_ESSENTIAL}
 
 
 class UnknownRegions(ValueError):
@@ -196,6 +214,10 @@ class _Model:
     log_absent: NDArray[np.float64]  # (H, R) ABSENT_WEIGHT * log(1 - p)
     absent_total: NDArray[np.float64]  # (H,) row sums of log_absent
     log_prior: NDArray[np.float64]  # (H,) log prevalence + log side prior
+    local_present: NDArray[np.float64]  # (H, R) log p of the local-only component
+    local_absent: NDArray[np.float64]  # (H, R) ABSENT_WEIGHT * log(1 - p), local-only
+    local_absent_total: NDArray[np.float64]  # (H,)
+    tiers_local: NDArray[np.bool_]  # (H, R) the region holds one of the hypothesis's TrPs
 
 
 @cache
@@ -205,16 +227,23 @@ def _model() -> _Model:
     muscles = list(all_muscles().values())
     sided = tuple(for_side(m, side) for m in muscles for side in SIDES)
     tiers = np.zeros((len(sided), len(regions)), dtype=np.int8)
+    p = np.full((len(sided), len(regions)), P_LEAK)
+    tiers_local = np.zeros((len(sided), len(regions)), dtype=bool)
     for h, s in enumerate(sided):
-        # Lower tiers first so a region in several zones keeps its highest tier.
+        # Lower tiers first so a region in several zones keeps its highest tier (for the
+        # report), while its probability is the largest of its zones' (for the likelihood).
         for tier, ids in (
             (_TIER_LOCAL, s.trp_regions),
             (_TIER_SPILLOVER, s.spillover),
             (_TIER_ESSENTIAL, s.essential),
         ):
-            tiers[h, [region_index[r] for r in ids]] = tier
-    p = _TIER_P[tiers]
+            cols = [region_index[r] for r in ids]
+            tiers[h, cols] = tier
+            p[h, cols] = np.maximum(p[h, cols], _TIER_P[tier])
+        tiers_local[h, [region_index[r] for r in s.trp_regions]] = True
     log_absent = ABSENT_WEIGHT * np.log1p(-p)
+    p_local = np.where(tiers_local, P_LOCAL, P_LEAK)
+    local_absent = ABSENT_WEIGHT * np.log1p(-p_local)
     side_prior = {"left": 1.0, "right": 1.0, "both": BILATERAL_PRIOR}
     log_prior = np.log([m.prevalence * side_prior[side] for m in muscles for side in SIDES])
     return _Model(
@@ -227,6 +256,10 @@ def _model() -> _Model:
         log_absent=log_absent,
         absent_total=log_absent.sum(axis=1),
         log_prior=log_prior,
+        local_present=np.log(p_local),
+        local_absent=local_absent,
+        local_absent_total=local_absent.sum(axis=1),
+        tiers_local=tiers_local,
     )
 
 
@@ -279,10 +312,15 @@ def _log_boost(model: _Model, personal: Iterable[PersonalTrP] | None) -> NDArray
 def _log_likelihood(
     model: _Model, idx: NDArray[np.intp], w: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Untempered log likelihood of every hypothesis for the drawing's columns `idx`."""
-    present = model.log_present[:, idx] @ w
-    absent = model.absent_total - model.log_absent[:, idx].sum(axis=1)
-    return present + absent
+    """Untempered log likelihood of every hypothesis for the drawing's columns `idx`: the
+    mixture of "the TrPs refer" and "only the TrP sites hurt" (module docstring)."""
+    refer = model.log_present[:, idx] @ w
+    refer += model.absent_total - model.log_absent[:, idx].sum(axis=1)
+    local = model.local_present[:, idx] @ w
+    local += model.local_absent_total - model.local_absent[:, idx].sum(axis=1)
+    shows_trp = (model.tiers_local[:, idx]).any(axis=1)
+    local = np.where(shows_trp, local, -np.inf)
+    return np.logaddexp(np.log1p(-LOCAL_ONLY) + refer, np.log(LOCAL_ONLY) + local)
 
 
 def _split(model: _Model, h: int, regions: Sequence[str]) -> dict[int, tuple[str, ...]]:
@@ -375,9 +413,10 @@ def explain_combination(
     """The 1-`max_muscles` muscles that together best explain the drawing, or None if empty.
 
     Greedy forward selection over the `pool` best single hypotheses: start from the best one,
-    then add the muscle-side whose noisy-OR combination gains the most log likelihood, as long
-    as the gain exceeds COMBINATION_PENALTY. One muscle never appears twice (its "both"
-    hypothesis covers two sides).
+    then add the muscle-side whose noisy-OR combination gains the most log posterior (log
+    likelihood plus the summed log priors of every chosen hypothesis), as long as the gain
+    exceeds COMBINATION_PENALTY. One muscle never appears twice (its "both" hypothesis covers
+    two sides).
     """
     model = _model()
     weights = _weights(drawing)
@@ -393,11 +432,12 @@ def explain_combination(
     if not ranked:
         return Combination((), 0.0, 0.0, False, tuple(regions))
     chosen = [ranked[0]]
-    best = _combo_log_likelihood(model, chosen, idx, w) + log_prior[ranked[0]]
+    chosen_prior = float(log_prior[ranked[0]])
+    best = _combo_log_likelihood(model, chosen, idx, w) + chosen_prior
     while len(chosen) < max_muscles:
         used = {h // 3 for h in chosen}
         options = [
-            (_combo_log_likelihood(model, [*chosen, h], idx, w) + log_prior[h], h)
+            (_combo_log_likelihood(model, [*chosen, h], idx, w) + chosen_prior + log_prior[h], h)
             for h in ranked
             if h // 3 not in used
         ]
@@ -407,6 +447,7 @@ def explain_combination(
         if value - best <= COMBINATION_PENALTY:
             break
         chosen.append(h)
+        chosen_prior += float(log_prior[h])
         best = value
 
     def covered(hs: Sequence[int]) -> NDArray[np.bool_]:

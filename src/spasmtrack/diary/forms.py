@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
 
+from spasmtrack.core import event_kind
 from spasmtrack.core.regions import groups
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
@@ -54,6 +56,13 @@ class MuscleEventForm(BodyMapForm):
     kind = forms.ChoiceField(
         choices=[("spasm", "Spasm"), ("twitch", "Twitch")],
         widget=forms.RadioSelect(attrs={"class": "choice"}),
+        help_text=escape(event_kind.explanation()),
+    )
+    # Set by the buttons under the gentle "spasm or twitch?" question: the type picked there.
+    kind_confirmed = forms.ChoiceField(
+        choices=[("", ""), ("spasm", "Spasm"), ("twitch", "Twitch")],
+        required=False,
+        widget=forms.HiddenInput,
     )
     regions = BodyMapField(label="Where? Tap the body map")
     bodymap_intensity = intensity_field()
@@ -69,6 +78,21 @@ class MuscleEventForm(BodyMapForm):
         required=False, max_length=200, label="What might have set it off? (optional)"
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if d.get("kind_confirmed"):
+            d["kind"] = d["kind_confirmed"]
+        return d
+
+    def kind_question(self) -> str | None:
+        """The gentle question to ask before saving (once; None once a type was picked)."""
+        d = self.cleaned_data
+        if d.get("kind_confirmed") or "kind" not in d or "bodymap_intensity" not in d:
+            return None
+        minutes = d.get("duration_min")
+        seconds = minutes * 60 if minutes is not None else None
+        return event_kind.kind_question(d["kind"], seconds, d["bodymap_intensity"])
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data

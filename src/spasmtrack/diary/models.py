@@ -311,6 +311,7 @@ class TriggerPoint(Entry):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active (refers pain now)"
         LATENT = "latent", "Latent (tender, no spontaneous pain)"
+        RESOLVED = "resolved", "Resolved (no longer found)"
 
     class FoundBy(models.TextChoices):
         SELF = "self", "Me"
@@ -318,7 +319,7 @@ class TriggerPoint(Entry):
 
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=7, choices=Side.choices)
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     tenderness = models.PositiveSmallIntegerField(validators=NRS)
     found_by = models.CharField(max_length=9, choices=FoundBy.choices, default=FoundBy.SELF)
     at = models.DateTimeField(default=now)

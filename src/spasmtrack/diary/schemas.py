@@ -14,6 +14,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.regions import unknown_regions
 
 Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
@@ -28,6 +29,19 @@ def _check_regions(ids: list[str]) -> list[str]:
     if len(set(ids)) != len(ids):
         raise ValueError("a region is listed twice")
     return ids
+
+
+def check_muscle(muscle_id: str) -> str:
+    """A muscle id of the knowledge base (knowledge/muscles.json), else a clear ValueError."""
+    if muscle_id not in all_muscles():
+        raise ValueError(
+            f"unknown muscle id {muscle_id!r}: use an id from /api/trp/muscles "
+            "(or `spasmtrack trp muscles`)"
+        )
+    return muscle_id
+
+
+TrPStatus = Literal["active", "latent", "resolved"]
 
 
 class MuscleEventIn(Schema):
@@ -161,11 +175,13 @@ class SymptomRatingOut(SymptomRatingIn):
 class TriggerPointIn(Schema):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
-    status: Literal["active", "latent"] = "active"
+    status: TrPStatus = Field("active", description="active, latent, or resolved (no longer found)")
     tenderness: int = Score
     found_by: Literal["self", "clinician"] = "self"
     at: AwareDatetime | None = None
     notes: str = Notes
+
+    _muscle = field_validator("muscle")(check_muscle)
 
 
 class TriggerPointOut(Schema):

@@ -117,11 +117,15 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     form = MuscleEventForm(
         request.POST or None, initial={"kind": kind}, last_intensity=_last_intensity(person)
     )
+    question = None
     if request.method == "POST" and form.is_valid():
-        if entry := _save(form, person, RESOURCES["muscle-events"]):
+        # A "twitch" that does not fit what was entered gets one gentle question first.
+        question = form.kind_question()
+        if question is None and (entry := _save(form, person, RESOURCES["muscle-events"])):
             messages.success(request, f"Saved: {entry.summary()}")
             return redirect("diary:today")
-    return render(request, "diary/log_event.html", {"form": form, "kind": kind})
+    ctx = {"form": form, "kind": kind, "kind_question": question}
+    return render(request, "diary/log_event.html", ctx)
 
 
 @login_required
@@ -206,8 +210,11 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
     if form_class in (MuscleEventForm, PainDrawingForm):
         kw["last_intensity"] = _last_intensity(person)
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
+    question = None
     if request.method == "POST" and form.is_valid():
-        if _save(form, person, res, entry):
+        if isinstance(form, MuscleEventForm):
+            question = form.kind_question()  # asked once, then saved as picked
+        if question is None and _save(form, person, res, entry):
             messages.success(request, "Changes saved.")
             return redirect("diary:history")
     ctx = {
@@ -215,6 +222,7 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
         "entry": entry,
         "resource": resource,
         "is_checkin": isinstance(entry, DailyCheckin),
+        "kind_question": question,
     }
     return render(request, "diary/edit.html", ctx)
 

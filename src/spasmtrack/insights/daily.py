@@ -283,7 +283,8 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     """The person's live diary entries in [since, until] as series (whole diary by default).
 
     Six queries, one per diary table, plus the nutrition app's intake queries (one per
-    366 days) when `spasmtrack.nutrition.factors` is installed.
+    366 days) when `spasmtrack.nutrition.factors` is installed, plus one for the tender-point
+    exams.
     """
     from spasmtrack.diary.entries import RESOURCES, entries_for
 
@@ -342,7 +343,22 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
         out.factor_info[unique] = Factor(unique, h_info[name].kind, h_info[name].unit)
     out.region_pain = region_pain_by_month(events, drawings)
     _add_intake_factors(person, out)
+    _add_tenderness_outcome(person, out)
     return out
+
+
+def _add_tenderness_outcome(person: Any, out: DiarySeries) -> None:
+    """The tender-point self-exam's sensitisation score (0-10, lower is better) as an outcome
+    on the days of an exam (feature check, like the nutrition factors: the exam lives in the
+    questionnaires app)."""
+    try:
+        from spasmtrack.questionnaires.series import SENSITISATION, sensitisation_series
+    except ImportError:
+        return
+    series = sensitisation_series(person, out.first_day, out.last_day)
+    if series:
+        out.outcomes[SENSITISATION] = series
+        out.outcome_info[SENSITISATION] = Outcome(SENSITISATION, True, "points")
 
 
 def _add_intake_factors(person: Any, out: DiarySeries) -> None:

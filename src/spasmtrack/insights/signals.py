@@ -64,8 +64,14 @@ def watched_models() -> list[type[Any]]:
     try:
         from spasmtrack.nutrition.models import ChangeEvent, Intake
     except ImportError:
+        pass
+    else:
+        models += [Intake, ChangeEvent]
+    try:  # the tender-point exam's sensitisation outcome (insights.daily)
+        from spasmtrack.questionnaires.models import QuestionnaireResponse
+    except ImportError:
         return models
-    return [*models, Intake, ChangeEvent]
+    return [*models, QuestionnaireResponse]
 
 
 def connect() -> None:

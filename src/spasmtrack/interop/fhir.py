@@ -10,8 +10,10 @@ What goes where:
 - check-ins: one Observation with a component per answered item (overall pain = 72514-3),
 - muscle events, symptom ratings, habit logs and trigger points: Observations,
 - treatment logs: MedicationStatement (nutrition and medicines) or Procedure (the rest),
-- Questionnaires (ACR 2016, FIQR, PEG) from knowledge/questionnaires.json, and their
-  QuestionnaireResponses once the questionnaires app has a response model.
+- Questionnaires (ACR 2016, FIQR, PEG, and the tender-point self-pressure exam "mtps") from
+  knowledge/questionnaires.json, and their QuestionnaireResponses once the questionnaires app
+  has a response model (the exam: an integer 0-10 item per site and an optional decimal
+  kg/cm2 algometer item per site).
 
 Codes come from knowledge/fhir_codes.json (with sources); where no verified standard code
 exists, Spasmtrack's own code systems are used. Every exported diary resource carries a
@@ -42,7 +44,7 @@ from spasmtrack.interop.native import ImportRefused, _import_catalogue_row, _imp
 from spasmtrack.knowledge import data_path
 
 PSEUDONYM_NS = uuid.UUID("6f1b7a52-0c7e-4a8e-9d43-5d1b2f0c9a11")  # fixed: ids stay stable
-QUESTIONNAIRES = ("acr2016", "fiqr", "peg")
+QUESTIONNAIRES = ("acr2016", "fiqr", "peg", "mtps")
 
 
 class FhirImportRefused(ImportRefused):
@@ -424,6 +426,28 @@ def _answer_items(q: dict[str, Any], name: str) -> list[dict[str, Any]]:
             {"linkId": q["duration"]["id"], "text": q["duration"]["label"], "type": "boolean"},
         ]
         return groups
+    if name == "mtps":
+        scale, unit = q["item_scale"], q["algometer"]["unit"]
+        return [
+            {
+                "linkId": "ratings",
+                "text": "Pain of firm pressure (about 4 kg), 0-10",
+                "type": "group",
+                "item": [
+                    item(f"ratings.{i['id']}", i["label"], scale["min"], scale["max"])
+                    for i in q["items"]
+                ],
+            },
+            {
+                "linkId": "algometer",
+                "text": f"Pressure algometer reading ({unit}), optional",
+                "type": "group",
+                "item": [
+                    {"linkId": f"algometer.{i['id']}", "text": i["label"], "type": "decimal"}
+                    for i in q["items"]
+                ],
+            },
+        ]
     if name == "fiqr":
         scale = q["item_scale"]
         return [
@@ -443,7 +467,8 @@ def _answer_items(q: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def questionnaire_resources() -> list[dict[str, Any]]:
-    """Questionnaire resources for ACR 2016, FIQR and PEG (short neutral item labels)."""
+    """Questionnaire resources for ACR 2016, FIQR, PEG and the tender-point exam (short
+    neutral item labels)."""
     defs = definitions()
     out = []
     for name in QUESTIONNAIRES:
@@ -500,6 +525,28 @@ def response_items(kind: str, answers: dict[str, Any]) -> list[dict[str, Any]]:
             {"linkId": "sss", "item": [_int_item(f"sss.{i}", answers[i]) for i in sss_ids]},
             _bool_item(q["duration"]["id"], answers[q["duration"]["id"]]),
         ]
+    if kind == "mtps":
+        readings = answers["algometer"]
+        return [
+            {
+                "linkId": "ratings",
+                "item": [
+                    _int_item(f"ratings.{i['id']}", answers["ratings"][i["id"]]) for i in q["items"]
+                ],
+            },
+            {
+                "linkId": "algometer",
+                "item": [
+                    {
+                        "linkId": f"algometer.{i['id']}",
+                        "answer": [{"valueDecimal": readings[i["id"]]}],
+                    }
+                    if readings.get(i["id"]) is not None
+                    else {"linkId": f"algometer.{i['id']}"}
+                    for i in q["items"]
+                ],
+            },
+        ]
     if kind == "fiqr":
         return [
             {
@@ -541,6 +588,18 @@ def response_answers(kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
         dur = q["duration"]["id"]
         out[dur] = _answer(flat.get(dur, {}), "valueBoolean")
         return out
+    if kind == "mtps":
+        algometer = {
+            i["id"]: _answer(flat.get(f"algometer.{i['id']}", {}), "valueDecimal")
+            for i in q["items"]
+        }
+        return {
+            "ratings": {
+                i["id"]: _answer(flat.get(f"ratings.{i['id']}", {}), "valueInteger")
+                for i in q["items"]
+            },
+            "algometer": {k: v for k, v in algometer.items() if v is not None},
+        }
     if kind == "fiqr":
         return {
             d["id"]: [

@@ -3,6 +3,13 @@
 Every lookup goes through `get_owned`, which scopes the query to one person and raises
 Http404 for anyone else's (or a binned) entry. Totals are computed by
 `spasmtrack.core.nutrition` from the person's records; nothing here recommends an amount.
+
+A magnesium supplement logged as a *treatment* (the catalogue's magnesium treatments, e.g.
+the quick log's "400mg magnesium glycinate") counts too: its mg amount is a supplemental
+magnesium record in the totals and toward the supplemental upper-limit warning, exactly once
+(an intake and a treatment log are separate entries; nothing is copied between them). The
+logged mg are read as elemental magnesium, as supplement labels usually state it. The
+Insights factors keep the treatment as a treatment factor and do not add it again.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from spasmtrack.core.nutrition import (
     supplemental_magnesium_limit,
     weekly_totals,
 )
-from spasmtrack.diary.models import Entry
+from spasmtrack.diary.models import Entry, TreatmentLog
 from spasmtrack.nutrition.models import Intake, NutritionProfile
 from spasmtrack.nutrition.schemas import IntakeIn
 
@@ -130,6 +137,49 @@ def _records(intakes: Iterable[Intake]) -> list[dict[str, Any]]:
     return [i.as_record() for i in intakes]
 
 
+# Catalogue treatments (knowledge/treatments.json ids) that are a nutrient supplement, and
+# which nutrient their amount is.
+TREATMENT_NUTRIENTS = {"magnesium": "magnesium", "magnesium_malate": "magnesium"}
+_TREATMENT_UNITS = ("mg", "g")
+
+
+def treatment_records(
+    person: Person, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Supplemental nutrient records from the person's live treatment logs of supplement
+    treatments in [since, until] (a log without an amount in mg or g adds nothing)."""
+    logs = (
+        TreatmentLog.objects.filter(
+            person=person,
+            treatment__key__in=TREATMENT_NUTRIENTS,
+            treatment__owner__isnull=True,
+            amount__isnull=False,
+            unit__in=_TREATMENT_UNITS,
+        )
+        .live()
+        .between(since, until)
+        .values_list("local_date", "treatment__key", "amount", "unit")
+    )
+    return [
+        {
+            "date": day,
+            "nutrient": TREATMENT_NUTRIENTS[key],
+            "amount": amount,
+            "unit": unit,
+            "supplemental": True,
+        }
+        for day, key, amount, unit in logs
+    ]
+
+
+def nutrition_records(person: Person, since: date, until: date) -> list[dict[str, Any]]:
+    """Everything that counts toward the nutrient totals in [since, until]: intakes and
+    supplement treatment logs."""
+    return _records(intakes_for(person).between(since, until)) + treatment_records(
+        person, since, until
+    )
+
+
 def day_totals(records: list[dict[str, Any]], profile: Profile) -> list[dict[str, Any]]:
     """One dict per day that has records (ascending): nutrient rows vs the daily reference,
     supplemental magnesium and the magnesium warning of `core.nutrition` (or None)."""
@@ -164,7 +214,7 @@ def totals(person: Person, since: date, until: date) -> dict[str, Any]:
     """Daily totals vs reference for days in [since, until] that have intakes (TotalsOut)."""
     check_range(since, until)
     profile = profile_of(person)
-    records = _records(intakes_for(person).between(since, until))
+    records = nutrition_records(person, since, until)
     return {
         "since": since,
         "until": until,
@@ -183,10 +233,23 @@ class WeekSummary:
     days: list[dict[str, Any]]  # day_totals of the week
 
 
-def week_summary(person: Person, today: date, profile: Profile) -> WeekSummary:
-    """This week (Monday to `today`): per-day totals and the average per day logged."""
-    start = today - timedelta(days=today.weekday())
-    records = _records(intakes_for(person).between(start, today))
+def week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def week_summary(
+    person: Person,
+    today: date,
+    profile: Profile,
+    treatments: list[dict[str, Any]] | None = None,
+) -> WeekSummary:
+    """This week (Monday to `today`): per-day totals and the average per day logged.
+
+    `treatments`: this week's `treatment_records`, when the caller has read them already."""
+    start = week_start(today)
+    if treatments is None:
+        treatments = treatment_records(person, start, today)
+    records = _records(intakes_for(person).between(start, today)) + treatments
     days = day_totals(records, profile)
     week = weekly_totals(records).get(start, dict.fromkeys(NUTRIENTS, 0.0))
     n = len(days)

@@ -42,6 +42,8 @@ from spasmtrack.nutrition.intakes import (
     magnesium_limit,
     profile_of,
     search_foods,
+    treatment_records,
+    week_start,
     week_summary,
 )
 from spasmtrack.nutrition.lifestyle import (
@@ -145,8 +147,11 @@ def _nutrition_context(
     day = person.today()
     profile = profile_of(person)
     todays = list(intakes_for(person).filter(local_date=day).order_by("-at", "-id"))
-    today_totals = day_totals([i.as_record() for i in todays], profile)
-    week = week_summary(person, day, profile)
+    # Supplement treatment logs count toward the totals too (read once for the week).
+    treatments = treatment_records(person, week_start(day), day)
+    todays_records = [i.as_record() for i in todays] + [t for t in treatments if t["date"] == day]
+    today_totals = day_totals(todays_records, profile)
+    week = week_summary(person, day, profile, treatments)
     query = request.GET.get("q", "")
     stored = NutritionProfile.for_person(person)
     return {

@@ -25,7 +25,7 @@ from spasmtrack.questionnaires.models import (
 
 router = Router(tags=["questionnaires"])
 
-Kind = Literal["acr2016", "fiqr", "peg"]
+Kind = Literal["acr2016", "fiqr", "peg", "mtps"]
 
 
 class ResponseIn(Schema):

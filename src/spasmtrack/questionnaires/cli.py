@@ -16,7 +16,7 @@ USAGE_ERROR = 2
 
 
 def score(
-    kind: Annotated[str, typer.Argument(help="acr2016, fiqr or peg", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="acr2016, fiqr, peg or mtps", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score questionnaire answers given as JSON on standard input.

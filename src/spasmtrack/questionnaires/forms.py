@@ -187,3 +187,73 @@ FORMS: dict[str, type[QuestionnaireForm]] = {
     "fiqr": FiqrForm,
     "peg": PegForm,
 }
+
+
+# --- tender-point self-pressure exam -------------------------------------------------------
+
+ALGOMETER_MAX = 15
+
+
+def mtps_groups() -> list[tuple[int, str, list[dict[str, Any]]]]:
+    """The exam's sites grouped as the person presses them: (number, name, items), the
+    forehead control first, then each left/right pair, in the protocol's order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in _q("mtps")["items"]:
+        groups.setdefault(item["id"].removesuffix("_left").removesuffix("_right"), []).append(item)
+    return [
+        (n, items[0]["label"].rsplit(" (", 1)[0], items)
+        for n, items in enumerate(groups.values(), start=1)
+    ]
+
+
+class MtpsForm(QuestionnaireForm):
+    """0-10 pain of firm pressure at each site, and an optional algometer reading in kg/cm2."""
+
+    kind = "mtps"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        anchors = _q("mtps")["item_scale"]["anchors"]
+        for _, _, items in mtps_groups():
+            for item in items:
+                self.fields[f"rating_{item['id']}"] = NrsField(
+                    label=_nrs_label(f"Pain when pressing: {item['label']}", anchors)
+                )
+                self.fields[f"algometer_{item['id']}"] = forms.DecimalField(
+                    label=f"Algometer, {item['label']} (kg/cm², optional)",
+                    required=False,
+                    min_value=0,
+                    max_value=ALGOMETER_MAX,
+                    decimal_places=2,
+                    widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+                )
+
+    def sections(self) -> list[Section]:
+        out = []
+        for n, name, items in mtps_groups():
+            fields = [self[f"rating_{i['id']}"] for i in items]
+            fields += [self[f"algometer_{i['id']}"] for i in items]
+            out.append(Section(f"{n}. {name}", f"Where: {items[0]['where']}.", fields))
+        return out
+
+    def field_for_item(self, item: str) -> str | None:
+        """Core names items "ratings[knee_left]" / "algometer[knee_left]"."""
+        m = re.fullmatch(r"(ratings|algometer)\[(\w+)\]", item)
+        if not m:
+            return super().field_for_item(item)
+        name = f"{'rating' if m.group(1) == 'ratings' else 'algometer'}_{m.group(2)}"
+        return name if name in self.fields else None
+
+    def to_answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        ratings, algometer = {}, {}
+        for _, _, items in mtps_groups():
+            for item in items:
+                ratings[item["id"]] = d.get(f"rating_{item['id']}")
+                reading = d.get(f"algometer_{item['id']}")
+                if reading is not None:
+                    algometer[item["id"]] = float(reading)
+        return {"ratings": ratings, "algometer": algometer}
+
+
+FORMS["mtps"] = MtpsForm

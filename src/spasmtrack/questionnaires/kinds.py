@@ -1,4 +1,5 @@
-"""The three questionnaires as the app sees them: scoring dispatch and plain-word score lines.
+"""The questionnaires and the tender-point self-exam as the app sees them: scoring dispatch
+and plain-word score lines.
 
 No Django here: the `spasmtrack score` command, the pages, the API and the clinician report
 all call these. Scoring itself lives in `spasmtrack.core.questionnaires` (not re-implemented);
@@ -17,22 +18,25 @@ from spasmtrack.core.questionnaires import (
     interpretation,
     score_acr2016,
     score_fiqr,
+    score_mtps,
     score_peg,
 )
 
-KINDS = ("acr2016", "fiqr", "peg")
+KINDS = ("acr2016", "fiqr", "peg", "mtps")
 
 TITLES = {
     "acr2016": "ACR 2016 fibromyalgia criteria (self-report)",
     "fiqr": "FIQR: Revised Fibromyalgia Impact Questionnaire",
     "peg": "PEG: Pain, Enjoyment of life, General activity",
+    "mtps": "Tender-point self-pressure exam (sensitisation)",
 }
-SHORT_TITLES = {"acr2016": "ACR 2016", "fiqr": "FIQR", "peg": "PEG"}
+SHORT_TITLES = {"acr2016": "ACR 2016", "fiqr": "FIQR", "peg": "PEG", "mtps": "Tenderness"}
 
 _SCORERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "acr2016": score_acr2016,
     "fiqr": score_fiqr,
     "peg": score_peg,
+    "mtps": score_mtps,
 }
 
 # (result key, label, maximum or None for yes/no) in reading order.
@@ -52,10 +56,16 @@ _LINES: dict[str, tuple[tuple[str, str, int | None], ...]] = {
         ("total", "Total", 100),
     ),
     "peg": (("score", "PEG score", 10),),
+    "mtps": (
+        ("sensitisation", "Sensitisation score", 10),
+        ("tender_sites", "Sites rated 2 or more", 18),
+        ("control", "Forehead (control site)", 10),
+        ("algometer_mean", "Algometer mean (kg/cm2)", None),
+    ),
 }
 
 # The one number followed over time (the trend chart and the report's headline).
-_HEADLINE = {"acr2016": "fs", "fiqr": "total", "peg": "score"}
+_HEADLINE = {"acr2016": "fs", "fiqr": "total", "peg": "score", "mtps": "sensitisation"}
 
 
 @dataclass(frozen=True)
@@ -94,9 +104,13 @@ def number_text(value: Any) -> str:
 
 
 def score_lines(kind: str, result: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) pairs for display, e.g. ("Total", "45.3 of 100") or ("…criteria", "no")."""
+    """(label, value) pairs for display, e.g. ("Total", "45.3 of 100") or ("…criteria", "no").
+
+    A value that is None (no algometer readings) is left out."""
     out = []
     for key, label, maximum in _LINES[check_kind(kind)]:
+        if result[key] is None:
+            continue
         value = number_text(result[key])
         out.append((label, value if maximum is None else f"{value} of {maximum}"))
     return out

@@ -38,6 +38,7 @@ class QuestionnaireResponse(models.Model):
         ACR2016 = "acr2016", kinds.TITLES["acr2016"]
         FIQR = "fiqr", kinds.TITLES["fiqr"]
         PEG = "peg", kinds.TITLES["peg"]
+        MTPS = "mtps", kinds.TITLES["mtps"]
 
     person = models.ForeignKey(Person, models.CASCADE, related_name="questionnaire_responses")
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)

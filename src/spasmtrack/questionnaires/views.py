@@ -19,6 +19,7 @@ from spasmtrack.questionnaires.models import (
     responses_for,
     wpi_from_pain_drawings,
 )
+from spasmtrack.questionnaires.sitemap import order_values, site_maps
 
 HISTORY_TMPL = get_template("questionnaires/history.html")
 
@@ -28,6 +29,8 @@ ABOUT = {
     "fiqr": "How much fibromyalgia affected your week: 21 questions on a 0–10 scale. "
     "About 5 minutes.",
     "peg": "Three questions on pain and how it got in the way. Under a minute.",
+    "mtps": "Press 19 points firmly and rate how much each hurts: a measure of tenderness "
+    "(sensitisation) to follow over time. About 10 minutes.",
 }
 
 
@@ -105,6 +108,9 @@ def fill(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             return redirect("questionnaires:result", code=response.code)
     q = definitions()["questionnaires"][kind]
     ctx = {"form": form, "kind": kind, "title": kinds.TITLES[kind], "use": q.get("use", "")}
+    if kind == "mtps":
+        ctx["pressure"] = q["pressure"]["how"]
+        ctx["site_maps"] = site_maps(order_values(), "mtps-order")
     return render(request, "questionnaires/fill.html", ctx)
 
 
@@ -123,4 +129,6 @@ def result(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "interpretation": response.interpretation(),
         "sources": _sources(response.kind),
     }
+    if response.kind == "mtps":
+        ctx["site_maps"] = site_maps(response.scores()["sites"], "mtps-result")
     return render(request, "questionnaires/result.html", ctx)

@@ -145,7 +145,7 @@ def _prior(user: str | None) -> list[PersonalTrP]:
 
 
 def _human(result: Any) -> None:
-    from spasmtrack.trigger_points.finder import score_words, side_words
+    from spasmtrack.trigger_points.finder import fit_words, side_words
 
     if not result.candidates:
         typer.echo("No muscle in the knowledge base refers pain to these areas.")
@@ -159,7 +159,7 @@ def _human(result: Any) -> None:
     typer.echo(f" #  {'Muscle':<{name_w}}  {'Side':<10}  {'Score':<22}  Explains")
     indent = " " * 4
     for i, c in enumerate(result.candidates, 1):
-        score = f"{c.score:.2f} {score_words(c.score)}"
+        score = f"{c.score:.2f} {fit_words(c, result.drawing)}"
         explains = ", ".join(c.explains)
         typer.echo(f"{i:>2}  {c.name:<{name_w}}  {side_words(c.side):<10}  {score:<22}  {explains}")
         if c.unexplained:

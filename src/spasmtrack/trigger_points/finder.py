@@ -45,6 +45,34 @@ def score_words(score: float) -> str:
     return "fits a little"
 
 
+# How much of the drawing a muscle explains, in plain words (the page never shows the raw
+# score). A region in the muscle's main zone or at its TrP sites counts fully, one in its
+# spillover zone half; the shares are intensity-weighted like the finder's likelihood.
+FIT_WELL = 0.75
+FIT_FAIRLY = 0.4
+
+
+def fit_share(c: Candidate, drawing: Mapping[str, float]) -> float:
+    """Intensity-weighted share (0-1) of the drawing that the candidate's zones explain."""
+    weights = {r: 0.5 + 0.05 * float(v) for r, v in drawing.items() if float(v) > 0}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    full = sum(weights.get(r, 0.0) for r in (*c.explains_essential, *c.explains_local))
+    half = sum(weights.get(r, 0.0) for r in c.explains_spillover)
+    return (full + 0.5 * half) / total
+
+
+def fit_words(c: Candidate, drawing: Mapping[str, float]) -> str:
+    """'fits well', 'fits fairly well' or 'fits a little' (see FIT_WELL / FIT_FAIRLY)."""
+    share = fit_share(c, drawing)
+    if share >= FIT_WELL:
+        return "fits well"
+    if share >= FIT_FAIRLY:
+        return "fits fairly well"
+    return "fits a little"
+
+
 @dataclass(frozen=True)
 class FinderResult:
     """Ranked candidates, plus the combination only when several muscles explain it better."""

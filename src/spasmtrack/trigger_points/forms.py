@@ -55,10 +55,22 @@ class FinderForm(BodyMapForm):
         return painful
 
 
+TRP_STATUS_CHOICES = [
+    ("active", "Active: it hurts on its own"),
+    ("latent", "Latent: tender only when pressed"),
+    ("resolved", "Resolved: I can no longer find it"),
+]
+
+
 class TenderSpotForm(forms.Form):
-    """One tap records an active trigger point found by the person (tenderness default 5)."""
+    """One tap records a trigger point found by the person (tenderness default 5); active
+    unless "Tender again today" says it is now latent or resolved."""
 
     muscle = forms.ChoiceField(choices=muscle_choices)
     side = forms.ChoiceField(choices=[("left", "Left"), ("right", "Right"), ("midline", "Middle")])
     tenderness = forms.TypedChoiceField(choices=NRS_CHOICES, coerce=int, initial=DEFAULT_TENDERNESS)
+    status = forms.ChoiceField(choices=TRP_STATUS_CHOICES, required=False, initial="active")
     next = forms.CharField(required=False, max_length=2000)
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or "active"

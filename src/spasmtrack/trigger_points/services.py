@@ -24,8 +24,9 @@ DEFAULT_TENDERNESS = 5
 def personal_prior(person: Person) -> list[PersonalTrP]:
     """The person's latest status per muscle-side, as the finder's personal prior.
 
-    Only muscles of the knowledge base count (the diary accepts any snake_case muscle id). A
-    midline TrP stands for both sides. Binned entries are ignored.
+    Only muscles of the knowledge base count (entries recorded before unknown ids were refused
+    may hold others). A midline TrP stands for both sides. A muscle-side whose latest entry is
+    "resolved" gives no prior. Binned entries are ignored.
     """
     known = all_muscles()
     latest: dict[tuple[str, str], str] = {}
@@ -33,7 +34,7 @@ def personal_prior(person: Person) -> list[PersonalTrP]:
     for muscle_id, side, status in rows:
         if muscle_id in known:
             latest[(muscle_id, "both" if side == "midline" else side)] = status
-    return [(m, s, status) for (m, s), status in latest.items()]
+    return [(m, s, status) for (m, s), status in latest.items() if status != "resolved"]
 
 
 def records(person: Person) -> list[TrPRecord]:
@@ -140,7 +141,8 @@ def record_tender_spot(
     tenderness: int = DEFAULT_TENDERNESS,
     status: str = "active",
 ) -> Any:
-    """Save "I found a tender spot here" as a diary TriggerPoint (found by the person).
+    """Save "I found a tender spot here" / "Tender again today" as a diary TriggerPoint (found
+    by the person), with status active, latent or resolved.
 
     Goes through diary.entries.create_entry, so it validates exactly like the API; raises
     EntryError / pydantic ValidationError on bad input and KeyError for an unknown muscle.

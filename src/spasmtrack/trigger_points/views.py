@@ -24,11 +24,12 @@ from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
 from spasmtrack.trigger_points.finder import (
     find_for,
+    fit_share,
+    fit_words,
     region_label,
-    score_words,
     side_words,
 )
-from spasmtrack.trigger_points.forms import FinderForm, TenderSpotForm
+from spasmtrack.trigger_points.forms import TRP_STATUS_CHOICES, FinderForm, TenderSpotForm
 from spasmtrack.trigger_points.maps import LEGEND, PatternMap, pattern_maps
 from spasmtrack.trigger_points.services import (
     DEFAULT_TENDERNESS,
@@ -60,8 +61,8 @@ class CandidateView:
     c: Candidate
     muscle: Muscle
     side_words: str
-    score_words: str
-    score_pct: int
+    fit_words: str  # plain fit; the page never shows the raw score
+    score_pct: int  # the fit share as a bar
     essential: list[str]  # the person's areas in the muscle's main zone
     spillover: list[str]
     local: list[str]
@@ -73,7 +74,7 @@ class CandidateView:
     maps: list[PatternMap]  # drawn for the first MAPS_INLINE only; [] = load on demand
 
 
-def _candidate_view(rank: int, c: Candidate) -> CandidateView:
+def _candidate_view(rank: int, c: Candidate, drawing: dict[str, float]) -> CandidateView:
     m = all_muscles()[c.muscle]
     sided = for_side(m, c.side)
     maps = _maps(sided, f"trp{rank}") if rank <= MAPS_INLINE else []
@@ -82,9 +83,9 @@ def _candidate_view(rank: int, c: Candidate) -> CandidateView:
         c=c,
         muscle=m,
         side_words=side_words(c.side),
-        score_words=score_words(c.score),
-        # At least 2% so a small score still shows a sliver next to its words.
-        score_pct=max(2, round(c.score * 100)),
+        fit_words=fit_words(c, drawing),
+        # The bar shows the same fit as the words; at least 2% so a sliver always shows.
+        score_pct=max(2, round(fit_share(c, drawing) * 100)),
         essential=_labels(c.explains_essential),
         spillover=_labels(c.explains_spillover),
         local=_labels(c.explains_local),
@@ -128,13 +129,18 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = FinderForm()
     result = find_for(drawing, personal_prior(person)) if drawing else None
     combo = result.combination if result else None
+    views = (
+        [_candidate_view(i, c, result.drawing) for i, c in enumerate(result.candidates, 1)]
+        if result
+        else []
+    )
     ctx = {
         "form": form,
         "source": source,
         "result": result,
-        "candidates": [_candidate_view(i, c) for i, c in enumerate(result.candidates, 1)]
-        if result
-        else [],
+        "candidates": views[:MAPS_INLINE],
+        # On a phone the page stays short: the rest is folded under one <details>.
+        "more_candidates": views[MAPS_INLINE:],
         "combination": combo,
         "combination_names": [f"{p.name} ({side_words(p.side)})" for p in combo.parts]
         if combo
@@ -185,7 +191,8 @@ def _safe_next(request: AuthenticatedHttpRequest, url: str) -> str:
 @login_required
 @require_POST
 def record(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """ "I found a tender spot here": saves an active TrP found by the person.
+    """ "I found a tender spot here" / "Tender again today": saves a TrP found by the person
+    (active, or the latent / resolved status picked on the tracking page).
 
     htmx gets the small "saved" fragment in place of the form; a plain form post goes back to
     the page it came from with a message.
@@ -196,7 +203,9 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            entry = record_tender_spot(person, d["muscle"], d["side"], d["tenderness"])
+            entry = record_tender_spot(
+                person, d["muscle"], d["side"], d["tenderness"], status=d["status"]
+            )
         except EntryError as e:
             form.add_error(None, e.message)
         except ValidationError as e:
@@ -243,6 +252,7 @@ def tracking_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pattern": t.pattern,
         "default_tenderness": DEFAULT_TENDERNESS,
         "tenderness_choices": range(11),
+        "status_choices": TRP_STATUS_CHOICES,
         "here": request.get_full_path(),
     }
     return render(request, "trigger_points/tracking.html", ctx)
