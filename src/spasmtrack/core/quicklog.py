@@ -402,12 +402,21 @@ def _bare_number(st: _State, i: int) -> tuple[int, float] | None:
     return i, value
 
 
+def round_score(value: float) -> int:
+    """The 0-10 scale has whole numbers: 6.5 is read as 7 (half up), shown as a correction."""
+    return int(value + 0.5)
+
+
 def _valid_intensity(st: _State, first: int, last: int, value: float) -> bool:
-    if value.is_integer() and 0 <= value <= st.lex.intensity_max:
+    if 0 <= value <= st.lex.intensity_max:
+        if not value.is_integer():
+            st.warnings.append(
+                f"Read “{st.span_text(first, last)}” as {round_score(value)}/10 "
+                "(the scale has whole numbers)."
+            )
         return True
     st.warnings.append(
-        f"Intensity “{st.span_text(first, last)}” is not a whole number from 0 to 10; "
-        "kept in notes."
+        f"Intensity “{st.span_text(first, last)}” is not a number from 0 to 10; kept in notes."
     )
     return False
 
@@ -422,7 +431,7 @@ def _offer_intensity(st: _State, first: int, last: int, value: float, use_from: 
             "kept in notes."
         )
         return
-    st.intensity = int(value)
+    st.intensity = round_score(value)
     st.use(use_from, last)
 
 
@@ -431,7 +440,8 @@ def _pain_value(st: _State, i: int) -> tuple[int, float] | None:
 
 
 def _read_pain_changes(st: _State) -> None:
-    """'pain 6 -> 3', 'from 6 to 3', '6/10 → 3/10'."""
+    """'pain 6 -> 3', 'from 6 to 3', '6/10 → 3/10', 'pain 7 then 4', '6 before 5 after',
+    'before 6 after 3'."""
     for i in range(len(st.chunks)):
         if not st.free(i):
             continue
@@ -439,18 +449,41 @@ def _read_pain_changes(st: _State) -> None:
         j = i
         if st.is_(j, "intensity_cue"):
             j += 1
-        while st.free(j) and st.chunks[j].norm in ("from", "went", "was", "is"):
+        while st.free(j) and st.chunks[j].norm in ("from", "went", "was", "is", "before", ":"):
             j += 1
         a = _pain_value(st, j)
-        if a is None or not st.is_(a[0] + 1, "arrow") or not st.free(a[0] + 1):
+        if a is None:
             continue
-        b = _pain_value(st, a[0] + 2)
-        if b is None:
-            continue
-        ok = all(v.is_integer() and 0 <= v <= st.lex.intensity_max for v in (a[1], b[1]))
-        if ok:
-            st.changes.append((first, b[0], int(a[1]), int(b[1])))
-            st.use(first, b[0])
+        k = a[0] + 1
+        lead = st.chunks[j - 1].norm if j > i else ""
+        if st.free(k) and st.chunks[k].norm == "before":  # "6 before 5 after"
+            k += 1
+            while st.free(k) and st.chunks[k].norm in (",", "and", "-"):
+                k += 1
+            b = _pain_value(st, k)
+            if b is None or not (st.free(b[0] + 1) and st.chunks[b[0] + 1].norm == "after"):
+                continue
+            last = b[0] + 1
+        elif lead == "before":  # "before 6 after 3", "before 6, after 3"
+            while st.free(k) and st.chunks[k].norm in (",", "and", "-"):
+                k += 1
+            if not (st.free(k) and st.chunks[k].norm == "after"):
+                continue
+            b = _pain_value(st, k + 1)
+            if b is None:
+                continue
+            last = b[0]
+        else:
+            if not st.is_(k, "arrow") or not st.free(k):
+                continue
+            b = _pain_value(st, k + 1)
+            if b is None:
+                continue
+            last = b[0]
+        top = st.lex.intensity_max
+        if all(0 <= v <= top for v in (a[1], b[1])):
+            st.changes.append((first, last, round_score(a[1]), round_score(b[1])))
+            st.use(first, last)
 
 
 def _read_cued_intensity(st: _State) -> None:
@@ -652,8 +685,8 @@ def _amount(st: _State, k: int, item: CatalogueItem) -> tuple[float, str | None]
         if q.owner is not None:
             return None
         target = st.lex.unit(item.unit)
-        if item.unit and target is None:
-            return None  # the catalogue's unit is not one we can convert to
+        # A catalogue unit we cannot convert to ("dose", "session"): keep the typed amount and
+        # unit ("flexeril 10mg" -> 10 mg).
         if target is not None and target.dimension != q.unit.dimension:
             return None
         q.owner = item.category
@@ -693,16 +726,19 @@ def _read_catalogue(st: _State) -> tuple[list[TreatmentMention], list[HabitMenti
             continue
         item: CatalogueItem = c.cats.get("treatment") or c.cats["habit"]
         if item.category == "habit" and item.kind == "yes_no":
-            habits.setdefault(item.id, HabitMention(item.id, item.name, "yes_no", True))
+            said = st.span_text(i, i)
+            habits.setdefault(item.id, HabitMention(item.id, item.name, "yes_no", True, None, said))
             st.use(i, i)
             continue
         found = _find_amount(st, i, item)
         if item.category == "treatment":
             amount, unit = found if found else (None, None)
-            treatments.append((i, TreatmentMention(item.id, item.name, amount, unit)))
+            said = st.span_text(i, i)
+            treatments.append((i, TreatmentMention(item.id, item.name, amount, unit, said=said)))
             st.use(i, i)
         elif found is not None:
-            habits[item.id] = HabitMention(item.id, item.name, "number", found[0], found[1])
+            said = st.span_text(i, i)
+            habits[item.id] = HabitMention(item.id, item.name, "number", *found, said)
             st.use(i, i)
         else:
             pending.append((i, item))
@@ -732,7 +768,7 @@ def _attach_changes(
             key=lambda n: (abs(treatments[n][0] - first), treatments[n][0] > first),
         )
         t = out[nearest]
-        out[nearest] = TreatmentMention(t.id, t.name, t.amount, t.unit, before, after)
+        out[nearest] = TreatmentMention(t.id, t.name, t.amount, t.unit, before, after, t.said)
     if treatments:
         for c in st.chunks:
             if c.has("relief"):
