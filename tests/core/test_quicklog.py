@@ -220,7 +220,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
             intensity=7,
             duration_s=1200,
             when=at(12, 15),
-            triggers=["a long walk"],
+            triggers=["long walk"],
         ),
     ),
     # treatments

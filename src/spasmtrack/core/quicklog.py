@@ -56,7 +56,9 @@ _PUNCT = frozenset(',;.!?()[]:"')
 _CONJ = frozenset({"and", "&", "+", "/", ",", "or"})
 # Words allowed between an intensity cue and its number: "pain is a 7", "pain: 7".
 _INTENSITY_LINKS = frozenset({":", "=", "-", "at", "is", "was", "a", "of", "about", "around", "~"})
-_KIND_LINKS = frozenset({":", "=", "-"})
+_KIND_LINKS = frozenset({":", "=", "-", "about", "around", "a", "an", "like", "of", "is", "was"})
+# "about a six", "like a 7": an approximate number said on its own is the intensity.
+_APPROX = frozenset({"about", "around", "like", "roughly", "approx", "maybe", "prob", "~"})
 # Words allowed between a treatment or habit and its amount: "magnesium, 300 mg", "20 min of".
 _AMOUNT_GAP = frozenset({",", "of", "for", "about", "around", "~", "-", ":", "x"})
 _TIME_LINKS = frozenset({"at", "in", "the", "on", "around", "about", "~", ","})
@@ -133,7 +135,11 @@ class QuickLogParser:
         habits: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self._lex = lexicon()
+        extra = self._lex.catalogue_synonyms
+        treatments = [_with_synonyms(t, extra) for t in treatments]
+        habits = [_with_synonyms(h, extra) for h in habits]
         self._catalogue, catalogue_words = catalogue_trie(treatments, habits)
+        self._ids = frozenset(str(e["id"]) for e in [*treatments, *habits])
         self._catalogue_speller = Speller(
             frozenset(w for w in catalogue_words if len(w) >= FUZZY_MIN_LEN)
         )
@@ -175,6 +181,17 @@ class QuickLogParser:
             warnings=tuple(dict.fromkeys(st.warnings)),
             corrections=tuple(c for c in corrections if any(c[1] in w for w in used_words)),
         )
+
+    def chunks(self, text: str) -> list[Chunk]:
+        """The line as lexicon chunks (spelling corrected), before any grammar pass."""
+        return self._chunks(self._tokens(text)[0])
+
+    def knows(self, catalogue_id: str) -> bool:
+        return catalogue_id in self._ids
+
+    @property
+    def lex(self) -> Lexicon:
+        return self._lex
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[str, str]]]:
         """Tokens with misspellings corrected, and the (typed, read as) pairs."""
@@ -233,6 +250,16 @@ def parse(
     """Parse one quick-log line (see the module docstring). To parse many lines with the same
     catalogues, build a `QuickLogParser` once instead."""
     return QuickLogParser(treatments, habits).parse(text, now=now)
+
+
+def _with_synonyms(
+    entry: Mapping[str, Any], extra: Mapping[str, Sequence[str]]
+) -> Mapping[str, Any]:
+    """A catalogue entry with the lexicon's extra words for its id (brands, verb forms)."""
+    more = extra.get(str(entry.get("id")))
+    if not more:
+        return entry
+    return {**entry, "synonyms": [*(entry.get("synonyms") or ()), *more]}
 
 
 def _token_chunk(t: Token) -> Chunk:
@@ -504,11 +531,19 @@ def _read_cued_intensity(st: _State) -> None:
 
 
 def _read_scores(st: _State) -> None:
-    """Free-standing '7/10' and 'seven out of ten'."""
+    """Free-standing '7/10', 'seven out of ten' and 'about a six'."""
     for i in range(len(st.chunks)):
         found = _score_at(st, i)
         if found is not None:
             _offer_intensity(st, i, found[0], found[1], i)
+            continue
+        if st.free(i) and st.chunks[i].norm in _APPROX:
+            j = i + 1
+            if st.free(j) and st.chunks[j].norm in ("a", "an"):
+                j += 1
+            bare = _bare_number(st, j)
+            if bare is not None and not st.is_(j + 1, "word"):
+                _offer_intensity(st, j, bare[0], bare[1], i)
 
 
 # ---------------------------------------------------------------- time
@@ -637,13 +672,19 @@ def _read_triggers(st: _State) -> list[str]:
         if not (c.has("trigger_cue") and not c.used):
             continue
         first = i + 1
-        last = i
+        while st.free(first) and st.chunks[first].norm in ("a", "an", "the", "my", "about"):
+            first += 1
+        last = first - 1
         q = st.quantity_at(first)
         if q is not None and q.owner is None and st.chunks[q.last + 1 : q.last + 2]:
-            # "after 20 min of walking": the amount belongs to the trigger.
-            if st.chunks[q.last + 1].norm == "of":
+            # "after 20 min of walking", "after a 30 min walk": the amount belongs to the trigger.
+            nxt = st.chunks[q.last + 1]
+            if nxt.norm == "of":
                 q.owner = "trigger"
                 last = q.last + 1
+            elif not nxt.used and not any(k in nxt.cats for k in _TRIGGER_STOP):
+                q.owner = "trigger"
+                last = q.last
         j = last + 1
         while j < len(st.chunks) and j - first < 6 and st.free(j):
             cats = st.chunks[j].cats

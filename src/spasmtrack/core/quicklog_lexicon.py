@@ -210,6 +210,9 @@ class Lexicon:
     known_words: frozenset[str]  # every word of every phrase (never corrected away)
     parts_of_day: dict[str, int]
     intensity_max: int
+    checkin_labels: dict[str, str]  # check-in item -> short label ("fatigue" -> "tiredness")
+    checkin_links: frozenset[str]  # words allowed between a check-in word and its number
+    catalogue_synonyms: dict[str, tuple[str, ...]]  # catalogue id -> extra phrases
 
     def unit(self, alias: str | None) -> Unit | None:
         """The unit named by `alias` ("mins", "mg", "hours"), None when unknown or empty."""
@@ -299,6 +302,19 @@ def lexicon() -> Lexicon:
     for word, meridiem in tw["meridiem"].items():
         _add_all(trie, [word], "meridiem", meridiem)
     all_words |= set(tw["days"]) | set(tw["weekdays"]) | set(tw["parts"])
+    checkin = data["checkin"]
+    for item, spec in checkin["items"].items():
+        _add_all(trie, spec["phrases"], "checkin", item)
+        fuzzy_words |= _words(spec["phrases"])
+        for phrase, value in spec["anchors"].items():
+            _add_all(trie, [phrase], "checkin_anchor", (item, int(value)))
+            all_words |= _words([phrase])
+    neg = data["negation_cues"]
+    for key in ("before", "after", "clause", "others"):
+        _add_all(trie, neg[key], f"neg_{key}", True)
+        all_words |= _words(neg[key])
+    _add_all(trie, data["positive_despite_negation"]["phrases"], "positive", True)
+    all_words |= _words(data["positive_despite_negation"]["phrases"])
     scale = data["intensity_scale"]
     return Lexicon(
         trie=trie,
@@ -311,6 +327,9 @@ def lexicon() -> Lexicon:
         known_words=frozenset(all_words | fuzzy_words),
         parts_of_day={k: int(v) for k, v in tw["parts"].items()},
         intensity_max=int(scale["max"]),
+        checkin_labels={k: v["label"] for k, v in checkin["items"].items()},
+        checkin_links=frozenset(checkin["links"]),
+        catalogue_synonyms={k: tuple(v) for k, v in data["catalogue_synonyms"]["items"].items()},
     )
 
 

@@ -1,0 +1,496 @@
+"""One quick-log line -> every diary entry it reports, each shown on its own line to confirm.
+
+    read_line(parser, "ice pack 15 min on neck, pain went from 6 to 3", now=now).entries
+    -> (LineEntry(kind="treatment", data={"treatment": "ice", "amount": 15.0, ...}), )
+
+How it works: the line's lexicon chunks (`QuickLogParser.chunks`) are cut into clauses at
+punctuation and joining words ("but", "then", "and" before a new thing). A clause with nothing of
+its own (a number, a time, "pain went from 6 to 3") joins the clause it belongs to. Each clause is
+then checked for negation ("didn't take", "heat pad broke"), counterfactuals ("maybe tomorrow")
+and someone else ("my husband's cramp"): such a clause saves nothing and is listed as not saved.
+The rest are read by the one-clause parser (`QuickLogParser.parse`) and by the check-in reader
+below, and become entries. An entry that lacks something (an intensity, a place, a rating) carries
+a `question` and is not saved until it is answered or removed: nothing is defaulted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from spasmtrack.core.quicklog import Chunk, QuickLog, QuickLogParser, round_score
+from spasmtrack.core.quicklog_result import describe_duration
+
+__all__ = ["LineEntry", "LineReading", "read_line"]
+
+_HARD = frozenset({",", ";", ".", "!", "?", "but", "also", "plus", "so", "and then", "while"})
+_SOFT = frozenset({"and", "&", "+", "then", "with"})
+_STRONG = ("kind", "tpoint", "treatment", "habit", "checkin", "checkin_anchor")
+_FIRST_PERSON = frozenset({"i", "me", "my", "i'm", "im", "myself", "mine", "i've", "ive"})
+_NEG_SCOPE = 5  # chunks a "didn't"/"no" reaches forward
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """One entry the line would save. `data` holds the diary resource's fields."""
+
+    kind: str  # "muscle_event" | "pain_drawing" | "checkin" | "treatment" | "habit"
+    data: dict[str, Any]
+    label: str  # the short line shown to confirm, e.g. "Spasm · left calf · 7/10 · 20 min"
+    said: str  # the words it came from
+    question: str = ""  # set when something is missing: not saved until answered or removed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "data": {k: _jsonable(v) for k, v in self.data.items()},
+            "label": self.label,
+            "said": self.said,
+            "question": self.question,
+        }
+
+
+@dataclass(frozen=True)
+class LineReading:
+    text: str
+    entries: tuple[LineEntry, ...] = ()
+    not_saved: tuple[str, ...] = ()  # clauses read as negated, counterfactual or someone else's
+    notes: str = ""  # what could not be read, shown and kept on the first entry
+    warnings: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def questions(self) -> list[str]:
+        return [e.question for e in self.entries if e.question]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "entries": [e.to_dict() for e in self.entries],
+            "not_saved": list(self.not_saved),
+            "notes": self.notes,
+            "warnings": list(self.warnings),
+            "corrections": [list(c) for c in self.corrections],
+            "questions": self.questions,
+        }
+
+
+@dataclass
+class _Clause:
+    first: int  # chunk indexes, inclusive
+    last: int
+    soft: bool = False  # started after "and"/"then" rather than punctuation
+    strong: bool = False
+    weak: bool = False  # a place and a number ("left calf 6/10"): a pain drawing
+    change: bool = False  # only a pain change ("pain went from 6 to 3")
+    pain_only: bool = False  # only "pain N" (the pain of the event before it)
+    treatment: bool = False
+    event: bool = False  # names a kind or a place
+
+
+@dataclass
+class _Reading:
+    entries: list[LineEntry] = field(default_factory=list)
+    not_saved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    checkin: dict[str, int] = field(default_factory=dict)
+    checkin_said: list[str] = field(default_factory=list)
+
+
+def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReading:
+    """Every entry `text` reports (see the module docstring). `now`: aware, person's zone."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime in the person's time zone")
+    chunks = parser.chunks(text)
+    out = _Reading()
+    for clause in _clauses(text, chunks):
+        span = text[chunks[clause.first].start : chunks[clause.last].end]
+        part = chunks[clause.first : clause.last + 1]
+        why = _negated(part)
+        if why:
+            out.not_saved.append(f"“{span}”: {why}")
+            continue
+        _read_clause(parser, span, part, now, out)
+    entries = list(out.entries)
+    if out.checkin:
+        labels = parser.lex.checkin_labels
+        label = "Check-in · " + ", ".join(f"{labels[k]} {v}" for k, v in out.checkin.items())
+        day = now.date()
+        entries.insert(
+            0,
+            LineEntry(
+                "checkin",
+                {"local_date": day, **out.checkin},
+                label,
+                " … ".join(out.checkin_said),
+            ),
+        )
+    notes = " … ".join(n for n in out.notes if n)
+    return LineReading(
+        text=text,
+        entries=tuple(entries),
+        not_saved=tuple(out.not_saved),
+        notes=notes,
+        warnings=tuple(dict.fromkeys(out.warnings)),
+        corrections=tuple(dict.fromkeys(out.corrections)),
+    )
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def _is_num(c: Chunk) -> bool:
+    return c.has("num")
+
+
+def _boundary(text: str, chunks: list[Chunk], i: int) -> str | None:
+    """'hard' / 'soft' when chunk i separates two clauses."""
+    c = chunks[i]
+    if c.norm in ("then", "and then") and 0 < i < len(chunks) - 1:
+        prev, nxt = chunks[i - 1], chunks[i + 1]
+        if (_is_num(prev) or prev.norm == "10") and _is_num(nxt):
+            return None  # "pain 7 then 4": a change, not two clauses
+    if c.norm in _HARD or c.has("punct") and c.norm not in ("(", ")", ":", '"'):
+        return "hard"
+    if c.norm in _SOFT:
+        return "soft"
+    if i > 0 and "\n" in text[chunks[i - 1].end : c.start]:
+        return "newline"
+    return None
+
+
+def _classify(chunks: list[Chunk], cl: _Clause) -> None:
+    part = chunks[cl.first : cl.last + 1]
+    region = any(c.has("region") for c in part)
+    number = any(c.has("num") for c in part)
+    cats = [k for c in part for k in _STRONG if k in c.cats]
+    strong = set(cats)
+    pain_word = [c for c in part if c.cats.get("checkin") == "overall_pain"]
+    if region and pain_word and strong <= {"checkin"}:
+        only_pain = all(c.cats.get("checkin") in (None, "overall_pain") for c in part)
+        if only_pain:
+            strong.discard("checkin")
+    norms = [c.norm for c in part]
+    change = any(c.has("arrow") for c in part) or ("before" in norms and "after" in norms)
+    checkin_items = {c.cats.get("checkin") for c in part if c.has("checkin")}
+    cl.treatment = any(c.has("treatment") for c in part)
+    cl.event = any(c.has("kind") or c.has("region") for c in part)
+    cl.change = change and number and strong <= {"checkin"} and checkin_items <= {"overall_pain"}
+    cl.pain_only = (
+        not region and number and strong == {"checkin"} and checkin_items == {"overall_pain"}
+    )
+    cl.strong = bool(strong) and not cl.change
+    cl.weak = not cl.strong and region and number
+
+
+def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
+    raw: list[_Clause] = []
+    start, soft = 0, False
+    for i in range(len(chunks)):
+        kind = _boundary(text, chunks, i)
+        if kind is None:
+            continue
+        if kind == "newline":
+            if i > start:
+                raw.append(_Clause(start, i - 1, soft))
+            start, soft = i, False
+            continue
+        if i > start:
+            raw.append(_Clause(start, i - 1, soft))
+        start, soft = i + 1, kind == "soft"
+    if start < len(chunks):
+        raw.append(_Clause(start, len(chunks) - 1, soft))
+    for cl in raw:
+        _classify(chunks, cl)
+    raw = [cl for cl in raw if any(not _filler(c) for c in chunks[cl.first : cl.last + 1])]
+    # Join each clause that has nothing of its own to the one it belongs to.
+    merged: list[_Clause] = []
+    pending: _Clause | None = None  # leading clauses with nothing of their own
+    for cl in raw:
+        standalone = cl.strong or (cl.weak and not (cl.soft and merged))
+        if cl.pain_only and merged and merged[-1].event and not merged[-1].treatment:
+            standalone = False
+        if cl.change:
+            standalone = False
+            if merged and not merged[-1].treatment and any(m.treatment for m in merged):
+                target = max(i for i, m in enumerate(merged) if m.treatment)
+                merged[target].last = max(merged[target].last, cl.last)
+                # (the span now covers the clauses between: they were read with it before)
+                del merged[target + 1 :]
+                continue
+        if standalone:
+            if pending is not None:
+                cl.first, cl.soft = pending.first, pending.soft
+                pending = None
+            merged.append(cl)
+        elif merged:
+            merged[-1].last = cl.last
+            merged[-1].treatment |= cl.treatment
+            merged[-1].event |= cl.event
+        elif pending is not None:
+            pending.last = cl.last
+        else:
+            pending = cl
+    if pending is not None:
+        merged.append(pending)
+    return merged
+
+
+def _filler(c: Chunk) -> bool:
+    return c.has("func") or c.has("punct") or c.has("conj")
+
+
+# ---------------------------------------------------------------- negation
+
+
+def _negated(part: list[Chunk]) -> str:
+    """Why the clause saves nothing ('' when it reports something that happened)."""
+    heads = [k for k, c in enumerate(part) if any(c.has(x) for x in _STRONG) or c.has("region")]
+    for k, c in enumerate(part):
+        if c.has("positive"):
+            continue
+        if c.has("neg_others") and not any(
+            d.norm in _FIRST_PERSON for j, d in enumerate(part) if j != k
+        ):
+            return "about someone else, so not saved."
+        if c.has("neg_clause"):
+            return "not something that happened, so not saved."
+        if c.has("neg_before") and not (c.has("out_of") and k > 0 and _is_num(part[k - 1])):
+            reach = part[k + 1 : k + 1 + _NEG_SCOPE]
+            stop = next((j for j, d in enumerate(reach) if d.has("punct")), len(reach))
+            if any(k + 1 + j in heads for j in range(stop)):
+                return "says it did not happen, so not saved."
+        if c.has("neg_after") and any(h < k for h in heads):
+            return "says it did not happen, so not saved."
+    return ""
+
+
+# ---------------------------------------------------------------- check-in
+
+
+def _score_after(part: list[Chunk], j: int) -> tuple[float | None, int, str]:
+    """(value, last index, problem) for a rating starting at j: '7', '7/10', 'seven out of ten'."""
+    if j >= len(part) or not _is_num(part[j]):
+        return None, j, ""
+    value = float(part[j].cats["num"])
+    last = j
+    if j + 2 < len(part) and (part[j + 1].norm == "/" or part[j + 1].has("out_of")):
+        if _is_num(part[j + 2]) and part[j + 2].cats["num"] != 10:
+            return None, j + 2, "only the 0–10 scale is understood"
+        last = j + 2
+    if last + 1 < len(part) and part[last + 1].has("unit"):
+        return None, last, "unit"
+    if not 0 <= value <= 10:
+        return None, last, "not a number from 0 to 10"
+    return value, last, ""
+
+
+def _read_checkin(
+    parser: QuickLogParser, part: list[Chunk], span: str, out: _Reading, changed: bool
+) -> list[LineEntry]:
+    """Check-in items named in the clause; returns question entries for unrated ones."""
+    lex = parser.lex
+    asks: list[LineEntry] = []
+    used_region = any(c.has("region") for c in part)
+    for i, c in enumerate(part):
+        item = c.cats.get("checkin")
+        anchor = c.cats.get("checkin_anchor")
+        if item is None and anchor is None:
+            continue
+        if item == "overall_pain" and (used_region or changed):
+            continue
+        if anchor is not None and item is None:
+            out.checkin.setdefault(anchor[0], anchor[1])
+            out.checkin_said.append(span)
+            continue
+        j = i + 1
+        while j < len(part) and j - i <= 3 and part[j].norm in lex.checkin_links:
+            j += 1
+        value, _last, problem = _score_after(part, j)
+        if value is None and not problem and i >= 2 and part[i - 1].norm in ("10",):
+            value, _last, problem = _score_after(part, i - 3)
+        if problem == "unit":
+            continue  # "sleep 6 hours": hours slept, read as a habit
+        if value is not None:
+            if not float(value).is_integer():
+                out.warnings.append(f"Read {value:g} as {round_score(value)} (whole numbers 0–10).")
+            out.checkin.setdefault(str(item), round_score(value))
+            out.checkin_said.append(span)
+        elif anchor is not None:
+            out.checkin.setdefault(anchor[0], anchor[1])
+            out.checkin_said.append(span)
+        elif str(item) not in out.checkin:
+            label = lex.checkin_labels[str(item)]
+            asks.append(
+                LineEntry(
+                    "checkin",
+                    {},
+                    f"Check-in · {label} ?",
+                    span,
+                    f"How much {label} today, from 0 to 10? Add a number, e.g. “{label} 6”.",
+                )
+            )
+    return asks
+
+
+# ---------------------------------------------------------------- one clause
+
+
+def _read_clause(
+    parser: QuickLogParser, span: str, part: list[Chunk], now: datetime, out: _Reading
+) -> None:
+    ql = parser.parse(span, now=now)
+    out.corrections.extend(ql.corrections)
+    out.warnings.extend(w for w in ql.warnings if "needs a number" not in w or not ql.habits)
+    has_checkin = any(c.has("checkin") or c.has("checkin_anchor") for c in part)
+    entries: list[LineEntry] = []
+    at = ql.when
+    if ql.kind or (ql.regions and not ql.treatments and not ql.habits):
+        entries.extend(_event(ql, span, at))
+    elif has_checkin:
+        changed = any(t.pain_before is not None for t in ql.treatments)
+        entries.extend(_read_checkin(parser, part, span, out, changed))
+        _sleep_hours(parser, part, span, entries)
+    place = ", ".join(ql.region_phrases) if not ql.kind else ""
+    for t in ql.treatments:
+        data: dict[str, Any] = {
+            "treatment": t.id,
+            "at": at,
+            "amount": t.amount,
+            "unit": t.unit or "",
+            "pain_before": t.pain_before,
+            "pain_after": t.pain_after,
+            "notes": _said_note(t.said, t.name, place),
+        }
+        label = f"Treatment · {t.name}"
+        if t.said and t.said.lower() not in t.name.lower():
+            label += f" (“{t.said}”)"
+        if t.amount is not None:
+            label += f" · {_num(t.amount)} {t.unit or ''}".rstrip()
+        if place:
+            label += f" · on {place}"
+        if t.pain_before is not None:
+            label += f" · pain {t.pain_before} → {t.pain_after}"
+        entries.append(LineEntry("treatment", data, label, span))
+    if ql.treatments and ql.regions and not ql.kind and ql.intensity is not None:
+        entries.extend(_event(ql, span, at))
+    for h in ql.habits:
+        value = float(h.value) if not isinstance(h.value, bool) else 1.0
+        shown = h.name if isinstance(h.value, bool) else f"{h.name} {_num(value)} {h.unit or ''}"
+        entries.append(
+            LineEntry(
+                "habit",
+                {"habit": h.id, "value": value, "notes": _said_note(h.said, h.name, "")},
+                f"Habit · {shown.rstrip()}",
+                span,
+            )
+        )
+    if ql.notes:
+        if has_checkin and not ql.kind and not ql.regions:
+            leftovers = [n for n in ql.notes.split(" … ") if not _checkin_words(parser, n)]
+            if leftovers:
+                out.notes.append(" … ".join(leftovers))
+        else:
+            out.notes.append(ql.notes)
+    if not entries and not has_checkin:
+        if ql.understood_anything and not ql.kind:
+            out.warnings.append(f"Nothing to save in “{span}”.")
+    out.entries.extend(entries)
+
+
+def _checkin_words(parser: QuickLogParser, text: str) -> bool:
+    """True when a leftover note is only check-in words and numbers."""
+    chunks = parser.chunks(text)
+    return all(
+        c.has("checkin")
+        or c.has("checkin_anchor")
+        or c.has("num")
+        or c.has("slash")
+        or c.has("out_of")
+        or c.has("func")
+        or c.has("punct")
+        or c.norm in parser.lex.checkin_links
+        for c in chunks
+    )
+
+
+def _sleep_hours(
+    parser: QuickLogParser, part: list[Chunk], span: str, entries: list[LineEntry]
+) -> None:
+    """'sleep 6 hours' (a check-in word before hours): hours slept, when the person has it."""
+    if not parser.knows("hours_slept"):
+        return
+    for i, c in enumerate(part):
+        if c.cats.get("checkin") != "sleep_quality":
+            continue
+        j = i + 1
+        while j < len(part) and part[j].norm in ("was", "about", "around", "~", "only", "like"):
+            j += 1
+        if j + 1 < len(part) and _is_num(part[j]) and part[j + 1].cats.get("unit") == "h":
+            value = float(part[j].cats["num"])
+            entries.append(
+                LineEntry(
+                    "habit",
+                    {"habit": "hours_slept", "value": value, "notes": ""},
+                    f"Habit · hours slept {_num(value)} h",
+                    span,
+                )
+            )
+            return
+
+
+def _event(ql: QuickLog, span: str, at: datetime | None) -> list[LineEntry]:
+    where = ", ".join(ql.region_phrases)
+    if ql.kind:
+        word = ql.kind
+        data: dict[str, Any] = {
+            "kind": ql.kind,
+            "regions": list(ql.regions),
+            "intensity": ql.intensity,
+            "started_at": at,
+            "duration_s": ql.duration_s,
+            "suspected_trigger": ", ".join(ql.triggers)[:200],
+            "notes": ql.notes,
+        }
+        parts = [ql.kind.capitalize(), where or "?"]
+        parts.append(f"{ql.intensity}/10" if ql.intensity is not None else "?/10")
+        if ql.duration_s:
+            parts.append(describe_duration(ql.duration_s))
+        if ql.when_text:
+            parts.append(ql.when_text)
+        parts.extend(f"after {t}" for t in ql.triggers)
+        question = ""
+        if not ql.regions:
+            question = f"Where was the {word}? Name the spot, e.g. “left calf”."
+        elif ql.intensity is None:
+            question = f"How strong was the {word} ({where})? Add a number, e.g. 6/10."
+        return [LineEntry("muscle_event", data, " · ".join(parts), span, question)]
+    if ql.intensity is None:
+        ask = f"Was it a spasm, a twitch or pain ({where})? Add a word and a number."
+        if ql.trigger_point:
+            ask = f"How tender is the knot ({where}), from 0 to 10? Add a number."
+        return [LineEntry("pain_drawing", {}, f"Pain · {where} · ?/10", span, ask)]
+    data = {"regions": {r: ql.intensity for r in ql.regions}, "at": at, "notes": ql.notes}
+    label = f"Pain · {where} · {ql.intensity}/10"
+    return [LineEntry("pain_drawing", data, label, span)]
+
+
+def _said_note(said: str, name: str, place: str) -> str:
+    """Keep the person's word and the place on the entry: '“Biofreeze” · on right shoulder'."""
+    bits = []
+    if said and said.lower() not in name.lower():
+        bits.append(f"“{said}”")
+    if place:
+        bits.append(f"on {place}")
+    return " · ".join(bits)
+
+
+def _jsonable(v: Any) -> Any:
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
