@@ -58,7 +58,7 @@ _CONJ = frozenset({"and", "&", "+", "/", ",", "or"})
 _INTENSITY_LINKS = frozenset({":", "=", "-", "at", "is", "was", "a", "of", "about", "around", "~"})
 _KIND_LINKS = frozenset({":", "=", "-", "about", "around", "a", "an", "like", "of", "is", "was"})
 # "about a six", "like a 7": an approximate number said on its own is the intensity.
-_APPROX = frozenset({"about", "around", "like", "roughly", "approx", "maybe", "prob", "~"})
+_APPROX = frozenset({"about", "around", "like", "roughly", "approx", "maybe", "prob", "~", "solid"})
 # Words allowed between a treatment or habit and its amount: "magnesium, 300 mg", "20 min of".
 _AMOUNT_GAP = frozenset({",", "of", "for", "about", "around", "~", "-", ":", "x"})
 _TIME_LINKS = frozenset({"at", "in", "the", "on", "around", "about", "~", ","})
@@ -140,6 +140,7 @@ class QuickLogParser:
         habits = [_with_synonyms(h, extra) for h in habits]
         self._catalogue, catalogue_words = catalogue_trie(treatments, habits)
         self._ids = frozenset(str(e["id"]) for e in [*treatments, *habits])
+        self._units = {str(e["id"]): e.get("unit") or None for e in [*treatments, *habits]}
         self._catalogue_speller = Speller(
             frozenset(w for w in catalogue_words if len(w) >= FUZZY_MIN_LEN)
         )
@@ -156,6 +157,7 @@ class QuickLogParser:
         _read_cued_intensity(st)
         when = _read_time(st)
         _read_scores(st)
+        _read_lone_number(st)
         triggers = _read_triggers(st)
         treatments, habits = _read_catalogue(st)
         duration = _read_duration(st)
@@ -189,6 +191,10 @@ class QuickLogParser:
     def knows(self, catalogue_id: str) -> bool:
         return catalogue_id in self._ids
 
+    def unit_of(self, catalogue_id: str) -> str | None:
+        """The catalogue unit of a treatment or habit ("min", "mg", "dose", None)."""
+        return self._units.get(catalogue_id)
+
     @property
     def lex(self) -> Lexicon:
         return self._lex
@@ -209,8 +215,14 @@ class QuickLogParser:
         if len(word) < FUZZY_MIN_LEN or not word.isalpha() or word in self._known:
             return None
         hits = self._lex.speller.hits(word) | self._catalogue_speller.hits(word)
-        # Two candidates means we would be guessing.
-        return next(iter(hits)) if len(hits) == 1 else None
+        if len(hits) > 1:
+            # Two candidates with different meanings means we would be guessing; forms of one
+            # word ("shoulderr": shoulder/shoulders, "crampp": cramp/cramps) are one meaning.
+            meanings = {_meaning(self._lex.trie.get(h)) for h in hits}
+            if len(meanings) == 1 and None not in meanings:
+                return min(hits, key=lambda h: (abs(len(h) - len(word)), h))
+            return None
+        return next(iter(hits)) if hits else None
 
     def _chunks(self, tokens: list[Token]) -> list[Chunk]:
         norms = [t.norm for t in tokens]
@@ -250,6 +262,17 @@ def parse(
     """Parse one quick-log line (see the module docstring). To parse many lines with the same
     catalogues, build a `QuickLogParser` once instead."""
     return QuickLogParser(treatments, habits).parse(text, now=now)
+
+
+def _meaning(node: Mapping[str, Any] | None) -> str | None:
+    """What a one-word lexicon phrase means ("region:12", "kind:spasm"), None if not one."""
+    cats = (node or {}).get("")
+    if not cats:
+        return None
+    for cat in ("region", "kind", "tpoint", "broad"):
+        if cat in cats:
+            return f"{cat}:{cats[cat]}"
+    return None
 
 
 def _with_synonyms(
@@ -546,6 +569,26 @@ def _read_scores(st: _State) -> None:
                 _offer_intensity(st, j, bare[0], bare[1], i)
 
 
+def _read_lone_number(st: _State) -> None:
+    """'pain in my left shoulder 6': with a pain or kind word and exactly one loose number
+    from 0 to 10 (no unit after it), that number is the intensity."""
+    if st.intensity is not None or st.changes:
+        return
+    if not any(c.has("intensity_cue") or c.has("kind") for c in st.chunks):
+        return
+    loose = [
+        i
+        for i in range(len(st.chunks))
+        if _bare_number(st, i) is not None
+        and not (st.is_(i - 1, "slash") or st.is_(i - 1, "out_of") or st.is_(i - 1, "arrow"))
+    ]
+    if len(loose) == 1 and not st.is_(loose[0] + 1, "word"):
+        i = loose[0]
+        value = st.chunks[i].cats["num"]
+        if 0 <= value <= st.lex.intensity_max:
+            _offer_intensity(st, i, i, float(value), i)
+
+
 # ---------------------------------------------------------------- time
 
 
@@ -586,7 +629,12 @@ def _time_phrase(st: _State, i: int) -> tuple[int, TimeSpec] | None:
             spec.this = spec.this or c.norm == "this"
         elif c.norm == "overnight":
             spec.part, spec.last, last = "night", True, j
-        elif c.has("clock") or (_is_clock_number(st, j) and (cue or st.is_(j + 1, "meridiem"))):
+        elif c.has("clock") or (
+            _is_clock_number(st, j)
+            and (cue or st.is_(j + 1, "meridiem"))
+            and not st.is_(j + 1, "slash")
+            and not st.is_(j + 1, "out_of")
+        ):
             if spec.clock is not None:
                 break
             spec.clock = c.cats["clock"] if c.has("clock") else (int(c.cats["num"]), 0)

@@ -313,6 +313,9 @@ def lexicon() -> Lexicon:
     for key in ("before", "after", "clause", "others"):
         _add_all(trie, neg[key], f"neg_{key}", True)
         all_words |= _words(neg[key])
+    possessive = [f"{p}'s" for p in neg["others"] if not p.endswith("s")]
+    _add_all(trie, possessive, "neg_others", True)  # "my daughter's calf"
+    all_words |= _words(possessive)
     _add_all(trie, data["positive_despite_negation"]["phrases"], "positive", True)
     all_words |= _words(data["positive_despite_negation"]["phrases"])
     scale = data["intensity_scale"]

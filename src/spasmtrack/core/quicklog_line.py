@@ -15,7 +15,7 @@ a `question` and is not saved until it is answered or removed: nothing is defaul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,6 @@ __all__ = ["LineEntry", "LineReading", "read_line"]
 _HARD = frozenset({",", ";", ".", "!", "?", "but", "also", "plus", "so", "and then", "while"})
 _SOFT = frozenset({"and", "&", "+", "then", "with"})
 _STRONG = ("kind", "tpoint", "treatment", "habit", "checkin", "checkin_anchor")
-_FIRST_PERSON = frozenset({"i", "me", "my", "i'm", "im", "myself", "mine", "i've", "ive"})
 _NEG_SCOPE = 5  # chunks a "didn't"/"no" reaches forward
 
 
@@ -40,6 +39,7 @@ class LineEntry:
     label: str  # the short line shown to confirm, e.g. "Spasm · left calf · 7/10 · 20 min"
     said: str  # the words it came from
     question: str = ""  # set when something is missing: not saved until answered or removed
+    regions: tuple[str, ...] = ()  # where a treatment was applied (kept in its note too)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +48,7 @@ class LineEntry:
             "label": self.label,
             "said": self.said,
             "question": self.question,
+            "regions": list(self.regions),
         }
 
 
@@ -156,6 +157,8 @@ def _boundary(text: str, chunks: list[Chunk], i: int) -> str | None:
     if c.norm in _HARD or c.has("punct") and c.norm not in ("(", ")", ":", '"'):
         return "hard"
     if c.norm in _SOFT:
+        if i + 1 < len(chunks) and _is_num(chunks[i + 1]):
+            return None  # "8 before and 5 after", "calf and 7/10": the number goes with it
         return "soft"
     if i > 0 and "\n" in text[chunks[i - 1].end : c.start]:
         return "newline"
@@ -188,6 +191,7 @@ def _classify(chunks: list[Chunk], cl: _Clause) -> None:
 
 def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
     raw: list[_Clause] = []
+    contrast: set[int] = set()  # clauses after "but" start here
     start, soft = 0, False
     for i in range(len(chunks)):
         kind = _boundary(text, chunks, i)
@@ -201,11 +205,21 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
         if i > start:
             raw.append(_Clause(start, i - 1, soft))
         start, soft = i + 1, kind == "soft"
+        but = chunks[i].norm == "but"
+        if but:
+            contrast.add(i + 1)
     if start < len(chunks):
         raw.append(_Clause(start, len(chunks) - 1, soft))
     for cl in raw:
         _classify(chunks, cl)
     raw = [cl for cl in raw if any(not _filler(c) for c in chunks[cl.first : cl.last + 1])]
+    # "… but right shoulder fine": a place without a number after "but" is not more of the same.
+    raw = [
+        cl
+        for cl in raw
+        if not (cl.first in contrast and not cl.strong and not cl.weak and not cl.change)
+        or not any(c.has("region") for c in chunks[cl.first : cl.last + 1])
+    ]
     # Join each clause that has nothing of its own to the one it belongs to.
     merged: list[_Clause] = []
     pending: _Clause | None = None  # leading clauses with nothing of their own
@@ -252,11 +266,14 @@ def _negated(part: list[Chunk]) -> str:
     for k, c in enumerate(part):
         if c.has("positive"):
             continue
-        if c.has("neg_others") and not any(
-            d.norm in _FIRST_PERSON for j, d in enumerate(part) if j != k
-        ):
+        if c.has("neg_others") and not _about_me(part, k):
             return "about someone else, so not saved."
         if c.has("neg_clause"):
+            nxt = part[k + 1 : k + 3]
+            if nxt and (
+                _is_num(nxt[0]) or (nxt[0].norm in ("a", "an") and nxt[1:] and _is_num(nxt[1]))
+            ):
+                continue  # "maybe a 5": an approximate number, not a maybe
             return "not something that happened, so not saved."
         if c.has("neg_before") and not (c.has("out_of") and k > 0 and _is_num(part[k - 1])):
             reach = part[k + 1 : k + 1 + _NEG_SCOPE]
@@ -266,6 +283,20 @@ def _negated(part: list[Chunk]) -> str:
         if c.has("neg_after") and any(h < k for h in heads):
             return "says it did not happen, so not saved."
     return ""
+
+
+def _about_me(part: list[Chunk], other: int) -> bool:
+    """'my husband massaged my neck': the person's own body is named too."""
+    for j, d in enumerate(part):
+        if j == other:
+            continue
+        if d.norm in ("i", "me", "i'm", "im", "myself", "i've", "ive"):
+            return True
+        if d.norm == "my" and j + 1 < len(part) and part[j + 1].has("region"):
+            return True
+        if d.has("region") and "my" in d.norm.split():
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- check-in
@@ -355,7 +386,15 @@ def _read_clause(
         entries.extend(_read_checkin(parser, part, span, out, changed))
         _sleep_hours(parser, part, span, entries)
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
-    for t in ql.treatments:
+    duration = ql.duration_s if not ql.kind else None
+    for n, t in enumerate(ql.treatments):
+        if n == 0 and t.amount is None and duration:
+            # "ice pack on left ankle 10 minutes": the time is the treatment's.
+            unit = parser.lex.unit(parser.unit_of(t.id))
+            if unit is not None and unit.dimension == "time":
+                t = replace(t, amount=duration / unit.factor, unit=parser.unit_of(t.id))
+            elif unit is None:
+                t = replace(t, amount=duration / 60, unit="min")
         data: dict[str, Any] = {
             "treatment": t.id,
             "at": at,
@@ -374,7 +413,8 @@ def _read_clause(
             label += f" · on {place}"
         if t.pain_before is not None:
             label += f" · pain {t.pain_before} → {t.pain_after}"
-        entries.append(LineEntry("treatment", data, label, span))
+        regions = tuple(ql.regions) if place else ()
+        entries.append(LineEntry("treatment", data, label, span, regions=regions))
     if ql.treatments and ql.regions and not ql.kind and ql.intensity is not None:
         entries.extend(_event(ql, span, at))
     for h in ql.habits:
