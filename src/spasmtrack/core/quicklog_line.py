@@ -16,7 +16,7 @@ a `question` and is not saved until it is answered or removed: nothing is defaul
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from spasmtrack.core.quicklog import Chunk, QuickLog, QuickLogParser, round_score
@@ -384,7 +384,7 @@ def _read_clause(
     elif has_checkin:
         changed = any(t.pain_before is not None for t in ql.treatments)
         entries.extend(_read_checkin(parser, part, span, out, changed))
-        _sleep_hours(parser, part, span, entries)
+        _sleep_hours(parser, part, span, entries, (at or now).date())
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
     duration = ql.duration_s if not ql.kind else None
     for n, t in enumerate(ql.treatments):
@@ -423,7 +423,12 @@ def _read_clause(
         entries.append(
             LineEntry(
                 "habit",
-                {"habit": h.id, "value": value, "notes": _said_note(h.said, h.name, "")},
+                {
+                    "habit": h.id,
+                    "local_date": (at or now).date(),
+                    "value": value,
+                    "notes": _said_note(h.said, h.name, ""),
+                },
                 f"Habit · {shown.rstrip()}",
                 span,
             )
@@ -458,7 +463,7 @@ def _checkin_words(parser: QuickLogParser, text: str) -> bool:
 
 
 def _sleep_hours(
-    parser: QuickLogParser, part: list[Chunk], span: str, entries: list[LineEntry]
+    parser: QuickLogParser, part: list[Chunk], span: str, entries: list[LineEntry], day: date
 ) -> None:
     """'sleep 6 hours' (a check-in word before hours): hours slept, when the person has it."""
     if not parser.knows("hours_slept"):
@@ -474,7 +479,7 @@ def _sleep_hours(
             entries.append(
                 LineEntry(
                     "habit",
-                    {"habit": "hours_slept", "value": value, "notes": ""},
+                    {"habit": "hours_slept", "local_date": day, "value": value, "notes": ""},
                     f"Habit · hours slept {_num(value)} h",
                     span,
                 )
