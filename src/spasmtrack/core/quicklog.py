@@ -34,11 +34,13 @@ from spasmtrack.core.quicklog_lexicon import (
     FUZZY_MIN_LEN,
     CatalogueItem,
     Lexicon,
+    RegionEntry,
     Speller,
     Token,
     Unit,
     catalogue_trie,
     lexicon,
+    swapped,
     tokenize,
     trie_match,
 )
@@ -212,13 +214,21 @@ class QuickLogParser:
         return out, corrections
 
     def _correct(self, word: str) -> str | None:
-        if len(word) < FUZZY_MIN_LEN or not word.isalpha() or word in self._known:
+        if not word.isalpha() or word in self._known:
+            return None
+        if len(word) == FUZZY_MIN_LEN - 1:
+            # Four letters: only two swapped letters ("bakc", "nekc"), and only one candidate.
+            short = [w for w in self._lex.short_words if swapped(word, w)]
+            return short[0] if len(short) == 1 else None
+        if len(word) < FUZZY_MIN_LEN:
             return None
         hits = self._lex.speller.hits(word) | self._catalogue_speller.hits(word)
         if len(hits) > 1:
             # Two candidates with different meanings means we would be guessing; forms of one
             # word ("shoulderr": shoulder/shoulders, "crampp": cramp/cramps) are one meaning.
-            meanings = {_meaning(self._lex.trie.get(h)) for h in hits}
+            meanings = {
+                _meaning(self._lex.trie.get(h)) or _meaning(self._catalogue.get(h)) for h in hits
+            }
             if len(meanings) == 1 and None not in meanings:
                 return min(hits, key=lambda h: (abs(len(h) - len(word)), h))
             return None
@@ -272,6 +282,9 @@ def _meaning(node: Mapping[str, Any] | None) -> str | None:
     for cat in ("region", "kind", "tpoint", "broad"):
         if cat in cats:
             return f"{cat}:{cats[cat]}"
+    for cat in ("treatment", "habit"):
+        if cat in cats:
+            return f"{cat}:{cats[cat].id}"
     return None
 
 
@@ -834,9 +847,31 @@ def _read_catalogue(st: _State) -> tuple[list[TreatmentMention], list[HabitMenti
     for i, item in pending:  # a number habit named twice ("sat 5h at desk") needs one number
         if item.id in habits:
             st.use(i, i)
+        elif (q := _loose_time(st, item)) is not None:
+            # "sat in the car for 3 hours": the line's one time amount, when no event is named.
+            said = st.span_text(i, i)
+            habits[item.id] = HabitMention(item.id, item.name, "number", *q, said)
+            st.use(i, i)
         else:
             st.warnings.append(f"“{st.span_text(i, i)}” needs a number for {item.name}.")
     return _attach_changes(st, treatments), list(habits.values())
+
+
+def _loose_time(st: _State, item: CatalogueItem) -> tuple[float, str] | None:
+    """The one unowned time amount of a line that names no event, in the habit's unit."""
+    target = st.lex.unit(item.unit)
+    if target is None or target.dimension != "time" or any(c.has("kind") for c in st.chunks):
+        return None
+    free = [q for q in st.quantities if q.owner is None and q.unit.dimension == "time"]
+    if len(free) != 1:
+        return None
+    q = free[0]
+    q.owner = item.category
+    k = q.first - 1
+    while k >= 0 and st.free(k) and st.is_(k, "duration_cue"):
+        st.use(k, k)
+        k -= 1
+    return q.value * q.unit.factor / target.factor, str(item.unit)
 
 
 def _attach_changes(
@@ -944,6 +979,7 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
     phrases: list[str] = []
     carry: str | None = None
     last_region = -10
+    sideless: list[tuple[RegionEntry, bool]] = []
     for i, c in enumerate(st.chunks):
         if c.has("broad") and not c.used and not c.has("region"):
             st.warnings.append(
@@ -970,7 +1006,24 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
         for k in range(first, last + 1):
             if k == i or not st.chunks[k].has("kind"):
                 st.chunks[k].used = True
-    return ids, phrases
+        sideless.append((entry, side is None and entry.paired))
+    return _late_side(st, ids, phrases, sideless)
+
+
+def _late_side(
+    st: _State, ids: list[str], phrases: list[str], found: list[tuple[RegionEntry, bool]]
+) -> tuple[list[str], list[str]]:
+    """'toes cramping 7/10 on the right': one paired region without a side and one left-over
+    side phrase later in the line (and no other region) -> that side."""
+    loose = [k for k, c in enumerate(st.chunks) if c.has("side") and not c.used]
+    if len(found) != 1 or not found[0][1] or len(loose) != 1:
+        return ids, phrases
+    side = st.chunks[loose[0]].cats["side"]
+    if side not in ("left", "right"):
+        return ids, phrases
+    entry = found[0][0]
+    st.chunks[loose[0]].used = True
+    return entry.expand(side), [_region_phrase(entry.name, side, True)]
 
 
 def _region_phrase(norm: str, side: str | None, paired: bool) -> str:

@@ -160,6 +160,19 @@ def trie_match(trie: Trie, norms: Sequence[str], i: int) -> Match | None:
     return best
 
 
+def swapped(a: str, b: str) -> bool:
+    """True when b is a with two adjacent letters swapped ("bakc" / "back")."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """True when a and b differ by at most one insertion, deletion, substitution or swap of two
     adjacent letters (Damerau-Levenshtein distance <= 1)."""
@@ -202,6 +215,7 @@ class Lexicon:
 
     trie: Trie
     speller: Speller  # over region, kind and trigger-point words
+    short_words: frozenset[str]  # 4-letter ones, corrected only for two swapped letters
     regions: tuple[RegionEntry, ...]
     units: dict[str, Unit]  # canonical unit name -> Unit
     unit_aliases: dict[str, str]  # alias -> canonical name
@@ -256,6 +270,7 @@ def lexicon() -> Lexicon:
     for side in SIDES:
         _add_all(trie, data["sides"][side], "side", side)
         all_words |= _words(data["sides"][side])
+    fuzzy_words |= {"left", "right"}
     for kind in ("spasm", "twitch"):
         _add_all(trie, data["kinds"][kind], "kind", kind)
         fuzzy_words |= _words(data["kinds"][kind])
@@ -322,6 +337,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         trie=trie,
         speller=Speller(frozenset(w for w in fuzzy_words if len(w) >= FUZZY_MIN_LEN)),
+        short_words=frozenset(w for w in fuzzy_words if len(w) == FUZZY_MIN_LEN - 1),
         regions=tuple(regions),
         units=units,
         unit_aliases=aliases,

@@ -115,7 +115,14 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
             out.not_saved.append(f"“{span}”: {why}")
             continue
         _read_clause(parser, span, part, now, out)
-    entries = list(out.entries)
+    entries: list[LineEntry] = []
+    habits: set[str] = set()
+    for e in out.entries:  # "bad night, kept waking up": one poor-sleep entry
+        if e.kind == "habit":
+            if e.data["habit"] in habits:
+                continue
+            habits.add(e.data["habit"])
+        entries.append(e)
     if out.checkin:
         labels = parser.lex.checkin_labels
         label = "Check-in · " + ", ".join(f"{labels[k]} {v}" for k, v in out.checkin.items())
@@ -210,6 +217,7 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
             contrast.add(i + 1)
     if start < len(chunks):
         raw.append(_Clause(start, len(chunks) - 1, soft))
+    raw = _join_before_after(chunks, raw)
     for cl in raw:
         _classify(chunks, cl)
     raw = [cl for cl in raw if any(not _filler(c) for c in chunks[cl.first : cl.last + 1])]
@@ -253,6 +261,22 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
     return merged
 
 
+def _join_before_after(chunks: list[Chunk], raw: list[_Clause]) -> list[_Clause]:
+    """'pain 7 before, 5 after': one pain change, even across the comma."""
+    out: list[_Clause] = []
+    for cl in raw:
+        prev = out[-1] if out else None
+        if prev is not None:
+            before = [c.norm for c in chunks[prev.first : prev.last + 1]]
+            after = [c.norm for c in chunks[cl.first : cl.last + 1]]
+            numbers = any(_is_num(c) for c in chunks[cl.first : cl.last + 1])
+            if "before" in before and "after" in after and "after" not in before and numbers:
+                prev.last = cl.last
+                continue
+        out.append(cl)
+    return out
+
+
 def _filler(c: Chunk) -> bool:
     return c.has("func") or c.has("punct") or c.has("conj")
 
@@ -280,6 +304,9 @@ def _negated(part: list[Chunk]) -> str:
             stop = next((j for j, d in enumerate(reach) if d.has("punct")), len(reach))
             if any(k + 1 + j in heads for j in range(stop)):
                 return "says it did not happen, so not saved."
+            back = [d.norm for d in reach[: min(stop, 3)]]
+            if any(w in ("it", "them", "that", "any") for w in back) and any(h < k for h in heads):
+                return "says it did not happen, so not saved."  # "ice pack …, didn't use it"
         if c.has("neg_after") and any(h < k for h in heads):
             return "says it did not happen, so not saved."
     return ""
@@ -388,6 +415,18 @@ def _read_clause(
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
     duration = ql.duration_s if not ql.kind else None
     for n, t in enumerate(ql.treatments):
+        if n == 0 and t.pain_before is None and (after := _down_to(part)) is not None:
+            # "cramp 7/10, stretched it out, down to 3": from the event's intensity before it.
+            before = next(
+                (
+                    e.data["intensity"]
+                    for e in reversed(out.entries)
+                    if e.kind == "muscle_event" and e.data.get("intensity") is not None
+                ),
+                None,
+            )
+            if before is not None:
+                t = replace(t, pain_before=before, pain_after=after)
         if n == 0 and t.amount is None and duration:
             # "ice pack on left ankle 10 minutes": the time is the treatment's.
             unit = parser.lex.unit(parser.unit_of(t.id))
@@ -444,6 +483,17 @@ def _read_clause(
         if ql.understood_anything and not ql.kind:
             out.warnings.append(f"Nothing to save in “{span}”.")
     out.entries.extend(entries)
+
+
+def _down_to(part: list[Chunk]) -> int | None:
+    """The N of a lone 'down to N' / '-> N' (no number before the arrow)."""
+    for k, c in enumerate(part):
+        if c.has("arrow") and k + 1 < len(part) and _is_num(part[k + 1]):
+            if k > 0 and (_is_num(part[k - 1]) or part[k - 1].norm in ("10", "/")):
+                return None
+            value = float(part[k + 1].cats["num"])
+            return round_score(value) if 0 <= value <= 10 else None
+    return None
 
 
 def _checkin_words(parser: QuickLogParser, text: str) -> bool:
