@@ -135,3 +135,14 @@ def test_it_reads_in_the_zone_of_now() -> None:
     tokyo = datetime(2026, 5, 2, 0, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
     (entry,) = read_line(shared_parser(), "pain 5", now=tokyo).entries
     assert entry.data["local_date"].isoformat() == "2026-05-02"
+
+
+def test_a_check_in_goes_to_the_day_the_line_names() -> None:
+    (entry,) = _read("pain 6 yesterday").entries
+    assert entry.data["local_date"].isoformat() == "2026-04-30"
+
+
+def test_tight_is_a_sensation_not_a_time() -> None:
+    (entry,) = _read("calves tight 6/10").entries
+    assert entry.kind == "pain_drawing" and set(entry.data["regions"].values()) == {6}
+    assert entry.data["at"] is None

@@ -99,6 +99,7 @@ class _Reading:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     checkin: dict[str, int] = field(default_factory=dict)
     checkin_said: list[str] = field(default_factory=list)
+    checkin_day: date | None = None  # "pain 6 yesterday": yesterday's check-in
 
 
 def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReading:
@@ -126,7 +127,7 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
     if out.checkin:
         labels = parser.lex.checkin_labels
         label = "Check-in · " + ", ".join(f"{labels[k]} {v}" for k, v in out.checkin.items())
-        day = now.date()
+        day = out.checkin_day or now.date()
         entries.insert(
             0,
             LineEntry(
@@ -410,6 +411,8 @@ def _read_clause(
         entries.extend(_event(ql, span, at))
     elif has_checkin:
         changed = any(t.pain_before is not None for t in ql.treatments)
+        if at is not None and out.checkin_day is None:
+            out.checkin_day = at.date()
         entries.extend(_read_checkin(parser, part, span, out, changed))
         _sleep_hours(parser, part, span, entries, (at or now).date())
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
