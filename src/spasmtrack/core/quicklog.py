@@ -232,7 +232,14 @@ class QuickLogParser:
             if len(meanings) == 1 and None not in meanings:
                 return min(hits, key=lambda h: (abs(len(h) - len(word)), h))
             return None
-        return next(iter(hits)) if hits else None
+        # Only to a word that means something on its own: "dinner" is one edit from "inner",
+        # which is only part of "inner thigh", so it is not corrected.
+        hit = next(iter(hits)) if hits else None
+        if hit is None or not (
+            _meaning(self._lex.trie.get(hit)) or _meaning(self._catalogue.get(hit))
+        ):
+            return None
+        return hit
 
     def _chunks(self, tokens: list[Token]) -> list[Chunk]:
         norms = [t.norm for t in tokens]

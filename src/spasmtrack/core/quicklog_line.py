@@ -24,7 +24,7 @@ from spasmtrack.core.quicklog_result import describe_duration
 
 __all__ = ["LineEntry", "LineReading", "read_line"]
 
-_HARD = frozenset({",", ";", ".", "!", "?", "but", "also", "plus", "so", "and then", "while"})
+_HARD = frozenset({",", ";", ".", "!", "?", "but", "also", "plus", "so", "and then"})
 _SOFT = frozenset({"and", "&", "+", "then", "with"})
 _STRONG = ("kind", "tpoint", "treatment", "habit", "checkin", "checkin_anchor")
 _NEG_SCOPE = 5  # chunks a "didn't"/"no" reaches forward
@@ -591,4 +591,4 @@ def _jsonable(v: Any) -> Any:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return str(int(x)) if float(x).is_integer() else f"{round(x, 2):g}"
