@@ -25,7 +25,7 @@ from spasmtrack.core.quicklog_line import LineEntry, LineReading, read_line
 
 CASES = Path(__file__).with_name("quicklog_cases.json")
 NOW = datetime(2026, 5, 1, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-_ASK = {"muscle_event": "event", "pain_drawing": "pain", "checkin": "checkin"}
+_ASK = {"muscle_event": "event", "pain_drawing": "pain", "checkin": "checkin", "habit": "habit"}
 
 
 def load_cases() -> list[dict[str, Any]]:

@@ -146,3 +146,20 @@ def test_tight_is_a_sensation_not_a_time() -> None:
     (entry,) = _read("calves tight 6/10").entries
     assert entry.kind == "pain_drawing" and set(entry.data["regions"].values()) == {6}
     assert entry.data["at"] is None
+
+
+def test_it_asks_which_of_two_numbers_instead_of_picking_one() -> None:
+    (entry,) = _read("left calf cramp, 7 maybe 8").entries
+    assert entry.data["intensity"] is None
+    assert "7 maybe 8" in entry.question
+
+
+def test_it_asks_how_much_for_a_number_habit_without_a_number() -> None:
+    (entry,) = _read("sat on the sofa all day").entries
+    assert entry.kind == "habit" and entry.question.startswith("How much")
+
+
+def test_it_corrects_part_of_a_phrase_only_inside_that_phrase() -> None:
+    (entry,) = _read("spasm lowr back 7/10").entries
+    assert entry.data["regions"] == ["lumbar_left", "lumbar_right"]
+    assert _read("ice cream after dinner").corrections == ()

@@ -101,6 +101,8 @@ class _State:
     warnings: list[str] = field(default_factory=list)
     intensity: int | None = None
     changes: list[tuple[int, int, int, int]] = field(default_factory=list)  # first,last,a,b
+    ranges: list[str] = field(default_factory=list)  # "7 maybe 8": asked, never picked
+    unvalued: list[tuple[str, str]] = field(default_factory=list)  # (habit id, typed words)
     relief: bool = False
 
     def is_(self, i: int, cat: str) -> bool:
@@ -155,6 +157,7 @@ class QuickLogParser:
         tokens, corrections = self._tokens(text)
         st = _State(text, self._chunks(tokens), self._lex, now)
         _read_quantities(st)
+        _read_ranges(st)
         _read_pain_changes(st)
         _read_cued_intensity(st)
         when = _read_time(st)
@@ -184,6 +187,8 @@ class QuickLogParser:
             notes=notes,
             warnings=tuple(dict.fromkeys(st.warnings)),
             corrections=tuple(c for c in corrections if any(c[1] in w for w in used_words)),
+            intensity_ranges=tuple(st.ranges),
+            habits_without_number=tuple(st.unvalued),
         )
 
     def chunks(self, text: str) -> list[Chunk]:
@@ -205,21 +210,48 @@ class QuickLogParser:
         """Tokens with misspellings corrected, and the (typed, read as) pairs."""
         out: list[Token] = []
         corrections: list[tuple[str, str]] = []
-        for t in tokenize(text):
+        tokens = tokenize(text)
+        norms = [t.norm for t in tokens]
+        for i, t in enumerate(tokens):
             fixed = self._correct(t.norm) if t.kind == "word" else None
+            if fixed and not self._means(fixed) and not self._in_phrase(norms, i, fixed):
+                fixed = None  # "dinner" -> "inner" only inside "inner thigh"
             if fixed:
                 corrections.append((text[t.start : t.end], fixed))
                 t = Token(fixed, t.kind, t.start, t.end)
+                norms[i] = fixed
             out.append(t)
         return out, corrections
+
+    def _means(self, word: str) -> bool:
+        return bool(_meaning(self._lex.trie.get(word)) or _meaning(self._catalogue.get(word)))
+
+    def _in_phrase(self, norms: list[str], i: int, fixed: str) -> bool:
+        """True when `fixed` at token i completes a longer lexicon phrase ("lowr back")."""
+        trial = [*norms[:i], fixed, *norms[i + 1 :]]
+        for trie in (self._lex.trie, self._catalogue):
+            for start in (i - 1, i):
+                if start < 0:
+                    continue
+                m = trie_match(trie, trial, start)
+                if m is not None and m.start <= i < m.end and m.end - m.start > 1:
+                    return True
+        return False
 
     def _correct(self, word: str) -> str | None:
         if not word.isalpha() or word in self._known:
             return None
         if len(word) == FUZZY_MIN_LEN - 1:
-            # Four letters: only two swapped letters ("bakc", "nekc"), and only one candidate.
+            # Four letters: only two swapped letters ("bakc", "nekc") or one letter left out of
+            # a five-letter word ("lowr", "uper", "calv"), and only one meaning.
             short = [w for w in self._lex.short_words if swapped(word, w)]
-            return short[0] if len(short) == 1 else None
+            short += [
+                w
+                for w in self._lex.speller.vocabulary
+                if len(w) == FUZZY_MIN_LEN and any(w[:k] + w[k + 1 :] == word for k in range(5))
+            ]
+            meanings = {_meaning(self._lex.trie.get(w)) or w for w in short}
+            return min(short) if len(meanings) == 1 else None
         if len(word) < FUZZY_MIN_LEN:
             return None
         hits = self._lex.speller.hits(word) | self._catalogue_speller.hits(word)
@@ -232,14 +264,8 @@ class QuickLogParser:
             if len(meanings) == 1 and None not in meanings:
                 return min(hits, key=lambda h: (abs(len(h) - len(word)), h))
             return None
-        # Only to a word that means something on its own: "dinner" is one edit from "inner",
-        # which is only part of "inner thigh", so it is not corrected.
-        hit = next(iter(hits)) if hits else None
-        if hit is None or not (
-            _meaning(self._lex.trie.get(hit)) or _meaning(self._catalogue.get(hit))
-        ):
-            return None
-        return hit
+        # A word that is only part of a phrase ("inner") is kept only where the phrase follows.
+        return next(iter(hits)) if hits else None
 
     def _chunks(self, tokens: list[Token]) -> list[Chunk]:
         norms = [t.norm for t in tokens]
@@ -509,6 +535,29 @@ def _pain_value(st: _State, i: int) -> tuple[int, float] | None:
     return _score_at(st, i) or _bare_number(st, i)
 
 
+_RANGE_WORDS = frozenset({"or", "maybe", "-", "–", "possibly", "prob", "probably"})
+
+
+def _read_ranges(st: _State) -> None:
+    """'7 maybe 8', '6-7/10', '7 or 8': two numbers for one intensity. Neither is picked; the
+    person is asked for one."""
+    for i in range(len(st.chunks) - 2):
+        a, b = _num(st, i), _num(st, i + 2)
+        if a is None or b is None or st.chunks[i + 1].norm not in _RANGE_WORDS:
+            continue
+        if not (0 <= a <= 10 and 0 <= b <= 10) or st.is_(i + 3, "unit"):
+            continue
+        if st.is_(i - 1, "slash") or st.is_(i - 1, "out_of"):
+            continue
+        last = i + 2
+        if st.is_(last + 1, "slash") and _num(st, last + 2) == 10:
+            last += 2
+        text = st.span_text(i, last)
+        st.ranges.append(text)
+        st.warnings.append(f"“{text}” gives two numbers; say which one.")
+        st.use(i, last)
+
+
 def _read_pain_changes(st: _State) -> None:
     """'pain 6 -> 3', 'from 6 to 3', '6/10 → 3/10', 'pain 7 then 4', '6 before 5 after',
     'before 6 after 3'."""
@@ -526,9 +575,12 @@ def _read_pain_changes(st: _State) -> None:
             continue
         k = a[0] + 1
         lead = st.chunks[j - 1].norm if j > i else ""
+        skipped: list[int] = []
         if st.free(k) and st.chunks[k].norm == "before":  # "6 before 5 after"
             k += 1
-            while st.free(k) and st.chunks[k].norm in (",", "and", "-"):
+            # "8 before the massage and 4 after": a few words may come between.
+            while st.free(k) and not st.is_(k, "num") and len(skipped) < 4:
+                skipped.append(k)
                 k += 1
             b = _pain_value(st, k)
             if b is None or not (st.free(b[0] + 1) and st.chunks[b[0] + 1].norm == "after"):
@@ -554,6 +606,8 @@ def _read_pain_changes(st: _State) -> None:
         if all(0 <= v <= top for v in (a[1], b[1])):
             st.changes.append((first, last, round_score(a[1]), round_score(b[1])))
             st.use(first, last)
+            for k in skipped:  # the words between are read on their own
+                st.chunks[k].used = False
 
 
 def _read_cued_intensity(st: _State) -> None:
@@ -861,6 +915,7 @@ def _read_catalogue(st: _State) -> tuple[list[TreatmentMention], list[HabitMenti
             st.use(i, i)
         else:
             st.warnings.append(f"“{st.span_text(i, i)}” needs a number for {item.name}.")
+            st.unvalued.append((item.id, st.span_text(i, i)))
     return _attach_changes(st, treatments), list(habits.values())
 
 

@@ -119,6 +119,8 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
     entries: list[LineEntry] = []
     habits: set[str] = set()
     for e in out.entries:  # "bad night, kept waking up": one poor-sleep entry
+        if e.kind == "checkin" and e.question and e.data.get("item") in out.checkin:
+            continue  # "so tired, fatigue 9": answered later in the line
         if e.kind == "habit":
             if e.data["habit"] in habits:
                 continue
@@ -369,6 +371,15 @@ def _read_checkin(
         while j < len(part) and j - i <= 3 and part[j].norm in lex.checkin_links:
             j += 1
         value, _last, problem = _score_after(part, j)
+        if value is None and not problem:
+            # "mood in the bin 2": the next number before any other item or punctuation
+            k = j
+            while k < len(part) and k - i <= 5 and not _is_num(part[k]):
+                if part[k].has("punct") or part[k].has("checkin") or part[k].has("kind"):
+                    break
+                k += 1
+            if k < len(part) and k - i <= 5 and _is_num(part[k]):
+                value, _last, problem = _score_after(part, k)
         if value is None and not problem and i >= 2 and part[i - 1].norm in ("10",):
             value, _last, problem = _score_after(part, i - 3)
         if problem == "unit":
@@ -386,7 +397,7 @@ def _read_checkin(
             asks.append(
                 LineEntry(
                     "checkin",
-                    {},
+                    {"item": str(item)},
                     f"Check-in · {label} ?",
                     span,
                     f"How much {label} today, from 0 to 10? Add a number, e.g. “{label} 6”.",
@@ -475,6 +486,21 @@ def _read_clause(
                 span,
             )
         )
+    if not entries and not ql.kind and not ql.regions and not ql.treatments:
+        for hid, said in ql.habits_without_number:
+            unit = parser.unit_of(hid) or ""
+            entries.append(
+                LineEntry(
+                    "habit",
+                    {"habit": hid},
+                    f"Habit · “{said}” ?",
+                    span,
+                    f"How much for “{said}”? Add a number, e.g. “{said} 3 {unit}”.".replace(
+                        " ”", "”"
+                    ),
+                )
+            )
+            break
     if ql.notes:
         if has_checkin and not ql.kind and not ql.regions:
             leftovers = [n for n in ql.notes.split(" … ") if not _checkin_words(parser, n)]
@@ -563,6 +589,8 @@ def _event(ql: QuickLog, span: str, at: datetime | None) -> list[LineEntry]:
         question = ""
         if not ql.regions:
             question = f"Where was the {word}? Name the spot, e.g. “left calf”."
+        elif ql.intensity is None and ql.intensity_ranges:
+            question = f"“{ql.intensity_ranges[0]}”: which one? Give one number for the {word}."
         elif ql.intensity is None:
             question = f"How strong was the {word} ({where})? Add a number, e.g. 6/10."
         return [LineEntry("muscle_event", data, " · ".join(parts), span, question)]

@@ -127,6 +127,8 @@ class QuickLog:
     notes: str = ""
     warnings: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read as), e.g. ("calff", "calf")
+    intensity_ranges: tuple[str, ...] = ()  # "7 maybe 8": two numbers, so no intensity
+    habits_without_number: tuple[tuple[str, str], ...] = ()  # (habit id, typed): "sat all day"
 
     @property
     def understood_anything(self) -> bool:
