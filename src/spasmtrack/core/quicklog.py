@@ -149,13 +149,44 @@ class QuickLogParser:
             frozenset(w for w in catalogue_words if len(w) >= FUZZY_MIN_LEN)
         )
         self._known = self._lex.known_words | self._lex.protected | catalogue_words
+        self._memo: dict[str, str | None] = {}
 
     def parse(self, text: str, *, now: datetime) -> QuickLog:
         """Parse one line. `now` must be timezone-aware, in the person's zone."""
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be an aware datetime in the person's time zone")
         tokens, corrections = self._tokens(text)
-        st = _State(text, self._chunks(tokens), self._lex, now)
+        return self._parse(text, self._chunks(tokens), corrections, now, text)
+
+    def read_chunks(self, text: str) -> tuple[list[Chunk], list[tuple[str, str]]]:
+        """The line as lexicon chunks (spelling corrected) and the (typed, read as) pairs."""
+        tokens, corrections = self._tokens(text)
+        return self._chunks(tokens), corrections
+
+    def parse_chunks(
+        self,
+        text: str,
+        chunks: Sequence[Chunk],
+        corrections: Sequence[tuple[str, str]],
+        *,
+        now: datetime,
+    ) -> QuickLog:
+        """Parse a run of `read_chunks(text)` (one clause of the line) without tokenizing again."""
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime in the person's time zone")
+        fresh = [Chunk(c.start, c.end, c.norm, dict(c.cats), c.inner_side) for c in chunks]
+        shown = text[chunks[0].start : chunks[-1].end] if chunks else ""
+        return self._parse(text, fresh, list(corrections), now, shown)
+
+    def _parse(
+        self,
+        text: str,
+        chunks: list[Chunk],
+        corrections: list[tuple[str, str]],
+        now: datetime,
+        shown: str,
+    ) -> QuickLog:
+        st = _State(text, chunks, self._lex, now)
         _read_quantities(st)
         _read_ranges(st)
         _read_pain_changes(st)
@@ -171,7 +202,7 @@ class QuickLogParser:
         notes = _notes(st)
         used_words = {c.norm for c in st.chunks if c.used}
         return QuickLog(
-            text=text,
+            text=shown,
             kind=kind,
             regions=tuple(regions),
             region_phrases=tuple(region_phrases),
@@ -239,6 +270,14 @@ class QuickLogParser:
         return False
 
     def _correct(self, word: str) -> str | None:
+        if word in self._memo:
+            return self._memo[word]
+        fixed = self._correct_uncached(word)
+        if len(self._memo) < 50_000:
+            self._memo[word] = fixed
+        return fixed
+
+    def _correct_uncached(self, word: str) -> str | None:
         if not word.isalpha() or word in self._known:
             return None
         if len(word) == FUZZY_MIN_LEN - 1:

@@ -106,7 +106,7 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
     """Every entry `text` reports (see the module docstring). `now`: aware, person's zone."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime in the person's time zone")
-    chunks = parser.chunks(text)
+    chunks, corrections = parser.read_chunks(text)
     out = _Reading()
     for clause in _clauses(text, chunks):
         span = text[chunks[clause.first].start : chunks[clause.last].end]
@@ -115,7 +115,8 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
         if why:
             out.not_saved.append(f"“{span}”: {why}")
             continue
-        _read_clause(parser, span, part, now, out)
+        ql = parser.parse_chunks(text, part, corrections, now=now)
+        _read_clause(parser, ql, span, part, now, out)
     entries: list[LineEntry] = []
     habits: set[str] = set()
     for e in out.entries:  # "bad night, kept waking up": one poor-sleep entry
@@ -410,9 +411,13 @@ def _read_checkin(
 
 
 def _read_clause(
-    parser: QuickLogParser, span: str, part: list[Chunk], now: datetime, out: _Reading
+    parser: QuickLogParser,
+    ql: QuickLog,
+    span: str,
+    part: list[Chunk],
+    now: datetime,
+    out: _Reading,
 ) -> None:
-    ql = parser.parse(span, now=now)
     out.corrections.extend(ql.corrections)
     out.warnings.extend(w for w in ql.warnings if "needs a number" not in w or not ql.habits)
     has_checkin = any(c.has("checkin") or c.has("checkin_anchor") for c in part)
