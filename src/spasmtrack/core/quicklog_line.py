@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from spasmtrack.core.quicklog import Chunk, QuickLog, QuickLogParser, round_score
-from spasmtrack.core.quicklog_result import describe_duration
+from spasmtrack.core.quicklog_result import TreatmentMention, describe_duration
 
 __all__ = ["LineEntry", "LineReading", "read_line"]
 
@@ -28,6 +28,10 @@ _HARD = frozenset({",", ";", ".", "!", "?", "but", "also", "plus", "so", "and th
 _SOFT = frozenset({"and", "&", "+", "then", "with"})
 _STRONG = ("kind", "tpoint", "treatment", "habit", "checkin", "checkin_anchor")
 _NEG_SCOPE = 5  # chunks a "didn't"/"no" reaches forward
+# A clause that starts with one of these and ends with "?" asks something; it logs nothing.
+_ASKING = frozenset(
+    ["what", "how", "why", "when", "where", "which", "who", "does", "do", "did", "should", "can", "could", "would", "is", "are", "will"]
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class _Clause:
     pain_only: bool = False  # only "pain N" (the pain of the event before it)
     treatment: bool = False
     event: bool = False  # names a kind or a place
+    number: bool = False
 
 
 @dataclass
@@ -111,7 +116,8 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
     for clause in _clauses(text, chunks):
         span = text[chunks[clause.first].start : chunks[clause.last].end]
         part = chunks[clause.first : clause.last + 1]
-        why = _negated(part)
+        asked = clause.last + 1 < len(chunks) and chunks[clause.last + 1].norm == "?"
+        why = "a question, so not saved." if asked and part[0].norm in _ASKING else _negated(part)
         if why:
             out.not_saved.append(f"“{span}”: {why}")
             continue
@@ -190,6 +196,7 @@ def _classify(chunks: list[Chunk], cl: _Clause) -> None:
     norms = [c.norm for c in part]
     change = any(c.has("arrow") for c in part) or ("before" in norms and "after" in norms)
     checkin_items = {c.cats.get("checkin") for c in part if c.has("checkin")}
+    cl.number = number
     cl.treatment = any(c.has("treatment") for c in part)
     cl.event = any(c.has("kind") or c.has("region") for c in part)
     cl.change = change and number and strong <= {"checkin"} and checkin_items <= {"overall_pain"}
@@ -236,7 +243,8 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
     merged: list[_Clause] = []
     pending: _Clause | None = None  # leading clauses with nothing of their own
     for cl in raw:
-        standalone = cl.strong or (cl.weak and not (cl.soft and merged))
+        # "neck and shoulders 7/10" is one place; "shoulders 6/10 and neck 5/10" two.
+        standalone = cl.strong or (cl.weak and not (cl.soft and merged and not merged[-1].number))
         if cl.pain_only and merged and merged[-1].event and not merged[-1].treatment:
             standalone = False
         if cl.change:
@@ -256,6 +264,7 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
             merged[-1].last = cl.last
             merged[-1].treatment |= cl.treatment
             merged[-1].event |= cl.event
+            merged[-1].number |= cl.number
         elif pending is not None:
             pending.last = cl.last
         else:
@@ -357,12 +366,25 @@ def _read_checkin(
     lex = parser.lex
     asks: list[LineEntry] = []
     used_region = any(c.has("region") for c in part)
+    broad = next((c for c in part if c.has("broad") and not c.has("region")), None)
     for i, c in enumerate(part):
         item = c.cats.get("checkin")
         anchor = c.cats.get("checkin_anchor")
         if item is None and anchor is None:
             continue
         if item == "overall_pain" and (used_region or changed):
+            continue
+        if item == "overall_pain" and broad is not None:
+            asks.append(
+                LineEntry(
+                    "pain_drawing",
+                    {},
+                    f"Pain · {broad.norm} ?",
+                    span,
+                    f"Where exactly? “{broad.norm}” covers many places; name the spot, "
+                    "e.g. “lower back”.",
+                )
+            )
             continue
         if anchor is not None and item is None:
             out.checkin.setdefault(anchor[0], anchor[1])
@@ -433,7 +455,7 @@ def _read_clause(
         _sleep_hours(parser, part, span, entries, (at or now).date())
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
     duration = ql.duration_s if not ql.kind else None
-    for n, t in enumerate(ql.treatments):
+    for n, t in enumerate(_one_per_item(ql.treatments)):
         if n == 0 and t.pain_before is None and (after := _down_to(part)) is not None:
             # "cramp 7/10, stretched it out, down to 3": from the event's intensity before it.
             before = next(
@@ -517,6 +539,25 @@ def _read_clause(
         if ql.understood_anything and not ql.kind:
             out.warnings.append(f"Nothing to save in “{span}”.")
     out.entries.extend(entries)
+
+
+def _one_per_item(treatments: tuple[TreatmentMention, ...]) -> list[TreatmentMention]:
+    """'voltarol gel': two words for one treatment are one entry (both words kept)."""
+    out: dict[str, TreatmentMention] = {}
+    for t in treatments:
+        first = out.get(t.id)
+        if first is None:
+            out[t.id] = t
+            continue
+        out[t.id] = replace(
+            first,
+            said=f"{first.said} {t.said}".strip(),
+            amount=first.amount if first.amount is not None else t.amount,
+            unit=first.unit if first.amount is not None else t.unit,
+            pain_before=first.pain_before if first.pain_before is not None else t.pain_before,
+            pain_after=first.pain_after if first.pain_before is not None else t.pain_after,
+        )
+    return list(out.values())
 
 
 def _down_to(part: list[Chunk]) -> int | None:
