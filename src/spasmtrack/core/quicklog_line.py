@@ -30,7 +30,8 @@ _STRONG = ("kind", "tpoint", "treatment", "habit", "checkin", "checkin_anchor")
 _NEG_SCOPE = 5  # chunks a "didn't"/"no" reaches forward
 # A clause that starts with one of these and ends with "?" asks something; it logs nothing.
 _ASKING = frozenset(
-    ["what", "how", "why", "when", "where", "which", "who", "does", "do", "did", "should", "can", "could", "would", "is", "are", "will"]
+    {"what", "how", "why", "when", "where", "which", "who", "does", "do", "did", "should"}
+    | {"can", "could", "would", "is", "are", "will"}
 )
 
 
