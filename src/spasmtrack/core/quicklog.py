@@ -1081,6 +1081,7 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
     carry: str | None = None
     last_region = -10
     sideless: list[tuple[RegionEntry, bool]] = []
+    groups: list[list[str]] = []
     for i, c in enumerate(st.chunks):
         if c.has("broad") and not c.used and not c.has("region"):
             st.warnings.append(
@@ -1101,6 +1102,7 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
             side = carry
         ids.extend(r for r in entry.expand(side) if r not in ids)
         phrases.append(_region_phrase(entry.name, side, entry.paired))
+        groups.append(entry.expand(side))
         carry = side
         last_region = last
         # Only the region and its side words: a kind word between them ("jaw spasm left") stays.
@@ -1108,7 +1110,25 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
             if k == i or not st.chunks[k].has("kind"):
                 st.chunks[k].used = True
         sideless.append((entry, side is None and entry.paired))
+    ids, phrases = _most_specific(ids, phrases, groups)
     return _late_side(st, ids, phrases, sideless)
+
+
+def _most_specific(
+    ids: list[str], phrases: list[str], groups: list[list[str]]
+) -> tuple[list[str], list[str]]:
+    """'upper back spasm between the shoulder blades': a place that contains another place
+    named in the same line gives way to it."""
+    drop = {
+        n
+        for n, g in enumerate(groups)
+        if any(m != n and set(h) < set(g) for m, h in enumerate(groups))
+    }
+    if not drop:
+        return ids, phrases
+    keep = [g for n, g in enumerate(groups) if n not in drop]
+    kept_ids = [r for r in ids if any(r in g for g in keep)]
+    return kept_ids, [p for n, p in enumerate(phrases) if n not in drop]
 
 
 def _late_side(
