@@ -331,6 +331,8 @@ def lexicon() -> Lexicon:
     possessive = [f"{p}'s" for p in neg["others"] if not p.endswith("s")]
     _add_all(trie, possessive, "neg_others", True)  # "my daughter's calf"
     all_words |= _words(possessive)
+    _add_all(trie, data["not_in_catalogue"]["phrases"], "uncatalogued", True)
+    all_words |= _words(data["not_in_catalogue"]["phrases"])
     # Every plain negation ("didn't have", "without") also negates what follows it.
     _add_all(trie, data["negations"]["phrases"], "neg_before", True)
     _add_all(trie, data["positive_despite_negation"]["phrases"], "positive", True)

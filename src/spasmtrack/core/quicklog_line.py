@@ -446,6 +446,15 @@ def _read_clause(
     has_checkin = any(c.has("checkin") or c.has("checkin_anchor") for c in part)
     entries: list[LineEntry] = []
     at = ql.when
+    other = next((c for c in part if c.has("uncatalogued")), None)
+    if other is not None and not ql.kind and not ql.treatments:
+        # "ibuprofen gel on my knee": a treatment we have no item for; kept as a note.
+        out.warnings.append(
+            f"“{span_of(ql, other)}” is not in your treatment list yet; add it as one of your "
+            "own treatments to log it. Kept as a note."
+        )
+        out.notes.append(ql.text)
+        return
     if ql.kind or (ql.regions and not ql.treatments and not ql.habits):
         entries.extend(_event(ql, span, at))
     elif has_checkin:
@@ -559,6 +568,11 @@ def _one_per_item(treatments: tuple[TreatmentMention, ...]) -> list[TreatmentMen
             pain_after=first.pain_after if first.pain_before is not None else t.pain_after,
         )
     return list(out.values())
+
+
+def span_of(ql: QuickLog, c: Chunk) -> str:
+    """The typed words of chunk `c` (ql.text starts at the clause's first chunk)."""
+    return c.norm
 
 
 def _down_to(part: list[Chunk]) -> int | None:
