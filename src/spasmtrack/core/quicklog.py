@@ -244,6 +244,10 @@ class QuickLogParser:
         tokens = tokenize(text)
         norms = [t.norm for t in tokens]
         for i, t in enumerate(tokens):
+            if t.kind == "word" and t.norm.endswith("'s") and t.norm not in self._known:
+                # "neck's all knotted", "back's locked up": the word itself
+                t = Token(t.norm[:-2], t.kind, t.start, t.end)
+                norms[i] = t.norm
             fixed = self._correct(t.norm) if t.kind == "word" else None
             if fixed and not self._means(fixed) and not self._in_phrase(norms, i, fixed):
                 fixed = None  # "dinner" -> "inner" only inside "inner thigh"
@@ -687,7 +691,7 @@ def _read_lone_number(st: _State) -> None:
     from 0 to 10 (no unit after it), that number is the intensity."""
     if st.intensity is not None or st.changes:
         return
-    if not any(c.has("intensity_cue") or c.has("kind") for c in st.chunks):
+    if not any(c.has("intensity_cue") or c.has("kind") or c.has("tpoint") for c in st.chunks):
         return
     loose = [
         i

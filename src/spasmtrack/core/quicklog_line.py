@@ -94,6 +94,8 @@ class _Clause:
     treatment: bool = False
     event: bool = False  # names a kind or a place
     number: bool = False
+    kind: bool = False  # names a spasm or twitch
+    region: bool = False
 
 
 @dataclass
@@ -198,6 +200,8 @@ def _classify(chunks: list[Chunk], cl: _Clause) -> None:
     change = any(c.has("arrow") for c in part) or ("before" in norms and "after" in norms)
     checkin_items = {c.cats.get("checkin") for c in part if c.has("checkin")}
     cl.number = number
+    cl.kind = any(c.has("kind") for c in part)
+    cl.region = region
     cl.treatment = any(c.has("treatment") for c in part)
     cl.event = any(c.has("kind") or c.has("region") for c in part)
     cl.change = change and number and strong <= {"checkin"} and checkin_items <= {"overall_pain"}
@@ -248,6 +252,10 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
         standalone = cl.strong or (cl.weak and not (cl.soft and merged and not merged[-1].number))
         if cl.pain_only and merged and merged[-1].event and not merged[-1].treatment:
             standalone = False
+        if cl.weak and merged and merged[-1].kind and not merged[-1].region:
+            standalone = False  # "back's locked up again, lower back 7/10": where and how much
+            if merged[-1].number:
+                standalone = True
         if cl.change:
             standalone = False
             if merged and not merged[-1].treatment and any(m.treatment for m in merged):
@@ -266,6 +274,7 @@ def _clauses(text: str, chunks: list[Chunk]) -> list[_Clause]:
             merged[-1].treatment |= cl.treatment
             merged[-1].event |= cl.event
             merged[-1].number |= cl.number
+            merged[-1].region |= cl.region
         elif pending is not None:
             pending.last = cl.last
         else:
