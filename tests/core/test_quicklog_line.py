@@ -13,7 +13,10 @@ from tests.core.quicklog_scoring import NOW, grade, load_cases, score, shared_pa
 
 CASES = load_cases()
 # Lines of the set the reader still gets wrong, kept visible (strict: fixing one fails here).
-KNOWN_MISSES = {"the heat pad was too hot so I took it off straight away"}
+KNOWN_MISSES = {
+    "the heat pad was too hot so I took it off straight away",
+    "pain is the worst",  # asks for a number instead of taking it as a complaint
+}
 MUST_NOT_SAVE = [
     pytest.param(
         c,
