@@ -259,27 +259,73 @@ def log_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Save without asking.")] = False,
     user: UserOpt = None,
 ) -> None:
-    """Log in your own words, e.g. "left calf cramp 7/10 for 20 min after yoga"."""
+    """Log in your own words, e.g. "left calf cramp 7/10 for 20 min after yoga".
+
+    Shows each entry the line would save; answer y to save, n to stop, or the numbers of the
+    entries to remove (e.g. "2 3")."""
     setup_django()
     ensure_migrated()
     from spasmtrack.diary import quicklog
 
     person = person_for(user)
-    ql = quicklog.understand(person, text)
-    will, problems = quicklog.plan(person, ql)
-    typer.echo(f"Understood: {ql.summary()}")
-    if ql.notes:
-        typer.echo(f"Kept as a note: {ql.notes}")
-    for w in ql.warnings:
-        typer.echo(f"Warning: {w}")
-    if problems:
-        fail(problems[0])
-    typer.echo("Will save: " + "; ".join(will))
-    if not yes and not typer.confirm("Save?", default=True):
-        typer.echo("Nothing saved.")
-        raise typer.Exit(1)
-    saved = quicklog.save(person, ql)
+    reading = quicklog.read(person, text)
+    removed: set[int] = set()
+    while True:
+        _show_reading(reading, removed)
+        problems = quicklog.problems(reading, removed)
+        asks = [p for p in problems if p in reading.questions]
+        if problems and not (asks and not yes and _can_ask()):
+            fail(
+                "Not saved: add what is missing (marked ?) and log the line again."
+                if asks
+                else problems[0]
+            )
+        if yes:
+            break
+        if not _can_ask():
+            typer.echo("Not saved: pass --yes to save without asking.")
+            raise typer.Exit(1)
+        question = (
+            "Remove which? [numbers, or n to stop]"
+            if asks
+            else ("Save? [y = yes, n = no, or numbers to remove]")
+        )
+        answer = typer.prompt(question, default="n" if asks else "y").strip().lower()
+        if answer in ("y", "yes") and not asks:
+            break
+        if answer in ("n", "no", "q"):
+            typer.echo("Nothing saved.")
+            raise typer.Exit(1)
+        picked = {int(w) - 1 for w in answer.replace(",", " ").split() if w.isdigit()}
+        if not picked or not all(0 <= i < len(reading.entries) for i in picked):
+            typer.echo(f"Answer y, n or entry numbers from 1 to {len(reading.entries)}.")
+            continue
+        removed |= picked
+    saved = quicklog.save_reading(person, reading, removed)
     typer.echo(f"Saved {len(saved)} entr{'y' if len(saved) == 1 else 'ies'}.")
+
+
+def _can_ask() -> bool:
+    """True when a person can answer at this terminal."""
+    return sys.stdin.isatty()
+
+
+def _show_reading(reading: Any, removed: set[int]) -> None:
+    typer.echo("Understood:" if reading.entries else "Understood: nothing to save.")
+    for i, e in enumerate(reading.entries):
+        if i in removed:
+            continue
+        typer.echo(f"  {i + 1}. {e.label}")
+        if e.question:
+            typer.echo(f"     ? {e.question}")
+    for n in reading.not_saved:
+        typer.echo(f"Not saved: {n}")
+    for typed, fixed in reading.corrections:
+        typer.echo(f"Spelling: read “{typed}” as “{fixed}”.")
+    if reading.notes:
+        typer.echo(f"Kept as a note: {reading.notes}")
+    for w in reading.warnings:
+        typer.echo(f"Warning: {w}")
 
 
 @app.command()

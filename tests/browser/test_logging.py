@@ -115,6 +115,32 @@ def test_it_quick_logs_after_showing_what_it_understood(
     page.context.close()
 
 
+@VIEWPORTS
+def test_it_quick_logs_several_entries_after_removing_one(
+    server: str, browser: object, viewport: dict
+) -> None:
+    page = signed_in_page(browser, server, viewport)
+    page.fill("#quick-text", "right trap spasm 6/10, biofreeze on it, took advil 400mg")
+    page.click("#quick-form button:has-text('Check')")
+    page.wait_for_selector("#quick-preview >> text=Save these 3")
+    rows = page.locator("#quick-preview li.quick-entry")
+    assert rows.count() == 3
+    for i in range(3):  # big tap targets
+        box = rows.nth(i).locator("button.quick-remove").bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+    shot(page, f"quicklog-confirm-{_size(viewport)}")
+    rows.nth(2).locator("button.quick-remove").click()
+    page.wait_for_selector("#quick-preview >> text=Save these 2")
+    assert "advil" not in page.locator("#quick-preview ul").inner_text().lower()
+    shot(page, f"quicklog-removed-{_size(viewport)}")
+    page.click("button:has-text('Save these 2')")
+    page.wait_for_selector("text=Saved:")
+    entries = page.locator("#entries").inner_text()
+    assert "Topical rub" in entries
+    assert "anti-inflammatory" not in entries
+    page.context.close()
+
+
 def test_it_keeps_the_quick_log_text_when_the_network_fails(server: str, browser: object) -> None:
     page = signed_in_page(browser, server, PHONE)
     page.fill("#quick-text", "twitch right eyelid")

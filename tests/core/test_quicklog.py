@@ -171,9 +171,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("spasm intensity: 4", dict(kind="spasm", intensity=4)),
     ("pain is a 5", dict(intensity=5)),
     ("cramp 0/10", dict(kind="spasm", intensity=0)),
-    ("cramp 11/10", dict(kind="spasm", notes="11/10", warning="not a whole number from 0 to 10")),
-    ("pain 12", dict(notes="pain 12", warning="not a whole number")),
-    ("spasm 6.5/10", dict(kind="spasm", notes="6.5/10", warning="not a whole number")),
+    ("cramp 11/10", dict(kind="spasm", notes="11/10", warning="not a number from 0 to 10")),
+    ("pain 12", dict(notes="pain 12", warning="not a number from 0 to 10")),
+    ("spasm 6.5/10", dict(kind="spasm", intensity=7, warning="as 7/10")),
     ("cramp 3/5", dict(kind="spasm", notes="3/5", warning="Only the 0–10 scale")),
     (
         "cramp 7/10 pain 5",
@@ -220,7 +220,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
             intensity=7,
             duration_s=1200,
             when=at(12, 15),
-            triggers=["a long walk"],
+            triggers=["long walk"],
         ),
     ),
     # treatments

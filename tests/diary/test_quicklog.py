@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -8,7 +9,13 @@ from typer.testing import CliRunner
 
 from spasmtrack.cli import app
 from spasmtrack.diary.catalogue import sync_catalogue
-from spasmtrack.diary.models import HabitLog, MuscleEvent, PainDrawing, TreatmentLog
+from spasmtrack.diary.models import (
+    DailyCheckin,
+    HabitLog,
+    MuscleEvent,
+    PainDrawing,
+    TreatmentLog,
+)
 from spasmtrack.test import BaseTestCase
 
 NOW = datetime(2026, 5, 1, 16, 0, tzinfo=UTC)  # 18:00 in Berlin
@@ -68,6 +75,81 @@ class QuickLogTestCase(BaseTestCase):
         self.assertContains(r, "Where was the spasm")
         assert MuscleEvent.objects.count() == 0
 
+    def test_it_shows_each_entry_as_a_removable_line(self) -> None:
+        r = self.client.post(
+            "/quick/",
+            {"text": "neck spasm 6/10, heat pad 20 min, took advil 400mg"},
+            HTTP_HX_REQUEST="true",
+        )
+        self.assertContains(r, 'name="remove"', count=3)
+        self.assertContains(r, "Save these 3")
+        self.assertContains(r, "“advil”")
+
+    def test_it_saves_only_the_entries_that_were_not_removed(self) -> None:
+        text = "neck spasm 6/10, heat pad 20 min, took advil 400mg"
+        r = self.client.post("/quick/", {"text": text, "remove": "2"}, HTTP_HX_REQUEST="true")
+        self.assertContains(r, 'name="removed" value="2"')
+        self.assertContains(r, "Save these 2")
+        self.client.post("/quick/", {"text": text, "removed": ["2"], "confirm": "1"})
+        assert MuscleEvent.objects.count() == 1
+        assert list(TreatmentLog.objects.values_list("treatment__key", flat=True)) == ["heat"]
+
+    def test_it_ignores_a_removal_that_is_not_an_entry(self) -> None:
+        text = "left calf cramp 7/10"
+        self.client.post("/quick/", {"text": text, "removed": ["9", "x"], "confirm": "1"})
+        assert MuscleEvent.objects.count() == 1
+
+    def test_it_saves_nothing_when_every_entry_was_removed(self) -> None:
+        r = self.client.post(
+            "/quick/", {"text": "left calf cramp 7/10", "removed": "0", "confirm": "1"}
+        )
+        self.assertContains(r, "Every entry was removed")
+        assert MuscleEvent.objects.count() == 0
+
+    def test_it_fills_in_the_days_check_in(self) -> None:
+        self.client.post("/quick/", {"text": "pain 6, fatigue 7", "confirm": "1"})
+        self.client.post("/quick/", {"text": "mood 4", "confirm": "1"})
+        c = DailyCheckin.objects.get(person=self.alice)
+        assert (c.overall_pain, c.fatigue, c.mood) == (6, 7, 4)
+
+    def test_it_keeps_the_brand_name_and_dose_on_the_treatment(self) -> None:
+        self.client.post("/quick/", {"text": "took flexeril 10mg", "confirm": "1"})
+        t = TreatmentLog.objects.get()
+        assert (t.treatment.key, t.amount, t.unit) == ("muscle_relaxant", 10.0, "mg")
+        assert "flexeril" in t.notes
+
+    def test_it_keeps_the_place_of_a_treatment(self) -> None:
+        self.client.post("/quick/", {"text": "Biofreeze on right shoulder", "confirm": "1"})
+        t = TreatmentLog.objects.get()
+        assert t.treatment.key == "topical_analgesic"
+        assert "Biofreeze" in t.notes and "right shoulder" in t.notes
+
+    def test_it_never_invents_a_missing_intensity(self) -> None:
+        MuscleEvent.objects.create(
+            person=self.alice,
+            kind="spasm",
+            intensity=8,
+            regions=["eye_left"],
+            local_date=NOW.date(),
+        )
+        r = self.client.post("/quick/", {"text": "eyelid twitching again", "confirm": "1"})
+        self.assertContains(r, "How strong was the twitch")
+        assert MuscleEvent.objects.count() == 1
+
+    def test_it_saves_nothing_for_a_negated_line(self) -> None:
+        r = self.client.post("/quick/", {"text": "didn't take my flexeril today", "confirm": "1"})
+        self.assertContains(r, "Not saved:")
+        assert TreatmentLog.objects.count() == 0
+
+    def test_it_checks_ownership_of_the_check_in_it_fills_in(self) -> None:
+        theirs = DailyCheckin.objects.create(
+            person=self.charlie, local_date=NOW.date(), overall_pain=2
+        )
+        self.client.post("/quick/", {"text": "pain 6", "confirm": "1"})
+        theirs.refresh_from_db()
+        assert theirs.overall_pain == 2
+        assert DailyCheckin.objects.get(person=self.alice).overall_pain == 6
+
     def test_it_requires_sign_in(self) -> None:
         self.client.logout()
         r = self.client.post("/quick/", {"text": "twitch right eyelid", "confirm": "1"})
@@ -79,9 +161,45 @@ class QuickLogTestCase(BaseTestCase):
 def test_the_cli_logs_a_line_after_showing_it() -> None:
     runner = CliRunner()
     runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
-    r = runner.invoke(app, ["log", "twitch right eyelid", "--yes"])
+    r = runner.invoke(app, ["log", "twitch right eyelid 2/10", "--yes"])
     assert r.exit_code == 0, r.output
-    assert "Understood: Twitch" in r.output
+    assert "1. Twitch · right eye · 2/10" in r.output
     assert MuscleEvent.objects.get().regions == ["eye_right"]
     r = runner.invoke(app, ["log", "it hurts", "--yes"])
     assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "buttons" not in r.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cli_without_a_terminal_tells_how_to_save() -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
+    r = runner.invoke(app, ["log", "left calf cramp 7/10"])
+    assert r.exit_code == 1
+    assert "Not saved: pass --yes to save without asking." in r.output
+    assert "Aborted" not in r.output
+    assert MuscleEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cli_asks_for_a_missing_intensity_and_saves_nothing() -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
+    r = runner.invoke(app, ["log", "eyelid twitching again", "--yes"])
+    assert r.exit_code == 1
+    assert "How strong was the twitch" in r.output
+    assert MuscleEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cli_removes_the_entries_named_at_the_prompt() -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
+    with mock.patch("spasmtrack.cli._can_ask", return_value=True):
+        r = runner.invoke(
+            app, ["log", "neck spasm 6/10, heat pad 20 min, took advil 400mg"], input="3\ny\n"
+        )
+    assert r.exit_code == 0, r.output
+    assert "3. Treatment · Over-the-counter" in r.output
+    assert MuscleEvent.objects.count() == 1
+    assert list(TreatmentLog.objects.values_list("treatment__key", flat=True)) == ["heat"]

@@ -34,11 +34,13 @@ from spasmtrack.core.quicklog_lexicon import (
     FUZZY_MIN_LEN,
     CatalogueItem,
     Lexicon,
+    RegionEntry,
     Speller,
     Token,
     Unit,
     catalogue_trie,
     lexicon,
+    swapped,
     tokenize,
     trie_match,
 )
@@ -56,7 +58,9 @@ _PUNCT = frozenset(',;.!?()[]:"')
 _CONJ = frozenset({"and", "&", "+", "/", ",", "or"})
 # Words allowed between an intensity cue and its number: "pain is a 7", "pain: 7".
 _INTENSITY_LINKS = frozenset({":", "=", "-", "at", "is", "was", "a", "of", "about", "around", "~"})
-_KIND_LINKS = frozenset({":", "=", "-"})
+_KIND_LINKS = frozenset({":", "=", "-", "about", "around", "a", "an", "like", "of", "is", "was"})
+# "about a six", "like a 7": an approximate number said on its own is the intensity.
+_APPROX = frozenset({"about", "around", "like", "roughly", "approx", "maybe", "prob", "~", "solid"})
 # Words allowed between a treatment or habit and its amount: "magnesium, 300 mg", "20 min of".
 _AMOUNT_GAP = frozenset({",", "of", "for", "about", "around", "~", "-", ":", "x"})
 _TIME_LINKS = frozenset({"at", "in", "the", "on", "around", "about", "~", ","})
@@ -97,6 +101,8 @@ class _State:
     warnings: list[str] = field(default_factory=list)
     intensity: int | None = None
     changes: list[tuple[int, int, int, int]] = field(default_factory=list)  # first,last,a,b
+    ranges: list[str] = field(default_factory=list)  # "7 maybe 8": asked, never picked
+    unvalued: list[tuple[str, str]] = field(default_factory=list)  # (habit id, typed words)
     relief: bool = False
 
     def is_(self, i: int, cat: str) -> bool:
@@ -133,23 +139,61 @@ class QuickLogParser:
         habits: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self._lex = lexicon()
+        extra = self._lex.catalogue_synonyms
+        treatments = [_with_synonyms(t, extra) for t in treatments]
+        habits = [_with_synonyms(h, extra) for h in habits]
         self._catalogue, catalogue_words = catalogue_trie(treatments, habits)
+        self._ids = frozenset(str(e["id"]) for e in [*treatments, *habits])
+        self._units = {str(e["id"]): e.get("unit") or None for e in [*treatments, *habits]}
         self._catalogue_speller = Speller(
             frozenset(w for w in catalogue_words if len(w) >= FUZZY_MIN_LEN)
         )
         self._known = self._lex.known_words | self._lex.protected | catalogue_words
+        self._memo: dict[str, str | None] = {}
 
     def parse(self, text: str, *, now: datetime) -> QuickLog:
         """Parse one line. `now` must be timezone-aware, in the person's zone."""
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be an aware datetime in the person's time zone")
         tokens, corrections = self._tokens(text)
-        st = _State(text, self._chunks(tokens), self._lex, now)
+        return self._parse(text, self._chunks(tokens), corrections, now, text)
+
+    def read_chunks(self, text: str) -> tuple[list[Chunk], list[tuple[str, str]]]:
+        """The line as lexicon chunks (spelling corrected) and the (typed, read as) pairs."""
+        tokens, corrections = self._tokens(text)
+        return self._chunks(tokens), corrections
+
+    def parse_chunks(
+        self,
+        text: str,
+        chunks: Sequence[Chunk],
+        corrections: Sequence[tuple[str, str]],
+        *,
+        now: datetime,
+    ) -> QuickLog:
+        """Parse a run of `read_chunks(text)` (one clause of the line) without tokenizing again."""
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime in the person's time zone")
+        fresh = [Chunk(c.start, c.end, c.norm, dict(c.cats), c.inner_side) for c in chunks]
+        shown = text[chunks[0].start : chunks[-1].end] if chunks else ""
+        return self._parse(text, fresh, list(corrections), now, shown)
+
+    def _parse(
+        self,
+        text: str,
+        chunks: list[Chunk],
+        corrections: list[tuple[str, str]],
+        now: datetime,
+        shown: str,
+    ) -> QuickLog:
+        st = _State(text, chunks, self._lex, now)
         _read_quantities(st)
+        _read_ranges(st)
         _read_pain_changes(st)
         _read_cued_intensity(st)
         when = _read_time(st)
         _read_scores(st)
+        _read_lone_number(st)
         triggers = _read_triggers(st)
         treatments, habits = _read_catalogue(st)
         duration = _read_duration(st)
@@ -158,7 +202,7 @@ class QuickLogParser:
         notes = _notes(st)
         used_words = {c.norm for c in st.chunks if c.used}
         return QuickLog(
-            text=text,
+            text=shown,
             kind=kind,
             regions=tuple(regions),
             region_phrases=tuple(region_phrases),
@@ -174,26 +218,97 @@ class QuickLogParser:
             notes=notes,
             warnings=tuple(dict.fromkeys(st.warnings)),
             corrections=tuple(c for c in corrections if any(c[1] in w for w in used_words)),
+            intensity_ranges=tuple(st.ranges),
+            habits_without_number=tuple(st.unvalued),
         )
+
+    def chunks(self, text: str) -> list[Chunk]:
+        """The line as lexicon chunks (spelling corrected), before any grammar pass."""
+        return self._chunks(self._tokens(text)[0])
+
+    def knows(self, catalogue_id: str) -> bool:
+        return catalogue_id in self._ids
+
+    def unit_of(self, catalogue_id: str) -> str | None:
+        """The catalogue unit of a treatment or habit ("min", "mg", "dose", None)."""
+        return self._units.get(catalogue_id)
+
+    @property
+    def lex(self) -> Lexicon:
+        return self._lex
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[str, str]]]:
         """Tokens with misspellings corrected, and the (typed, read as) pairs."""
         out: list[Token] = []
         corrections: list[tuple[str, str]] = []
-        for t in tokenize(text):
+        tokens = tokenize(text)
+        norms = [t.norm for t in tokens]
+        for i, t in enumerate(tokens):
+            if t.kind == "word" and t.norm.endswith("'s") and t.norm not in self._known:
+                # "neck's all knotted", "back's locked up": the word itself
+                t = Token(t.norm[:-2], t.kind, t.start, t.end)
+                norms[i] = t.norm
             fixed = self._correct(t.norm) if t.kind == "word" else None
+            if fixed and not self._means(fixed) and not self._in_phrase(norms, i, fixed):
+                fixed = None  # "dinner" -> "inner" only inside "inner thigh"
             if fixed:
                 corrections.append((text[t.start : t.end], fixed))
                 t = Token(fixed, t.kind, t.start, t.end)
+                norms[i] = fixed
             out.append(t)
         return out, corrections
 
+    def _means(self, word: str) -> bool:
+        return bool(_meaning(self._lex.trie.get(word)) or _meaning(self._catalogue.get(word)))
+
+    def _in_phrase(self, norms: list[str], i: int, fixed: str) -> bool:
+        """True when `fixed` at token i completes a longer lexicon phrase ("lowr back")."""
+        trial = [*norms[:i], fixed, *norms[i + 1 :]]
+        for trie in (self._lex.trie, self._catalogue):
+            for start in (i - 1, i):
+                if start < 0:
+                    continue
+                m = trie_match(trie, trial, start)
+                if m is not None and m.start <= i < m.end and m.end - m.start > 1:
+                    return True
+        return False
+
     def _correct(self, word: str) -> str | None:
-        if len(word) < FUZZY_MIN_LEN or not word.isalpha() or word in self._known:
+        if word in self._memo:
+            return self._memo[word]
+        fixed = self._correct_uncached(word)
+        if len(self._memo) < 50_000:
+            self._memo[word] = fixed
+        return fixed
+
+    def _correct_uncached(self, word: str) -> str | None:
+        if not word.isalpha() or word in self._known:
+            return None
+        if len(word) == FUZZY_MIN_LEN - 1:
+            # Four letters: only two swapped letters ("bakc", "nekc") or one letter left out of
+            # a five-letter word ("lowr", "uper", "calv"), and only one meaning.
+            short = [w for w in self._lex.short_words if swapped(word, w)]
+            short += [
+                w
+                for w in self._lex.speller.vocabulary
+                if len(w) == FUZZY_MIN_LEN and any(w[:k] + w[k + 1 :] == word for k in range(5))
+            ]
+            meanings = {_meaning(self._lex.trie.get(w)) or w for w in short}
+            return min(short) if len(meanings) == 1 else None
+        if len(word) < FUZZY_MIN_LEN:
             return None
         hits = self._lex.speller.hits(word) | self._catalogue_speller.hits(word)
-        # Two candidates means we would be guessing.
-        return next(iter(hits)) if len(hits) == 1 else None
+        if len(hits) > 1:
+            # Two candidates with different meanings means we would be guessing; forms of one
+            # word ("shoulderr": shoulder/shoulders, "crampp": cramp/cramps) are one meaning.
+            meanings = {
+                _meaning(self._lex.trie.get(h)) or _meaning(self._catalogue.get(h)) for h in hits
+            }
+            if len(meanings) == 1 and None not in meanings:
+                return min(hits, key=lambda h: (abs(len(h) - len(word)), h))
+            return None
+        # A word that is only part of a phrase ("inner") is kept only where the phrase follows.
+        return next(iter(hits)) if hits else None
 
     def _chunks(self, tokens: list[Token]) -> list[Chunk]:
         norms = [t.norm for t in tokens]
@@ -233,6 +348,30 @@ def parse(
     """Parse one quick-log line (see the module docstring). To parse many lines with the same
     catalogues, build a `QuickLogParser` once instead."""
     return QuickLogParser(treatments, habits).parse(text, now=now)
+
+
+def _meaning(node: Mapping[str, Any] | None) -> str | None:
+    """What a one-word lexicon phrase means ("region:12", "kind:spasm"), None if not one."""
+    cats = (node or {}).get("")
+    if not cats:
+        return None
+    for cat in ("region", "kind", "tpoint", "broad"):
+        if cat in cats:
+            return f"{cat}:{cats[cat]}"
+    for cat in ("treatment", "habit"):
+        if cat in cats:
+            return f"{cat}:{cats[cat].id}"
+    return None
+
+
+def _with_synonyms(
+    entry: Mapping[str, Any], extra: Mapping[str, Sequence[str]]
+) -> Mapping[str, Any]:
+    """A catalogue entry with the lexicon's extra words for its id (brands, verb forms)."""
+    more = extra.get(str(entry.get("id")))
+    if not more:
+        return entry
+    return {**entry, "synonyms": [*(entry.get("synonyms") or ()), *more]}
 
 
 def _token_chunk(t: Token) -> Chunk:
@@ -402,12 +541,21 @@ def _bare_number(st: _State, i: int) -> tuple[int, float] | None:
     return i, value
 
 
+def round_score(value: float) -> int:
+    """The 0-10 scale has whole numbers: 6.5 is read as 7 (half up), shown as a correction."""
+    return int(value + 0.5)
+
+
 def _valid_intensity(st: _State, first: int, last: int, value: float) -> bool:
-    if value.is_integer() and 0 <= value <= st.lex.intensity_max:
+    if 0 <= value <= st.lex.intensity_max:
+        if not value.is_integer():
+            st.warnings.append(
+                f"Read “{st.span_text(first, last)}” as {round_score(value)}/10 "
+                "(the scale has whole numbers)."
+            )
         return True
     st.warnings.append(
-        f"Intensity “{st.span_text(first, last)}” is not a whole number from 0 to 10; "
-        "kept in notes."
+        f"Intensity “{st.span_text(first, last)}” is not a number from 0 to 10; kept in notes."
     )
     return False
 
@@ -422,7 +570,7 @@ def _offer_intensity(st: _State, first: int, last: int, value: float, use_from: 
             "kept in notes."
         )
         return
-    st.intensity = int(value)
+    st.intensity = round_score(value)
     st.use(use_from, last)
 
 
@@ -430,8 +578,32 @@ def _pain_value(st: _State, i: int) -> tuple[int, float] | None:
     return _score_at(st, i) or _bare_number(st, i)
 
 
+_RANGE_WORDS = frozenset({"or", "maybe", "-", "–", "possibly", "prob", "probably"})
+
+
+def _read_ranges(st: _State) -> None:
+    """'7 maybe 8', '6-7/10', '7 or 8': two numbers for one intensity. Neither is picked; the
+    person is asked for one."""
+    for i in range(len(st.chunks) - 2):
+        a, b = _num(st, i), _num(st, i + 2)
+        if a is None or b is None or st.chunks[i + 1].norm not in _RANGE_WORDS:
+            continue
+        if not (0 <= a <= 10 and 0 <= b <= 10) or st.is_(i + 3, "unit"):
+            continue
+        if st.is_(i - 1, "slash") or st.is_(i - 1, "out_of"):
+            continue
+        last = i + 2
+        if st.is_(last + 1, "slash") and _num(st, last + 2) == 10:
+            last += 2
+        text = st.span_text(i, last)
+        st.ranges.append(text)
+        st.warnings.append(f"“{text}” gives two numbers; say which one.")
+        st.use(i, last)
+
+
 def _read_pain_changes(st: _State) -> None:
-    """'pain 6 -> 3', 'from 6 to 3', '6/10 → 3/10'."""
+    """'pain 6 -> 3', 'from 6 to 3', '6/10 → 3/10', 'pain 7 then 4', '6 before 5 after',
+    'before 6 after 3'."""
     for i in range(len(st.chunks)):
         if not st.free(i):
             continue
@@ -439,18 +611,46 @@ def _read_pain_changes(st: _State) -> None:
         j = i
         if st.is_(j, "intensity_cue"):
             j += 1
-        while st.free(j) and st.chunks[j].norm in ("from", "went", "was", "is"):
+        while st.free(j) and st.chunks[j].norm in ("from", "went", "was", "is", "before", ":"):
             j += 1
         a = _pain_value(st, j)
-        if a is None or not st.is_(a[0] + 1, "arrow") or not st.free(a[0] + 1):
+        if a is None:
             continue
-        b = _pain_value(st, a[0] + 2)
-        if b is None:
-            continue
-        ok = all(v.is_integer() and 0 <= v <= st.lex.intensity_max for v in (a[1], b[1]))
-        if ok:
-            st.changes.append((first, b[0], int(a[1]), int(b[1])))
-            st.use(first, b[0])
+        k = a[0] + 1
+        lead = st.chunks[j - 1].norm if j > i else ""
+        skipped: list[int] = []
+        if st.free(k) and st.chunks[k].norm == "before":  # "6 before 5 after"
+            k += 1
+            # "8 before the massage and 4 after": a few words may come between.
+            while st.free(k) and not st.is_(k, "num") and len(skipped) < 4:
+                skipped.append(k)
+                k += 1
+            b = _pain_value(st, k)
+            if b is None or not (st.free(b[0] + 1) and st.chunks[b[0] + 1].norm == "after"):
+                continue
+            last = b[0] + 1
+        elif lead == "before":  # "before 6 after 3", "before 6, after 3"
+            while st.free(k) and st.chunks[k].norm in (",", "and", "-"):
+                k += 1
+            if not (st.free(k) and st.chunks[k].norm == "after"):
+                continue
+            b = _pain_value(st, k + 1)
+            if b is None:
+                continue
+            last = b[0]
+        else:
+            if not st.is_(k, "arrow") or not st.free(k):
+                continue
+            b = _pain_value(st, k + 1)
+            if b is None:
+                continue
+            last = b[0]
+        top = st.lex.intensity_max
+        if all(0 <= v <= top for v in (a[1], b[1])):
+            st.changes.append((first, last, round_score(a[1]), round_score(b[1])))
+            st.use(first, last)
+            for k in skipped:  # the words between are read on their own
+                st.chunks[k].used = False
 
 
 def _read_cued_intensity(st: _State) -> None:
@@ -471,11 +671,39 @@ def _read_cued_intensity(st: _State) -> None:
 
 
 def _read_scores(st: _State) -> None:
-    """Free-standing '7/10' and 'seven out of ten'."""
+    """Free-standing '7/10', 'seven out of ten' and 'about a six'."""
     for i in range(len(st.chunks)):
         found = _score_at(st, i)
         if found is not None:
             _offer_intensity(st, i, found[0], found[1], i)
+            continue
+        if st.free(i) and st.chunks[i].norm in _APPROX:
+            j = i + 1
+            if st.free(j) and st.chunks[j].norm in ("a", "an"):
+                j += 1
+            bare = _bare_number(st, j)
+            if bare is not None and not st.is_(j + 1, "word"):
+                _offer_intensity(st, j, bare[0], bare[1], i)
+
+
+def _read_lone_number(st: _State) -> None:
+    """'pain in my left shoulder 6': with a pain or kind word and exactly one loose number
+    from 0 to 10 (no unit after it), that number is the intensity."""
+    if st.intensity is not None or st.changes:
+        return
+    if not any(c.has("intensity_cue") or c.has("kind") or c.has("tpoint") for c in st.chunks):
+        return
+    loose = [
+        i
+        for i in range(len(st.chunks))
+        if _bare_number(st, i) is not None
+        and not (st.is_(i - 1, "slash") or st.is_(i - 1, "out_of") or st.is_(i - 1, "arrow"))
+    ]
+    if len(loose) == 1 and not st.is_(loose[0] + 1, "word"):
+        i = loose[0]
+        value = st.chunks[i].cats["num"]
+        if 0 <= value <= st.lex.intensity_max:
+            _offer_intensity(st, i, i, float(value), i)
 
 
 # ---------------------------------------------------------------- time
@@ -518,7 +746,12 @@ def _time_phrase(st: _State, i: int) -> tuple[int, TimeSpec] | None:
             spec.this = spec.this or c.norm == "this"
         elif c.norm == "overnight":
             spec.part, spec.last, last = "night", True, j
-        elif c.has("clock") or (_is_clock_number(st, j) and (cue or st.is_(j + 1, "meridiem"))):
+        elif c.has("clock") or (
+            _is_clock_number(st, j)
+            and (cue or st.is_(j + 1, "meridiem"))
+            and not st.is_(j + 1, "slash")
+            and not st.is_(j + 1, "out_of")
+        ):
             if spec.clock is not None:
                 break
             spec.clock = c.cats["clock"] if c.has("clock") else (int(c.cats["num"]), 0)
@@ -604,13 +837,19 @@ def _read_triggers(st: _State) -> list[str]:
         if not (c.has("trigger_cue") and not c.used):
             continue
         first = i + 1
-        last = i
+        while st.free(first) and st.chunks[first].norm in ("a", "an", "the", "my", "about"):
+            first += 1
+        last = first - 1
         q = st.quantity_at(first)
         if q is not None and q.owner is None and st.chunks[q.last + 1 : q.last + 2]:
-            # "after 20 min of walking": the amount belongs to the trigger.
-            if st.chunks[q.last + 1].norm == "of":
+            # "after 20 min of walking", "after a 30 min walk": the amount belongs to the trigger.
+            nxt = st.chunks[q.last + 1]
+            if nxt.norm == "of":
                 q.owner = "trigger"
                 last = q.last + 1
+            elif not nxt.used and not any(k in nxt.cats for k in _TRIGGER_STOP):
+                q.owner = "trigger"
+                last = q.last
         j = last + 1
         while j < len(st.chunks) and j - first < 6 and st.free(j):
             cats = st.chunks[j].cats
@@ -652,8 +891,8 @@ def _amount(st: _State, k: int, item: CatalogueItem) -> tuple[float, str | None]
         if q.owner is not None:
             return None
         target = st.lex.unit(item.unit)
-        if item.unit and target is None:
-            return None  # the catalogue's unit is not one we can convert to
+        # A catalogue unit we cannot convert to ("dose", "session"): keep the typed amount and
+        # unit ("flexeril 10mg" -> 10 mg).
         if target is not None and target.dimension != q.unit.dimension:
             return None
         q.owner = item.category
@@ -693,25 +932,51 @@ def _read_catalogue(st: _State) -> tuple[list[TreatmentMention], list[HabitMenti
             continue
         item: CatalogueItem = c.cats.get("treatment") or c.cats["habit"]
         if item.category == "habit" and item.kind == "yes_no":
-            habits.setdefault(item.id, HabitMention(item.id, item.name, "yes_no", True))
+            said = st.span_text(i, i)
+            habits.setdefault(item.id, HabitMention(item.id, item.name, "yes_no", True, None, said))
             st.use(i, i)
             continue
         found = _find_amount(st, i, item)
         if item.category == "treatment":
             amount, unit = found if found else (None, None)
-            treatments.append((i, TreatmentMention(item.id, item.name, amount, unit)))
+            said = st.span_text(i, i)
+            treatments.append((i, TreatmentMention(item.id, item.name, amount, unit, said=said)))
             st.use(i, i)
         elif found is not None:
-            habits[item.id] = HabitMention(item.id, item.name, "number", found[0], found[1])
+            said = st.span_text(i, i)
+            habits[item.id] = HabitMention(item.id, item.name, "number", *found, said)
             st.use(i, i)
         else:
             pending.append((i, item))
     for i, item in pending:  # a number habit named twice ("sat 5h at desk") needs one number
         if item.id in habits:
             st.use(i, i)
+        elif (q := _loose_time(st, item)) is not None:
+            # "sat in the car for 3 hours": the line's one time amount, when no event is named.
+            said = st.span_text(i, i)
+            habits[item.id] = HabitMention(item.id, item.name, "number", *q, said)
+            st.use(i, i)
         else:
             st.warnings.append(f"“{st.span_text(i, i)}” needs a number for {item.name}.")
+            st.unvalued.append((item.id, st.span_text(i, i)))
     return _attach_changes(st, treatments), list(habits.values())
+
+
+def _loose_time(st: _State, item: CatalogueItem) -> tuple[float, str] | None:
+    """The one unowned time amount of a line that names no event, in the habit's unit."""
+    target = st.lex.unit(item.unit)
+    if target is None or target.dimension != "time" or any(c.has("kind") for c in st.chunks):
+        return None
+    free = [q for q in st.quantities if q.owner is None and q.unit.dimension == "time"]
+    if len(free) != 1:
+        return None
+    q = free[0]
+    q.owner = item.category
+    k = q.first - 1
+    while k >= 0 and st.free(k) and st.is_(k, "duration_cue"):
+        st.use(k, k)
+        k -= 1
+    return q.value * q.unit.factor / target.factor, str(item.unit)
 
 
 def _attach_changes(
@@ -732,7 +997,7 @@ def _attach_changes(
             key=lambda n: (abs(treatments[n][0] - first), treatments[n][0] > first),
         )
         t = out[nearest]
-        out[nearest] = TreatmentMention(t.id, t.name, t.amount, t.unit, before, after)
+        out[nearest] = TreatmentMention(t.id, t.name, t.amount, t.unit, before, after, t.said)
     if treatments:
         for c in st.chunks:
             if c.has("relief"):
@@ -819,6 +1084,8 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
     phrases: list[str] = []
     carry: str | None = None
     last_region = -10
+    sideless: list[tuple[RegionEntry, bool]] = []
+    groups: list[list[str]] = []
     for i, c in enumerate(st.chunks):
         if c.has("broad") and not c.used and not c.has("region"):
             st.warnings.append(
@@ -839,13 +1106,49 @@ def _read_regions(st: _State) -> tuple[list[str], list[str]]:
             side = carry
         ids.extend(r for r in entry.expand(side) if r not in ids)
         phrases.append(_region_phrase(entry.name, side, entry.paired))
+        groups.append(entry.expand(side))
         carry = side
         last_region = last
         # Only the region and its side words: a kind word between them ("jaw spasm left") stays.
         for k in range(first, last + 1):
             if k == i or not st.chunks[k].has("kind"):
                 st.chunks[k].used = True
-    return ids, phrases
+        sideless.append((entry, side is None and entry.paired))
+    ids, phrases = _most_specific(ids, phrases, groups)
+    return _late_side(st, ids, phrases, sideless)
+
+
+def _most_specific(
+    ids: list[str], phrases: list[str], groups: list[list[str]]
+) -> tuple[list[str], list[str]]:
+    """'upper back spasm between the shoulder blades': a place that contains another place
+    named in the same line gives way to it."""
+    drop = {
+        n
+        for n, g in enumerate(groups)
+        if any(m != n and set(h) < set(g) for m, h in enumerate(groups))
+    }
+    if not drop:
+        return ids, phrases
+    keep = [g for n, g in enumerate(groups) if n not in drop]
+    kept_ids = [r for r in ids if any(r in g for g in keep)]
+    return kept_ids, [p for n, p in enumerate(phrases) if n not in drop]
+
+
+def _late_side(
+    st: _State, ids: list[str], phrases: list[str], found: list[tuple[RegionEntry, bool]]
+) -> tuple[list[str], list[str]]:
+    """'toes cramping 7/10 on the right': one paired region without a side and one left-over
+    side phrase later in the line (and no other region) -> that side."""
+    loose = [k for k, c in enumerate(st.chunks) if c.has("side") and not c.used]
+    if len(found) != 1 or not found[0][1] or len(loose) != 1:
+        return ids, phrases
+    side = st.chunks[loose[0]].cats["side"]
+    if side not in ("left", "right"):
+        return ids, phrases
+    entry = found[0][0]
+    st.chunks[loose[0]].used = True
+    return entry.expand(side), [_region_phrase(entry.name, side, True)]
 
 
 def _region_phrase(norm: str, side: str | None, paired: bool) -> str:

@@ -160,6 +160,19 @@ def trie_match(trie: Trie, norms: Sequence[str], i: int) -> Match | None:
     return best
 
 
+def swapped(a: str, b: str) -> bool:
+    """True when b is a with two adjacent letters swapped ("bakc" / "back")."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """True when a and b differ by at most one insertion, deletion, substitution or swap of two
     adjacent letters (Damerau-Levenshtein distance <= 1)."""
@@ -202,6 +215,7 @@ class Lexicon:
 
     trie: Trie
     speller: Speller  # over region, kind and trigger-point words
+    short_words: frozenset[str]  # 4-letter ones, corrected only for two swapped letters
     regions: tuple[RegionEntry, ...]
     units: dict[str, Unit]  # canonical unit name -> Unit
     unit_aliases: dict[str, str]  # alias -> canonical name
@@ -210,6 +224,9 @@ class Lexicon:
     known_words: frozenset[str]  # every word of every phrase (never corrected away)
     parts_of_day: dict[str, int]
     intensity_max: int
+    checkin_labels: dict[str, str]  # check-in item -> short label ("fatigue" -> "tiredness")
+    checkin_links: frozenset[str]  # words allowed between a check-in word and its number
+    catalogue_synonyms: dict[str, tuple[str, ...]]  # catalogue id -> extra phrases
 
     def unit(self, alias: str | None) -> Unit | None:
         """The unit named by `alias` ("mins", "mg", "hours"), None when unknown or empty."""
@@ -253,6 +270,7 @@ def lexicon() -> Lexicon:
     for side in SIDES:
         _add_all(trie, data["sides"][side], "side", side)
         all_words |= _words(data["sides"][side])
+    fuzzy_words |= {"left", "right"}
     for kind in ("spasm", "twitch"):
         _add_all(trie, data["kinds"][kind], "kind", kind)
         fuzzy_words |= _words(data["kinds"][kind])
@@ -299,10 +317,31 @@ def lexicon() -> Lexicon:
     for word, meridiem in tw["meridiem"].items():
         _add_all(trie, [word], "meridiem", meridiem)
     all_words |= set(tw["days"]) | set(tw["weekdays"]) | set(tw["parts"])
+    checkin = data["checkin"]
+    for item, spec in checkin["items"].items():
+        _add_all(trie, spec["phrases"], "checkin", item)
+        fuzzy_words |= _words(spec["phrases"])
+        for phrase, value in spec["anchors"].items():
+            _add_all(trie, [phrase], "checkin_anchor", (item, int(value)))
+            all_words |= _words([phrase])
+    neg = data["negation_cues"]
+    for key in ("before", "after", "clause", "others"):
+        _add_all(trie, neg[key], f"neg_{key}", True)
+        all_words |= _words(neg[key])
+    possessive = [f"{p}'s" for p in neg["others"] if not p.endswith("s")]
+    _add_all(trie, possessive, "neg_others", True)  # "my daughter's calf"
+    all_words |= _words(possessive)
+    _add_all(trie, data["not_in_catalogue"]["phrases"], "uncatalogued", True)
+    all_words |= _words(data["not_in_catalogue"]["phrases"])
+    # Every plain negation ("didn't have", "without") also negates what follows it.
+    _add_all(trie, data["negations"]["phrases"], "neg_before", True)
+    _add_all(trie, data["positive_despite_negation"]["phrases"], "positive", True)
+    all_words |= _words(data["positive_despite_negation"]["phrases"])
     scale = data["intensity_scale"]
     return Lexicon(
         trie=trie,
         speller=Speller(frozenset(w for w in fuzzy_words if len(w) >= FUZZY_MIN_LEN)),
+        short_words=frozenset(w for w in fuzzy_words if len(w) == FUZZY_MIN_LEN - 1),
         regions=tuple(regions),
         units=units,
         unit_aliases=aliases,
@@ -311,6 +350,9 @@ def lexicon() -> Lexicon:
         known_words=frozenset(all_words | fuzzy_words),
         parts_of_day={k: int(v) for k, v in tw["parts"].items()},
         intensity_max=int(scale["max"]),
+        checkin_labels={k: v["label"] for k, v in checkin["items"].items()},
+        checkin_links=frozenset(checkin["links"]),
+        catalogue_synonyms={k: tuple(v) for k, v in data["catalogue_synonyms"]["items"].items()},
     )
 
 

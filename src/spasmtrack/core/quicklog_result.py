@@ -16,6 +16,7 @@ class TreatmentDict(TypedDict):
     unit: str | None
     pain_before: int | None
     pain_after: int | None
+    said: str
 
 
 class HabitDict(TypedDict):
@@ -24,6 +25,7 @@ class HabitDict(TypedDict):
     kind: str
     value: float | bool
     unit: str | None
+    said: str
 
 
 class QuickLogDict(TypedDict):
@@ -56,6 +58,7 @@ class TreatmentMention:
     unit: str | None = None
     pain_before: int | None = None
     pain_after: int | None = None
+    said: str = ""  # the words typed for it ("Advil", "flexeril"), kept on the entry
 
     def to_dict(self) -> TreatmentDict:
         return TreatmentDict(
@@ -65,6 +68,7 @@ class TreatmentMention:
             unit=self.unit,
             pain_before=self.pain_before,
             pain_after=self.pain_after,
+            said=self.said,
         )
 
     def describe(self) -> str:
@@ -85,10 +89,16 @@ class HabitMention:
     kind: str  # "yes_no" | "number"
     value: float | bool
     unit: str | None = None
+    said: str = ""
 
     def to_dict(self) -> HabitDict:
         return HabitDict(
-            id=self.id, name=self.name, kind=self.kind, value=self.value, unit=self.unit
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            value=self.value,
+            unit=self.unit,
+            said=self.said,
         )
 
     def describe(self) -> str:
@@ -117,6 +127,8 @@ class QuickLog:
     notes: str = ""
     warnings: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read as), e.g. ("calff", "calf")
+    intensity_ranges: tuple[str, ...] = ()  # "7 maybe 8": two numbers, so no intensity
+    habits_without_number: tuple[tuple[str, str], ...] = ()  # (habit id, typed): "sat all day"
 
     @property
     def understood_anything(self) -> bool:

@@ -1,12 +1,14 @@
 """The one-line quick log: understand a sentence, show it, then save what it says.
 
-Parsing is pure (`core.quicklog`); this module gives the parser the person's catalogue (the
-shared entries with their cited synonyms, plus the person's own additions) and turns an
-understood line into diary entries, all in one transaction.
+Parsing is pure (`core.quicklog`, `core.quicklog_line`); this module gives the parser the
+person's catalogue (the shared entries with their cited synonyms, plus the person's own
+additions) and turns the entries of a line, minus the ones the person removed, into diary
+entries, all in one transaction. Nothing is defaulted: an entry with a question is not saved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.core import catalogue
 from spasmtrack.core.quicklog import QuickLog, QuickLogParser
+from spasmtrack.core.quicklog_line import LineEntry, LineReading, read_line
 from spasmtrack.diary.entries import (
     RESOURCES,
     create_entry,
@@ -54,104 +57,73 @@ def understand(person: Person, text: str, at: datetime | None = None) -> QuickLo
     return parser_for(person).parse(text, now=(at or now()).astimezone(person.zone))
 
 
-def last_intensity(person: Person) -> int | None:
-    last = entries_for(person, RESOURCES["muscle-events"]).order_by("-started_at").first()
-    return last.intensity if last else None
+def read(person: Person, text: str, at: datetime | None = None) -> LineReading:
+    """Every entry the line reports, read in the person's time zone."""
+    return read_line(parser_for(person), text, now=(at or now()).astimezone(person.zone))
 
 
-def plan(person: Person, ql: QuickLog) -> tuple[list[str], list[str]]:
-    """What saving would write (plain sentences), and what stops or limits it."""
-    will, problems = [], []
-    if ql.kind and ql.regions:
-        intensity = ql.intensity
-        if intensity is None:
-            intensity = 1 if ql.kind == "twitch" else last_intensity(person)
-        if intensity is None:
-            problems.append(f"How strong was the {ql.kind}? Add a number like 6/10.")
-        else:
-            will.append(f"a {ql.kind} at {intensity}/10")
-    elif ql.kind:
-        problems.append(f"Where was the {ql.kind}? Name the spot, e.g. 'left calf'.")
-    elif ql.regions and ql.intensity is not None:
-        will.append(f"a pain drawing of {len(ql.regions)} area(s) at {ql.intensity}/10")
-    elif ql.regions:
-        problems.append("Was it a spasm, a twitch or pain? Add a word and a number.")
-    will += [f"treatment: {t.describe()}" for t in ql.treatments]
-    will += [f"habit: {h.name} = {h.value}" for h in ql.habits]
-    if not will and not problems:
-        problems.append("Nothing to save was understood; try the buttons above.")
-    return will, problems
+def kept(reading: LineReading, removed: Collection[int] = ()) -> list[tuple[int, LineEntry]]:
+    """The entries the person did not remove, with their index in the reading."""
+    return [(i, e) for i, e in enumerate(reading.entries) if i not in removed]
+
+
+def problems(reading: LineReading, removed: Collection[int] = ()) -> list[str]:
+    """What stops saving: a question still open, or nothing left to save."""
+    left = kept(reading, removed)
+    asks = [e.question for _, e in left if e.question]
+    if asks:
+        return asks
+    if not left:
+        if reading.entries:
+            return ["Every entry was removed; nothing to save."]
+        if reading.not_saved:
+            return ["Nothing to save: the line says it did not happen."]
+        return ["Nothing to save was understood."]
+    return []
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, datetime) else v
 
 
 @transaction.atomic
-def save(person: Person, ql: QuickLog) -> list[Any]:
-    """Write everything `plan` promised; returns the new or updated entries."""
-    _, problems = plan(person, ql)
-    if problems:
-        raise ValueError(problems[0])
+def save_reading(person: Person, reading: LineReading, removed: Collection[int] = ()) -> list[Any]:
+    """Save the kept entries of a line (all or nothing); ValueError when something is open.
+    A check-in fills in the day's check-in; a habit replaces that day's value."""
+    found = problems(reading, removed)
+    if found:
+        raise ValueError(found[0])
     saved: list[Any] = []
-    notes = ql.notes.strip()
-    at = ql.when.isoformat() if ql.when else None
-    if ql.kind and ql.regions:
-        intensity = ql.intensity
-        if intensity is None:
-            intensity = 1 if ql.kind == "twitch" else last_intensity(person)
-        saved.append(
-            create_entry(
-                person,
-                RESOURCES["muscle-events"],
-                {
-                    "kind": ql.kind,
-                    "regions": list(ql.regions),
-                    "intensity": intensity,
-                    "started_at": at,
-                    "duration_s": ql.duration_s,
-                    "suspected_trigger": ", ".join(ql.triggers)[:200],
-                    "notes": notes,
-                },
+    notes = reading.notes.strip()
+    for _, e in kept(reading, removed):
+        data = {k: _iso(v) for k, v in e.data.items()}
+        extra = "; ".join(n for n in (data.pop("notes", ""), notes) if n)
+        notes = ""
+        if e.kind == "muscle_event":
+            saved.append(create_entry(person, RESOURCES["muscle-events"], {**data, "notes": extra}))
+        elif e.kind == "pain_drawing":
+            saved.append(create_entry(person, RESOURCES["pain-drawings"], {**data, "notes": extra}))
+        elif e.kind == "treatment":
+            saved.append(
+                create_entry(person, RESOURCES["treatment-logs"], {**data, "notes": extra})
             )
-        )
-        notes = ""
-    elif ql.regions and ql.intensity is not None:
-        saved.append(
-            create_entry(
-                person,
-                RESOURCES["pain-drawings"],
-                {
-                    "regions": {r: ql.intensity for r in ql.regions},
-                    "at": at,
-                    "notes": notes,
-                },
+        elif e.kind == "checkin":
+            res = RESOURCES["checkins"]
+            existing = entries_for(person, res).filter(local_date=data["local_date"]).first()
+            if existing is not None:
+                patch = {k: v for k, v in data.items() if k != "local_date"}
+                if extra:
+                    patch["notes"] = "; ".join(n for n in (existing.notes, extra) if n)
+                saved.append(update_entry(person, res, existing, patch))
+            else:
+                saved.append(create_entry(person, res, {**data, "notes": extra}))
+        elif e.kind == "habit":
+            res = RESOURCES["habit-logs"]
+            day = data.pop("local_date")
+            existing = entries_for(person, res).filter(habit__key=data["habit"], local_date=day)
+            row = {**data, "local_date": day, "notes": extra}
+            first = existing.first()
+            saved.append(
+                update_entry(person, res, first, row) if first else create_entry(person, res, row)
             )
-        )
-        notes = ""
-    for t in ql.treatments:
-        saved.append(
-            create_entry(
-                person,
-                RESOURCES["treatment-logs"],
-                {
-                    "treatment": t.id,
-                    "at": at,
-                    "amount": t.amount,
-                    "unit": t.unit or "",
-                    "pain_before": t.pain_before,
-                    "pain_after": t.pain_after,
-                    "notes": notes,
-                },
-            )
-        )
-        notes = ""
-    day = (ql.when or now()).astimezone(person.zone).date()
-    for h in ql.habits:
-        value = float(h.value) if not isinstance(h.value, bool) else (1.0 if h.value else 0.0)
-        res = RESOURCES["habit-logs"]
-        existing = entries_for(person, res).filter(habit__key=h.id, local_date=day).first()
-        data = {"habit": h.id, "local_date": day, "value": value, "notes": notes}
-        saved.append(
-            update_entry(person, res, existing, data)
-            if existing
-            else create_entry(person, res, data)
-        )
-        notes = ""
     return saved

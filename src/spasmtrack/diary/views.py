@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -267,20 +268,38 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
 @login_required
 @require_POST
 def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Understand a one-line log and show it; save only when the person confirms."""
+    """Understand a one-line log and show each entry it would save, each one removable; save
+    only when the person confirms."""
     person = person_of(request)
     text = request.POST.get("text", "").strip()[:500]
-    ql = quicklog.understand(person, text) if text else None
-    will, problems = quicklog.plan(person, ql) if ql else ([], ["Type what happened first."])
-    if ql and request.POST.get("confirm") and not problems:
-        saved = quicklog.save(person, ql)
-        messages.success(request, "Saved: " + "; ".join(e.summary() for e in saved))
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("diary:today")
-            return response
-        return redirect("diary:today")
-    ctx = {"text": text, "ql": ql, "will": will, "problems": problems}
+    reading = quicklog.read(person, text) if text else None
+    removed = _removed(request, len(reading.entries) if reading else 0)
+    problems = quicklog.problems(reading, removed) if reading else ["Type what happened first."]
+    if reading and request.POST.get("confirm") and not problems:
+        try:
+            saved = quicklog.save_reading(person, reading, removed)
+        except (EntryError, ValueError, DjangoValidationError) as e:  # refused: nothing saved
+            problems = [f"Not saved: {e}"]
+        else:
+            messages.success(request, "Saved: " + "; ".join(e.summary() for e in saved))
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("diary:today")
+                return response
+            return redirect("diary:today")
+    rows = [
+        {"index": i, "entry": e, "removed": i in removed}
+        for i, e in enumerate(reading.entries if reading else ())
+    ]
+    left = sum(1 for r in rows if not r["removed"])
+    ctx = {"text": text, "reading": reading, "rows": rows, "left": left, "problems": problems}
     if request.headers.get("HX-Request"):
         return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
     return render(request, "diary/quick.html", ctx)
+
+
+def _removed(request: AuthenticatedHttpRequest, n: int) -> set[int]:
+    """Entry indexes the person removed ('removed' kept in the form, 'remove' just pressed);
+    anything that is not an index of this line is ignored."""
+    values = [*request.POST.getlist("removed"), request.POST.get("remove", "")]
+    return {int(v) for v in values if v.isdigit() and int(v) < n}
