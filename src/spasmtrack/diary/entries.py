@@ -7,11 +7,13 @@ like an id that does not exist.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -118,8 +120,13 @@ def habits_for(person: Person) -> Any:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
-def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
-    """Turn catalogue keys into rows the person may use; unknown keys are a field error."""
+def _resolve(
+    person: Person, data: dict[str, Any], cache: dict[tuple[str, str], Any] | None = None
+) -> dict[str, Any]:
+    """Turn catalogue keys into rows the person may use; unknown keys are a field error.
+
+    `cache` ((field, key) -> row), when given, is read and filled, so a bulk import looks
+    each key up once instead of once a row."""
     out = dict(data)
     for field, qs in (
         ("treatment", treatments_for),
@@ -130,9 +137,13 @@ def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
             key = out[field]
             if key is None:
                 continue
-            obj = qs(person).filter(key=key).first()
+            obj = cache.get((field, key)) if cache is not None else None
+            if obj is None:
+                obj = qs(person).filter(key=key).first()
             if obj is None:
                 raise EntryError(field, f"unknown {field.replace('_', ' ')} {key!r}")
+            if cache is not None:
+                cache[(field, key)] = obj
             out[field] = obj
     for field in ("at", "started_at"):
         if field in out and out[field] is None:
@@ -140,15 +151,63 @@ def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# "One per day" entries: the fields (besides the person) that the database's partial unique
+# constraints make unique among live entries. _check_unique_day and the bulk importers read it.
+UNIQUE_DAY_KEYS: dict[type[Entry], tuple[str, ...]] = {
+    DailyCheckin: ("local_date",),
+    HabitLog: ("habit", "local_date"),
+    SymptomRating: ("name", "local_date"),
+}
+
+# Fields the model-level check leaves alone: set by the server (person, code, local_date), or
+# catalogue rows that _resolve has already checked the person may use.
+_NOT_FIELD_CHECKED = frozenset(
+    {"person", "code", "local_date", "treatment", "habit", "trigger_habit"}
+)
+
+
+def validate_entry(
+    person: Person,
+    res: Resource,
+    data: Schema | Mapping[str, Any],
+    cache: dict[tuple[str, str], Any] | None = None,
+) -> dict[str, Any]:
+    """create_entry's rules without the write: the field values of a new entry, or an error.
+
+    The input schema (if given a mapping), the catalogue keys the person may use, then the
+    model's own field rules (`Field.clean`: lengths, choices, validators, exactly what
+    `Model.clean_fields` checks) on the values, with no model instance. The one-per-day rule
+    (`UNIQUE_DAY_KEYS`) is left to the caller: one row checks it with a query, a bulk import
+    for a whole batch at once. Raises EntryError, pydantic or Django ValidationError.
+    """
+    if not isinstance(data, Schema):
+        data = res.schema_in.model_validate(dict(data))
+    values = _resolve(person, data.model_dump(), cache)
+    errors: dict[str, list[ValidationError]] = {}
+    fields = _checked_fields(res.model)
+    for name, value in values.items():
+        field = fields.get(name)
+        if field is None or (field.blank and value in field.empty_values):
+            continue
+        try:
+            values[name] = field.clean(value, None)
+        except ValidationError as e:
+            errors[name] = e.error_list
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@functools.cache
+def _checked_fields(model: type[Entry]) -> dict[str, Any]:
+    return {f.name: f for f in model._meta.concrete_fields if f.name not in _NOT_FIELD_CHECKED}
+
+
 def _check_unique_day(
     person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
     """Give a clear error instead of an IntegrityError for 'one per day' entries."""
-    keys = {
-        DailyCheckin: ("local_date",),
-        HabitLog: ("habit", "local_date"),
-        SymptomRating: ("name", "local_date"),
-    }.get(res.model)
+    keys = UNIQUE_DAY_KEYS.get(res.model)
     if not keys:
         return
     qs = entries_for(person, res).filter(**{k: values[k] for k in keys})
@@ -162,14 +221,9 @@ def create_entry(
     person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
 ) -> Any:
     """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
-    if not isinstance(data, Schema):
-        data = res.schema_in.model_validate(dict(data))
-    values = _resolve(person, data.model_dump())
+    values = validate_entry(person, res, data)
     _check_unique_day(person, res, values, None)
     entry = res.model(person=person, **values, **extra)
-    entry.full_clean(
-        exclude=["person", "code", "local_date", "treatment", "habit", "trigger_habit"]
-    )
     # One INSERT, committed on its own (or with the caller's transaction): saving a new entry
     # writes nothing else, so it needs no transaction of its own on the hot path of logging.
     try:
