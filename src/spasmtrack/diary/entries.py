@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from ninja import Schema
+from pydantic import ConfigDict, model_validator
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary import schemas as s
@@ -121,7 +123,7 @@ def habits_for(person: Person) -> Any:
 
 
 def _resolve(
-    person: Person, data: dict[str, Any], cache: dict[tuple[str, str], Any] | None = None
+    person: Person, data: dict[str, Any], cache: dict[Any, Any] | None = None
 ) -> dict[str, Any]:
     """Turn catalogue keys into rows the person may use; unknown keys are a field error.
 
@@ -166,11 +168,15 @@ _NOT_FIELD_CHECKED = frozenset(
 )
 
 
+_MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
+_MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
+
+
 def validate_entry(
     person: Person,
     res: Resource,
     data: Schema | Mapping[str, Any],
-    cache: dict[tuple[str, str], Any] | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """create_entry's rules without the write: the field values of a new entry, or an error.
 
@@ -179,9 +185,12 @@ def validate_entry(
     `Model.clean_fields` checks) on the values, with no model instance. The one-per-day rule
     (`UNIQUE_DAY_KEYS`) is left to the caller: one row checks it with a query, a bulk import
     for a whole batch at once. Raises EntryError, pydantic or Django ValidationError.
+
+    `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
+    checked value of each distinct (field, value), up to a bounded size.
     """
     if not isinstance(data, Schema):
-        data = res.schema_in.model_validate(dict(data))
+        data = _mapping_schema(res.schema_in).model_validate(dict(data))
     values = _resolve(person, data.model_dump(), cache)
     errors: dict[str, list[ValidationError]] = {}
     fields = _checked_fields(res.model)
@@ -189,13 +198,45 @@ def validate_entry(
         field = fields.get(name)
         if field is None or (field.blank and value in field.empty_values):
             continue
+        # Field.clean without an instance depends on the value alone: a bulk import, whose
+        # rows repeat names, scores and days, checks each distinct value of a field once.
+        memo = (res.name, name, type(value), value) if type(value) in _MEMO_TYPES else None
+        if memo is not None and cache is not None and memo in cache:
+            values[name] = cache[memo]
+            continue
         try:
             values[name] = field.clean(value, None)
         except ValidationError as e:
             errors[name] = e.error_list
+            continue
+        if memo is not None and cache is not None and len(cache) < _MEMO_MAX:
+            cache[memo] = values[name]
     if errors:
         raise ValidationError(errors)
     return values
+
+
+@functools.cache
+def _mapping_schema(schema: type[Schema]) -> type[Schema]:
+    """The input schema with the same fields and validators, for a plain mapping.
+
+    Ninja's Schema wraps every input in a DjangoGetter (a root validator, there to read
+    model attributes and `resolve_*` methods); for a dict that only costs time (most of a
+    bulk import's validation). The subclass replaces that one validator with a pass-through;
+    a schema with resolvers keeps it."""
+    if schema._ninja_resolvers:  # type: ignore[attr-defined]
+        return schema
+
+    class MappingIn(schema):  # type: ignore[valid-type, misc]
+        model_config = ConfigDict(title=schema.__name__)
+
+        @model_validator(mode="wrap")
+        @classmethod
+        def _run_root_validator(cls, values: Any, handler: Any, info: Any) -> Any:
+            return handler(values)
+
+    MappingIn.__name__ = MappingIn.__qualname__ = schema.__name__
+    return MappingIn
 
 
 @functools.cache
