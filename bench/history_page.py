@@ -154,19 +154,34 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=2000)
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument(
+        "--keep",
+        metavar="URL",
+        help="use (and keep) this database; filled only when it has no people yet",
+    )
     args = ap.parse_args()
-    try:
-        with throwaway_postgres("history") as url:
-            os.environ["DATABASE_URL"] = url
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
-            import django
 
-            django.setup()
-            from django.core.management import call_command
+    def run(url: str) -> None:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
+        import django
 
-            call_command("migrate", interactive=False, verbosity=0)
+        django.setup()
+        from django.core.management import call_command
+
+        from spasmtrack.accounts.models import Person
+
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Person.objects.exists():
             fill(args.people, args.days)
-            measure(args.requests)
+        measure(args.requests)
+
+    try:
+        if args.keep:
+            run(args.keep)
+        else:
+            with throwaway_postgres("history") as url:
+                run(url)
     except OSError as e:
         print(f"SKIPPED: PostgreSQL not reachable ({e})")
 
