@@ -4,9 +4,12 @@ Starts the app under gunicorn (2 workers) on SQLite and on PostgreSQL and drives
 from a separate process, POSTing a muscle event with a bearer token for DURATION seconds at 10
 connections (latency) and at 100 (throughput). In the same run it drives a bare Django view on
 the same server that does the same single-row INSERT with raw SQL and no auth. Prints req/s,
-p50 and p99 for both and the ratio.
+p50 and p99 for both and the ratio. wrk shares the 2 cores with the server, so p99 under load
+mostly measures queueing: beside it, the in-process per-request cost of both (the WSGI handler
+called directly, no network) and their ratio, the issue's target being <= 1.6x.
 
     .venv/bin/python bench/log_write.py [--duration 20] [--only sqlite|postgres]
+                                        [--in-process-only] [--requests 500]
 """
 
 from __future__ import annotations
@@ -92,8 +95,7 @@ def wrk(url: str, connections: int, seconds: int, headers: dict[str, str]) -> di
     }  # type: ignore[dict-item]
 
 
-def bench_backend(name: str, env: dict[str, str], seconds: int) -> None:
-    token = prepare(env)
+def bench_backend(name: str, env: dict[str, str], seconds: int, token: str) -> None:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -106,7 +108,7 @@ def bench_backend(name: str, env: dict[str, str], seconds: int) -> None:
             "--backlog",
             "2048",
         ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": str(ROOT / "bench")},
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": _pythonpath()},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -148,21 +150,115 @@ def bench_backend(name: str, env: dict[str, str], seconds: int) -> None:
         server.wait(10)
 
 
+def in_process_child(token: str, requests: int, rounds: int) -> None:
+    """In this process (no server, no network, no wrk sharing the cores): the Django WSGI
+    handler called directly with a prepared environ, alternating rounds of the API write and
+    of the bare raw-INSERT view. Prints JSON: median per-request microseconds of each."""
+    import io
+    import statistics
+
+    import django
+    from django.core.handlers.wsgi import WSGIHandler
+
+    django.setup()
+    handler = WSGIHandler()
+    body = BODY.encode()
+
+    def environ(path: str, auth: str | None) -> dict[str, object]:
+        env: dict[str, object] = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.input": io.BytesIO(body),
+        }
+        if auth:
+            env["HTTP_AUTHORIZATION"] = auth
+        return env
+
+    def one_round(path: str, auth: str | None) -> float:
+        status: list[str] = []
+
+        def start_response(s: str, headers: object, exc_info: object = None) -> None:
+            status.append(s)
+
+        t = time.perf_counter()
+        for _ in range(requests):
+            b"".join(handler(environ(path, auth), start_response))
+        per = (time.perf_counter() - t) / requests * 1e6
+        if not all(s.startswith("201") for s in status):
+            raise SystemExit(f"{path}: {sorted(set(status))}")
+        return per
+
+    one_round("/api/muscle-events", f"Bearer {token}")  # warm-up: imports, caches, connection
+    one_round("/bench/bare-insert", None)
+    api, bare = [], []
+    for _ in range(rounds):
+        api.append(one_round("/api/muscle-events", f"Bearer {token}"))
+        bare.append(one_round("/bench/bare-insert", None))
+    print(json.dumps({"api_us": statistics.median(api), "bare_us": statistics.median(bare)}))
+
+
+def in_process(name: str, env: dict[str, str], token: str, requests: int, rounds: int) -> None:
+    out = subprocess.run(
+        [sys.executable, __file__, "--in-process-child", token, str(requests), str(rounds)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": _pythonpath()},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    ratio = r["api_us"] / r["bare_us"]
+    print(
+        f"{name} in-process (WSGI handler called directly, median of {rounds} rounds of "
+        f"{requests}): POST /api/muscle-events {r['api_us']:.0f} us, bare raw INSERT "
+        f"{r['bare_us']:.0f} us per request | ratio {ratio:.2f}x (target <= 1.6x: "
+        f"{'meets' if ratio <= 1.6 else 'misses'})"
+    )
+
+
+def _pythonpath() -> str:
+    return os.pathsep.join(p for p in (str(ROOT / "bench"), os.environ.get("PYTHONPATH")) if p)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--only", choices=("sqlite", "postgres"))
+    ap.add_argument(
+        "--in-process-only", action="store_true", help="skip gunicorn and wrk (no wrk needed)"
+    )
+    ap.add_argument("--requests", type=int, default=500, help="per in-process round")
+    ap.add_argument("--in-process-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (apt-get install wrk)")
+    if args.in_process_child:
+        token, requests, rounds = args.in_process_child
+        in_process_child(token, int(requests), int(rounds))
+        return
+    if not args.in_process_only and not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk); --in-process-only runs without")
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+
+    def both(name: str, env: dict[str, str]) -> None:
+        token = prepare(env)
+        in_process(name, env, token, args.requests, 5)
+        if not args.in_process_only:
+            bench_backend(name, env, args.duration, token)
+
     if args.only != "postgres":
         with tempfile.TemporaryDirectory() as d:
-            bench_backend("SQLite", {**base_env, "SPASMTRACK_DATA_DIR": d}, args.duration)
+            both("SQLite", {**base_env, "SPASMTRACK_DATA_DIR": d})
     if args.only != "sqlite":
         with throwaway_postgres("bench") as url, tempfile.TemporaryDirectory() as d:
-            env = {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url}
-            bench_backend("PostgreSQL", env, args.duration)
+            both("PostgreSQL", {**base_env, "SPASMTRACK_DATA_DIR": d, "DATABASE_URL": url})
 
 
 if __name__ == "__main__":

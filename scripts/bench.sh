@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 status=0
-for b in trp_finder quicklog bodymap insights nof1 flaredown_import flaredown_db_import \
+for b in cli_start trp_finder quicklog bodymap insights nof1 flaredown_import flaredown_db_import history_page \
          insights_page log_write crash_safety soak; do
   [ -f "bench/$b.py" ] || continue
   echo; echo "===== bench/$b.py"

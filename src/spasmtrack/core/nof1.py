@@ -3,29 +3,54 @@
 The pieces live in small modules: design and calendar (`nof1_design`), the Bayesian analysis
 (`nof1_model`, whose docstring states the model and priors), the power check (`nof1_power`)
 and CSV import (`nof1_csv`). Import from here.
+
+Names resolve lazily (PEP 562 `__getattr__`): `from spasmtrack.core.nof1 import Schedule`
+loads only `nof1_design`, so the trials models (and with them `django.setup()` and every CLI
+command) do not pay for NumPy and SciPy, which only the analysis and the power check need.
 """
 
 from __future__ import annotations
 
-from spasmtrack.core.nof1_csv import TrialCsvError, parse_trial_csv
-from spasmtrack.core.nof1_design import (
-    DayRecord,
-    DayStatus,
-    Schedule,
-    make_schedule,
-    to_ics,
-)
-from spasmtrack.core.nof1_model import (
-    Priors,
-    ProtocolComparison,
-    ProtocolDay,
-    TrialDay,
-    TrialResult,
-    analyse,
-    analyse_itt_and_per_protocol,
-    infer_blocks,
-)
-from spasmtrack.core.nof1_power import PlanChoice, PowerCheck, plan_to_power, power_warning
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spasmtrack.core.nof1_csv import TrialCsvError, parse_trial_csv
+    from spasmtrack.core.nof1_design import (
+        DayRecord,
+        DayStatus,
+        Schedule,
+        make_schedule,
+        to_ics,
+    )
+    from spasmtrack.core.nof1_model import (
+        Priors,
+        ProtocolComparison,
+        ProtocolDay,
+        TrialDay,
+        TrialResult,
+        analyse,
+        analyse_itt_and_per_protocol,
+        infer_blocks,
+    )
+    from spasmtrack.core.nof1_power import PlanChoice, PowerCheck, plan_to_power, power_warning
+
+_WHERE = {
+    "nof1_csv": ("TrialCsvError", "parse_trial_csv"),
+    "nof1_design": ("DayRecord", "DayStatus", "Schedule", "make_schedule", "to_ics"),
+    "nof1_model": (
+        "Priors",
+        "ProtocolComparison",
+        "ProtocolDay",
+        "TrialDay",
+        "TrialResult",
+        "analyse",
+        "analyse_itt_and_per_protocol",
+        "infer_blocks",
+    ),
+    "nof1_power": ("PlanChoice", "PowerCheck", "plan_to_power", "power_warning"),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
 __all__ = [
     "DayRecord",
@@ -48,3 +73,16 @@ __all__ = [
     "power_warning",
     "to_ics",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"spasmtrack.core.{module}"), name)
+    globals()[name] = value  # once resolved, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

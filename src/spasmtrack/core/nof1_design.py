@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-import numpy as np
-
 Condition = Literal["A", "B"]
 DayState = Literal["not_started", "running", "finished"]
 
@@ -126,6 +124,8 @@ def make_schedule(
         raise ValueError("Periods must be at least 2 days long.")
     if not 0 <= washout_days < period_days:
         raise ValueError("The washout must be shorter than a period.")
+    import numpy as np  # here, not at module level: the trials models import this module
+
     rng = np.random.default_rng(seed)
     # One fair coin per block: AB or BA.
     orders = tuple("AB" if flip == 0 else "BA" for flip in rng.integers(0, 2, size=blocks))

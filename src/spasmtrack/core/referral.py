@@ -42,7 +42,9 @@ active one, LATENT_BOOST for a latent one).
 
 Posterior. Regions of a drawing are not independent (people shade neighbouring regions
 together), so the summed log likelihood is tempered (divided by TEMPERATURE) before the softmax
-over all hypotheses (scipy.special.softmax). A muscle's score is the posterior mass of its three
+over all hypotheses (normalised with NumPy's `logaddexp.reduce`, the log-sum-exp that
+`scipy.special.softmax` uses; SciPy itself is not imported, as loading it would triple the start-up
+time of `spasmtrack trp find`). A muscle's score is the posterior mass of its three
 hypotheses, in [0, 1]; the scores of all muscles sum to 1. Its side is the most probable of its
 hypotheses, reported as "both" when that is the "both" hypothesis or when left and right are
 equally likely (a drawing on the midline only).
@@ -67,7 +69,6 @@ from typing import Literal, TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import softmax
 
 from spasmtrack.core.muscles import SIDES, Side, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.regions import all_regions
@@ -363,7 +364,7 @@ def find(
     w = np.fromiter(weights.values(), dtype=np.float64)
     log_post = _log_likelihood(model, idx, w) / TEMPERATURE + model.log_prior
     log_post = log_post + _log_boost(model, personal)
-    post = softmax(log_post).reshape(-1, 3)
+    post = np.exp(log_post - np.logaddexp.reduce(log_post)).reshape(-1, 3)
     scores = post.sum(axis=1)
     out: list[Candidate] = []
     for m in np.argsort(-scores, kind="stable"):

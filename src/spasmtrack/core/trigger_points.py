@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, TypedDict
 
-from scipy.stats import linregress
-
 Direction = Literal["falling", "rising", "flat"]
 
 # Slopes smaller than this (tenderness points per week) are reported as flat: a quarter point a
@@ -109,6 +107,9 @@ def tenderness_trend(records: list[TrPRecord]) -> Trend:
     p_value: float | None = None
     direction: Direction = "flat"
     if len(days) >= MIN_TREND_DAYS:
+        # Imported here: SciPy takes a second to load, and `trp find` (via the prior) must not.
+        from scipy.stats import linregress
+
         weeks = [(r.day - first).days / 7 for r in rs]
         fit = linregress(weeks, [r.tenderness for r in rs])
         slope, p_value = float(fit.slope), float(fit.pvalue)

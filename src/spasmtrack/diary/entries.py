@@ -7,15 +7,19 @@ like an id that does not exist.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from ninja import Schema
+from pydantic import ConfigDict, model_validator
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary import schemas as s
@@ -118,8 +122,13 @@ def habits_for(person: Person) -> Any:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
-def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
-    """Turn catalogue keys into rows the person may use; unknown keys are a field error."""
+def _resolve(
+    person: Person, data: dict[str, Any], cache: dict[Any, Any] | None = None
+) -> dict[str, Any]:
+    """Turn catalogue keys into rows the person may use; unknown keys are a field error.
+
+    `cache` ((field, key) -> row), when given, is read and filled, so a bulk import looks
+    each key up once instead of once a row."""
     out = dict(data)
     for field, qs in (
         ("treatment", treatments_for),
@@ -130,9 +139,13 @@ def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
             key = out[field]
             if key is None:
                 continue
-            obj = qs(person).filter(key=key).first()
+            obj = cache.get((field, key)) if cache is not None else None
+            if obj is None:
+                obj = qs(person).filter(key=key).first()
             if obj is None:
                 raise EntryError(field, f"unknown {field.replace('_', ' ')} {key!r}")
+            if cache is not None:
+                cache[(field, key)] = obj
             out[field] = obj
     for field in ("at", "started_at"):
         if field in out and out[field] is None:
@@ -140,15 +153,102 @@ def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# "One per day" entries: the fields (besides the person) that the database's partial unique
+# constraints make unique among live entries. _check_unique_day and the bulk importers read it.
+UNIQUE_DAY_KEYS: dict[type[Entry], tuple[str, ...]] = {
+    DailyCheckin: ("local_date",),
+    HabitLog: ("habit", "local_date"),
+    SymptomRating: ("name", "local_date"),
+}
+
+# Fields the model-level check leaves alone: set by the server (person, code, local_date), or
+# catalogue rows that _resolve has already checked the person may use.
+_NOT_FIELD_CHECKED = frozenset(
+    {"person", "code", "local_date", "treatment", "habit", "trigger_habit"}
+)
+
+
+_MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
+_MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
+
+
+def validate_entry(
+    person: Person,
+    res: Resource,
+    data: Schema | Mapping[str, Any],
+    cache: dict[Any, Any] | None = None,
+) -> dict[str, Any]:
+    """create_entry's rules without the write: the field values of a new entry, or an error.
+
+    The input schema (if given a mapping), the catalogue keys the person may use, then the
+    model's own field rules (`Field.clean`: lengths, choices, validators, exactly what
+    `Model.clean_fields` checks) on the values, with no model instance. The one-per-day rule
+    (`UNIQUE_DAY_KEYS`) is left to the caller: one row checks it with a query, a bulk import
+    for a whole batch at once. Raises EntryError, pydantic or Django ValidationError.
+
+    `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
+    checked value of each distinct (field, value), up to a bounded size.
+    """
+    if not isinstance(data, Schema):
+        data = _mapping_schema(res.schema_in).model_validate(dict(data))
+    values = _resolve(person, data.model_dump(), cache)
+    errors: dict[str, list[ValidationError]] = {}
+    fields = _checked_fields(res.model)
+    for name, value in values.items():
+        field = fields.get(name)
+        if field is None or (field.blank and value in field.empty_values):
+            continue
+        # Field.clean without an instance depends on the value alone: a bulk import, whose
+        # rows repeat names, scores and days, checks each distinct value of a field once.
+        memo = (res.name, name, type(value), value) if type(value) in _MEMO_TYPES else None
+        if memo is not None and cache is not None and memo in cache:
+            values[name] = cache[memo]
+            continue
+        try:
+            values[name] = field.clean(value, None)
+        except ValidationError as e:
+            errors[name] = e.error_list
+            continue
+        if memo is not None and cache is not None and len(cache) < _MEMO_MAX:
+            cache[memo] = values[name]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@functools.cache
+def _mapping_schema(schema: type[Schema]) -> type[Schema]:
+    """The input schema with the same fields and validators, for a plain mapping.
+
+    Ninja's Schema wraps every input in a DjangoGetter (a root validator, there to read
+    model attributes and `resolve_*` methods); for a dict that only costs time (most of a
+    bulk import's validation). The subclass replaces that one validator with a pass-through;
+    a schema with resolvers keeps it."""
+    if schema._ninja_resolvers:  # type: ignore[attr-defined]
+        return schema
+
+    class MappingIn(schema):  # type: ignore[valid-type, misc]
+        model_config = ConfigDict(title=schema.__name__)
+
+        @model_validator(mode="wrap")
+        @classmethod
+        def _run_root_validator(cls, values: Any, handler: Any, info: Any) -> Any:
+            return handler(values)
+
+    MappingIn.__name__ = MappingIn.__qualname__ = schema.__name__
+    return MappingIn
+
+
+@functools.cache
+def _checked_fields(model: type[Entry]) -> dict[str, Any]:
+    return {f.name: f for f in model._meta.concrete_fields if f.name not in _NOT_FIELD_CHECKED}
+
+
 def _check_unique_day(
     person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
     """Give a clear error instead of an IntegrityError for 'one per day' entries."""
-    keys = {
-        DailyCheckin: ("local_date",),
-        HabitLog: ("habit", "local_date"),
-        SymptomRating: ("name", "local_date"),
-    }.get(res.model)
+    keys = UNIQUE_DAY_KEYS.get(res.model)
     if not keys:
         return
     qs = entries_for(person, res).filter(**{k: values[k] for k in keys})
@@ -162,14 +262,9 @@ def create_entry(
     person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
 ) -> Any:
     """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
-    if not isinstance(data, Schema):
-        data = res.schema_in.model_validate(dict(data))
-    values = _resolve(person, data.model_dump())
+    values = validate_entry(person, res, data)
     _check_unique_day(person, res, values, None)
     entry = res.model(person=person, **values, **extra)
-    entry.full_clean(
-        exclude=["person", "code", "local_date", "treatment", "habit", "trigger_habit"]
-    )
     # One INSERT, committed on its own (or with the caller's transaction): saving a new entry
     # writes nothing else, so it needs no transaction of its own on the hot path of logging.
     try:

@@ -100,6 +100,9 @@ class MuscleEvent(Entry):
         indexes = [
             # Today, history and insights read one person's events by day.
             models.Index(fields=["person", "local_date"], name="muscleevent_person_day"),
+            # Lists (API, history) read a person's newest first: this index gives them in
+            # order, with no sort step after the scan.
+            models.Index(fields=["person", "-started_at", "-id"], name="muscleevent_person_newest"),
         ]
 
     def summary(self) -> str:
@@ -125,6 +128,8 @@ class PainDrawing(Entry):
         indexes = [
             # Pain drawings are read by day for heatmaps and WPI prefill.
             models.Index(fields=["person", "local_date"], name="paindrawing_person_day"),
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(fields=["person", "-at", "-id"], name="paindrawing_person_newest"),
         ]
 
     def summary(self) -> str:
@@ -156,6 +161,10 @@ class DailyCheckin(Entry):
                 condition=models.Q(deleted_at__isnull=True),
                 name="one_checkin_per_day",
             )
+        ]
+        indexes = [
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(fields=["person", "-local_date", "-id"], name="checkin_person_newest"),
         ]
 
     def summary(self) -> str:
@@ -239,6 +248,8 @@ class TreatmentLog(Entry):
         indexes = [
             # Insights read a person's treatments by day.
             models.Index(fields=["person", "local_date"], name="treatmentlog_person_day"),
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(fields=["person", "-at", "-id"], name="treatmentlog_person_newest"),
         ]
 
     def summary(self) -> str:
@@ -269,6 +280,10 @@ class HabitLog(Entry):
                 name="one_habit_value_per_day",
             )
         ]
+        indexes = [
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(fields=["person", "-local_date", "-id"], name="habitlog_person_newest"),
+        ]
 
     def summary(self) -> str:
         if self.habit.kind == Habit.Kind.YES_NO:
@@ -293,6 +308,12 @@ class SymptomRating(Entry):
                 condition=models.Q(deleted_at__isnull=True),
                 name="one_rating_per_symptom_day",
             )
+        ]
+        indexes = [
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(
+                fields=["person", "-local_date", "-id"], name="symptomrating_person_newest"
+            ),
         ]
 
     def summary(self) -> str:
@@ -329,6 +350,12 @@ class TriggerPoint(Entry):
     )
 
     instant_field = "at"
+
+    class Meta:
+        indexes = [
+            # Lists read a person's newest first, in this index's order (no sort step).
+            models.Index(fields=["person", "-at", "-id"], name="triggerpoint_person_newest"),
+        ]
 
     def summary(self) -> str:
         muscle = self.muscle.replace("_", " ")

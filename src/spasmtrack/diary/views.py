@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -48,29 +51,101 @@ EDIT_FORMS: dict[str, Any] = {
 }
 
 
+# History shows whole days, about this many entries a page at most (then "Older entries").
+HISTORY_PAGE_ROWS = 200
+
+
 def _resource(name: str) -> Resource:
     if name not in RESOURCES:
         raise Http404("No such kind of entry")
     return RESOURCES[name]
 
 
-def _timeline(person: Person, since: Any, until: Any, only: str = "") -> list[Any]:
-    """Entries of all kinds in a date range, newest first."""
+def _timeline(
+    person: Person, since: Any, until: Any, only: str = "", limit: int | None = None
+) -> tuple[list[Any], Any]:
+    """Entries of all kinds in a date range, newest first, each ready for entry_row.html.
+
+    With `limit`, a page of whole days: each kind is read newest first, at most `limit` rows,
+    and only days that every kind has read completely are kept (at least one day, whole, and
+    otherwise at most `limit` rows in all). Returns (entries, the newest day left out or None).
+    """
     lists = []
+    cutoff = None  # days on or before it may be incomplete
+    recorded_by: set[int] = set()
     for name, res in RESOURCES.items():
         if only in ("spasm", "twitch"):
             if name != "muscle-events":
                 continue
         elif only and only != name:
             continue
-        qs = entries_for(person, res).between(since, until)
+        # Who recorded an entry is looked up below for the few rows that have one: joining
+        # accounts_person (and auth_user) on every treatment log made PostgreSQL scan them.
+        select = [f for f in res.select if not f.startswith("recorded_by")]
+        qs = res.model.objects.filter(person=person).live().between(since, until)
+        qs = qs.select_related(*select) if select else qs
         if only in ("spasm", "twitch"):
             qs = qs.filter(kind=only)
+        if limit is not None:
+            # Newest first, in the order of the (person, newest, id) index.
+            rows = list(qs.order_by(res.order, "-id")[: limit + 1])
+            if len(rows) > limit:
+                oldest = rows[-1].local_date
+                cutoff = oldest if cutoff is None else max(cutoff, oldest)
+            qs = rows
         for e in qs:
-            e.resource = name
-            e.editable = name in EDIT_FORMS
+            _for_row(e, name)
+            if getattr(e, "recorded_by_id", None):
+                recorded_by.add(e.recorded_by_id)
             lists.append(e)
-    return sorted(lists, key=_when, reverse=True)
+    left_out = None
+    if limit is not None and lists:
+        days = sorted({e.local_date for e in lists}, reverse=True)
+        complete = [d for d in days if cutoff is None or d > cutoff]
+        if not complete:  # the newest day alone has more than `limit` of a kind: all of it
+            return _timeline(person, days[0], days[0], only)[0], days[0] - timedelta(days=1)
+        kept, count = set(), 0
+        for d in complete:  # whole days until the page holds about `limit` rows
+            n = sum(1 for e in lists if e.local_date == d)
+            if kept and count + n > limit:
+                break
+            kept.add(d)
+            count += n
+        if len(kept) < len(days):
+            left_out = max(d for d in days if d not in kept)
+            lists = [e for e in lists if e.local_date in kept]
+    if recorded_by:
+        names = dict(Person.objects.filter(pk__in=recorded_by).values_list("pk", "user__username"))
+        for e in lists:
+            e.recorded_by_label = names.get(getattr(e, "recorded_by_id", None), "")
+    return sorted(lists, key=_when, reverse=True), left_out
+
+
+# A row's links are reversed once per kind of entry with this placeholder, then filled in:
+# reversing costs as much as rendering the rest of a row, and a page has hundreds of rows.
+_CODE = "00000000-0000-0000-0000-000000000000"
+
+
+@functools.cache
+def _url_of(view: str, resource: str) -> str:
+    return reverse(view, args=[resource, _CODE])
+
+
+def _for_row(entry: Any, resource: str) -> Any:
+    """Attach what diary/entry_row.html shows, computed here rather than in the template."""
+    code = str(entry.code)
+    entry.resource = resource
+    entry.editable = resource in EDIT_FORMS
+    entry.edit_url = _url_of("diary:edit", resource).replace(_CODE, code)
+    entry.delete_url = _url_of("diary:delete", resource).replace(_CODE, code)
+    entry.text = entry.summary()
+    field = entry.instant_field
+    if field:
+        entry.when = f"{localtime(getattr(entry, field)):%H:%M}"
+    else:
+        entry.when = date_format(entry.local_date, "M j")
+    entry.recorded_by_label = ""
+    return entry
 
 
 def _when(entry: Any) -> Any:
@@ -99,7 +174,8 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = person.today()
     ctx = {
         "day": day,
-        "entries": _timeline(person, day, day),
+        "next": request.get_full_path(),
+        "entries": _timeline(person, day, day)[0],
         "checked_in": entries_for(person, RESOURCES["checkins"]).filter(local_date=day).exists(),
     }
     return render(request, "diary/today.html", ctx)
@@ -193,7 +269,25 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
         only = filters.cleaned_data["kind"]
     if since is None and until is None:
         since = person.today() - timedelta(days=30)
-    ctx = {"filters": filters, "entries": _timeline(person, since, until, only), "since": since}
+    entries, left_out = _timeline(person, since, until, only, HISTORY_PAGE_ROWS)
+    older = None
+    if left_out is not None:  # the next page: the same filters, up to the newest day left out
+        query = request.GET.copy()
+        query["until"] = left_out.isoformat()
+        if since is not None:
+            query["since"] = since.isoformat()
+        older = f"?{query.urlencode()}"
+    day = None
+    for e in entries:  # a heading above the first entry of each day
+        e.day_heading = date_format(e.local_date, "l j F Y") if e.local_date != day else ""
+        day = e.local_date
+    ctx = {
+        "filters": filters,
+        "entries": entries,
+        "since": since,
+        "older": older,
+        "next": request.get_full_path(),
+    }
     return render(request, "diary/history.html", ctx)
 
 
@@ -257,10 +351,12 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
     except IntegrityError:  # e.g. a new check-in for the same day was saved since
         messages.error(request, "Could not restore: there is already an entry for that day.")
         return redirect("diary:history")
-    entry.resource = resource
-    entry.editable = resource in EDIT_FORMS
+    _for_row(entry, resource)
+    if recorded := getattr(entry, "recorded_by", None):
+        entry.recorded_by_label = str(recorded)
     if request.headers.get("HX-Request"):
-        return HttpResponse(ENTRY_ROW_TMPL.render({"entry": entry}, request))
+        ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
+        return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(request.POST.get("next") or reverse("diary:history"))
 

@@ -20,9 +20,11 @@ value is kept and the summary says how many were replaced). The same tag twice o
 one habit log. A rating or habit log that already exists in the diary (not from this file)
 aborts the import: we never overwrite what the person logged.
 
-Every row is checked before anything is committed: rows are written with bulk_create in
-batches inside one transaction, so a bad row anywhere (even the last) leaves the diary
-untouched. Memory holds one batch plus the catalogue names seen, never the whole file.
+Every row is checked with the rules of a single write (`diary.entries.validate_entry`) and
+written as a plain tuple with the driver's bulk path (`interop.bulk`: COPY on PostgreSQL,
+executemany on SQLite) in batches inside one transaction, so a bad row anywhere (even the
+last) leaves the diary untouched. Memory holds one batch plus the catalogue names seen,
+never the whole file.
 """
 
 from __future__ import annotations
@@ -34,16 +36,25 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.timezone import now
+from pydantic import ValidationError as PydanticValidationError
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import habits as habit_catalogue
 from spasmtrack.core.catalogue import treatments as treatment_catalogue
 from spasmtrack.core.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
-from spasmtrack.diary.entries import habits_for, treatments_for
+from spasmtrack.diary.entries import (
+    RESOURCES,
+    EntryError,
+    habits_for,
+    treatments_for,
+    validate_entry,
+)
 from spasmtrack.diary.models import Habit, HabitLog, SymptomRating, Treatment, TreatmentLog
+from spasmtrack.interop.bulk import EntryRows
 from spasmtrack.interop.native import ImportRefused
 
 BATCH_SIZE = 5000
@@ -160,13 +171,32 @@ class _Importer:
         )
         self.treatments: dict[str, Treatment] = {}
         self.habits: dict[str, Habit] = {}
-        # Pending rows of the current batch; ratings keyed so the last row of a day wins.
-        self.ratings: dict[tuple[str, date], tuple[int, float]] = {}
-        self.habit_logs: dict[tuple[int, date], int] = {}
-        self.treatment_logs: list[TreatmentLog] = []
+        # Catalogue rows by key for validate_entry, so each key is looked up once.
+        self.resolved: dict[tuple[str, str], Any] = {}
+        # Pending rows of the current batch (validated values); ratings keyed so the last
+        # row of a day wins.
+        self.ratings: dict[tuple[str, date], tuple[int, dict[str, Any]]] = {}
+        self.habit_logs: dict[tuple[int, date], tuple[int, dict[str, Any]]] = {}
+        self.rating_rows = EntryRows(SymptomRating, person, self.stamp, batch_size)
+        self.habit_rows = EntryRows(HabitLog, person, self.stamp, batch_size)
+        self.treatment_rows = EntryRows(TreatmentLog, person, self.stamp, batch_size)
 
     def fail(self, line: int, reason: str) -> FlaredownImportRefused:
         return FlaredownImportRefused(self.where, line, reason)
+
+    def validated(self, resource: str, data: dict[str, Any], line: int) -> dict[str, Any]:
+        """The row's values under create_entry's rules, or a refusal naming the line."""
+        try:
+            return validate_entry(self.person, RESOURCES[resource], data, self.resolved)
+        except EntryError as e:
+            raise self.fail(line, e.message) from None
+        except PydanticValidationError as e:
+            first = e.errors(include_url=False)[0]
+            where = ".".join(map(str, first["loc"]))
+            raise self.fail(line, f"{where}: {first['msg']}" if where else first["msg"]) from None
+        except DjangoValidationError as e:
+            field, messages = next(iter(e.message_dict.items()))
+            raise self.fail(line, f"{field}: {messages[0]}") from None
 
     # -- catalogue ------------------------------------------------------------------------
 
@@ -186,6 +216,7 @@ class _Importer:
             found = Treatment.add_custom(self.person, name=name, category="clinical")
             self.summary.new_treatments.append(name)
         self.treatments[key] = found
+        self.resolved[("treatment", found.key)] = found
         return found
 
     def habit(self, name: str, line: int) -> Habit:
@@ -204,6 +235,7 @@ class _Importer:
             found = Habit.add_custom(self.person, name=name, kind="yes_no")
             self.summary.new_habits.append(name)
         self.habits[key] = found
+        self.resolved[("habit", found.key)] = found
         return found
 
     def _own(self, qs: Any, name: str) -> Any:
@@ -221,44 +253,49 @@ class _Importer:
             if key in self.ratings:
                 self.summary.duplicate_ratings += 1
             assert rec.value is not None  # the parser gives every rating a value
-            self.ratings[key] = (line, rec.value)
+            data = {"name": rec.name, "local_date": rec.date, "value": rec.value}
+            data["scale_max"] = SCALE_MAX
+            self.ratings[key] = (line, self.validated("symptom-ratings", data, line))
         elif rec.kind == "treatment":
             self._treatment_log(rec, line)
         elif rec.kind == "tag":
-            self.habit_logs.setdefault((self.habit(rec.name, line).pk, rec.date), line)
+            habit = self.habit(rec.name, line)
+            if (habit.pk, rec.date) not in self.habit_logs:
+                data = {"habit": habit.key, "local_date": rec.date, "value": 1}
+                self.habit_logs[(habit.pk, rec.date)] = (
+                    line,
+                    self.validated("habit-logs", data, line),
+                )
         elif rec.kind == "food":
             self.summary.foods += 1
         elif rec.kind == "weather":
             self.summary.weather += 1
         else:
             self.summary.hbi += 1
-        if len(self.ratings) + len(self.habit_logs) + len(self.treatment_logs) >= self.batch_size:
+        if len(self.ratings) + len(self.habit_logs) >= self.batch_size:
             self.flush()
 
     def _treatment_log(self, rec: FlaredownRecord, line: int) -> None:
         amount, unit, notes = parse_dose(rec.dose_text)
-        at = datetime.combine(rec.date, NOON, tzinfo=self.person.zone)
-        self.treatment_logs.append(
-            TreatmentLog(
-                person=self.person,
-                treatment=self.treatment(rec.name, line),
-                at=at,
-                local_date=rec.date,
-                amount=amount,
-                unit=unit,
-                notes=notes,
-                created=self.stamp,
-            )
-        )
+        treatment = self.treatment(rec.name, line)
+        data = {
+            "treatment": treatment.key,
+            "at": datetime.combine(rec.date, NOON, tzinfo=self.person.zone),
+            "amount": amount,
+            "unit": unit,
+            "notes": notes,
+        }
+        values = self.validated("treatment-logs", data, line)
+        values["local_date"] = rec.date  # noon in the person's zone: the Flaredown day
+        self.treatment_rows.add(values)
 
     # -- writes ---------------------------------------------------------------------------
 
     def flush(self) -> None:
         self._flush_ratings()
         self._flush_habit_logs()
-        TreatmentLog.objects.bulk_create(self.treatment_logs)
-        self.summary.treatment_logs += len(self.treatment_logs)
-        self.treatment_logs = []
+        self.treatment_rows.flush()
+        self.summary.treatment_logs = self.treatment_rows.written
 
     def _existing(self, model: Any, names: set[Any], days: set[date], field: str) -> Any:
         return model.objects.filter(
@@ -273,33 +310,20 @@ class _Importer:
             return
         names = {n for n, _ in self.ratings}
         days = {d for _, d in self.ratings}
-        updates = []
-        for row in self._existing(SymptomRating, names, days, "name"):
-            pending = self.ratings.pop((row.name, row.local_date), None)
+        rows = self._existing(SymptomRating, names, days, "name")
+        for pk, name, day, created in rows.values_list("pk", "name", "local_date", "created"):
+            pending = self.ratings.pop((name, day), None)
             if pending is None:
                 continue
-            if row.created != self.stamp:
-                raise self.fail(
-                    pending[0],
-                    f"your diary already has a rating of {row.name!r} on {row.local_date}",
-                )
-            self.summary.duplicate_ratings += 1  # an earlier batch had it: last wins
-            self.summary.ratings -= 1
-            row.value = pending[1]
-            updates.append(row)
-        SymptomRating.objects.bulk_update(updates, ["value"])
-        SymptomRating.objects.bulk_create(
-            SymptomRating(
-                person=self.person,
-                name=name,
-                value=value,
-                scale_max=SCALE_MAX,
-                local_date=day,
-                created=self.stamp,
-            )
-            for (name, day), (_, value) in self.ratings.items()
-        )
-        self.summary.ratings += len(self.ratings) + len(updates)
+            if created != self.stamp:
+                raise self.fail(pending[0], f"your diary already has a rating of {name!r} on {day}")
+            # An earlier batch of this file had it: the last row wins (rare, so one UPDATE).
+            self.summary.duplicate_ratings += 1
+            SymptomRating.objects.filter(pk=pk).update(value=pending[1]["value"])
+        for _, values in self.ratings.values():
+            self.rating_rows.add(values)
+        self.rating_rows.flush()
+        self.summary.ratings = self.rating_rows.written
         self.ratings = {}
 
     def _flush_habit_logs(self) -> None:
@@ -307,17 +331,17 @@ class _Importer:
             return
         ids = {h for h, _ in self.habit_logs}
         days = {d for _, d in self.habit_logs}
-        for row in self._existing(HabitLog, ids, days, "habit_id"):
-            line = self.habit_logs.pop((row.habit_id, row.local_date), None)
-            if line is not None and row.created != self.stamp:
-                raise self.fail(
-                    line, f"your diary already has {row.habit.name!r} on {row.local_date}"
-                )
-        HabitLog.objects.bulk_create(
-            HabitLog(person=self.person, habit_id=h, local_date=d, value=1, created=self.stamp)
-            for h, d in self.habit_logs
-        )
-        self.summary.habit_logs += len(self.habit_logs)
+        rows = self._existing(HabitLog, ids, days, "habit_id")
+        for habit_id, name, day, created in rows.values_list(
+            "habit_id", "habit__name", "local_date", "created"
+        ):
+            pending = self.habit_logs.pop((habit_id, day), None)
+            if pending is not None and created != self.stamp:
+                raise self.fail(pending[0], f"your diary already has {name!r} on {day}")
+        for _, values in self.habit_logs.values():
+            self.habit_rows.add(values)
+        self.habit_rows.flush()
+        self.summary.habit_logs = self.habit_rows.written
         self.habit_logs = {}
 
 

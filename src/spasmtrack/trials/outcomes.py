@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.nof1 import Priors
 from spasmtrack.diary.entries import RESOURCES, entries_for
 from spasmtrack.diary.models import DailyCheckin
+
+if TYPE_CHECKING:
+    from spasmtrack.core.nof1 import Priors
 
 CHECKIN_LABELS = {
     "spasm_burden": "Spasms today (check-in, 0-10)",
@@ -122,6 +125,9 @@ def series(person: Person, outcome: str, since: date, until: date) -> list[float
 
 def priors_for(person: Person, outcome: str) -> Priors:
     """Priors scaled to the outcome's plausible range (the model's defaults suit 0-10)."""
+    # Imported here: the analysis module loads SciPy, which the trials models must not.
+    from spasmtrack.core.nof1 import Priors
+
     if outcome.startswith(SYMPTOM_PREFIX):
         name = outcome.removeprefix(SYMPTOM_PREFIX)
         ratings = entries_for(person, RESOURCES["symptom-ratings"]).filter(name=name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -111,10 +112,52 @@ def _database_exists() -> bool:
     return name == ":memory:" or "mode=memory" in name or Path(name).exists()
 
 
+def _sqlite_account_count() -> int | None:
+    """How many accounts (0, 1 or 2 meaning "several") an SQLite database holds, read with the
+    standard library, without setting up Django; None when Django must answer (it is set up
+    already, e.g. in tests, or the database is PostgreSQL).
+
+    `trp find` only needs Django when exactly one account could give it a prior, so a fresh
+    install (no database file) or a shared one (several accounts) answers at NumPy's speed.
+    """
+    import sqlite3
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    if apps.ready:
+        return None
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    name = str(db["NAME"])
+    if name == ":memory:" or name.startswith("file:"):
+        return None
+    path = Path(name)
+    if not path.exists():
+        return 0
+    # Read only (mode=ro): a pure command must neither create nor change the database.
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        return len(conn.execute("SELECT id FROM auth_user ORDER BY id LIMIT 2").fetchall())
+    except sqlite3.Error:  # no tables yet (never migrated), or unreadable: nothing recorded
+        return 0
+    finally:
+        conn.close()
+
+
 def _prior(user: str | None) -> list[PersonalTrP]:
     """The account's recorded TrPs as a prior; [] when there is no (single) account."""
     from spasmtrack.cli import fail, person_for, setup_django
 
+    if user is None:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
+        count = _sqlite_account_count()
+        if count is not None and count != 1:
+            if count > 1:
+                typer.echo("Note: several accounts; pass --user NAME to use your own.", err=True)
+            return []
     setup_django()
     from django.contrib.auth.models import User
     from django.db import DatabaseError

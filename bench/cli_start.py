@@ -1,0 +1,114 @@
+"""Whole-process start-up of the `spasmtrack` command, against the interpreter and Django alone.
+
+Usage: .venv/bin/python bench/cli_start.py [--runs N] (default 5)
+
+In a temporary data directory (SQLite) it creates the demo account with a 180-day diary, then
+runs each command N times as a fresh process and prints the median wall time and peak RSS,
+with the ratios to two ceilings measured in the same run: `python -c pass` (the interpreter)
+and `django.setup()` alone (every command that reads the diary pays it), and the issue's
+target. Nothing here asserts: the figures are for a person to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+CLI = [PY, "-m", "spasmtrack.cli"]
+PEG = json.dumps({"pain": 6, "enjoyment": 5, "activity": 7})
+
+# (label, argv, standard input, target in ms or None, data directory: "demo" or "empty")
+COMMANDS: list[tuple[str, list[str], str | None, float | None, str]] = [
+    ("python -c pass", [PY, "-c", "pass"], None, None, "empty"),
+    (
+        "django.setup() alone",
+        [PY, "-c", "import django; django.setup()"],
+        None,
+        None,
+        "demo",
+    ),
+    ("spasmtrack --help", [*CLI, "--help"], None, 300, "empty"),
+    (
+        "trp find (no account)",
+        [*CLI, "trp", "find", "calf_left", "neck_side_left"],
+        None,
+        300,
+        "empty",
+    ),
+    (
+        "trp find (one account)",
+        [*CLI, "trp", "find", "calf_left", "neck_side_left"],
+        None,
+        300,
+        "demo",
+    ),
+    ("score peg", [*CLI, "score", "peg"], PEG, 300, "empty"),
+    ("log --yes", [*CLI, "log", "left calf cramp 6/10 for 10 min", "--yes"], None, 300, "demo"),
+    ("insights (180 days)", [*CLI, "insights"], None, 400, "demo"),
+]
+
+
+def run_once(argv: list[str], stdin: str | None, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process, measured with wait4."""
+    t = time.perf_counter()
+    p = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert p.stdin is not None and p.stderr is not None
+    p.stdin.write((stdin or "").encode())
+    p.stdin.close()
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[-3:])} failed ({p.returncode}): {err.decode()[-500:]}")
+    return wall, usage.ru_maxrss
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="spasmtrack-clistart-") as tmp:
+        base = {**os.environ, "DJANGO_SETTINGS_MODULE": "spasmtrack.settings"}
+        base.pop("DATABASE_URL", None)
+        envs = {
+            name: {**base, "SPASMTRACK_DATA_DIR": str(Path(tmp) / name)}
+            for name in ("demo", "empty")
+        }
+        subprocess.run(
+            [*CLI, "demo", "--days", "180"], env=envs["demo"], check=True, capture_output=True
+        )
+        print(f"{args.runs} runs each, median wall time and peak RSS of the whole process")
+        medians: dict[str, float] = {}
+        for label, argv, stdin, target, data in COMMANDS:
+            runs = [run_once(argv, stdin, envs[data]) for _ in range(args.runs)]
+            wall = statistics.median(w for w, _ in runs) * 1000
+            rss = max(r for _, r in runs) / 1024
+            medians[label] = wall
+            line = f"{label:24} {wall:7.0f} ms {rss:6.0f} MB"
+            if target is not None:
+                py, dj = medians["python -c pass"], medians["django.setup() alone"]
+                verdict = "meets" if wall <= target else "misses"
+                line += (
+                    f" | {wall / py:5.1f}x python -c pass, {wall / dj:4.2f}x django.setup()"
+                    f" | target {target:.0f} ms: {verdict}"
+                )
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Bulk writes for importers: validated rows as plain tuples, written with the driver's bulk path.
+
+An importer validates each row with the same rules as a single write
+(`diary.entries.validate_entry`), turns the values into a tuple with `EntryRows.row`, and
+hands it to a `BulkWriter`, which writes a batch at a time: `COPY ... FROM STDIN` (psycopg 3
+`cursor.copy()`) on PostgreSQL, one `executemany` of a single INSERT on SQLite. No model
+instance is built and no SQL is compiled per row, which is where `bulk_create` spends its
+time (a `Model.__init__` and a `get_db_prep_save` call per field and row).
+
+Writes happen only inside the caller's transaction (`transaction.atomic()`), so an import
+that fails on its last row leaves nothing behind. Memory holds one batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Field, ForeignKey, Model
+
+BATCH_SIZE = 5000
+
+# Columns whose Python value both drivers take as it is (psycopg adapts the rest natively too).
+_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+_AS_IS_POSTGRES = _AS_IS | {"DateField", "DateTimeField", "UUIDField"}
+
+
+class BulkWriter:
+    """Collects rows (tuples in the order of `fields`) and writes them a batch at a time.
+
+    `fields` are model field names; a foreign key takes the related row's id. Values must
+    already be valid: this class converts, it does not check.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        fields: Sequence[str],
+        batch_size: int = BATCH_SIZE,
+        prepared: Iterable[str] = (),
+    ) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.connection = connections[router.db_for_write(model)]
+        opts = model._meta
+        self.fields: list[Field[Any, Any]] = [opts.get_field(f) for f in fields]  # type: ignore[misc]
+        self.vendor = self.connection.vendor
+        # (column index, converter) for the columns whose values need converting
+        # `prepared` fields are given in the driver's form already (see `new_code`).
+        skip = set(prepared)
+        self.converters = [
+            (i, c)
+            for i, c in enumerate(self._converter(f) for f in self.fields)
+            if c is not None and self.fields[i].name not in skip
+        ]
+        qn = self.connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        table = qn(opts.db_table)
+        if self.vendor == "postgresql":
+            self.sql = f"COPY {table} ({columns}) FROM STDIN"
+        else:
+            marks = ", ".join(["%s"] * len(self.fields))
+            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        self.pending: list[tuple[Any, ...]] = []
+        self.written = 0
+
+    def _converter(self, field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+        kind = field.get_internal_type()
+        if kind in (_AS_IS_POSTGRES if self.vendor == "postgresql" else _AS_IS):
+            return None
+        ops, conn = self.connection.ops, self.connection
+        if kind == "DateTimeField":
+            return (
+                _sqlite_datetime if conn.timezone_name == "UTC" else ops.adapt_datetimefield_value
+            )
+        if kind == "DateField":
+            return ops.adapt_datefield_value
+        if kind == "UUIDField" and not conn.features.has_native_uuid_field:
+            return lambda v: None if v is None else v.hex
+        return lambda v: field.get_db_prep_save(v, conn)
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        for row in rows:
+            self.add(row)
+
+    def flush(self) -> int:
+        """Write the pending rows; returns how many. Refuses to write outside a transaction."""
+        if not self.pending:
+            return 0
+        if not self.connection.in_atomic_block:
+            raise RuntimeError("bulk writes belong inside the import's transaction.atomic()")
+        rows = [self._convert(r) for r in self.pending] if self.converters else self.pending
+        write_rows(self.connection, self.sql, rows)
+        n = len(self.pending)
+        self.written += n
+        self.pending = []
+        return n
+
+    def _convert(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        out = list(row)
+        for i, convert in self.converters:
+            if out[i] is not None:
+                out[i] = convert(out[i])
+        return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)  # an import repeats values: its stamp, noon of each day
+def _sqlite_datetime(value: datetime) -> str:
+    """What Django's SQLite backend stores for an aware datetime when the database's time zone
+    is UTC (`adapt_datetimefield_value`: naive UTC, `str()`), without its per-value settings
+    lookups; a naive value is refused, as Django refuses it under USE_TZ."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value} (an aware one is needed)")
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def new_code(connection: Any) -> Callable[[], Any]:
+    """A maker of fresh random codes (`uuid.uuid4()`) in the driver's form for `connection`:
+    the UUID itself where the database has a uuid type, else its 32 hex digits (what
+    Django's UUIDField stores on SQLite)."""
+    if connection.features.has_native_uuid_field:
+        return uuid.uuid4
+    return lambda: uuid.uuid4().hex
+
+
+def write_rows(connection: Any, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The driver's bulk path for prepared rows: COPY (sql is a COPY) or executemany."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, rows)
+
+
+class EntryRows:
+    """Tuples for a diary entry model from `validate_entry`'s values plus the server's fields.
+
+    The server fills `person`, a fresh `code`, `created` (one stamp for the whole import, so
+    its rows are recognisable) and `deleted_at`; a field the values leave out takes its
+    model default, and `local_date` must be in the values or in `extra`.
+    """
+
+    SERVER = ("person", "code", "created", "deleted_at")
+
+    def __init__(
+        self,
+        model: type[Model],
+        person: Any,
+        created: datetime,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        opts = model._meta
+        names = [f.name for f in opts.concrete_fields if not f.primary_key]
+        self.writer = BulkWriter(model, names, batch_size, prepared=("code",))
+        self.new_code = new_code(self.writer.connection)
+        self.names = names
+        self.fk = {f.name for f in opts.concrete_fields if isinstance(f, ForeignKey)}
+        server = {"person": person.pk, "created": created, "deleted_at": None, "code": None}
+        self.template: list[Any] = [server.get(n) for n in names]
+        self.code_index = names.index("code")
+        fields = {f.name: f for f in opts.concrete_fields}
+        # (index, name, default or None when the field has none: then local_date-like
+        # columns stay None and the database refuses the row)
+        self.from_values: list[tuple[int, str, Callable[[], Any] | None]] = [
+            (i, n, fields[n].get_default if fields[n].has_default() else None)
+            for i, n in enumerate(names)
+            if n not in server
+        ]
+
+    def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = self.template.copy()
+        out[self.code_index] = self.new_code()
+        for i, name, default in self.from_values:
+            if name in values:
+                v = values[name]
+                out[i] = v.pk if name in self.fk and isinstance(v, Model) else v
+            elif default is not None:
+                out[i] = default()
+        return tuple(out)
+
+    def add(self, values: Mapping[str, Any]) -> None:
+        self.writer.add(self.row(values))
+
+    def flush(self) -> int:
+        return self.writer.flush()
+
+    @property
+    def written(self) -> int:
+        return self.writer.written

@@ -1,0 +1,130 @@
+"""interop.bulk: validated values as tuples, written with COPY / executemany, all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from spasmtrack.diary import schemas as s
+from spasmtrack.diary.entries import RESOURCES, create_entry, validate_entry
+from spasmtrack.diary.models import MuscleEvent, SymptomRating, TreatmentLog
+from spasmtrack.interop.bulk import BulkWriter, EntryRows
+from spasmtrack.test import BaseTestCase
+
+STAMP = datetime(2024, 3, 1, 8, 30, tzinfo=UTC)
+
+
+class BulkTestCase(BaseTestCase):
+    def _rating(self, day: int, value: float = 2) -> dict[str, object]:
+        data = {"name": "Fatigue", "local_date": date(2024, 2, day), "value": value}
+        return validate_entry(self.alice, RESOURCES["symptom-ratings"], {**data, "scale_max": 4})
+
+    def test_it_writes_rows_that_read_back_like_single_writes(self) -> None:
+        treatment = {"treatment": "heat", "at": "2024-02-03T11:00:00+01:00", "amount": 20}
+        one = create_entry(self.alice, RESOURCES["treatment-logs"], {**treatment, "unit": "min"})
+        rows = EntryRows(TreatmentLog, self.alice, STAMP)
+        values = validate_entry(
+            self.alice, RESOURCES["treatment-logs"], {**treatment, "unit": "min"}
+        )
+        values["local_date"] = date(2024, 2, 3)
+        with transaction.atomic():
+            rows.add(values)
+            assert rows.flush() == 1
+        bulk = TreatmentLog.objects.exclude(pk=one.pk).get()
+        for field in ("person", "treatment", "at", "local_date", "amount", "unit", "notes"):
+            assert getattr(bulk, field) == getattr(one, field), field
+        assert bulk.created == STAMP and bulk.deleted_at is None and bulk.recorded_by is None
+        assert isinstance(bulk.code, uuid.UUID) and bulk.code.version == 4
+        assert bulk.code != one.code
+
+    def test_it_flushes_a_batch_at_a_time(self) -> None:
+        rows = EntryRows(SymptomRating, self.alice, STAMP, batch_size=3)
+        with transaction.atomic():
+            for day in range(1, 8):
+                rows.add(self._rating(day))
+            assert rows.written == 6 and SymptomRating.objects.count() == 6
+            rows.flush()
+        assert rows.written == 7
+        got = SymptomRating.objects.order_by("local_date")
+        assert [r.local_date.day for r in got] == list(range(1, 8))
+        assert {(r.value, r.scale_max, r.person_id) for r in got} == {(2, 4, self.alice.pk)}
+        assert not SymptomRating.objects.filter(person=self.charlie).exists()
+
+    def test_it_leaves_nothing_when_the_import_fails_after_a_flush(self) -> None:
+        rows = EntryRows(SymptomRating, self.alice, STAMP, batch_size=2)
+        with pytest.raises(RuntimeError, match="row 5"), transaction.atomic():
+            for day in range(1, 5):
+                rows.add(self._rating(day))
+            assert SymptomRating.objects.count() == 4
+            raise RuntimeError("row 5 is bad")
+        assert SymptomRating.objects.count() == 0
+
+    def test_it_refuses_to_write_outside_a_transaction(self) -> None:
+        writer = BulkWriter(SymptomRating, ["person", "name"])
+        writer.add((self.alice.pk, "x"))
+        # The test case's own transaction would count as the import's: hide it for this check.
+        conn = transaction.get_connection()
+        atomic = conn.in_atomic_block
+        conn.in_atomic_block = False
+        try:
+            with pytest.raises(RuntimeError, match="inside the import's transaction"):
+                writer.flush()
+        finally:
+            conn.in_atomic_block = atomic
+        assert not SymptomRating.objects.exists()
+
+    def test_it_converts_each_column_type_for_the_driver(self) -> None:
+        rows = EntryRows(MuscleEvent, self.alice, STAMP)
+        values = validate_entry(
+            self.alice,
+            RESOURCES["muscle-events"],
+            {"kind": "spasm", "intensity": 6, "regions": ["calf_left"], "trigger_habit": None},
+        )
+        values.update(
+            started_at=datetime(2024, 2, 3, 23, 30, tzinfo=UTC), local_date=date(2024, 2, 4)
+        )
+        with transaction.atomic():
+            rows.add(values)
+            rows.flush()
+        event = MuscleEvent.objects.get()
+        assert event.regions == ["calf_left"]  # JSON through the field's own preparation
+        assert event.started_at == datetime(2024, 2, 3, 23, 30, tzinfo=UTC)
+        assert event.local_date == date(2024, 2, 4) and event.duration_s is None
+
+
+class ValidateEntryTestCase(BaseTestCase):
+    def test_it_applies_the_model_field_rules_without_an_instance(self) -> None:
+        # A schema instance built without pydantic's checks: the model's rules still apply.
+        data = s.SymptomRatingIn.model_construct(
+            name="x" * 101, local_date=date(2024, 1, 1), value=1.0, scale_max=4.0, notes=""
+        )
+        with pytest.raises(ValidationError) as e:
+            validate_entry(self.alice, RESOURCES["symptom-ratings"], data)
+        assert list(e.value.message_dict) == ["name"]
+
+    def test_it_gives_the_same_answer_with_a_cache(self) -> None:
+        res = RESOURCES["symptom-ratings"]
+        cache: dict[object, object] = {}
+        data = {"name": "Fatigue", "local_date": date(2024, 2, 1), "value": 3, "scale_max": 4}
+        first = validate_entry(self.alice, res, data, cache)
+        assert (
+            validate_entry(self.alice, res, data, cache)
+            == first
+            == validate_entry(self.alice, res, data)
+        )
+        with pytest.raises(Exception, match="scale_max"):
+            validate_entry(self.alice, res, {**data, "value": 5}, cache)
+
+    def test_it_resolves_a_catalogue_key_once_with_a_cache(self) -> None:
+        res = RESOURCES["treatment-logs"]
+        cache: dict[object, object] = {}
+        with self.assertNumQueries(1):  # the catalogue lookup of "heat"
+            for _ in range(3):
+                values = validate_entry(self.alice, res, {"treatment": "heat"}, cache)
+        assert values["treatment"] == self.heat
+        with pytest.raises(Exception, match="unknown treatment"):
+            validate_entry(self.alice, res, {"treatment": "nope"}, cache)

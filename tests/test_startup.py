@@ -1,0 +1,108 @@
+"""Start-up stays light: the CLI and `django.setup()` load no numerical library (STYLE.md §7).
+
+Each check runs in a fresh interpreter, since this test process has long imported NumPy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spasmtrack.core import nof1
+
+HEAVY = ("scipy", "statsmodels", "pandas", "matplotlib", "numpy")
+
+PROBE = """
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "spasmtrack.settings"
+import spasmtrack.cli
+after_cli = sorted(m for m in {heavy!r} if m in sys.modules)
+import django
+django.setup()
+after_setup = sorted(m for m in {heavy!r} if m in sys.modules)
+print(json.dumps({{"cli": after_cli, "setup": after_setup}}))
+"""
+
+
+def _probe(tmp_path: Path) -> dict[str, list[str]]:
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    code = PROBE.format(heavy=HEAVY)
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_it_imports_no_numerical_library_for_the_cli_or_django_setup(tmp_path: Path) -> None:
+    loaded = _probe(tmp_path)
+    assert loaded == {"cli": [], "setup": []}
+
+
+def test_it_detects_a_numerical_import_when_there_is_one(tmp_path: Path) -> None:
+    # The probe itself must be able to fail: the n-of-1 analysis does load SciPy.
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    code = "import sys; from spasmtrack.core.nof1 import analyse; print('scipy' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.stdout.strip() == "True", r.stderr
+
+
+@pytest.mark.parametrize("name", nof1.__all__)
+def test_it_resolves_every_lazy_nof1_name(name: str) -> None:
+    assert getattr(nof1, name) is not None
+    assert name in dir(nof1)
+
+
+def test_it_lists_each_lazy_nof1_name_once() -> None:
+    assert sorted(nof1._MODULE_OF) == sorted(nof1.__all__)
+    with pytest.raises(AttributeError):
+        nof1.no_such_name  # noqa: B018
+
+
+TRP_PROBE = """
+from typer.testing import CliRunner
+from django.apps import apps
+from spasmtrack.cli import app
+r = CliRunner().invoke(app, ["trp", "find", "calf_left", "--json"])
+assert r.exit_code == 0, r.output
+print(apps.ready)
+"""
+
+
+@pytest.mark.parametrize(
+    ("accounts", "django_set_up"), [(None, False), (0, False), (2, False), (1, True)]
+)
+def test_it_sets_up_django_for_trp_find_only_when_one_account_could_give_a_prior(
+    tmp_path: Path, accounts: int | None, django_set_up: bool
+) -> None:
+    if accounts is not None:
+        with sqlite3.connect(tmp_path / "spasmtrack.sqlite3") as conn:
+            conn.execute("CREATE TABLE auth_user (id integer primary key)")
+            conn.executemany("INSERT INTO auth_user VALUES (?)", [(i,) for i in range(accounts)])
+        conn.close()
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    r = subprocess.run(
+        [sys.executable, "-c", TRP_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == str(django_set_up)
+
+
+@pytest.mark.django_db
+def test_it_skips_migrate_only_when_every_migration_file_is_applied() -> None:
+    from django.db import connection
+
+    from spasmtrack.cli import _migrations_pending
+
+    assert _migrations_pending() is False
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'diary'")
+    assert _migrations_pending() is True
