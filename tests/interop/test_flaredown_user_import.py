@@ -91,14 +91,14 @@ class FlaredownUserImportTestCase(BaseTestCase):
             ("Lyrica", 1, 75, "mg", 'From Flaredown: "Lyrica", dose "75 mg"'),
             ("Lyrica", 2, 75, "mg", 'From Flaredown: "Lyrica", dose "75 mg"'),
             (
-                "Prescription anti-inflammatory (NSAID)",  # "ibuprofen" is a catalogue synonym
+                "Over-the-counter anti-inflammatory (ibuprofen, naproxen)",  # a catalogue synonym
                 1,
                 None,
                 "",
                 'From Flaredown: "Ibuprofen", dose "200 mg, twice"',
             ),
             (
-                "Prescription anti-inflammatory (NSAID)",
+                "Over-the-counter anti-inflammatory (ibuprofen, naproxen)",
                 3,
                 400,
                 "mg",

@@ -57,8 +57,8 @@ class MagnesiumTreatmentTestCase(BaseTestCase):
         assert day["supplemental_magnesium_mg"] == 400.0
 
     def test_the_quick_log_supplement_shows_the_warning_on_the_nutrition_page(self) -> None:
-        ql = quicklog.understand(self.alice, "400mg magnesium glycinate")
-        saved = quicklog.save(self.alice, ql)
+        reading = quicklog.read(self.alice, "400mg magnesium glycinate")
+        saved = quicklog.save_reading(self.alice, reading)
         assert any(isinstance(e, TreatmentLog) for e in saved)
         self.client.force_login(self.alice_user)
         r = self.client.get("/nutrition/")
