@@ -39,6 +39,7 @@ from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import RESOURCES, EntryError, Resource, create_entry, entries_for
 from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
@@ -612,15 +613,20 @@ BY_KEY = {s.key: s for s in SECTIONS}
 
 
 def export_document(person: Person) -> dict[str, Any]:
-    """Everything the person has, as one JSON-ready document (see the module docstring)."""
+    """Everything the person has, as one JSON-ready document (see the module docstring).
+
+    Every section is read in one snapshot, so a write during the export is either wholly in
+    the document or wholly out of it (a backup taken while you log always restores).
+    """
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now().isoformat(),
         "tz": person.tz,
     }
-    for section in SECTIONS:
-        doc[section.key] = section.export(person)
+    with read_snapshot():
+        for section in SECTIONS:
+            doc[section.key] = section.export(person)
     return doc
 
 
