@@ -196,10 +196,11 @@ def import_cmd(
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
     setup_django()
     ensure_migrated()
+    from spasmtrack.interop import limits
     from spasmtrack.interop.native import ImportRefused, import_document, read_csv_zip
 
     person = person_for(user)
-    if not file.exists():
+    if not file.is_file():
         fail(f"{file}: no such file")
     if source_user is not None and fmt != "flaredown":
         fail("--source-user only applies to --format flaredown", 2)
@@ -210,16 +211,16 @@ def import_cmd(
             summary = import_flaredown_file(person, file, source_user)
             for line in summary.lines():
                 typer.echo(line)
+            if not (summary.ratings or summary.treatment_logs or summary.habit_logs):
+                fail(f"{file}: no records to import — nothing was imported")
             return
-        if fmt in ("json", "fhir"):
-            try:
-                doc = json.loads(file.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                fail(f"{file}: not valid JSON ({e})")
-        elif fmt == "csv":
+        if fmt not in ("json", "csv", "fhir"):
+            fail(f"unknown format {fmt!r} (choose json, csv, fhir or flaredown)", 2)
+        limits.check_size(file.stat().st_size, str(file))  # before reading it into memory
+        if fmt == "csv":
             doc = read_csv_zip(file.read_bytes(), str(file))
         else:
-            fail(f"unknown format {fmt!r} (choose json, csv, fhir or flaredown)", 2)
+            doc = limits.read_json(file.read_bytes(), str(file))
         if fmt == "fhir":
             from spasmtrack.interop.fhir import import_bundle
 
@@ -229,6 +230,8 @@ def import_cmd(
     except ImportRefused as e:
         fail(f"{e} — nothing was imported")
     total = sum(counts.values())
+    if total == 0:
+        fail(f"{file}: no records to import — nothing was imported")
     typer.echo(f"Imported {total} records from {file}.")
 
 
