@@ -92,19 +92,28 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     typer.echo(
         f"Spasmtrack on http://{host}:{port}/  (database: {settings.DATABASES['default']['NAME']})"
     )
-    args = [
+    os.execv(sys.executable, gunicorn_args(host, port, workers))
+
+
+def gunicorn_args(
+    host: str, port: int, workers: int, app: str = "spasmtrack.wsgi:application"
+) -> list[str]:
+    """The gunicorn command line of `serve`: access log to stdout, errors (gunicorn's own and
+    every unhandled exception the app logs) to stderr."""
+    return [
         sys.executable,
         "-m",
         "gunicorn",
-        "spasmtrack.wsgi:application",
+        app,
         "--bind",
         f"{host}:{port}",
         "--workers",
         str(workers),
         "--access-logfile",
         "-",
+        "--error-logfile",
+        "-",
     ]
-    os.execv(sys.executable, args)
 
 
 @user_app.command("add")

@@ -279,6 +279,28 @@ if PRODUCTION:
     # /healthz is probed over plain HTTP by the proxy or a load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Server errors: every unhandled exception is logged to standard error with its request path
+# and traceback ("Internal Server Error: /api/..."), with DEBUG on or off. Never the request
+# body, headers or anything else of the request: Django's message holds the path only. Under
+# `spasmtrack serve`, gunicorn's workers write it to the server's stderr (docs/deploy.md).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        }
+    },
+    "loggers": {
+        # 5xx with traceback (4xx are the client's business, and the access log has them).
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
+
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
 
