@@ -24,6 +24,8 @@ class Outcome:
     identical: int = 0
     problems: list[str] = field(default_factory=list)
     backup_seconds: list[float] = field(default_factory=list)
+    quiet_backup_seconds: list[float] = field(default_factory=list)
+    write_seconds: float = 0.0
 
 
 def _strip(doc: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +56,10 @@ def run(username: str, n_backups: int, seed_rows: int = 50) -> Outcome:
     for i in range(seed_rows):  # enough rows that one export spans several thread switches
         write_pair(i)
     out = Outcome()
+    for _ in range(3):  # the same backup with nobody writing: the ceiling to compare with
+        t0 = time.perf_counter()
+        bk.backup_bytes(person, PASS)
+        out.quiet_backup_seconds.append(time.perf_counter() - t0)
     stop, started = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -75,6 +81,7 @@ def run(username: str, n_backups: int, seed_rows: int = 50) -> Outcome:
     thread.start()
     started.wait(30)
     files = []
+    t_start, w_start = time.perf_counter(), out.writes
     try:
         for _ in range(n_backups):
             t0 = time.perf_counter()
@@ -83,6 +90,8 @@ def run(username: str, n_backups: int, seed_rows: int = 50) -> Outcome:
     finally:
         stop.set()
         thread.join()
+    out.write_seconds = time.perf_counter() - t_start
+    out.writes -= w_start  # the writes made while backups were being taken
     out.backups = len(files)
     out.problems += [f"writer failed: {e!r}" for e in errors]
     for k, data in enumerate(files, start=1):
