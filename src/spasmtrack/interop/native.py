@@ -638,9 +638,30 @@ def export_csv_zip(person: Person) -> bytes:
     return buf.getvalue()
 
 
+# CSV injection (OWASP): a cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    """Starts like a formula, or like an already protected one ("'=...", "''=...")."""
+    return text.startswith(FORMULA_START) or (text[:1] == "'" and _needs_quote(text[1:]))
+
+
+def protect_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: formula-like cells get a leading "'"."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def unprotect_cell(text: str) -> str:
+    """Undo `protect_cell` exactly (a value that really starts with "'" round-trips too)."""
+    return text[1:] if text[:1] == "'" and _needs_quote(text[1:]) else text
+
+
 def _cell(section: Section, key: str, value: Any) -> Any:
     if key in section.complex or isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return protect_cell(value)
     return "" if value is None else value
 
 
@@ -703,6 +724,8 @@ def _from_csv(section: Section, text: str, name: str) -> list[Row]:
                     v = json.loads(v)
                 except (json.JSONDecodeError, RecursionError):
                     raise ImportRefused(name, i, f"{k}: not valid JSON") from None
+            else:
+                v = unprotect_cell(v)
             clean[k] = v
         rows.append(clean)
 
