@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "ninja",  # /api/docs from the package's own static Swagger files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -327,6 +328,10 @@ LOGGING = {
         "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+# /api/docs and /api/openapi.json: open on a laptop; with PRODUCTION, for signed-in people only
+# unless PUBLIC_API_DOCS=true.
+PUBLIC_API_DOCS = envbool("PUBLIC_API_DOCS", "false")
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
