@@ -31,6 +31,7 @@ class Outcome:
 def _strip(doc: dict[str, Any]) -> dict[str, Any]:
     doc = copy.deepcopy(doc)
     doc.pop("exported_at", None)
+    doc.pop("username", None)  # (the backup names the account; an export does not)
     return doc
 
 
