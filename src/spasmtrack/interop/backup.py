@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.db import transaction
 
 from spasmtrack.accounts.models import Person, valid_tz
+from spasmtrack.interop import limits
 from spasmtrack.interop.native import (
     delete_person_data,
     export_document,
@@ -101,10 +102,14 @@ def read_backup(data: bytes, passphrase: str) -> dict[str, Any]:
     """The export document inside a backup file."""
     try:
         doc = json.loads(decrypt(data, passphrase).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise BackupError("the backup decrypted but does not hold an export document") from None
     if not isinstance(doc, dict):
         raise BackupError("the backup decrypted but does not hold an export document")
+    try:
+        limits.check_shape(doc, "the backup")  # the same limits as any import
+    except limits.ImportRefused as e:
+        raise BackupError(str(e)) from None
     return doc
 
 
