@@ -25,14 +25,15 @@ class BackupPagesTestCase(BaseTestCase):
     def _backup(self, password: str = "password") -> object:
         return self.client.post(
             "/settings/backup/",
-            {"action": "backup", "password": password, "passphrase": PHRASE,
-             "passphrase2": PHRASE},
+            {"action": "backup", "backup-password": password, "backup-passphrase": PHRASE,
+             "backup-passphrase2": PHRASE},
         )  # fmt: skip
 
     def _restore(self, data: bytes, password: str = "password", **extra: str) -> object:
         upload = SimpleUploadedFile("b.stbk", data)
-        body = {"action": "restore", "password": password, "passphrase": PHRASE, **extra}
-        return self.client.post("/settings/backup/", {**body, "file": upload})
+        body = {"action": "restore", "restore-password": password, "restore-passphrase": PHRASE}
+        body.update({f"restore-{k}": v for k, v in extra.items()})
+        return self.client.post("/settings/backup/", {**body, "restore-file": upload})
 
     def test_it_downloads_a_backup_only_after_the_password_again(self) -> None:
         r = self._backup(password="wrong")

@@ -40,11 +40,15 @@ def backup_restore(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     post = request.method == "POST"
     action = request.POST.get("action") if post else None
-    backup_form = BackupForm(request.POST if action == "backup" else None, user=user)
+    # Prefixes: two password fields on one page need different ids.
+    backup_form = BackupForm(
+        request.POST if action == "backup" else None, user=user, prefix="backup"
+    )
     restore_form = RestoreForm(
         request.POST if action == "restore" else None,
         request.FILES if action == "restore" else None,
         user=user,
+        prefix="restore",
     )
     if action == "backup" and backup_form.is_valid():
         data = bk.backup_bytes(person, backup_form.cleaned_data["passphrase"])
