@@ -44,6 +44,7 @@ MARKER = "ALICE-PRIVATE-7c1e"
 PUBLIC_PAGES = {
     "healthz",
     "accounts:setup",
+    "interop:first_run_restore",  # like setup: open until the first account exists
     "accounts:login",
     "accounts:logout",
     "api:openapi-json",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from importlib import import_module
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
@@ -31,8 +35,25 @@ class PersonSessionAuth(SessionAuth):
         return Person.objects.for_user(user) if user else None
 
 
+def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """With PRODUCTION, the docs and the schema are for signed-in people only (a bearer token
+    does not count: a browser reads the docs), unless PUBLIC_API_DOCS=true."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        closed = settings.PRODUCTION and not settings.PUBLIC_API_DOCS
+        if closed and not request.user.is_authenticated:
+            if request.path.endswith(".json"):
+                return JsonResponse({"detail": "Sign in to read the API schema"}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Spasmtrack API",
+    docs_decorator=docs_access,
     version="1",
     description="Every operation acts on the signed-in person's own data only.",
     auth=[TokenAuth(), PersonSessionAuth()],

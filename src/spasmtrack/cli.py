@@ -120,19 +120,28 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     typer.echo(
         f"Spasmtrack on http://{host}:{port}/  (database: {settings.DATABASES['default']['NAME']})"
     )
-    args = [
+    os.execv(sys.executable, gunicorn_args(host, port, workers))
+
+
+def gunicorn_args(
+    host: str, port: int, workers: int, app: str = "spasmtrack.wsgi:application"
+) -> list[str]:
+    """The gunicorn command line of `serve`: access log to stdout, errors (gunicorn's own and
+    every unhandled exception the app logs) to stderr."""
+    return [
         sys.executable,
         "-m",
         "gunicorn",
-        "spasmtrack.wsgi:application",
+        app,
         "--bind",
         f"{host}:{port}",
         "--workers",
         str(workers),
         "--access-logfile",
         "-",
+        "--error-logfile",
+        "-",
     ]
-    os.execv(sys.executable, args)
 
 
 @user_app.command("add")
@@ -238,10 +247,11 @@ def import_cmd(
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
     setup_django()
     ensure_migrated()
+    from spasmtrack.interop import limits
     from spasmtrack.interop.native import ImportRefused, import_document, read_csv_zip
 
     person = person_for(user)
-    if not file.exists():
+    if not file.is_file():
         fail(f"{file}: no such file")
     if source_user is not None and fmt != "flaredown":
         fail("--source-user only applies to --format flaredown", 2)
@@ -259,16 +269,16 @@ def import_cmd(
             summary = import_flaredown_file(person, file, source_user)
             for line in summary.lines():
                 typer.echo(line)
+            if not (summary.ratings or summary.treatment_logs or summary.habit_logs):
+                fail(f"{file}: no records to import — nothing was imported")
             return
-        if fmt in ("json", "fhir"):
-            try:
-                doc = json.loads(file.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                fail(f"{file}: not valid JSON ({e})")
-        elif fmt == "csv":
+        if fmt not in ("json", "csv", "fhir"):
+            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
+        limits.check_size(file.stat().st_size, str(file))  # before reading it into memory
+        if fmt == "csv":
             doc = read_csv_zip(file.read_bytes(), str(file))
         else:
-            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
+            doc = limits.read_json(file.read_bytes(), str(file))
         if fmt == "fhir":
             from spasmtrack.interop.fhir import import_bundle
 
@@ -278,6 +288,8 @@ def import_cmd(
     except ImportRefused as e:
         fail(f"{e} — nothing was imported")
     total = sum(counts.values())
+    if total == 0:
+        fail(f"{file}: no records to import — nothing was imported")
     typer.echo(f"Imported {total} records from {file}.")
 
 

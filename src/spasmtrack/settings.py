@@ -9,8 +9,11 @@ check out code, install requirements and run it").
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -91,13 +94,32 @@ SECRET_KEY = envsecret("SECRET_KEY") or ("" if PRODUCTION else _local_secret_key
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 
+def secret_entropy_bits(key: str) -> float:
+    """An optimistic estimate of a key's entropy: the Shannon entropy of its own character
+    frequencies per character, times the number of characters zlib cannot squeeze out (a
+    repeated pattern counts once). token_urlsafe(50) scores about 350, token_hex(32) and
+    Django's get_random_secret_key() over 200; "abcdefghij" * 5 about 40."""
+    if not key:
+        return 0.0
+    n = len(key)
+    per_char = -sum(c / n * math.log2(c / n) for c in Counter(key).values())
+    incompressible = min(n, len(zlib.compress(key.encode("utf-8"), 9)) - 8)  # minus the framing
+    return per_char * max(incompressible, 0)
+
+
+MIN_SECRET_BITS = 128
+
+
 def check_production_secret(key: str) -> None:
-    """Refuse to run a shared server with an empty, short or well-known secret key."""
+    """Refuse to run a shared server with an empty, short, well-known or low-entropy key."""
     known = ("change-me", "changeme", "secret", "django-insecure")
-    if len(key) < 50 or len(set(key)) < 5 or key.lower().startswith(known):
+    repeated = key in (key + key)[1:-1]  # "xyz" * k for some shorter "xyz"
+    weak = repeated or secret_entropy_bits(key) < MIN_SECRET_BITS
+    if len(key) < 50 or len(set(key)) < 5 or key.lower().startswith(known) or weak:
         raise ImproperlyConfigured(
-            "PRODUCTION=true needs SECRET_KEY (or SECRET_KEY_FILE): at least 50 random characters, "
-            "not a default. Generate one with: python -c "
+            "PRODUCTION=true needs SECRET_KEY (or SECRET_KEY_FILE): at least 50 random characters "
+            f"(about {MIN_SECRET_BITS} bits or more, no repeated pattern), not a default. "
+            "Generate one with: python -c "
             "'import secrets; print(secrets.token_urlsafe(50))'"
         )
 
@@ -108,6 +130,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("PRODUCTION=true and DEBUG=true cannot be combined")
     if not os.getenv("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("PRODUCTION=true needs ALLOWED_HOSTS (the server's host names)")
+    if any(h.strip() in ("*", ".") for h in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "PRODUCTION=true refuses ALLOWED_HOSTS='*': name the server's host names "
+            "(a wildcard lets forged Host headers into password-reset links and redirects)"
+        )
 SITE_NAME = os.getenv("SITE_NAME", "Spasmtrack")
 
 INSTALLED_APPS = [
@@ -117,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "ninja",  # /api/docs from the package's own static Swagger files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -128,6 +156,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # "database is locked" (SQLite during a long import) -> 503 with Retry-After, not a 500.
+    "spasmtrack.busy.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,6 +306,32 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
     # /healthz is probed over plain HTTP by the proxy or a load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Server errors: every unhandled exception is logged to standard error with its request path
+# and traceback ("Internal Server Error: /api/..."), with DEBUG on or off. Never the request
+# body, headers or anything else of the request: Django's message holds the path only. Under
+# `spasmtrack serve`, gunicorn's workers write it to the server's stderr (docs/deploy.md).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        }
+    },
+    "loggers": {
+        # 5xx with traceback (4xx are the client's business, and the access log has them).
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
+
+# /api/docs and /api/openapi.json: open on a laptop; with PRODUCTION, for signed-in people only
+# unless PUBLIC_API_DOCS=true.
+PUBLIC_API_DOCS = envbool("PUBLIC_API_DOCS", "false")
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000

@@ -18,6 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+handler500 = "spasmtrack.busy.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
@@ -333,7 +334,17 @@ def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpR
         return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
     # The next page shows "Deleted … Undo" (see accounts.context.site).
     request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
-    return redirect(request.POST.get("next") or reverse("diary:history"))
+    return redirect(_next_or_history(request))
+
+
+def _next_or_history(request: AuthenticatedHttpRequest) -> str:
+    """The form's `next` if it is a page of this site (as the sign-in checks), else History."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return reverse("diary:history")
 
 
 @login_required
@@ -358,7 +369,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
         return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
     messages.success(request, f"Restored: {entry.summary()}")
-    return redirect(request.POST.get("next") or reverse("diary:history"))
+    return redirect(_next_or_history(request))
 
 
 @login_required

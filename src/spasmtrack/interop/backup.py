@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.db import transaction
 
 from spasmtrack.accounts.models import Person, valid_tz
+from spasmtrack.interop import limits
 from spasmtrack.interop.native import (
     delete_person_data,
     export_document,
@@ -89,8 +90,11 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
 
 
 def backup_bytes(person: Person, passphrase: str) -> bytes:
-    """Everything the person has (the native JSON export), encrypted with `passphrase`."""
-    doc = export_document(person)
+    """Everything the person has (the native JSON export), encrypted with `passphrase`.
+
+    The backup also names the account (`username`, information like `tz`), so a restore on a
+    fresh install can recreate it."""
+    doc = {**export_document(person), "username": person.user.username}
     return encrypt(json.dumps(doc, ensure_ascii=False).encode("utf-8"), passphrase)
 
 
@@ -98,10 +102,14 @@ def read_backup(data: bytes, passphrase: str) -> dict[str, Any]:
     """The export document inside a backup file."""
     try:
         doc = json.loads(decrypt(data, passphrase).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise BackupError("the backup decrypted but does not hold an export document") from None
     if not isinstance(doc, dict):
         raise BackupError("the backup decrypted but does not hold an export document")
+    try:
+        limits.check_shape(doc, "the backup")  # the same limits as any import
+    except limits.ImportRefused as e:
+        raise BackupError(str(e)) from None
     return doc
 
 
@@ -136,3 +144,39 @@ def restore(
             person.tz = tz
             person.save(update_fields=("tz",))
         return import_document(person, doc, where=where)
+
+
+def restore_as_new_account(
+    doc: dict[str, Any], password: str, username: str | None = None, where: str = "backup"
+) -> tuple[Person, dict[str, int]]:
+    """A fresh install: create the account of the backup (its name unless `username` is given,
+    its time zone) with a new password, and restore everything into it. One transaction: if
+    the document is refused, no account is created either. Raises BackupError (bad name or
+    password) or ImportRefused."""
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    name = username or doc.get("username")
+    if not isinstance(name, str) or not name.strip():
+        raise BackupError("the backup names no account (it predates names): give one")
+    name = name.strip()
+    field = User._meta.get_field("username")
+    try:
+        field.run_validators(name)
+    except ValidationError as e:
+        raise BackupError(f"account name {name!r}: {'; '.join(e.messages)}") from None
+    if User.objects.filter(username=name).exists():
+        raise BackupError(f"an account named {name!r} already exists")
+    try:
+        validate_password(password, User(username=name))
+    except ValidationError as e:
+        raise BackupError("; ".join(e.messages)) from None
+    tz = doc.get("tz")
+    with transaction.atomic():
+        user = User.objects.create_user(name, password=password)
+        person = Person.objects.create(
+            user=user, tz=tz if isinstance(tz, str) and valid_tz(tz) else "UTC"
+        )
+        counts = import_document(person, doc, where=where)
+    return person, counts

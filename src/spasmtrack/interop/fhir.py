@@ -41,6 +41,7 @@ from spasmtrack.core.regions import all_regions
 from spasmtrack.diary.entries import RESOURCES, entries_for
 from spasmtrack.diary.models import DailyCheckin, Habit, Treatment
 from spasmtrack.interop.native import ImportRefused, _import_catalogue_row, _import_entry
+from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.knowledge import data_path
 
 PSEUDONYM_NS = uuid.UUID("6f1b7a52-0c7e-4a8e-9d43-5d1b2f0c9a11")  # fixed: ids stay stable
@@ -665,11 +666,12 @@ def export_bundle(person: Person) -> dict[str, Any]:
         "identifier": [{"system": _sys("pseudonym"), "value": pid}],
     }
     resources: list[dict[str, Any]] = [patient]
-    for name, res in RESOURCES.items():
-        qs = entries_for(person, res).order_by(res.order.lstrip("-"), "id")
-        for entry in qs:
-            resources += EXPORTERS[name](person, entry, subject)
-    resources += _questionnaire_responses(person, subject)
+    with read_snapshot():  # one point in time for every resource (see interop/snapshot.py)
+        for name, res in RESOURCES.items():
+            qs = entries_for(person, res).order_by(res.order.lstrip("-"), "id")
+            for entry in qs:
+                resources += EXPORTERS[name](person, entry, subject)
+        resources += _questionnaire_responses(person, subject)
     entries = [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources]
     entries += [{"fullUrl": q["url"], "resource": q} for q in questionnaire_resources()]
     return {

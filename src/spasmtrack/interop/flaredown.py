@@ -29,6 +29,8 @@ never the whole file.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -366,15 +368,30 @@ def import_flaredown(
             imp.flush()
     except FlaredownError as e:
         raise FlaredownImportRefused(where, e.line, e.reason) from None
+    except csv.Error as e:
+        from spasmtrack.interop.limits import MAX_FIELD_CHARS
+
+        reason = f"not valid CSV ({e})"
+        if "field limit" in str(e):
+            reason = f"a cell is longer than {MAX_FIELD_CHARS} characters"
+        raise FlaredownImportRefused(where, counter.line, reason) from None
     return imp.summary
 
 
 def import_flaredown_file(
     person: Person, path: Path, source_user: str | None = None
 ) -> FlaredownSummary:
-    """Open `path` as UTF-8 (a BOM is fine) and import it with `import_flaredown`."""
+    """Open `path` as UTF-8 (a BOM is fine) and import it with `import_flaredown`; a file in
+    another encoding is refused naming the encoding it looks like."""
+    from spasmtrack.interop.limits import encoding_problem
+
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head:
+        raise FlaredownImportRefused(str(path), None, encoding_problem(head) or "not UTF-8 text")
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return import_flaredown(person, f, source_user, where=str(path))
     except UnicodeDecodeError as e:
-        raise FlaredownImportRefused(str(path), None, f"not UTF-8 text ({e.reason})") from None
+        reason = encoding_problem(e.object[max(0, e.start - 64) : e.end + 64])
+        raise FlaredownImportRefused(str(path), None, reason or "not UTF-8 text") from None

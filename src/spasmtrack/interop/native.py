@@ -39,6 +39,9 @@ from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import RESOURCES, EntryError, Resource, create_entry, entries_for
 from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.interop import limits
+from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
@@ -70,14 +73,6 @@ Row = dict[str, Any]
 Exporter = Callable[[Person], list[Row]]
 Importer = Callable[[Person, list[Row], str], None]
 RowImporter = Callable[[Person, Row], None]
-
-
-class ImportRefused(ValueError):
-    """A refused import: names the file, the row (1-based) and the reason."""
-
-    def __init__(self, where: str, row: int | None, reason: str) -> None:
-        at = f"{where} row {row}" if row is not None else where
-        super().__init__(f"{at}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -124,6 +119,8 @@ def _load_rows(
             load_row(person, row)
         except (ValueError, DjangoValidationError) as e:  # pydantic's is a ValueError too
             raise ImportRefused(where, i, _reason(e)) from None
+        except OverflowError:  # a date at the very edge of the calendar, moved by a time zone
+            raise ImportRefused(where, i, "a date or time is out of range") from None
 
 
 def _each_row(load_row: RowImporter) -> Importer:
@@ -612,15 +609,20 @@ BY_KEY = {s.key: s for s in SECTIONS}
 
 
 def export_document(person: Person) -> dict[str, Any]:
-    """Everything the person has, as one JSON-ready document (see the module docstring)."""
+    """Everything the person has, as one JSON-ready document (see the module docstring).
+
+    Every section is read in one snapshot, so a write during the export is either wholly in
+    the document or wholly out of it (a backup taken while you log always restores).
+    """
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": now().isoformat(),
         "tz": person.tz,
     }
-    for section in SECTIONS:
-        doc[section.key] = section.export(person)
+    with read_snapshot():
+        for section in SECTIONS:
+            doc[section.key] = section.export(person)
     return doc
 
 
@@ -636,9 +638,30 @@ def export_csv_zip(person: Person) -> bytes:
     return buf.getvalue()
 
 
+# CSV injection (OWASP): a cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    """Starts like a formula, or like an already protected one ("'=...", "''=...")."""
+    return text.startswith(FORMULA_START) or (text[:1] == "'" and _needs_quote(text[1:]))
+
+
+def protect_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: formula-like cells get a leading "'"."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def unprotect_cell(text: str) -> str:
+    """Undo `protect_cell` exactly (a value that really starts with "'" round-trips too)."""
+    return text[1:] if text[:1] == "'" and _needs_quote(text[1:]) else text
+
+
 def _cell(section: Section, key: str, value: Any) -> Any:
     if key in section.complex or isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return protect_cell(value)
     return "" if value is None else value
 
 
@@ -658,26 +681,40 @@ def read_csv_zip(data: bytes, filename: str = "export.zip") -> dict[str, Any]:
     """Turn a CSV zip back into an export document (cells are re-validated on import).
 
     A missing CSV is an empty section (exports made before a section existed still import).
+    The zip is read within the limits of `interop/limits.py`: a zip bomb, a broken
+    export.json, a cell over the size limit or a CSV in another encoding is one clear error.
     """
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportRefused(filename, None, "not a zip file of CSVs") from None
-    with z:
-        names = set(z.namelist())
-        if "export.json" not in names:
-            raise ImportRefused(filename, None, "export.json is missing: not a Spasmtrack export")
-        doc: dict[str, Any] = json.loads(z.read("export.json"))
-        for section in SECTIONS:
-            name = f"{section.key}.csv"
-            text = z.read(name).decode("utf-8-sig") if name in names else ""
-            doc[section.key] = _from_csv(section, text, name)
+    members = limits.read_zip(data, filename)
+    if "export.json" not in members:
+        raise ImportRefused(filename, None, "export.json is missing: not a Spasmtrack export")
+    meta = limits.read_json(members["export.json"], f"{filename}: export.json")
+    if not isinstance(meta, dict):
+        raise ImportRefused(f"{filename}: export.json", None, "must be a JSON object")
+    doc: dict[str, Any] = dict(meta)
+    for section in SECTIONS:
+        name = f"{section.key}.csv"
+        where = f"{filename}: {name}"
+        text = limits.decode_text(members[name], where) if name in members else ""
+        doc[section.key] = _from_csv(section, text, where)
+    limits.check_shape(doc, filename)
     return doc
 
 
 def _from_csv(section: Section, text: str, name: str) -> list[Row]:
-    rows = []
-    for i, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
+    rows: list[Row] = []
+    reader = csv.DictReader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as e:
+            if "field limit" in str(e):
+                reason = f"a cell is longer than {limits.MAX_FIELD_CHARS} characters"
+            else:
+                reason = f"not valid CSV ({e})"
+            raise ImportRefused(name, len(rows) + 1, reason) from None
+        i = len(rows) + 1
         clean: Row = {}
         for k, v in row.items():
             if k is None or v in ("", None):
@@ -685,11 +722,12 @@ def _from_csv(section: Section, text: str, name: str) -> list[Row]:
             if k in section.complex:
                 try:
                     v = json.loads(v)
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):
                     raise ImportRefused(name, i, f"{k}: not valid JSON") from None
+            else:
+                v = unprotect_cell(v)
             clean[k] = v
         rows.append(clean)
-    return rows
 
 
 def import_document(person: Person, doc: Any, where: str = "import") -> dict[str, int]:
