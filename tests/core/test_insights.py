@@ -22,7 +22,7 @@ from spasmtrack.core.insights import (
 )
 from spasmtrack.core.insights_change import its_design
 from spasmtrack.core.insights_gls import ITERATIONS
-from spasmtrack.core.insights_stats import bartlett_quadratic, bartlett_weights, newey_west_lags
+from spasmtrack.core.insights_stats import newey_west_lags
 
 FIRST = date(2024, 3, 4)  # a Monday
 N = 120

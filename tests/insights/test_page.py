@@ -33,7 +33,9 @@ class PageTestCase(BaseTestCase):
     def test_it_puts_plain_sentences_first_then_charts(self) -> None:
         r = self.client.get("/insights/")
         html = r.content.decode()
-        self.assertContains(r, "On days with heat, max spasm intensity was")
+        self.assertContains(
+            r, "On days with heat, mean spasm intensity and max spasm intensity were"
+        )
         self.assertContains(r, 'href="/trials/new/">Test it in an experiment</a>')
         self.assertContains(r, "patterns in your own diary, not proof")
         self.assertContains(r, "not medical advice")

@@ -363,8 +363,13 @@ def _fit_pairs(
             y_const = np.ptp(y, axis=1) == 0 if n else np.ones(len(oidx), dtype=bool)
             fit = None
             if good and not y_const.all():
-                fit = ar1_gls(a, x[good], y, bias_correction=True)
-                _, pvals = fit.joint_f()
+                try:
+                    fit = ar1_gls(a, x[good], y, bias_correction=True)
+                    _, pvals = fit.joint_f()
+                except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
+                    fit = None
+                    for b in good:
+                        reasons[b] = ("tied_to_weekday", 0, 0)
             row = {b: g for g, b in enumerate(good)}
             for b, (j, xj) in enumerate(batch):
                 nw = int(np.count_nonzero(xj[lags.index(0) if 0 in lags else 0]))
@@ -376,7 +381,8 @@ def _fit_pairs(
                     if not reason and fit is not None:
                         g = row[b]
                         cov = fit.cov[g, q]
-                        if not np.all(np.isfinite(cov)) or np.any(np.diagonal(cov) <= 0):
+                        bad = not np.isfinite(pvals[g, q]) or not np.all(np.isfinite(cov))
+                        if bad or np.any(np.diagonal(cov) <= 0):
                             reason = "outcome_constant"
                         else:
                             pair.coef, pair.cov, pair.df = fit.coef[g, q], cov, fit.df
@@ -522,6 +528,15 @@ def analyse(
     plain = [j for j in range(len(fnames)) if not course[j]]
     courses = [j for j in range(len(fnames)) if course[j]]
     pairs = _fit_pairs(x_all, y_all, adjust, plain, lags_t, kinds, rules)
+    # Lags that cannot be told apart at all (a factor on every other day: lag 2 = lag 0):
+    # such a factor is compared on the same day only.
+    tied = sorted(
+        {p.j for p in pairs if p.reason == "tied_to_weekday"}
+        - {p.j for p in pairs if p.coef is not None}
+    )
+    if tied and lags_t != (0,):
+        pairs = [p for p in pairs if p.j not in tied]
+        pairs += _fit_pairs(x_all, y_all, adjust, tied, (0,), kinds, rules)
     pairs += _fit_pairs(x_all, y_all, adjust, courses, (0,), kinds, rules)
     # Was the outcome already different the day before the factor? (lag -1, see docstring)
     binary = [j for j in plain if kinds[j] == "binary"]

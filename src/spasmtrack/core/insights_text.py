@@ -64,16 +64,17 @@ def timing_text(lags: tuple[int, ...], course: bool = False) -> str:
     return f"within {max(lags)} days"
 
 
-def factor_phrase(w: Wording) -> str:
-    """The factor as it follows "each extra hour of": "hours sitting" -> "sitting"."""
+def step_phrase(w: Wording) -> str:
+    """One step of a numeric factor: "extra hour of sitting" for "hours sitting" (unit
+    "hour"), "extra hour slept" for "hours slept", "extra mg of magnesium" otherwise."""
+    if not w.factor_unit:
+        return f"1-point rise in {w.factor}"
     words = w.factor.split()
-    if (
-        w.factor_unit
-        and len(words) > 1
-        and words[0].lower() in (w.factor_unit, w.factor_unit + "s")
-    ):
-        return " ".join(words[1:])
-    return w.factor
+    if len(words) > 1 and words[0].lower() in (w.factor_unit, w.factor_unit + "s"):
+        rest = " ".join(words[1:])
+        joiner = " of " if words[1].endswith("ing") else " "
+        return f"extra {w.factor_unit}{joiner}{rest}"
+    return f"extra {w.factor_unit} of {w.factor}"
 
 
 def outcomes_text(w: Wording) -> str:
@@ -143,11 +144,7 @@ def effect_sentence(w: Wording, effect: float, low: float, high: float) -> str:
             f"Days with {w.factor} were followed {timing_text(lags)} by {what} "
             f"{amount} than days without ({ci})."
         )
-    step = (
-        f"extra {w.factor_unit} of {factor_phrase(w)}"
-        if w.factor_unit
-        else f"1-point rise in {w.factor}"
-    )
+    step = step_phrase(w)
     if lags == (0,):
         return f"Each {step} went with {what} {amount} on the same day ({ci})."
     return f"Each {step} was followed {timing_text(lags)} by {what} {amount} ({ci})."

@@ -16,21 +16,20 @@ from django.core.cache import cache
 from django.db import connection
 
 from spasmtrack.core.insights import (
-    Factor,
+    COMPLETE_DAYS_RULE,
     InsightDict,
     InsightsReport,
-    Outcome,
     analyse,
     interrupted_time_series,
     paired_effect,
 )
 from spasmtrack.core.insights_stats import bh_q_values
-from spasmtrack.core.insights_text import Wording, effect_sentence, interval_text, number
-from spasmtrack.insights.daily import MAIN_OUTCOMES, DiarySeries, diary_series
+from spasmtrack.core.insights_text import interval_text, number
+from spasmtrack.insights.daily import MAIN_OUTCOMES, OUTCOME_GROUPS, DiarySeries, diary_series
 from spasmtrack.insights.models import DiaryVersion
 from spasmtrack.insights.signals import watched_models
 
-ANALYSIS_VERSION = 1  # part of the cache key: bump when the output changes shape
+ANALYSIS_VERSION = 2  # part of the cache key: bump when the output changes shape
 CACHE_SECONDS = 7 * 24 * 3600
 CHANGE_WINDOW_DAYS = 90  # days each side of a change compared (other changes blur longer spans)
 CHANGE_MIN_DAYS = 7  # per side, as core.interrupted_time_series requires
@@ -38,7 +37,7 @@ Q_THRESHOLD = 0.1
 
 
 class ItemDict(InsightDict):
-    headline: str  # the descriptive sentence alone (no "not proof" tail)
+    pass  # `headline`: the descriptive sentence alone (no verdict, no "not proof" tail)
 
 
 class SessionDict(TypedDict):
@@ -78,6 +77,8 @@ class InsightsDict(TypedDict):
     aggravates: list[ItemDict]
     no_clear_effect: list[ItemDict]
     not_enough_data: list[ItemDict]
+    used_on_worse_days: list[ItemDict]
+    complete_days_rule: str
     same_session: list[SessionDict]
     changes: ChangesDict
     notes: list[str]
@@ -160,12 +161,14 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
             outcome_info=s.outcome_info,
             factor_info=s.factor_info,
             q_threshold=Q_THRESHOLD,
+            complete_days=s.complete_days,
+            outcome_groups=OUTCOME_GROUPS,
         )
         first, last = s.first_day.isoformat(), s.last_day.isoformat()
     d = report.to_dict()
 
     def items(group: list[InsightDict]) -> list[ItemDict]:
-        return [_with_headline(i, s.outcome_info, s.factor_info) for i in group]
+        return [ItemDict(**i) for i in group]  # type: ignore[typeddict-item]
 
     return {
         "first_day": first,
@@ -175,30 +178,12 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
         "aggravates": items(d["aggravates"]),
         "no_clear_effect": items(d["no_clear_effect"]),
         "not_enough_data": items(d["not_enough_data"]),
+        "used_on_worse_days": items(d["used_on_worse_days"]),
+        "complete_days_rule": COMPLETE_DAYS_RULE,
         "same_session": same_session(s.sessions),
         "changes": compare_changes(s),
         "notes": list(s.notes),
     }
-
-
-def _with_headline(
-    item: InsightDict, outcome_info: dict[str, Outcome], factor_info: dict[str, Factor]
-) -> ItemDict:
-    out: dict[str, Any] = dict(item)
-    if item["effect"] is None or item["ci95"] is None:
-        out["headline"] = item["sentence"]
-    else:
-        o, f = outcome_info.get(item["outcome"]), factor_info.get(item["factor"])
-        w = Wording(
-            item["factor"],
-            item["outcome"],
-            item["lag_days"],
-            "binary" if item["kind"] == "binary" else "numeric",
-            o.unit if o else "",
-            f.unit if f else "",
-        )
-        out["headline"] = effect_sentence(w, item["effect"], *item["ci95"])
-    return out  # type: ignore[return-value]
 
 
 def _amount(effect: float, unit: str = "points") -> str:
