@@ -9,7 +9,8 @@ from datetime import date
 import numpy as np
 from scipy import stats
 
-from spasmtrack.core.insights_stats import hac_ols, t_inference
+from spasmtrack.core.insights_gls import ar1_gls
+from spasmtrack.core.insights_stats import t_inference
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,11 @@ def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:
 
 @dataclass(frozen=True)
 class ItsResult:
-    """Level change on `change_day` from a segmented regression with HAC errors.
+    """Level change on `change_day` from a segmented regression with AR(1) errors.
 
     `level_change` is the jump between the line after and the line before, both evaluated
-    at the change day; slopes are per day. `maxlags` is the Newey–West bandwidth used.
+    at the change day; slopes are per day. `rho` is the day-to-day autocorrelation used;
+    `maxlags` is kept for the old contract and is always 0 (no HAC bandwidth any more).
     """
 
     level_change: float
@@ -72,7 +74,8 @@ class ItsResult:
     slope_after: float
     n_before: int
     n_after: int
-    maxlags: int
+    maxlags: int = 0
+    rho: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +88,7 @@ class ItsResult:
             "n_before": self.n_before,
             "n_after": self.n_after,
             "maxlags": self.maxlags,
+            "rho": self.rho,
         }
 
 
@@ -102,7 +106,8 @@ def interrupted_time_series(
 
     Model: y = a + b*tau + c*after + d*tau*after, tau = days since `change_day`, with
     separate trends before and after; `change_day` counts as "after". Missing days (or
-    NaN values) are dropped; HAC conventions as in `insights_stats`. ValueError when
+    NaN values) are dropped; AR(1) errors by feasible GLS with the conventions of
+    `insights_gls` (bias-corrected rho). ValueError when
     either side has fewer than `min_days_each_side` (>= 3) days.
     """
     days = sorted(d for d, v in series.items() if not np.isnan(v))
@@ -112,17 +117,24 @@ def interrupted_time_series(
         raise ValueError(f"need {min_days_each_side} days on each side of the change")
     x = its_design(days, change_day)
     y = np.array([series[d] for d in days], dtype=np.float64)
-    fit = hac_ols(x, y)
-    level, se = float(fit.params[2]), float(np.sqrt(fit.cov[2, 2]))
-    p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df_resid)]))
+    # The "after" column is the tested one; intercept and both slopes are adjustment.
+    adjust = np.ascontiguousarray(x[:, [0, 1, 3]].T)
+    fit = ar1_gls(adjust, x[None, None, :, 2], y[None, :], bias_correction=True)
+    level, se = float(fit.coef[0, 0, 0]), float(np.sqrt(fit.cov[0, 0, 0, 0]))
+    p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df)]))
+    # Slopes: the kernel reports only the tested column, so refit the trend terms by GLS
+    # at the same rho (a small closed form: whitened least squares).
+    rho = float(fit.rho[0, 0])
+    xw, yw = x[1:] - rho * x[:-1], y[1:] - rho * y[:-1]
+    params = np.linalg.lstsq(xw, yw, rcond=None)[0]
     return ItsResult(
         level_change=level,
         se=se,
         ci95=(float(low[0]), float(high[0])),
         p_value=float(p[0]),
-        slope_before=float(fit.params[1]),
-        slope_after=float(fit.params[1] + fit.params[3]),
+        slope_before=float(params[1]),
+        slope_after=float(params[1] + params[3]),
         n_before=n_before,
         n_after=n_after,
-        maxlags=fit.maxlags,
+        rho=rho,
     )
