@@ -49,7 +49,7 @@ from spasmtrack.core.insights_change import (
     interrupted_time_series,
     paired_effect,
 )
-from spasmtrack.core.insights_gls import FloatArray, ar1_gls, identifiable, independent_columns
+from spasmtrack.core.insights_gls import FloatArray, ar1_gls, identifiable, independent_rows
 from spasmtrack.core.insights_stats import bh_q_values
 from spasmtrack.core.insights_text import (
     Kind,
@@ -335,7 +335,11 @@ def _fit_pairs(
             n = int(rows.sum())
             x = np.compress(rows, xl[fpos], axis=2)
             y = np.compress(rows, y_all[oidx], axis=1)
-            a = independent_columns(np.compress(rows, adjust, axis=1)) if n else adjust[:0, :0]
+            consecutive = np.diff(np.flatnonzero(rows)) == 1
+            a_rows = np.compress(rows, adjust, axis=1)
+            # Columns must be identifiable on the rows that follow a logged day (the
+            # whitened regression's rows): without Saturdays, Sunday never follows one.
+            a = a_rows[independent_rows(a_rows[:, 1:][:, consecutive])] if n > 1 else a_rows[:0]
             batch = [(fidx[p], x[b]) for b, p in enumerate(fpos)]
             fit_rows: list[int] = []
             reasons: dict[int, tuple[str, int, int]] = {}
@@ -355,7 +359,9 @@ def _fit_pairs(
                     fit_rows.append(b)
             ok = np.zeros(len(batch), dtype=bool)
             if fit_rows:
-                ok[fit_rows] = identifiable(a, x[fit_rows])
+                ok[fit_rows] = identifiable(
+                    a[:, 1:][:, consecutive], x[fit_rows][..., 1:][..., consecutive]
+                )
             for b in np.flatnonzero(~ok):
                 if not reasons[b][0]:
                     reasons[b] = ("tied_to_weekday", 0, 0)
@@ -364,7 +370,7 @@ def _fit_pairs(
             fit = None
             if good and not y_const.all():
                 try:
-                    fit = ar1_gls(a, x[good], y, bias_correction=True)
+                    fit = ar1_gls(a, x[good], y, bias_correction=True, consecutive=consecutive)
                     _, pvals = fit.joint_f()
                 except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
                     fit = None

@@ -119,13 +119,16 @@ def interrupted_time_series(
     y = np.array([series[d] for d in days], dtype=np.float64)
     # The "after" column is the tested one; intercept and both slopes are adjustment.
     adjust = np.ascontiguousarray(x[:, [0, 1, 3]].T)
-    fit = ar1_gls(adjust, x[None, None, :, 2], y[None, :], bias_correction=True)
+    consecutive = np.diff([d.toordinal() for d in days]) == 1
+    fit = ar1_gls(
+        adjust, x[None, None, :, 2], y[None, :], bias_correction=True, consecutive=consecutive
+    )
     level, se = float(fit.coef[0, 0, 0]), float(np.sqrt(fit.cov[0, 0, 0, 0]))
     p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df)]))
     # Slopes: the kernel reports only the tested column, so refit the trend terms by GLS
     # at the same rho (a small closed form: whitened least squares).
     rho = float(fit.rho[0, 0])
-    xw, yw = x[1:] - rho * x[:-1], y[1:] - rho * y[:-1]
+    xw, yw = (x[1:] - rho * x[:-1])[consecutive], (y[1:] - rho * y[:-1])[consecutive]
     params = np.linalg.lstsq(xw, yw, rcond=None)[0]
     return ItsResult(
         level_change=level,

@@ -54,10 +54,11 @@ class GlsFit:
     sigma2: FloatArray
     n: int
     k: int
+    pairs: int  # whitened rows: consecutive-day pairs (n - 1 without gaps)
 
     @property
     def df(self) -> int:
-        return self.n - 1 - self.k
+        return self.pairs - self.k
 
     def t_stats(self) -> FloatArray:
         se = np.sqrt(np.maximum(np.diagonal(self.cov, axis1=-2, axis2=-1), 0.0))
@@ -85,17 +86,20 @@ class GlsFit:
         return np.asarray(f, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
 
-def _moments(u: FloatArray, v: FloatArray, spec: str) -> tuple[FloatArray, ...]:
-    """S, P, C cross products of the (..., n) arrays u and v (see module docstring)."""
-    s = np.einsum(spec, u[..., 1:], v[..., 1:])
-    p = np.einsum(spec, u[..., :-1], v[..., :-1])
-    c = np.einsum(spec, u[..., 1:], v[..., :-1])
-    return s, p, c
+def _moments(u: FloatArray, v: FloatArray, spec: str, mask: FloatArray) -> tuple[FloatArray, ...]:
+    """S, P, C over the consecutive pairs (`mask` 1 where row t follows row t - 1 by one
+    day), and the sum of u v' over all rows (for the Yule–Walker step)."""
+    um = u[..., 1:] * mask
+    s = np.einsum(spec, um, v[..., 1:])
+    p = np.einsum(spec, u[..., :-1] * mask, v[..., :-1])
+    c = np.einsum(spec, um, v[..., :-1])
+    full = np.einsum(spec, u, v)
+    return s, p, c, full
 
 
-def independent_columns(adjust: FloatArray) -> FloatArray:
-    """The adjustment rows (c, n) without those that are all zero on these days (a weekday
-    never logged) or a linear combination of earlier ones."""
+def independent_rows(adjust: FloatArray) -> list[int]:
+    """Indices of the adjustment rows (c, n) that are not all zero on these days (a
+    weekday never logged) nor a linear combination of earlier ones."""
     keep: list[int] = []
     for i in range(adjust.shape[0]):
         if not np.any(adjust[i]):
@@ -103,7 +107,12 @@ def independent_columns(adjust: FloatArray) -> FloatArray:
         trial = adjust[[*keep, i]]
         if np.linalg.matrix_rank(trial.T) == len(keep) + 1:
             keep.append(i)
-    return np.ascontiguousarray(adjust[keep])
+    return keep
+
+
+def independent_columns(adjust: FloatArray) -> FloatArray:
+    """The adjustment rows that `independent_rows` keeps."""
+    return np.ascontiguousarray(adjust[independent_rows(adjust)])
 
 
 def identifiable(adjust: FloatArray, x: FloatArray, tol: float = 1e-8) -> NDArray[np.bool_]:
@@ -125,7 +134,7 @@ def identifiable(adjust: FloatArray, x: FloatArray, tol: float = 1e-8) -> NDArra
 
 
 def _pair_matrices(
-    adjust: FloatArray, x: FloatArray, y: FloatArray, paired: bool
+    adjust: FloatArray, x: FloatArray, y: FloatArray, paired: bool, mask: FloatArray
 ) -> tuple[list[FloatArray], FloatArray, FloatArray, FloatArray]:
     """S, P, C as one (m x m) matrix per pair, plus the first row, the last row and the
     sum over all rows of each pair's variables [adjust, x, y]. Pairs are every factor
@@ -136,20 +145,20 @@ def _pair_matrices(
     m = k + 1
     n_o = 1 if paired else y.shape[0]
     blocks = {
-        "aa": _moments(adjust, adjust, "ci,di->cd"),
-        "ax": _moments(adjust, x, "ci,fli->fcl"),
-        "xa": _moments(x, adjust, "fli,ci->flc"),
-        "ay": _moments(adjust, y, "ci,oi->oc"),
-        "ya": _moments(y, adjust, "oi,ci->oc"),
-        "xx": _moments(x, x, "fli,fmi->flm"),
-        "xy": _moments(x, y, "fli,fi->fl" if paired else "fli,oi->fol"),
-        "yx": _moments(y, x, "fi,fli->fl" if paired else "oi,fli->fol"),
-        "yy": _moments(y, y, "oi,oi->o"),
+        "aa": _moments(adjust, adjust, "ci,di->cd", mask),
+        "ax": _moments(adjust, x, "ci,fli->fcl", mask),
+        "xa": _moments(x, adjust, "fli,ci->flc", mask),
+        "ay": _moments(adjust, y, "ci,oi->oc", mask),
+        "ya": _moments(y, adjust, "oi,ci->oc", mask),
+        "xx": _moments(x, x, "fli,fmi->flm", mask),
+        "xy": _moments(x, y, "fli,fi->fl" if paired else "fli,oi->fol", mask),
+        "yx": _moments(y, x, "fi,fli->fl" if paired else "oi,fli->fol", mask),
+        "yy": _moments(y, y, "oi,oi->o", mask),
     }
     # Paired: outcome-only blocks belong to pair (i, 0); unpaired: shared by every factor.
     y_ax = (slice(None), None) if paired else (None, slice(None))
     mats = []
-    for which in range(3):
+    for which in range(4):
         mat = np.empty((n_f, n_o, m, m))
         b = {key: v[which] for key, v in blocks.items()}
         mat[:, :, :c, :c] = b["aa"]
@@ -164,14 +173,21 @@ def _pair_matrices(
         mats.append(mat)
 
     def rows(pick: int | None) -> FloatArray:
+        """Per pair: sums over all rows (None), over current (1) or previous (0) rows of
+        the consecutive pairs."""
         out = np.empty((n_f, n_o, m))
-        take = (lambda a: a.sum(-1)) if pick is None else (lambda a: a[..., pick])
+        if pick is None:
+            take = lambda a: a.sum(-1)  # noqa: E731
+        elif pick == 1:
+            take = lambda a: (a[..., 1:] * mask).sum(-1)  # noqa: E731
+        else:
+            take = lambda a: (a[..., :-1] * mask).sum(-1)  # noqa: E731
         out[:, :, :c] = take(adjust)
         out[:, :, c:k] = take(x)[:, None]
         out[:, :, k] = take(y)[y_ax]
         return out
 
-    return mats, rows(0), rows(-1), rows(None)
+    return mats, rows(1), rows(0), rows(None)
 
 
 def ar1_gls(
@@ -182,6 +198,7 @@ def ar1_gls(
     *,
     paired: bool = False,
     bias_correction: bool = False,
+    consecutive: NDArray[np.bool_] | None = None,
 ) -> GlsFit:
     """Iterated Cochrane–Orcutt fit of every outcome row of `y` (O, n) on the adjustment
     rows `adjust` (c, n; full rank, including the intercept) and every factor's columns
@@ -193,12 +210,10 @@ def ar1_gls(
     n_o = 1 if paired else y.shape[0]
     c = adjust.shape[0]
     k = c + n_l
-    (s_mat, p_mat, c_mat), first, last, sums = _pair_matrices(adjust, x, y, paired)
+    mask = np.ones(n - 1) if consecutive is None else np.asarray(consecutive, dtype=np.float64)
+    pairs = int(mask.sum())
+    (s_mat, p_mat, c_mat, full), sum_1, sum_0, sums = _pair_matrices(adjust, x, y, paired, mask)
     d_mat = c_mat + np.swapaxes(c_mat, -1, -2)
-    # Unwhitened sums for the Yule–Walker step: all rows, rows 1.., rows ..n-2.
-    full = s_mat + np.einsum("...i,...j->...ij", first, first)
-    sum_1 = sums - first  # rows 1..n-1
-    sum_0 = sums - last  # rows 0..n-2
 
     rho = np.zeros((n_f, n_o))
     for it in range(iterations + 1):
@@ -209,10 +224,10 @@ def ar1_gls(
         a = np.concatenate([-beta, np.ones((n_f, n_o, 1))], axis=-1)
         mean = np.einsum("...i,...i->...", a, sums) / n
         lag1 = np.einsum("...i,...ij,...j->...", a, c_mat, a)
-        lag1 = lag1 - mean * np.einsum("...i,...i->...", a, sum_1 + sum_0) + (n - 1) * mean**2
+        lag1 = lag1 - mean * np.einsum("...i,...i->...", a, sum_1 + sum_0) + pairs * mean**2
         lag0 = np.einsum("...i,...ij,...j->...", a, full, a) - n * mean**2
         with np.errstate(divide="ignore", invalid="ignore"):
-            rho = (lag1 / (n - 1)) / (lag0 / n)
+            rho = (lag1 / pairs) / (lag0 / n)
         if bias_correction:
             # Kendall's first-order bias of the AR(1) estimate, E[rho_hat] - rho = -(1 + 3 rho) / n:
             # uncorrected, rho is too small by about 0.02 on 180 days and persistent factors
@@ -220,7 +235,7 @@ def ar1_gls(
             rho = rho + (1.0 + 3.0 * rho) / n
         rho = np.clip(np.nan_to_num(rho), -RHO_MAX, RHO_MAX)
     ssr = w[..., k, k] - np.einsum("...i,...i->...", w[..., :k, k], beta)
-    sigma2 = np.maximum(ssr, 0.0) / (n - 1 - k)
+    sigma2 = np.maximum(ssr, 0.0) / (pairs - k)
     inv = np.linalg.inv(w[..., :k, :k])
     cov = sigma2[..., None, None] * inv[..., c:k, c:k]
-    return GlsFit(beta[..., c:k], cov, rho, sigma2, n, k)
+    return GlsFit(beta[..., c:k], cov, rho, sigma2, n, k, pairs)
