@@ -55,12 +55,17 @@ def diary(seed: int = 3) -> tuple[dict[str, Series], dict[str, Series]]:
 
 
 def glsar_reference(
-    y: np.ndarray, design: np.ndarray, days: np.ndarray | None = None, iterations: int = ITERATIONS
+    y: np.ndarray,
+    design: np.ndarray,
+    days: np.ndarray | None = None,
+    iterations: int = ITERATIONS,
+    tested: int = 0,
 ) -> object:
     """The engine's documented procedure built from statsmodels pieces: whitened OLS over
     consecutive-day pairs (GLSAR when there is no gap), rho by Yule–Walker on the
     unwhitened residuals (lag-1 products over consecutive pairs only) plus Kendall's
-    (1 + 3 rho) / n, `iterations` times."""
+    (1 + 3 rho) / n, `iterations` times; with `tested` (the last columns, tested jointly),
+    the least favourable of rho -/+ sqrt((1 - rho^2) / pairs) and rho (largest F p)."""
     n = len(y)
     pairs = np.ones(n - 1, dtype=bool) if days is None else np.diff(days) == 1
 
@@ -79,7 +84,13 @@ def glsar_reference(
         r1 = np.sum((e[1:] * e[:-1])[pairs]) / pairs.sum()
         rho = float(r1 / (np.sum(e**2) / n))
         rho = float(np.clip(rho + (1 + 3 * rho) / n, -0.99, 0.99))
-    return fit(rho)
+    if not tested:
+        return fit(rho)
+    r = np.zeros((tested, design.shape[1]))
+    r[:, -tested:] = np.eye(tested)
+    delta = np.sqrt((1 - rho**2) / pairs.sum())
+    fits = [fit(float(np.clip(v, -0.99, 0.99))) for v in (rho, rho - delta, rho + delta)]
+    return max(fits, key=lambda f: float(f.f_test(r).pvalue))
 
 
 def reference(
@@ -98,7 +109,7 @@ def reference(
     adj = adjustment_columns(FIRST, N)[m:][rows]
     adj = adj[:, np.any(adj != 0, axis=0)]
     design = np.column_stack([adj, xs[rows]])
-    return glsar_reference(y[rows], design, np.flatnonzero(rows)), adj.shape[1]
+    return glsar_reference(y[rows], design, np.flatnonzero(rows), tested=len(lags)), adj.shape[1]
 
 
 def find(report_items: list[Insight], factor: str, outcome: str, lag: int | None = None) -> Insight:
@@ -252,7 +263,7 @@ def test_it_handles_a_weekday_that_was_never_logged(missing_weekday: int) -> Non
     else:
         # Without Mondays the intercept equals the sum of the dummies: a dummy is dropped.
         design = np.column_stack([adj[:, :-1], x])
-    ref = glsar_reference(y, design, np.flatnonzero(rows))
+    ref = glsar_reference(y, design, np.flatnonzero(rows), tested=1)
     assert item.effect == pytest.approx(ref.params[-1], abs=1e-6)
     assert item.se == pytest.approx(ref.bse[-1], abs=1e-6)
 

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from statsmodels.regression.linear_model import GLSAR
 
-from spasmtrack.core.insights_gls import ITERATIONS, ar1_gls, identifiable, independent_columns
+from spasmtrack.core.insights_gls import (
+    ITERATIONS,
+    ar1_gls,
+    identifiable,
+    independent_columns,
+    least_favourable,
+)
 
 N = 150
 
@@ -82,3 +88,16 @@ def test_it_drops_adjustment_columns_that_are_zero_or_redundant() -> None:
     adjust, _, _ = data(6)
     extra = np.vstack([adjust, np.zeros(N), adjust[2] * 2])
     assert independent_columns(extra).shape == adjust.shape
+
+
+def test_its_least_favourable_rho_gives_the_largest_p_value_of_the_band() -> None:
+    adjust, x, y = data(7)
+    fit = ar1_gls(adjust, x, y, bias_correction=True)
+    chosen, p = least_favourable(adjust, x, y, fit)
+    _, p_hat = fit.joint_f()
+    assert np.all(p >= p_hat - 1e-15)
+    delta = np.sqrt((1 - fit.rho**2) / fit.pairs)
+    for sign in (-1.0, 1.0):
+        _, p_alt = ar1_gls(adjust, x, y, rho_fixed=fit.rho + sign * delta).joint_f()
+        assert np.all(p >= p_alt - 1e-15)
+    assert np.all(np.isclose(chosen.joint_f()[1], p))

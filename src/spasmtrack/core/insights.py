@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TypedDict
 
 import numpy as np
@@ -49,7 +50,13 @@ from spasmtrack.core.insights_change import (
     interrupted_time_series,
     paired_effect,
 )
-from spasmtrack.core.insights_gls import FloatArray, ar1_gls, identifiable, independent_rows
+from spasmtrack.core.insights_gls import (
+    FloatArray,
+    ar1_gls,
+    identifiable,
+    independent_rows,
+    least_favourable,
+)
 from spasmtrack.core.insights_stats import bh_q_values
 from spasmtrack.core.insights_text import (
     Kind,
@@ -371,7 +378,7 @@ def _fit_pairs(
             if good and not y_const.all():
                 try:
                     fit = ar1_gls(a, x[good], y, bias_correction=True, consecutive=consecutive)
-                    _, pvals = fit.joint_f()
+                    fit, pvals = least_favourable(a, x[good], y, fit, consecutive)
                 except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
                     fit = None
                     for b in good:
@@ -408,13 +415,18 @@ class _Timing:
     high: float
 
 
+@lru_cache(maxsize=4096)
+def _t_quantile(q: float, df: int) -> float:
+    return float(stats.t.ppf(q, df))
+
+
 def _timing(pair: _Pair) -> _Timing:
     """The strongest lag, plus the lags not clearly different from it; effect = their sum."""
     assert pair.coef is not None and pair.cov is not None
     coef, cov, lags = pair.coef, pair.cov, pair.lags
     se = np.sqrt(np.diagonal(cov))
     best = int(np.argmax(np.abs(coef / se)))
-    crit = float(stats.t.ppf(1 - TIMING_ALPHA / 2, pair.df))
+    crit = _t_quantile(1 - TIMING_ALPHA / 2, pair.df)
     together = []
     for i in range(len(lags)):
         if i == best:
@@ -429,7 +441,7 @@ def _timing(pair: _Pair) -> _Timing:
     w[span] = 1.0
     effect = float(w @ coef)
     s = float(np.sqrt(max(w @ cov @ w, 0.0)))
-    half = float(stats.t.ppf(0.975, pair.df)) * s
+    half = _t_quantile(0.975, pair.df) * s
     return _Timing(
         tuple(lags[i] for i in span), lags[best], effect, s, effect - half, effect + half
     )
@@ -706,7 +718,7 @@ def _worse_days(
             found.append((_simes([s[0] for s in stats_]), j, pair, float(pair.coef[0]), se))  # type: ignore[index]
     q = bh_q_values(np.array([f[0] for f in found], dtype=np.float64))
     for (p_value, j, pair, effect, se), qv in zip(found, q.tolist(), strict=True):
-        half = float(stats.t.ppf(0.975, pair.df)) * se
+        half = _t_quantile(0.975, pair.df) * se
         low, high = effect - half, effect + half
         worse = (effect > 0) == ctx.lower_better[pair.o]
         if not (qv <= q_threshold and (low > 0 or high < 0) and worse):

@@ -39,13 +39,14 @@ class Wording:
 MEANINGFUL_CHANGE = 1.0  # on the outcome's scale: 1 point of 0–10, or one more spasm a day
 POWER = 0.8
 MAX_MORE_DAYS = 3650
+_Z_SUM = float(stats.norm.ppf(0.975) + stats.norm.ppf(POWER))
 
 
 def more_days_to_tell(n_days: int, se: float, change: float = MEANINGFUL_CHANGE) -> int | None:
     """Roughly how many more days would detect a difference of `change` with 80 % power at
     5 %, if the standard error shrinks like 1 / sqrt(days): 0 when the data already would,
     None when more than ten years of days would be needed."""
-    needed_se = change / (stats.norm.ppf(0.975) + stats.norm.ppf(POWER))
+    needed_se = change / _Z_SUM
     if se <= needed_se:
         return 0
     more = math.ceil(n_days * (se / needed_se) ** 2 - n_days)
