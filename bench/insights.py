@@ -15,7 +15,7 @@ baselines get the day grids prepared outside their timers:
 - "statsmodels, full procedure": per test, the documented iterated Cochrane–Orcutt
   procedure with statsmodels OLS on the whitened consecutive-day pairs (ITERATIONS fits,
   rho by Yule–Walker + Kendall's correction, then 3 fits for the least favourable rho
-  within one standard error);
+  within RHO_BAND standard errors);
 - "statsmodels, one fit per test": only the final whitened OLS fit at that rho (the
   cheapest loop that gives the same estimates), against which the >= 10x target is read.
 
@@ -43,7 +43,7 @@ from spasmtrack.core.insights import (
     analyse,
     series_grid,
 )
-from spasmtrack.core.insights_gls import ITERATIONS, RHO_MAX, independent_rows
+from spasmtrack.core.insights_gls import ITERATIONS, RHO_BAND, RHO_MAX, independent_rows
 
 N_DAYS = 3650
 N_BINARY, N_NUMERIC, N_OUTCOMES = 20, 10, 8
@@ -151,7 +151,7 @@ def full_procedure(p: Prepared) -> tuple[object, float]:
     n_l = len(p.item.lags_considered)
     r = np.zeros((n_l, p.design.shape[1]))
     r[:, p.first_factor :] = np.eye(n_l)
-    delta = float(np.sqrt((1 - rho**2) / p.pairs.sum()))
+    delta = RHO_BAND * float(np.sqrt((1 - rho**2) / p.pairs.sum()))
     best = None
     for value in (rho, rho - delta, rho + delta):
         value = float(np.clip(value, -RHO_MAX, RHO_MAX))

@@ -21,7 +21,7 @@ from spasmtrack.core.insights import (
     series_grid,
 )
 from spasmtrack.core.insights_change import its_design
-from spasmtrack.core.insights_gls import ITERATIONS
+from spasmtrack.core.insights_gls import ITERATIONS, RHO_BAND
 
 FIRST = date(2024, 3, 4)  # a Monday
 N = 120
@@ -65,7 +65,7 @@ def glsar_reference(
     consecutive-day pairs (GLSAR when there is no gap), rho by Yule–Walker on the
     unwhitened residuals (lag-1 products over consecutive pairs only) plus Kendall's
     (1 + 3 rho) / n, `iterations` times; with `tested` (the last columns, tested jointly),
-    the least favourable of rho -/+ sqrt((1 - rho^2) / pairs) and rho (largest F p)."""
+    the least favourable of rho -/+ RHO_BAND sqrt((1 - rho^2) / pairs) and rho."""
     n = len(y)
     pairs = np.ones(n - 1, dtype=bool) if days is None else np.diff(days) == 1
 
@@ -88,7 +88,7 @@ def glsar_reference(
         return fit(rho)
     r = np.zeros((tested, design.shape[1]))
     r[:, -tested:] = np.eye(tested)
-    delta = np.sqrt((1 - rho**2) / pairs.sum())
+    delta = RHO_BAND * np.sqrt((1 - rho**2) / pairs.sum())
     fits = [fit(float(np.clip(v, -0.99, 0.99))) for v in (rho, rho - delta, rho + delta)]
     return max(fits, key=lambda f: float(f.f_test(r).pvalue))
 
@@ -440,3 +440,21 @@ def test_it_copes_with_a_diary_shorter_than_the_longest_lag() -> None:
     assert [(i.n_days, i.more_days_with, i.reason) for i in report.not_enough_data] == [
         (0, 10, "few_days")
     ]
+
+
+def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> None:
+    from spasmtrack.core.insights_change import rtm_corrected
+
+    rng = np.random.default_rng(12)
+    typical = 4.0
+    before = typical + rng.gamma(2.0, 1.0, 60)  # treated when pain is above usual
+    for planted in (0.0, -2.0):
+        after = typical + 0.5 * (before - typical) + planted + rng.normal(0, 0.7, 60)
+        pairs = list(zip(before.tolist(), after.tolist(), strict=True))
+        naive = paired_effect(pairs)
+        corrected = rtm_corrected(pairs, typical)
+        assert corrected is not None
+        change, (low, high) = corrected
+        assert naive.ci95[1] < planted  # the naive change looks better than the truth
+        assert low < planted < high
+    assert rtm_corrected([(6.0, 3.0), (6.0, 4.0), (6.0, 2.0)], typical) is None

@@ -8,6 +8,7 @@ from statsmodels.regression.linear_model import GLSAR
 
 from spasmtrack.core.insights_gls import (
     ITERATIONS,
+    RHO_BAND,
     ar1_gls,
     identifiable,
     independent_columns,
@@ -96,7 +97,7 @@ def test_its_least_favourable_rho_gives_the_largest_p_value_of_the_band() -> Non
     chosen, p = least_favourable(adjust, x, y, fit)
     _, p_hat = fit.joint_f()
     assert np.all(p >= p_hat - 1e-15)
-    delta = np.sqrt((1 - fit.rho**2) / fit.pairs)
+    delta = RHO_BAND * np.sqrt((1 - fit.rho**2) / fit.pairs)
     for sign in (-1.0, 1.0):
         _, p_alt = ar1_gls(adjust, x, y, rho_fixed=fit.rho + sign * delta).joint_f()
         assert np.all(p >= p_alt - 1e-15)

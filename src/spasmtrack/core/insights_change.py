@@ -26,6 +26,8 @@ class PairedEffect:
     p_value: float | None
     n: int
     sd_difference: float
+    corrected_difference: float | None = None  # for regression to the mean, see below
+    corrected_ci95: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -34,7 +36,34 @@ class PairedEffect:
             "p_value": self.p_value,
             "n": self.n,
             "sd_difference": self.sd_difference,
+            "corrected_difference": self.corrected_difference,
+            "corrected_ci95": list(self.corrected_ci95) if self.corrected_ci95 else None,
         }
+
+
+def rtm_corrected(
+    before_after: Sequence[tuple[float, float]], typical: float
+) -> tuple[float, tuple[float, float]] | None:
+    """Same-session change corrected for regression to the mean.
+
+    People treat when pain is high, and high pain tends to ease anyway. Regress pain after
+    on pain before (statsmodels OLS) and read the change at the person's `typical` pain
+    level (e.g. their mean daily pain): predicted after(typical) - typical, with its 95 %
+    interval. At a typical starting level there is no regression to the mean to credit
+    the treatment with. None with fewer than 3 sessions or when every "before" is equal.
+    """
+    from statsmodels.regression.linear_model import OLS
+
+    before = np.array([b for b, _ in before_after], dtype=np.float64)
+    after = np.array([a for _, a in before_after], dtype=np.float64)
+    if before.size < 3 or np.ptp(before) == 0:
+        return None
+    design = np.column_stack([np.ones_like(before), before])
+    res = OLS(after, design).fit()
+    pred = res.get_prediction(np.array([[1.0, typical]]))
+    low, high = pred.conf_int(alpha=0.05)[0]
+    mean = float(pred.predicted_mean[0])
+    return mean - typical, (float(low) - typical, float(high) - typical)
 
 
 def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:

@@ -49,6 +49,8 @@ class SessionOut(Schema):
     n: int
     mean_difference: float | None
     ci95: list[float] | None
+    corrected_difference: float | None
+    corrected_ci95: list[float] | None
     p_value: float | None
     verdict: str
     sentence: str

@@ -23,6 +23,7 @@ from spasmtrack.core.insights import (
     interrupted_time_series,
     paired_effect,
 )
+from spasmtrack.core.insights_change import rtm_corrected
 from spasmtrack.core.insights_stats import bh_q_values
 from spasmtrack.core.insights_text import interval_text, number
 from spasmtrack.insights.daily import MAIN_OUTCOMES, OUTCOME_GROUPS, DiarySeries, diary_series
@@ -45,6 +46,8 @@ class SessionDict(TypedDict):
     n: int
     mean_difference: float | None
     ci95: list[float] | None
+    corrected_difference: float | None  # for regression to the mean (None: not possible)
+    corrected_ci95: list[float] | None
     p_value: float | None
     verdict: str
     sentence: str
@@ -180,7 +183,7 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
         "not_enough_data": items(d["not_enough_data"]),
         "used_on_worse_days": items(d["used_on_worse_days"]),
         "complete_days_rule": COMPLETE_DAYS_RULE,
-        "same_session": same_session(s.sessions),
+        "same_session": same_session(s.sessions, _typical_pain(s)),
         "changes": compare_changes(s),
         "notes": list(s.notes),
     }
@@ -190,8 +193,18 @@ def _amount(effect: float, unit: str = "points") -> str:
     return f"{number(abs(effect))} {unit} {'higher' if effect >= 0 else 'lower'}"
 
 
-def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[SessionDict]:
-    """Pain after minus pain before, per treatment with at least two rated sessions."""
+def _typical_pain(s: DiarySeries) -> float | None:
+    """The person's mean daily overall pain, the level regression to the mean pulls to."""
+    values = list(s.outcomes.get("overall pain", {}).values())
+    return sum(values) / len(values) if len(values) >= 7 else None
+
+
+def same_session(
+    sessions: dict[str, list[tuple[float, float]]], typical: float | None = None
+) -> list[SessionDict]:
+    """Pain after minus pain before, per treatment with at least two rated sessions; with
+    the person's `typical` pain, corrected for regression to the mean (core.rtm_corrected):
+    the verdict then uses the corrected change."""
     out: list[SessionDict] = []
     for name, pairs in sorted(sessions.items()):
         if len(pairs) < 2:
@@ -201,6 +214,8 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
                     "n": len(pairs),
                     "mean_difference": None,
                     "ci95": None,
+                    "corrected_difference": None,
+                    "corrected_ci95": None,
                     "p_value": None,
                     "verdict": "not_enough_data",
                     "sentence": (
@@ -212,16 +227,24 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
             continue
         e = paired_effect(pairs)
         low, high = e.ci95
-        clear = low > 0 or high < 0
-        verdict = (
-            ("helps" if e.mean_difference < 0 else "aggravates") if clear else "no_clear_effect"
-        )
+        corrected = rtm_corrected(pairs, typical) if typical is not None else None
         ci = interval_text(e.mean_difference, low, high)
         text = (
             f"In {e.n} sessions of {name}, pain afterwards was on average "
             f"{_amount(e.mean_difference)} than before ({ci})."
         )
-        if verdict == "helps":
+        if corrected is not None:
+            change, (low, high) = corrected
+            text += (
+                f" Starting from your usual pain level, the change would be "
+                f"{_amount(change)} ({interval_text(change, low, high)}), allowing for high "
+                "pain easing anyway."
+            )
+        else:
+            change = e.mean_difference
+        clear = low > 0 or high < 0
+        verdict = ("helps" if change < 0 else "aggravates") if clear else "no_clear_effect"
+        if verdict == "helps" and corrected is None:
             text += (
                 " Pain that is high enough to treat often eases anyway, so part of this drop "
                 "may have happened without it."
@@ -233,7 +256,9 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
                 "treatment": name,
                 "n": e.n,
                 "mean_difference": e.mean_difference,
-                "ci95": [low, high],
+                "ci95": list(e.ci95),
+                "corrected_difference": corrected[0] if corrected else None,
+                "corrected_ci95": list(corrected[1]) if corrected else None,
                 "p_value": e.p_value,
                 "verdict": verdict,
                 "sentence": text,
