@@ -8,7 +8,10 @@ One question per factor and outcome (or group of outcomes that measure the same 
   feasible GLS (iterated Cochrane–Orcutt, `spasmtrack.core.insights_gls`). Quasi-
   differencing with the day-to-day autocorrelation is the same as predicting today's
   outcome from yesterday's outcome and both days' factor values, so the state before the
-  factor (yesterday's outcome) is adjusted for.
+  factor (yesterday's outcome) is adjusted for. rho gets Kendall's small-sample bias
+  correction, and p-values and intervals are read at the least favourable rho within
+  half a standard error of the estimate (`insights_gls.least_favourable`): that keeps
+  the small p-values that FDR control relies on honest (bench/calibration.py).
 - The finding's p-value is the joint F test of the three lags. One timing is reported only
   when the data distinguish it: lags whose coefficient does not differ clearly (5 %) from
   the strongest one are reported together ("the same day or the next day") and the effect

@@ -10,10 +10,11 @@ factors (so the previous day's state is adjusted for).
 Conventions (identical to statsmodels, so results can be checked against
 ``GLSAR(y, X, rho=1).iterative_fit(maxiter=ITERATIONS + 1, rtol=0)``):
 
-- Rows are the days that have every value, in date order; missing days are dropped and
-  the remaining rows are treated as consecutive ("equal spacing").
-- Cochrane–Orcutt whitening ``z_t - rho z_{t-1}`` drops the first row, also in the first
-  (rho = 0) fit; ``nobs = n - 1`` and ``df_resid = n - 1 - k``, k = design columns.
+- Rows are the days that have every value, in date order. Cochrane–Orcutt whitening
+  ``z_t - rho z_{t-1}`` uses only rows whose previous row is the previous calendar day
+  (``consecutive``); the first row and every row after a gap are dropped, also in the
+  first (rho = 0) fit. Without gaps ``nobs = n - 1`` and ``df_resid = n - 1 - k``, k =
+  design columns, exactly as GLSAR (which cannot represent gaps).
 - ``rho`` is re-estimated ITERATIONS times from the unwhitened residuals by Yule–Walker
   (``method="adjusted"``, demeaned): ``(sum e_t e_{t-1} / (n - 1)) / (sum e_t^2 / n)``.
   Only when it would leave (-RHO_MAX, RHO_MAX) it is clipped (statsmodels does not clip).
