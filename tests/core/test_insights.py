@@ -284,8 +284,9 @@ def test_its_q_values_are_benjamini_hochberg_over_the_findings_people_see() -> N
     assert len(tested) == 4
     expected = multipletests([i.p_value for i in tested], method="fdr_bh")[1]
     assert [i.q_value for i in tested] == pytest.approx(list(expected), abs=1e-12)
-    heat = find(report.helps, "heat pad", "pain")
-    assert heat.outcomes == ("pain", "pain (evening)")
+    (heat,) = [i for i in report.helps if i.factor == "heat pad"]
+    # The two outcomes differ by a constant: equal evidence, either can be the main one.
+    assert set(heat.outcomes) == {"pain", "pain (evening)"}
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ iteration of every pair costs one small (k x k) solve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,6 +57,7 @@ class GlsFit:
     n: int
     k: int
     pairs: int  # whitened rows: consecutive-day pairs (n - 1 without gaps)
+    moments: tuple[FloatArray, ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def df(self) -> int:
@@ -88,14 +89,33 @@ class GlsFit:
         return np.asarray(f, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
 
-def _moments(u: FloatArray, v: FloatArray, spec: str, mask: FloatArray) -> tuple[FloatArray, ...]:
+def _dot(u: FloatArray, v: FloatArray, spec: str) -> FloatArray:
+    """einsum(spec, u, v), with the large (factor x day) products done as matrix products
+    (several times faster than einsum's loops on 3,650 days)."""
+    if spec == "fli,oi->fol":
+        n_f, n_l, n = u.shape
+        return np.asarray((u.reshape(n_f * n_l, n) @ v.T).reshape(n_f, n_l, -1).transpose(0, 2, 1))
+    if spec == "ci,fli->fcl":
+        n_f, n_l, n = v.shape
+        return np.asarray((u @ v.reshape(n_f * n_l, n).T).reshape(-1, n_f, n_l).transpose(1, 0, 2))
+    if spec == "fli,fmi->flm":
+        return np.asarray(np.matmul(u, np.swapaxes(v, -1, -2)))
+    return np.asarray(np.einsum(spec, u, v))
+
+
+def _moments(
+    u: FloatArray, v: FloatArray, spec: str, mask: FloatArray, c_only: bool = False
+) -> tuple[FloatArray, ...]:
     """S, P, C over the consecutive pairs (`mask` 1 where row t follows row t - 1 by one
-    day), and the sum of u v' over all rows (for the Yule–Walker step)."""
+    day), and the sum of u v' over all rows (for the Yule–Walker step). With `c_only`,
+    only C (the others are transposes of a block already computed)."""
     um = u[..., 1:] * mask
-    s = np.einsum(spec, um, v[..., 1:])
-    p = np.einsum(spec, u[..., :-1] * mask, v[..., :-1])
-    c = np.einsum(spec, um, v[..., :-1])
-    full = np.einsum(spec, u, v)
+    c = _dot(um, v[..., :-1], spec)
+    if c_only:
+        return (c,)
+    s = _dot(um, v[..., 1:], spec)
+    p = _dot(u[..., :-1] * mask, v[..., :-1], spec)
+    full = _dot(u, v, spec)
     return s, p, c, full
 
 
@@ -146,17 +166,23 @@ def _pair_matrices(
     k = c + n_l
     m = k + 1
     n_o = 1 if paired else y.shape[0]
+    xy_spec = "fli,fi->fl" if paired else "fli,oi->fol"
     blocks = {
         "aa": _moments(adjust, adjust, "ci,di->cd", mask),
         "ax": _moments(adjust, x, "ci,fli->fcl", mask),
-        "xa": _moments(x, adjust, "fli,ci->flc", mask),
         "ay": _moments(adjust, y, "ci,oi->oc", mask),
-        "ya": _moments(y, adjust, "oi,ci->oc", mask),
         "xx": _moments(x, x, "fli,fmi->flm", mask),
-        "xy": _moments(x, y, "fli,fi->fl" if paired else "fli,oi->fol", mask),
-        "yx": _moments(y, x, "fi,fli->fl" if paired else "oi,fli->fol", mask),
+        "xy": _moments(x, y, xy_spec, mask),
         "yy": _moments(y, y, "oi,oi->o", mask),
     }
+    # S, P and the full sum of the lower blocks are transposes of the upper ones; C is not.
+    xa_c = _moments(x, adjust, "fli,ci->flc", mask, c_only=True)[0]
+    ya_c = _moments(y, adjust, "oi,ci->oc", mask, c_only=True)[0]
+    yx_c = _moments(y, x, "fi,fli->fl" if paired else "oi,fli->fol", mask, c_only=True)[0]
+    ax = blocks["ax"]
+    blocks["xa"] = tuple(np.swapaxes(b, 1, 2) for b in ax[:2]) + (xa_c, np.swapaxes(ax[3], 1, 2))
+    blocks["ya"] = (*blocks["ay"][:2], ya_c, blocks["ay"][3])
+    blocks["yx"] = (*blocks["xy"][:2], yx_c, blocks["xy"][3])
     # Paired: outcome-only blocks belong to pair (i, 0); unpaired: shared by every factor.
     y_ax = (slice(None), None) if paired else (None, slice(None))
     mats = []
@@ -202,6 +228,7 @@ def ar1_gls(
     bias_correction: bool = False,
     consecutive: NDArray[np.bool_] | None = None,
     rho_fixed: FloatArray | None = None,
+    moments: tuple[FloatArray, ...] | None = None,
 ) -> GlsFit:
     """Iterated Cochrane–Orcutt fit of every outcome row of `y` (O, n) on the adjustment
     rows `adjust` (c, n; full rank, including the intercept) and every factor's columns
@@ -218,7 +245,10 @@ def ar1_gls(
     k = c + n_l
     mask = np.ones(n - 1) if consecutive is None else np.asarray(consecutive, dtype=np.float64)
     pairs = int(mask.sum())
-    (s_mat, p_mat, c_mat, full), sum_1, sum_0, sums = _pair_matrices(adjust, x, y, paired, mask)
+    if moments is None:
+        (s_mat, p_mat, c_mat, full), sum_1, sum_0, sums = _pair_matrices(adjust, x, y, paired, mask)
+        moments = (s_mat, p_mat, c_mat, full, sum_1, sum_0, sums)
+    s_mat, p_mat, c_mat, full, sum_1, sum_0, sums = moments
     d_mat = c_mat + np.swapaxes(c_mat, -1, -2)
 
     rho = np.zeros((n_f, n_o)) if rho_fixed is None else np.asarray(rho_fixed, dtype=np.float64)
@@ -246,7 +276,7 @@ def ar1_gls(
     sigma2 = np.maximum(ssr, 0.0) / (pairs - k)
     inv = np.linalg.inv(w[..., :k, :k])
     cov = sigma2[..., None, None] * inv[..., c:k, c:k]
-    return GlsFit(beta[..., c:k], cov, rho, sigma2, n, k, pairs)
+    return GlsFit(beta[..., c:k], cov, rho, sigma2, n, k, pairs, moments)
 
 
 def least_favourable(
@@ -276,9 +306,9 @@ def least_favourable(
     rho, sigma2 = fit.rho.copy(), fit.sigma2.copy()
     for sign in (-1.0, 1.0):
         r = np.clip(fit.rho + sign * delta, -RHO_MAX, RHO_MAX)
-        alt = ar1_gls(adjust, x, y, rho_fixed=r, consecutive=consecutive)
+        alt = ar1_gls(adjust, x, y, rho_fixed=r, consecutive=consecutive, moments=fit.moments)
         _, p_alt = alt.joint_f()
         worse = np.nan_to_num(p_alt, nan=-1.0) > np.nan_to_num(p, nan=2.0)
         coef[worse], cov[worse], p[worse] = alt.coef[worse], alt.cov[worse], p_alt[worse]
         rho[worse], sigma2[worse] = r[worse], alt.sigma2[worse]
-    return GlsFit(coef, cov, rho, sigma2, fit.n, fit.k, fit.pairs), p
+    return GlsFit(coef, cov, rho, sigma2, fit.n, fit.k, fit.pairs, fit.moments), p
