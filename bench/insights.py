@@ -1,7 +1,8 @@
-"""Benchmark: Insights analysis vs a loop of statsmodels OLS + HAC fits.
+"""Benchmark: Insights analysis vs a loop of statsmodels fits giving the same estimates.
 
 Ten years of daily data (3,650 days), 30 factors (20 yes/no, 10 numeric, 3 of them with
-their own missing days), 8 outcomes, lags 0, 1, 2 = 720 tests. Two scenarios:
+their own missing days), 8 outcomes, lags 0-2 tested jointly: 240 findings (plus the
+"used after worse days" check for the 20 yes/no factors). Two scenarios:
 
 - "shared gaps" (the usual case): 5 outcomes come from the spasm log and are known every
   day; 3 come from the daily check-in and share its skipped days (15 %).
@@ -9,31 +10,55 @@ their own missing days), 8 outcomes, lags 0, 1, 2 = 720 tests. Two scenarios:
   the analysis needs more batches (one per missingness pattern).
 
 Ours is timed end to end (dict series in, sentences out; median of several runs). The
-baseline gets the day grids prepared outside its timer and only selects rows, builds
-the design and calls OLS(...).fit(cov_type="HAC", ...) per test. It also checks that
-effects and standard errors agree to 1e-6.
+baselines get the day grids prepared outside their timers:
 
-Run: .venv/bin/python bench/insights.py
+- "statsmodels, full procedure": per test, the documented iterated Cochrane–Orcutt
+  procedure with statsmodels OLS on the whitened consecutive-day pairs (ITERATIONS fits,
+  rho by Yule–Walker + Kendall's correction, then 3 fits for the least favourable rho
+  within RHO_BAND standard errors);
+- "statsmodels, one fit per test": only the final whitened OLS fit at that rho (the
+  cheapest loop that gives the same estimates), against which the >= 10x target is read.
+
+Agreement with the full procedure (joint F p-value, reported effect, its SE) is checked
+to 1e-6 in the run. Targets: whole analysis <= 250 ms (stretch 100 ms), >= 10x.
+
+BLAS threads: unless OPENBLAS_NUM_THREADS is set, this script sets it to 1 before numpy
+loads, for ours and the baselines alike. On this shared 2-core machine OpenBLAS threads
+spin against the other engineers' jobs and the same analysis measured 3.5x slower with
+the default thread count (e.g. 732 ms vs 212 ms); run with OPENBLAS_NUM_THREADS=2 to see.
+A server should set it the same way (one request, one thread).
+
+Run: PYTHONPATH=src .venv/bin/python bench/insights.py
 """
 
 from __future__ import annotations
 
-import random
-import statistics
-import time
-from datetime import date, timedelta
+import os
 
-import numpy as np
-from statsmodels.regression.linear_model import OLS
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported, see above
 
-from spasmtrack.core.insights import (
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+import numpy as np  # noqa: E402
+from statsmodels.regression.linear_model import OLS  # noqa: E402
+
+from spasmtrack.core.insights import (  # noqa: E402
     Insight,
     InsightsReport,
     adjustment_columns,
     analyse,
     series_grid,
 )
-from spasmtrack.core.insights_stats import newey_west_lags
+from spasmtrack.core.insights_gls import (  # noqa: E402
+    ITERATIONS,
+    RHO_BAND,
+    RHO_MAX,
+    independent_rows,
+)
 
 N_DAYS = 3650
 N_BINARY, N_NUMERIC, N_OUTCOMES = 20, 10, 8
@@ -91,24 +116,84 @@ def run_ours(outcomes: dict[str, Series], factors: dict[str, Series]) -> Insight
     )
 
 
-def statsmodels_fit(
+@dataclass
+class Prepared:
+    """One test's rows and design, built outside the baseline timers."""
+
+    item: Insight
+    y: np.ndarray
+    design: np.ndarray
+    pairs: np.ndarray  # row t follows row t - 1 by one day
+    first_factor: int  # index of lag 0's column
+
+
+def prepare(
     item: Insight, grids: dict[str, np.ndarray], adjust: np.ndarray, binary: set[str]
-) -> tuple[float, float]:
-    """The same regression as `item`, by statsmodels: (effect, se)."""
-    lag = item.lag_days
-    x = grids[item.factor][: N_DAYS - lag]
-    y = grids[item.outcome][lag:]
+) -> Prepared:
+    lags = item.lags_considered
+    m = max(lags)
+    g = grids[item.factor]
     if item.factor in binary:
-        x = np.nan_to_num(x)
-    rows = ~np.isnan(x) & ~np.isnan(y)
-    a = adjust[lag:][rows]
-    design = np.column_stack([a[:, 0], x[rows], a[:, 1:]])
-    res = OLS(y[rows], design).fit(
-        cov_type="HAC",
-        cov_kwds={"maxlags": newey_west_lags(int(rows.sum())), "use_correction": True},
-        use_t=True,
+        g = np.nan_to_num(g)
+    xs = np.column_stack([g[m - lag : N_DAYS - lag] for lag in lags])
+    y = grids[item.outcome][m:]
+    rows = ~np.isnan(xs).any(axis=1) & ~np.isnan(y)
+    idx = np.flatnonzero(rows)
+    pairs = np.diff(idx) == 1
+    a = adjust[m:][rows]
+    a = a[:, independent_rows(a[1:][pairs].T)]
+    return Prepared(item, y[rows], np.column_stack([a, xs[rows]]), pairs, a.shape[1])
+
+
+def whitened_fit(p: Prepared, rho: float) -> object:
+    yw = (p.y[1:] - rho * p.y[:-1])[p.pairs]
+    xw = (p.design[1:] - rho * p.design[:-1])[p.pairs]
+    return OLS(yw, xw).fit()
+
+
+def full_procedure(p: Prepared) -> tuple[object, float]:
+    """The documented iteration with statsmodels fits: (final fit, rho)."""
+    n = len(p.y)
+    rho = 0.0
+    for _ in range(ITERATIONS):
+        res = whitened_fit(p, rho)
+        e = p.y - p.design @ res.params
+        e = e - e.mean()
+        r1 = float(np.sum((e[1:] * e[:-1])[p.pairs]) / p.pairs.sum())
+        rho = r1 / float(np.sum(e**2) / n)
+        rho = float(np.clip(rho + (1 + 3 * rho) / n, -RHO_MAX, RHO_MAX))
+    # The least favourable rho within one standard error (largest joint F p-value).
+    n_l = len(p.item.lags_considered)
+    r = np.zeros((n_l, p.design.shape[1]))
+    r[:, p.first_factor :] = np.eye(n_l)
+    delta = RHO_BAND * float(np.sqrt((1 - rho**2) / p.pairs.sum()))
+    best = None
+    for value in (rho, rho - delta, rho + delta):
+        value = float(np.clip(value, -RHO_MAX, RHO_MAX))
+        res = whitened_fit(p, value)
+        pv = float(res.f_test(r).pvalue)  # type: ignore[attr-defined]
+        if best is None or pv > best[0]:
+            best = (pv, res, value)
+    assert best is not None
+    return best[1], best[2]
+
+
+def compare(p: Prepared, res: object) -> tuple[float, float, float]:
+    """|differences| of the joint F p-value, the reported effect and its SE."""
+    item, c = p.item, p.first_factor
+    n_l = len(item.lags_considered)
+    r = np.zeros((n_l, p.design.shape[1]))
+    r[:, c:] = np.eye(n_l)
+    p_value = float(res.f_test(r).pvalue)  # type: ignore[attr-defined]
+    w = np.zeros(p.design.shape[1])
+    w[[c + item.lags_considered.index(lag) for lag in item.lags_reported]] = 1.0
+    t = res.t_test(w)  # type: ignore[attr-defined]
+    assert item.p_value is not None and item.effect is not None and item.se is not None
+    return (
+        abs(p_value - item.p_value),
+        abs(float(t.effect[0]) - item.effect),
+        abs(float(t.sd[0, 0]) - item.se),
     )
-    return float(res.params[1]), float(res.bse[1])
 
 
 def time_ours(
@@ -122,7 +207,7 @@ def time_ours(
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     ours = statistics.median(times)
-    tested = [i for i in report.all() if i.effect is not None]
+    tested = [i for i in report.all() if i.p_value is not None]
     print(
         f"  tests: {len(report.all())} ({len(tested)} run, {len(report.not_enough_data)} skipped)"
     )
@@ -136,43 +221,49 @@ def time_ours(
 def time_baseline(
     report: InsightsReport, outcomes: dict[str, Series], factors: dict[str, Series]
 ) -> tuple[float, float, float]:
-    """statsmodels loop time (extrapolated if over budget) and max |differences|."""
+    """(full-procedure loop time, one-fit-per-test loop time, max |difference|), each loop
+    extrapolated from a random subset if over budget."""
     grids = {n: series_grid(s, FIRST_DAY, N_DAYS) for n, s in {**outcomes, **factors}.items()}
     adjust = adjustment_columns(FIRST_DAY, N_DAYS)
     binary = {f"habit {j}" for j in range(N_BINARY)}
-    tested = [i for i in report.all() if i.effect is not None]
+    tested = [i for i in report.all() if i.p_value is not None]
     order = tested[:]
     random.Random(1).shuffle(order)
-    d_effect = d_se = 0.0
-    done = 0
+    prepared = [prepare(i, grids, adjust, binary) for i in order]
+    worst = 0.0
+    rhos: list[float] = []
     t0 = time.perf_counter()
-    for item in order:
-        effect, se = statsmodels_fit(item, grids, adjust, binary)
-        assert item.effect is not None and item.se is not None
-        d_effect = max(d_effect, abs(effect - item.effect))
-        d_se = max(d_se, abs(se - item.se))
-        done += 1
+    for p in prepared:
+        res, rho = full_procedure(p)
+        rhos.append(rho)
+        worst = max(worst, *compare(p, res))
         if time.perf_counter() - t0 > BASELINE_BUDGET_S:
             break
-    elapsed = time.perf_counter() - t0
-    baseline = elapsed / done * len(tested)
-    note = "" if done == len(tested) else f" (extrapolated from a random {done} tests)"
-    print(f"  statsmodels loop: {baseline * 1000:.0f} ms for {len(tested)} tests{note}")
-    return baseline, d_effect, d_se
+    full = (time.perf_counter() - t0) / len(rhos) * len(tested)
+    t0 = time.perf_counter()
+    for p, rho in zip(prepared, rhos, strict=False):
+        whitened_fit(p, rho).bse  # type: ignore[attr-defined]  # noqa: B018
+    one = (time.perf_counter() - t0) / len(rhos) * len(tested)
+    note = "" if len(rhos) == len(tested) else f" (extrapolated from a random {len(rhos)})"
+    print(f"  statsmodels, full procedure: {full * 1000:.0f} ms for {len(tested)} tests{note}")
+    print(f"  statsmodels, one fit per test: {one * 1000:.0f} ms{note}")
+    return full, one, worst
 
 
 def main() -> None:
+    print(f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     for shared in (True, False):
         print("shared gaps:" if shared else "independent gaps:")
         outcomes, factors = synthetic(shared_gaps=shared)
         report, ours = time_ours(outcomes, factors)
-        baseline, d_effect, d_se = time_baseline(report, outcomes, factors)
-        print(f"  speed-up: {baseline / ours:.1f}x")
-        print(f"  max |effect difference|: {d_effect:.2e}  max |SE difference|: {d_se:.2e}")
+        full, one, worst = time_baseline(report, outcomes, factors)
+        print(f"  speed-up: {one / ours:.1f}x vs one fit per test, {full / ours:.1f}x vs full")
+        print(f"  max |difference| (p-value, effect, SE): {worst:.2e}")
         print(
-            f"  agreement <= 1e-6: {'yes' if max(d_effect, d_se) <= 1e-6 else 'NO'}; "
-            f"<= 250 ms: {'yes' if ours <= 0.25 else 'NO'}; "
-            f">= 10x: {'yes' if baseline / ours >= 10 else 'NO'}"
+            f"  agreement <= 1e-6: {'yes' if worst <= 1e-6 else 'NO'}; "
+            f"{ours * 1000:.0f} ms vs target 250 ms: {'yes' if ours <= 0.25 else 'NO'} "
+            f"(stretch 100 ms: {'yes' if ours <= 0.1 else 'no'}); "
+            f">= 10x: {'yes' if one / ours >= 10 else 'NO'}"
         )
 
 

@@ -27,6 +27,10 @@ def log_five_weeks(ctx: object, server: str) -> None:
         }
         r = ctx.request.post(server + "/api/muscle-events", data=event, headers=headers)  # type: ignore[attr-defined]
         assert r.status == 201, r.text()
+        # A habit every day: each day is fully logged, so days without heat count as "no".
+        sleep = {"habit": "hours_slept", "local_date": at.date().isoformat(), "value": 7}
+        r = ctx.request.post(server + "/api/habit-logs", data=sleep, headers=headers)  # type: ignore[attr-defined]
+        assert r.status == 201, r.text()
         if heat:
             log = {"treatment": "heat", "at": (at + timedelta(hours=8)).isoformat()}
             r = ctx.request.post(server + "/api/treatment-logs", data=log, headers=headers)  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 from scipy import stats
-from statsmodels.regression.linear_model import OLS
+from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.stats.multitest import multipletests
 
 from spasmtrack.core.insights import (
@@ -21,7 +21,7 @@ from spasmtrack.core.insights import (
     series_grid,
 )
 from spasmtrack.core.insights_change import its_design
-from spasmtrack.core.insights_stats import bartlett_quadratic, bartlett_weights, newey_west_lags
+from spasmtrack.core.insights_gls import ITERATIONS, RHO_BAND
 
 FIRST = date(2024, 3, 4)  # a Monday
 N = 120
@@ -54,79 +54,157 @@ def diary(seed: int = 3) -> tuple[dict[str, Series], dict[str, Series]]:
     return outcomes, factors
 
 
-def reference(
-    item: Insight, outcomes: dict[str, Series], factors: dict[str, Series], drop_zero: bool = True
+def glsar_reference(
+    y: np.ndarray,
+    design: np.ndarray,
+    days: np.ndarray | None = None,
+    iterations: int = ITERATIONS,
+    tested: int = 0,
 ) -> object:
-    """statsmodels fit of the same regression: outcome(t) on factor(t - lag), weekday, trend."""
-    lag = item.lag_days
-    x = series_grid(factors[item.factor], FIRST, N)[: N - lag]
+    """The engine's documented procedure built from statsmodels pieces: whitened OLS over
+    consecutive-day pairs (GLSAR when there is no gap), rho by Yule–Walker on the
+    unwhitened residuals (lag-1 products over consecutive pairs only) plus Kendall's
+    (1 + 3 rho) / n, `iterations` times; with `tested` (the last columns, tested jointly),
+    the least favourable of rho -/+ RHO_BAND sqrt((1 - rho^2) / pairs) and rho."""
+    n = len(y)
+    pairs = np.ones(n - 1, dtype=bool) if days is None else np.diff(days) == 1
+
+    def fit(rho: float) -> object:
+        if pairs.all():
+            return GLSAR(y, design, rho=[rho]).fit()
+        yw = (y[1:] - rho * y[:-1])[pairs]
+        xw = (design[1:] - rho * design[:-1])[pairs]
+        return OLS(yw, xw).fit()
+
+    rho = 0.0
+    for _ in range(iterations):
+        res = fit(rho)
+        e = y - design @ res.params
+        e = e - e.mean()
+        r1 = np.sum((e[1:] * e[:-1])[pairs]) / pairs.sum()
+        rho = float(r1 / (np.sum(e**2) / n))
+        rho = float(np.clip(rho + (1 + 3 * rho) / n, -0.99, 0.99))
+    if not tested:
+        return fit(rho)
+    r = np.zeros((tested, design.shape[1]))
+    r[:, -tested:] = np.eye(tested)
+    delta = RHO_BAND * np.sqrt((1 - rho**2) / pairs.sum())
+    fits = [fit(float(np.clip(v, -0.99, 0.99))) for v in (rho, rho - delta, rho + delta)]
+    return max(fits, key=lambda f: float(f.f_test(r).pvalue))
+
+
+def reference(
+    item: Insight, outcomes: dict[str, Series], factors: dict[str, Series], lags=(0, 1, 2)
+) -> tuple[object, int]:
+    """The same regression in statsmodels: outcome(t) on factor(t - 0..2), weekday, trend.
+    Returns the fit and the index of the first factor column."""
+    grid = series_grid(factors[item.factor], FIRST, N)
     if item.kind == "binary":
-        x = np.nan_to_num(x)
-    y = series_grid(outcomes[item.outcome], FIRST, N)[lag:]
-    rows = ~np.isnan(x) & ~np.isnan(y)
-    adj = adjustment_columns(FIRST, N)[lag:][rows]
-    design = np.column_stack([adj[:, 0], x[rows], adj[:, 1:]])
-    if drop_zero:
-        design = design[:, np.any(design != 0, axis=0)]
-    return OLS(y[rows], design).fit(
-        cov_type="HAC",
-        cov_kwds={"maxlags": newey_west_lags(int(rows.sum())), "use_correction": True},
-        use_t=True,
-    )
+        grid = np.nan_to_num(grid)
+    y = series_grid(outcomes[item.outcome], FIRST, N)
+    m = max(lags)
+    xs = np.column_stack([grid[m - lag : N - lag] for lag in lags])
+    y = y[m:]
+    rows = ~np.isnan(xs).any(axis=1) & ~np.isnan(y)
+    adj = adjustment_columns(FIRST, N)[m:][rows]
+    adj = adj[:, np.any(adj != 0, axis=0)]
+    design = np.column_stack([adj, xs[rows]])
+    return glsar_reference(y[rows], design, np.flatnonzero(rows), tested=len(lags)), adj.shape[1]
 
 
-def find(report_items: list[Insight], factor: str, outcome: str, lag: int) -> Insight:
+def find(report_items: list[Insight], factor: str, outcome: str, lag: int | None = None) -> Insight:
     return next(
-        i for i in report_items if (i.factor, i.outcome, i.lag_days) == (factor, outcome, lag)
+        i
+        for i in report_items
+        if (i.factor, i.outcome) == (factor, outcome) and (lag is None or i.lag_days == lag)
     )
 
 
 @pytest.mark.parametrize("factor", ["heat pad", "hours sitting"])
 @pytest.mark.parametrize("outcome", ["pain", "spasm count"])
-@pytest.mark.parametrize("lag", [0, 1, 2])
-def test_it_matches_statsmodels_ols_with_hac_errors(factor: str, outcome: str, lag: int) -> None:
+def test_it_matches_statsmodels_glsar_with_ar1_errors(factor: str, outcome: str) -> None:
     outcomes, factors = diary()
     report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
-    item = find(report.all(), factor, outcome, lag)
-    ref = reference(item, outcomes, factors)
-    assert item.effect == pytest.approx(ref.params[1], abs=1e-9)
-    assert item.se == pytest.approx(ref.bse[1], abs=1e-9)
-    assert item.p_value == pytest.approx(ref.pvalues[1], abs=1e-9)
-    assert item.ci95 == pytest.approx(tuple(ref.conf_int()[1]), abs=1e-9)
-    assert item.n_days == ref.nobs
+    item = find(report.all(), factor, outcome)
+    ref, c = reference(item, outcomes, factors)
+    assert item.lags_considered == (0, 1, 2)
+    r = np.zeros((3, len(ref.params)))
+    r[:, c:] = np.eye(3)
+    assert item.p_value == pytest.approx(float(ref.f_test(r).pvalue), abs=1e-6)
+    w = np.zeros(len(ref.params))
+    w[[c + lag for lag in item.lags_reported]] = 1.0
+    test = ref.t_test(w)
+    assert item.effect == pytest.approx(float(test.effect[0]), abs=1e-6)
+    assert item.se == pytest.approx(float(test.sd[0, 0]), abs=1e-6)
+    assert item.ci95 == pytest.approx(tuple(test.conf_int()[0]), abs=1e-6)
+    assert item.n_days >= ref.nobs + 1  # whitening drops each row after a gap
 
 
-@pytest.mark.parametrize(("n", "lags"), [(20, 2), (100, 4), (180, 4), (1000, 6), (3650, 8)])
-def test_it_uses_the_newey_west_rule_of_thumb_bandwidth(n: int, lags: int) -> None:
-    assert newey_west_lags(n) == lags
-
-
-@pytest.mark.parametrize(("n", "maxlags"), [(1, 0), (5, 0), (7, 8), (9, 8), (50, 4), (400, 6)])
-def test_its_fast_bartlett_sum_equals_the_sum_over_weighted_lags(n: int, maxlags: int) -> None:
-    z = np.random.default_rng(n).normal(size=(3, n))
-    expected = np.einsum("fi,fi->f", z, z)
-    for j, w in enumerate(bartlett_weights(maxlags), start=1):
-        expected += 2 * w * np.einsum("fi,fi->f", z[:, j:], z[:, :-j])
-    assert np.allclose(bartlett_quadratic(z, maxlags), expected, rtol=1e-12, atol=1e-12)
-
-
-def test_it_counts_a_missing_day_of_a_yes_no_factor_as_no() -> None:
+def test_it_counts_a_yes_no_factor_as_no_only_on_complete_days() -> None:
     outcomes, factors = diary()
     report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
-    item = find(report.all(), "heat pad", "pain", 0)
+    item = find(report.all(), "heat pad", "pain")
     assert item.kind == "binary"
-    assert item.n_days == N
-    assert item.n_with == len(factors["heat pad"])
-    assert item.n_without == N - len(factors["heat pad"])
+    assert item.n_days == N - 2
+    assert item.n_with == len([d for d in factors["heat pad"] if d >= DAYS[2]])
+    complete = DAYS[: N // 2]
+    half = analyse(
+        outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"}, complete_days=complete
+    )
+    item = find(half.all(), "heat pad", "pain")
+    # Not logged and not complete = missing: only the first half's "no" days count.
+    heat_days = set(factors["heat pad"])
+    usable = [
+        d
+        for d in DAYS[2:]
+        if all(
+            (d - timedelta(days=lag)) in heat_days or (d - timedelta(days=lag)) in set(complete)
+            for lag in range(3)
+        )
+    ]
+    assert item.n_days == len(usable)
+
+
+def test_it_reads_an_explicit_no_as_no_on_any_day() -> None:
+    outcomes, factors = diary()
+    explicit = {d: (1.0 if d in factors["heat pad"] else 0.0) for d in DAYS}
+    a = analyse(
+        outcomes,
+        {"heat pad": explicit},
+        FIRST,
+        LAST,
+        pain_type={"pain", "spasm count"},
+        complete_days=(),
+    )
+    b = analyse(
+        outcomes, {"heat pad": factors["heat pad"]}, FIRST, LAST, pain_type={"pain", "spasm count"}
+    )
+    assert find(a.all(), "heat pad", "pain").effect == pytest.approx(
+        find(b.all(), "heat pad", "pain").effect
+    )
+    c = analyse(
+        outcomes,
+        {"heat pad": factors["heat pad"]},
+        FIRST,
+        LAST,
+        pain_type={"pain"},
+        complete_days=(),
+    )
+    assert {i.reason for i in c.not_enough_data} == {"few_days"}
 
 
 def test_it_drops_missing_outcome_days_and_missing_numeric_factor_days() -> None:
     outcomes, factors = diary()
     report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
-    item = find(report.all(), "hours sitting", "spasm count", 0)
-    both = set(outcomes["spasm count"]) & set(factors["hours sitting"])
+    item = find(report.all(), "hours sitting", "spasm count")
+    hours = set(factors["hours sitting"])
+    usable = [
+        d
+        for d in set(outcomes["spasm count"])
+        if all(d - timedelta(days=lag) in hours for lag in range(3))
+    ]
     assert item.kind == "numeric"
-    assert item.n_days == len(both)
+    assert item.n_days == len(usable)
 
 
 def test_it_says_how_many_more_days_with_and_without_a_factor_are_needed() -> None:
@@ -174,32 +252,41 @@ def test_it_handles_a_weekday_that_was_never_logged(missing_weekday: int) -> Non
     }
     report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain"}, lags=(0,))
     item = find(report.all(), "heat pad", "pain", 0)
+    rows = ~np.isnan(series_grid(outcomes["pain"], FIRST, N))
+    x = np.nan_to_num(series_grid(factors["heat pad"], FIRST, N))[rows]
+    adj = adjustment_columns(FIRST, N)[rows]
+    y = series_grid(outcomes["pain"], FIRST, N)[rows]
     if missing_weekday != 0:
-        ref = reference(item, outcomes, factors)  # drops the all-zero Saturday column
-        expected_effect, expected_se = ref.params[1], ref.bse[1]
+        # Saturday's column is all zero, and Sunday never follows a logged day, so the
+        # whitened regression has no Sunday row: both columns are left out.
+        design = np.column_stack([adj[:, :6], x])
     else:
-        # Without Mondays the intercept equals the sum of the dummies: drop it instead.
-        rows = ~np.isnan(series_grid(outcomes["pain"], FIRST, N))
-        x = np.nan_to_num(series_grid(factors["heat pad"], FIRST, N))[rows]
-        adj = adjustment_columns(FIRST, N)[rows]
-        y = series_grid(outcomes["pain"], FIRST, N)[rows]
-        ref = OLS(y, np.column_stack([x, adj[:, 1:]])).fit(
-            cov_type="HAC",
-            cov_kwds={"maxlags": newey_west_lags(int(rows.sum())), "use_correction": True},
-            use_t=True,
-        )
-        expected_effect, expected_se = ref.params[0], ref.bse[0]
-    assert item.effect == pytest.approx(expected_effect, abs=1e-9)
-    assert item.se == pytest.approx(expected_se, abs=1e-9)
+        # Without Mondays the intercept equals the sum of the dummies: a dummy is dropped.
+        design = np.column_stack([adj[:, :-1], x])
+    ref = glsar_reference(y, design, np.flatnonzero(rows), tested=1)
+    assert item.effect == pytest.approx(ref.params[-1], abs=1e-6)
+    assert item.se == pytest.approx(ref.bse[-1], abs=1e-6)
 
 
-def test_its_q_values_are_benjamini_hochberg_over_every_test_run() -> None:
+def test_its_q_values_are_benjamini_hochberg_over_the_findings_people_see() -> None:
     outcomes, factors = diary()
-    report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"})
+    outcomes["pain (evening)"] = {d: v + 0.3 for d, v in outcomes["pain"].items()}
+    report = analyse(
+        outcomes,
+        factors,
+        FIRST,
+        LAST,
+        pain_type={"pain", "spasm count", "pain (evening)"},
+        outcome_groups=[("pain", "pain (evening)")],
+    )
     tested = [i for i in report.all() if i.p_value is not None]
-    assert len(tested) == 12
+    # One finding per factor and outcome group: 2 factors x (pain group, spasm count).
+    assert len(tested) == 4
     expected = multipletests([i.p_value for i in tested], method="fdr_bh")[1]
     assert [i.q_value for i in tested] == pytest.approx(list(expected), abs=1e-12)
+    (heat,) = [i for i in report.helps if i.factor == "heat pad"]
+    # The two outcomes differ by a constant: equal evidence, either can be the main one.
+    assert set(heat.outcomes) == {"pain", "pain (evening)"}
 
 
 @pytest.mark.parametrize(
@@ -237,7 +324,7 @@ def test_it_finds_no_clear_effect_when_the_interval_includes_zero() -> None:
     report = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain"}, lags=(0,))
     (item,) = report.no_clear_effect
     assert item.ci95 is not None and item.ci95[0] < 0 < item.ci95[1]
-    assert "No clear effect" in item.sentence
+    assert "Unclear" in item.sentence or "No clear effect" in item.sentence
 
 
 def test_it_needs_to_know_which_way_is_better() -> None:
@@ -246,22 +333,29 @@ def test_it_needs_to_know_which_way_is_better() -> None:
         analyse(outcomes, factors, FIRST, LAST)
 
 
-def test_its_dict_has_exactly_the_four_lists_and_the_documented_item_keys() -> None:
+def test_its_dict_keeps_the_four_lists_and_the_documented_item_keys() -> None:
     outcomes, factors = diary()
     factors["ice pack"] = {DAYS[3]: 1.0}
     d = analyse(outcomes, factors, FIRST, LAST, pain_type={"pain", "spasm count"}).to_dict()
-    assert list(d) == ["helps", "aggravates", "no_clear_effect", "not_enough_data"]
+    assert list(d) == [
+        "helps",
+        "aggravates",
+        "no_clear_effect",
+        "not_enough_data",
+        "used_on_worse_days",
+    ]
     items = [i for key in d for i in d[key]]  # type: ignore[literal-required]
-    assert len(items) == 3 * 2 * 3
+    assert len(items) == 3 * 2
     required = {"factor", "outcome", "lag_days", "effect", "ci95", "p_value", "q_value"}
-    required |= {"n_with", "n_without", "kind", "sentence"}
+    required |= {"n_with", "n_without", "kind", "sentence", "outcomes", "lags_considered"}
     assert all(required <= set(i) for i in items)
     assert all(i["kind"] in ("binary", "numeric") for i in items)
     tested = [i for i in items if i["effect"] is not None]
     assert all(len(i["ci95"]) == 2 for i in tested)
+    assert all(i["lags_considered"] == [0, 1, 2] for i in tested)
 
 
-def test_its_sentences_describe_what_followed_without_claiming_a_cause() -> None:
+def test_its_sentences_say_likely_helps_or_worsens_without_claiming_a_cause() -> None:
     outcomes, factors = diary()
     report = analyse(
         outcomes,
@@ -276,14 +370,17 @@ def test_its_sentences_describe_what_followed_without_claiming_a_cause() -> None
         text = item.sentence.lower()
         for claim in ("because", "caused by", "reduces", "increases", "leads to", "triggers"):
             assert claim not in text
-        if item.lag_days and item.verdict != "not_enough_data":
-            assert "followed" in text
     helps = find(report.helps, "heat pad", "pain", 0)
-    assert helps.sentence.startswith("On days with heat pad, pain was 1.")
-    assert "points lower than on days without (95 % interval" in helps.sentence
+    assert helps.sentence.startswith("Heat pad likely helps: On days with heat pad, pain was 1.")
+    assert "points lower than on days without (likely range" in helps.sentence
     assert "try testing it in an experiment" in helps.sentence
-    sitting = find(report.all(), "hours sitting", "spasm count", 1)
-    assert sitting.sentence.startswith("Each extra hour of hours sitting was followed the next day")
+    sitting = find(report.all(), "hours sitting", "spasm count")
+    assert sitting.verdict == "aggravates" and sitting.lags_reported == (1,)
+    assert "likely worsens spasm count: Each extra hour of sitting was followed the next day" in (
+        sitting.sentence
+    )
+    unclear = [i for i in report.no_clear_effect if i.more_days_to_tell]
+    assert all(f"about {i.more_days_to_tell} more days would tell" in i.sentence for i in unclear)
 
 
 def test_paired_effect_is_the_paired_t_interval() -> None:
@@ -317,14 +414,16 @@ def test_interrupted_time_series_matches_statsmodels_and_finds_a_planted_shift()
     series = {d: v for d, v, m in zip(DAYS, pain, rng.random(N), strict=True) if m > 0.1}
     result = interrupted_time_series(series, change)
     days = sorted(series)
-    ref = OLS([series[d] for d in days], its_design(days, change)).fit(
-        cov_type="HAC",
-        cov_kwds={"maxlags": newey_west_lags(len(days)), "use_correction": True},
-        use_t=True,
+    ref = glsar_reference(
+        np.array([series[d] for d in days]),
+        its_design(days, change),
+        np.array([d.toordinal() for d in days]),
     )
-    assert result.level_change == pytest.approx(ref.params[2], abs=1e-9)
-    assert result.se == pytest.approx(ref.bse[2], abs=1e-9)
-    assert result.ci95 == pytest.approx(tuple(ref.conf_int()[2]), abs=1e-9)
+    assert result.level_change == pytest.approx(ref.params[2], abs=1e-6)
+    assert result.se == pytest.approx(ref.bse[2], abs=1e-6)
+    assert result.ci95 == pytest.approx(tuple(ref.conf_int()[2]), abs=1e-6)
+    assert result.slope_before == pytest.approx(ref.params[1], abs=1e-6)
+    assert result.slope_after == pytest.approx(ref.params[1] + ref.params[3], abs=1e-6)
     assert result.ci95[0] < -2.0 < result.ci95[1] < 0
     assert result.n_before + result.n_after == len(days)
 
@@ -339,8 +438,24 @@ def test_it_copes_with_a_diary_shorter_than_the_longest_lag() -> None:
     report = analyse(
         {"pain": {FIRST: 3.0}}, {"heat pad": {FIRST: 1.0}}, FIRST, FIRST, pain_type={"pain"}
     )
-    assert [(i.lag_days, i.n_days, i.more_days_with) for i in report.not_enough_data] == [
-        (0, 1, 9),
-        (1, 0, 10),
-        (2, 0, 10),
+    assert [(i.n_days, i.more_days_with, i.reason) for i in report.not_enough_data] == [
+        (0, 10, "few_days")
     ]
+
+
+def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> None:
+    from spasmtrack.core.insights_change import rtm_corrected
+
+    rng = np.random.default_rng(12)
+    typical = 4.0
+    before = typical + rng.gamma(2.0, 1.0, 60)  # treated when pain is above usual
+    for planted in (0.0, -2.0):
+        after = typical + 0.5 * (before - typical) + planted + rng.normal(0, 0.7, 60)
+        pairs = list(zip(before.tolist(), after.tolist(), strict=True))
+        naive = paired_effect(pairs)
+        corrected = rtm_corrected(pairs, typical)
+        assert corrected is not None
+        change, (low, high) = corrected
+        assert naive.ci95[1] < planted  # the naive change looks better than the truth
+        assert low < planted < high
+    assert rtm_corrected([(6.0, 3.0), (6.0, 4.0), (6.0, 2.0)], typical) is None

@@ -12,8 +12,9 @@ NOW = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)
 ITEM_KEYS = {"factor", "outcome", "lag_days", "effect", "ci95", "q_value", "n_with", "n_without"}
 
 
-def fill(person: object, first: date, days: int, heat_lowers: bool) -> None:
-    """Spasms every day, heat every other day; with `heat_lowers` heat days hurt less."""
+def fill(person: object, first: date, days: int, heat_lowers: bool, habit: bool = True) -> None:
+    """Spasms every day, heat every other day; with `heat_lowers` heat days hurt less. With
+    `habit`, hours slept are logged every day, so every day counts as fully logged."""
     for i in range(days):
         day = first + timedelta(days=i)
         heat = i % 2 == 0
@@ -30,6 +31,12 @@ def fill(person: object, first: date, days: int, heat_lowers: bool) -> None:
                 "regions": ["calf_left"],
             },
         )
+        if habit:
+            create_entry(
+                person,
+                RESOURCES["habit-logs"],
+                {"habit": "hours_slept", "local_date": day, "value": 6.0 + (i * 7) % 5 / 2},
+            )
         if heat:
             create_entry(
                 person,
@@ -63,14 +70,26 @@ class ApiTestCase(BaseTestCase):
         found = [
             i
             for i in data["helps"]
-            if i["factor"] == "heat" and i["outcome"] == "max spasm intensity"
+            if i["factor"] == "heat" and "max spasm intensity" in i["outcomes"]
         ]
-        assert found and found[0]["lag_days"] == 0
+        assert found and found[0]["lag_days"] == 0 and found[0]["lags_reported"] == [0]
+        # Heat on every other day: lag 2 equals lag 0, so only the same day is compared.
+        assert found[0]["lags_considered"] == [0]
+        assert "likely helps" in found[0]["sentence"]
         assert set(found[0]) >= ITEM_KEYS
         low, high = found[0]["ci95"]
         assert low < found[0]["effect"] < high < 0
         assert data["same_session"][0]["treatment"] == "heat"
         assert data["same_session"][0]["n"] == 20
+
+    def test_it_does_not_count_days_without_any_factor_log_as_no(self) -> None:
+        cache.clear()
+        fill(self.charlie, date(2025, 9, 1), 40, heat_lowers=True, habit=False)
+        data = self.client.get("/api/insights", **self.bearer(self.charlie_token)).json()
+        assert not data["helps"] and not data["aggravates"]
+        heat = [i for i in data["not_enough_data"] if i["factor"] == "heat"]
+        assert heat and all(i["more_days_without"] == 10 for i in heat)
+        assert "“no”" in data["complete_days_rule"]
 
     def test_it_limits_the_range(self) -> None:
         r = self.client.get(

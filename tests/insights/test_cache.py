@@ -32,6 +32,12 @@ class CacheTestCase(BaseTestCase):
                     "regions": ["calf_left"],
                 },
             )
+            # A habit logged every day: each day counts as fully logged (heat "no" days).
+            create_entry(
+                self.alice,
+                RESOURCES["habit-logs"],
+                {"habit": "hours_slept", "local_date": day, "value": 6.0 + (i * 7) % 5 / 2},
+            )
             if heat:
                 create_entry(
                     self.alice,
@@ -59,7 +65,8 @@ class CacheTestCase(BaseTestCase):
         # The second day: a spasm and nothing else (no heat that day).
         event = res.model.objects.filter(person=self.alice).order_by("local_date")[1]
         v0 = diary_version(self.alice)
-        before = insights_for(self.alice)["helps"][0]["effect"]
+        first = insights_for(self.alice)["helps"][0]
+        before = first["effect"]
         update_entry(self.alice, res, event, {"intensity": 10})
         assert diary_version(self.alice) != v0
         edited = insights_for(self.alice)["helps"][0]["effect"]
@@ -68,7 +75,8 @@ class CacheTestCase(BaseTestCase):
         event.move_to_bin()
         assert diary_version(self.alice) != v1
         event.delete()  # purged from the bin
-        assert insights_for(self.alice)["days_tracked"] == 39
+        # The day keeps its habit log but has no spasm intensity any more.
+        assert insights_for(self.alice)["helps"][0]["n_days"] == first["n_days"] - 1
 
     def test_it_keeps_each_persons_version_apart(self) -> None:
         v = diary_version(self.alice)

@@ -38,6 +38,12 @@ def _alice_with_diary() -> None:
                 "regions": ["calf_left"],
             },
         )
+        # A habit every day: every day counts as fully logged, so no-heat days are "no".
+        create_entry(
+            person,
+            RESOURCES["habit-logs"],
+            {"habit": "hours_slept", "local_date": day, "value": 6.0 + (i * 7) % 5 / 2},
+        )
         if heat:
             create_entry(
                 person, RESOURCES["treatment-logs"], {"treatment": "heat", "at": f"{day}T18:00Z"}

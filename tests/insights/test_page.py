@@ -33,12 +33,13 @@ class PageTestCase(BaseTestCase):
     def test_it_puts_plain_sentences_first_then_charts(self) -> None:
         r = self.client.get("/insights/")
         html = r.content.decode()
-        self.assertContains(r, "On days with heat, max spasm intensity was")
+        self.assertContains(r, "After days with heat, mean spasm intensity the same day was")
+        self.assertContains(r, "The same pattern in: mean spasm intensity, max spasm intensity.")
         self.assertContains(r, '<span class="verdict">Likely helps</span>')
         self.assertContains(r, "points lower (range ")
         self.assertContains(
             r,
-            'href="/trials/new/?factor=heat&amp;outcome=max+spasm+intensity&amp;lag=0">'
+            'href="/trials/new/?factor=heat&amp;outcome=mean+spasm+intensity&amp;lag=0">'
             "Test it in an experiment</a>",
         )
         # q-values sit behind a details control, not in the headline

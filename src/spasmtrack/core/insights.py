@@ -1,25 +1,51 @@
 """Insights: which factors went with better or worse days, with honest uncertainty.
 
-For every factor x outcome x lag we regress outcome(t) on factor(t - lag), adjusted for day
-of the week (6 dummies, Monday = baseline) and a slow linear trend, and report the factor's
-coefficient: a difference of means for yes/no factors, a per-unit slope for numeric ones.
-Intervals and p-values use Newey–West (HAC) standard errors, because diary days are
-autocorrelated; conventions are listed in `spasmtrack.core.insights_stats`. q-values are
-Benjamini–Hochberg over every test that was run. All of this is observational: results
-are worded as patterns ("was followed by"), never as causes.
+One question per factor and outcome (or group of outcomes that measure the same thing):
+"did this factor go with better or worse days, on the same day or up to two days later?"
 
-Inputs are plain values: series keyed by local calendar day. Computation is batched with
-numpy over every (factor, outcome) pair that shares the same rows.
+- Model: outcome(t) on the factor at lags 0, 1 and 2 *jointly*, adjusted for day of the
+  week (6 dummies, Monday = baseline) and a slow linear trend, with AR(1) errors fitted by
+  feasible GLS (iterated Cochrane–Orcutt, `spasmtrack.core.insights_gls`). Quasi-
+  differencing with the day-to-day autocorrelation is the same as predicting today's
+  outcome from yesterday's outcome and both days' factor values, so the state before the
+  factor (yesterday's outcome) is adjusted for. rho gets Kendall's small-sample bias
+  correction, and p-values and intervals are read at the least favourable rho within
+  half a standard error of the estimate (`insights_gls.least_favourable`): that keeps
+  the small p-values that FDR control relies on honest (bench/calibration.py).
+- The finding's p-value is the joint F test of the three lags. One timing is reported only
+  when the data distinguish it: lags whose coefficient does not differ clearly (5 %) from
+  the strongest one are reported together ("the same day or the next day") and the effect
+  is their sum (the difference when the factor is present on all those days).
+- A yes/no factor present on one contiguous stretch only (a course of tablets, a new
+  pillow) is an interrupted time series: one "during the course" level change (lag 0),
+  adjusted in the same way; its lags cannot be told apart.
+- Outcomes in one `outcome_groups` entry (pain, spasm burden, spasm intensity) form one
+  finding: its p-value combines the outcomes' p-values with Simes' test; its `outcome` is
+  the one with the strongest evidence and `outcomes` lists those that agree.
+- q-values are Benjamini–Hochberg over the findings people see (one per factor and
+  outcome group). "helps"/"aggravates" need q <= q_threshold and an interval excluding 0.
+- "used_on_worse_days": for yes/no factors, whether the outcome was already worse the day
+  *before* the factor (the factor's next-day value regressed like a lag of -1, adjusted
+  for lags 0–2): a sign of taking something because of bad days, shown as its own
+  observation (own BH family) rather than as an effect.
+- Not logged is not "no": a yes/no factor is "no" only on a day with an explicit 0 or a
+  day in `complete_days` (the caller's rule for a fully logged day); other days are
+  missing and dropped.
+
+Everything is observational: results are worded as patterns ("likely helps" = a
+pattern in the diary), never as proof.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TypedDict
 
 import numpy as np
+from scipy import stats
 
 from spasmtrack.core.insights_change import (
     ItsResult,
@@ -27,18 +53,24 @@ from spasmtrack.core.insights_change import (
     interrupted_time_series,
     paired_effect,
 )
-from spasmtrack.core.insights_stats import (
+from spasmtrack.core.insights_gls import (
     FloatArray,
-    batched_factor_ols,
-    bh_q_values,
-    t_inference,
+    ar1_gls,
+    identifiable,
+    independent_rows,
+    least_favourable,
 )
+from spasmtrack.core.insights_stats import bh_q_values
 from spasmtrack.core.insights_text import (
     Kind,
     Verdict,
     Wording,
+    effect_sentence,
+    more_days_to_tell,
     not_enough_sentence,
+    timing_text,
     verdict_sentence,
+    worse_days_sentence,
 )
 
 __all__ = [
@@ -54,6 +86,14 @@ __all__ = [
 ]
 
 DAYS_PER_YEAR = 365.25
+TIMING_ALPHA = 0.05  # lags not clearly (5 %) different from the strongest are reported together
+AGREE_ALPHA = 0.05  # other outcomes of a group are listed when they agree at this level
+
+COMPLETE_DAYS_RULE = (
+    "A yes/no item counts as “no” only on days you logged it as “no”, or on days you logged "
+    "at least one other treatment or habit (a day you were keeping track). Days without "
+    "any such log are left out of the comparison instead of being counted as “no”."
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +117,11 @@ class Factor:
 class InsightDict(TypedDict):
     factor: str
     outcome: str
+    outcomes: list[str]
     lag_days: int
+    lags_considered: list[int]
+    lags_reported: list[int]
+    timing: str
     kind: str
     effect: float | None
     se: float | None
@@ -89,8 +133,10 @@ class InsightDict(TypedDict):
     n_without: int
     more_days_with: int
     more_days_without: int
+    more_days_to_tell: int | None
     reason: str
     sentence: str
+    headline: str
 
 
 class InsightsReportDict(TypedDict):
@@ -98,18 +144,24 @@ class InsightsReportDict(TypedDict):
     aggravates: list[InsightDict]
     no_clear_effect: list[InsightDict]
     not_enough_data: list[InsightDict]
+    used_on_worse_days: list[InsightDict]
 
 
 @dataclass(frozen=True)
 class Insight:
-    """One factor x outcome x lag result.
+    """One finding: a factor and an outcome (or a group of outcomes).
 
     `effect`: outcome difference (days with minus days without) for binary factors, change
-    per unit for numeric ones. `n_days` counts the days in the regression; `n_with` the
-    days whose factor value is non-zero, `n_without` those where it is zero. Statistics
-    are None when `verdict` is "not_enough_data"; then `reason` is one of "few_days",
+    per unit for numeric ones, at the reported timing: `lag_days` is the strongest lag and
+    `timing` lists the lags reported together ("0", "0-1", "1", ...); `lags_considered` are
+    the lags tested jointly. `p_value` is the finding's (joint F, combined over `outcomes`
+    by Simes); `n_days` counts the days in the main outcome's regression, `n_with` the days
+    whose factor value is non-zero, `n_without` those where it is zero. Statistics are None
+    when `verdict` is "not_enough_data"; then `reason` is one of "few_days",
     "factor_constant", "outcome_constant", "tied_to_weekday" and `more_days_with` /
     `more_days_without` say roughly how many more days would allow the test.
+    `more_days_to_tell`: for an unclear finding, roughly how many more days would show a
+    1-point difference with 80 % power (None when not applicable).
     """
 
     factor: str
@@ -121,6 +173,11 @@ class Insight:
     n_days: int
     n_with: int
     n_without: int
+    outcomes: tuple[str, ...] = ()
+    lags_considered: tuple[int, ...] = ()
+    lags_reported: tuple[int, ...] = ()
+    timing: str = ""
+    headline: str = ""
     effect: float | None = None
     se: float | None = None
     ci95: tuple[float, float] | None = None
@@ -128,13 +185,18 @@ class Insight:
     q_value: float | None = None
     more_days_with: int = 0
     more_days_without: int = 0
+    more_days_to_tell: int | None = None
     reason: str = ""
 
     def to_dict(self) -> InsightDict:
         return {
             "factor": self.factor,
             "outcome": self.outcome,
+            "outcomes": list(self.outcomes or (self.outcome,)),
             "lag_days": self.lag_days,
+            "lags_considered": list(self.lags_considered),
+            "lags_reported": list(self.lags_reported),
+            "timing": self.timing,
             "kind": self.kind,
             "effect": self.effect,
             "se": self.se,
@@ -146,8 +208,10 @@ class Insight:
             "n_without": self.n_without,
             "more_days_with": self.more_days_with,
             "more_days_without": self.more_days_without,
+            "more_days_to_tell": self.more_days_to_tell,
             "reason": self.reason,
             "sentence": self.sentence,
+            "headline": self.headline or self.sentence,
         }
 
 
@@ -159,6 +223,7 @@ class InsightsReport:
     aggravates: list[Insight] = field(default_factory=list)
     no_clear_effect: list[Insight] = field(default_factory=list)
     not_enough_data: list[Insight] = field(default_factory=list)
+    used_on_worse_days: list[Insight] = field(default_factory=list)
 
     def all(self) -> list[Insight]:
         return [*self.helps, *self.aggravates, *self.no_clear_effect, *self.not_enough_data]
@@ -169,6 +234,7 @@ class InsightsReport:
             "aggravates": [i.to_dict() for i in self.aggravates],
             "no_clear_effect": [i.to_dict() for i in self.no_clear_effect],
             "not_enough_data": [i.to_dict() for i in self.not_enough_data],
+            "used_on_worse_days": [i.to_dict() for i in self.used_on_worse_days],
         }
 
 
@@ -203,24 +269,36 @@ def adjustment_columns(first_day: date, n_days: int) -> FloatArray:
     return np.column_stack([np.ones(n_days), trend, dummies])
 
 
-# --- the analysis -------------------------------------------------------------------------
+def is_course(values: FloatArray) -> bool:
+    """A yes/no factor whose "yes" days form one contiguous stretch (with "no" days around
+    it on at least one side): a course or a change, not something that comes and goes."""
+    seen = np.flatnonzero(~np.isnan(values))
+    yes = np.flatnonzero(np.nan_to_num(values, nan=0.0) > 0)
+    if yes.size < 2 or yes.size == seen.size:
+        return False
+    inside = seen[(seen >= yes[0]) & (seen <= yes[-1])]
+    return bool(np.all(values[inside] > 0))
 
 
-@dataclass(frozen=True)
-class _Rules:
-    min_days_binary: int
-    min_days_numeric: int
+# --- the tests ----------------------------------------------------------------------------
 
 
 @dataclass
-class _Tests:
-    """Accumulates tested pairs (meta, effect, se, df) and untested ones (meta + reason)."""
+class _Pair:
+    """One factor x outcome regression (all its lags)."""
 
-    meta: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
-    effect: list[float] = field(default_factory=list)
-    se: list[float] = field(default_factory=list)
-    df: list[int] = field(default_factory=list)
-    untested: list[tuple[int, int, int, int, int, int, str, int, int]] = field(default_factory=list)
+    j: int
+    o: int
+    lags: tuple[int, ...]
+    n: int
+    n_with: int
+    coef: FloatArray | None = None  # (L,)
+    cov: FloatArray | None = None  # (L, L)
+    df: int = 0
+    p: float = 1.0
+    reason: str = ""
+    more_with: int = 0
+    more_without: int = 0
 
 
 def _group_rows(valid: np.ndarray) -> dict[bytes, list[int]]:
@@ -231,101 +309,152 @@ def _group_rows(valid: np.ndarray) -> dict[bytes, list[int]]:
     return groups
 
 
-def _shortfall(
-    kinds: list[Kind], fidx: list[int], n: int, n_with: np.ndarray, x: FloatArray, rules: _Rules
-) -> tuple[list[str], list[int], list[int]]:
-    """Per factor in a batch: reason it cannot be tested ("" if it can) and days missing."""
-    constant = np.ptp(x, axis=1) == 0 if n else np.ones(len(fidx), dtype=bool)
-    reasons, more_with, more_without = [], [], []
-    for pos, j in enumerate(fidx):
-        nw, nwo = int(n_with[pos]), n - int(n_with[pos])
-        if kinds[j] == "binary":
-            mw = max(0, rules.min_days_binary - nw)
-            mwo = max(0, rules.min_days_binary - nwo)
-            reasons.append("few_days" if mw or mwo else "")
+def _lagged(x: FloatArray, lags: tuple[int, ...]) -> FloatArray:
+    """(F, n) -> (F, L, n): column l holds x(t - lag_l), NaN where outside the diary."""
+    n = x.shape[1]
+    out = np.full((x.shape[0], len(lags), n), np.nan)
+    for i, lag in enumerate(lags):
+        if lag >= 0:
+            out[:, i, lag:] = x[:, : n - lag]
         else:
-            mw, mwo = max(0, rules.min_days_numeric - n), 0
-            reasons.append("few_days" if mw else ("factor_constant" if constant[pos] else ""))
-        more_with.append(mw)
-        more_without.append(mwo)
-    return reasons, more_with, more_without
+            out[:, i, : n + lag] = x[:, -lag:]
+    return out
+
+
+def _fit_pairs(
+    x_all: FloatArray,
+    y_all: FloatArray,
+    adjust: FloatArray,
+    fidx: list[int],
+    lags: tuple[int, ...],
+    kinds: list[Kind],
+    min_days: tuple[int, int],
+) -> list[_Pair]:
+    """Every factor in `fidx` x every outcome, factor at `lags` jointly, batched by the days
+    that factor and outcome share."""
+    if not fidx:
+        return []
+    xl = _lagged(x_all[fidx], lags)
+    f_valid = ~np.isnan(xl).any(axis=1)
+    o_valid = ~np.isnan(y_all)
+    pairs: list[_Pair] = []
+    o_groups = list(_group_rows(o_valid).values())
+    for fpos in _group_rows(f_valid).values():
+        for oidx in o_groups:
+            rows = f_valid[fpos[0]] & o_valid[oidx[0]]
+            n = int(rows.sum())
+            x = np.compress(rows, xl[fpos], axis=2)
+            y = np.compress(rows, y_all[oidx], axis=1)
+            consecutive = np.diff(np.flatnonzero(rows)) == 1
+            a_rows = np.compress(rows, adjust, axis=1)
+            # Columns must be identifiable on the rows that follow a logged day (the
+            # whitened regression's rows): without Saturdays, Sunday never follows one.
+            a = a_rows[independent_rows(a_rows[:, 1:][:, consecutive])] if n > 1 else a_rows[:0]
+            batch = [(fidx[p], x[b]) for b, p in enumerate(fpos)]
+            fit_rows: list[int] = []
+            reasons: dict[int, tuple[str, int, int]] = {}
+            for b, (j, xj) in enumerate(batch):
+                now = xj[lags.index(0) if 0 in lags else 0]
+                nw = int(np.count_nonzero(now))
+                if kinds[j] == "binary":
+                    mw, mwo = max(0, min_days[0] - nw), max(0, min_days[0] - (n - nw))
+                    reason = "few_days" if mw or mwo else ""
+                else:
+                    mw, mwo = max(0, min_days[1] - n), 0
+                    reason = "few_days" if mw else ("factor_constant" if np.ptp(now) == 0 else "")
+                if not reason and n <= a.shape[0] + len(lags) + 3:
+                    reason, mw = "few_days", max(mw, a.shape[0] + len(lags) + 4 - n)
+                reasons[b] = (reason, mw, mwo)
+                if not reason:
+                    fit_rows.append(b)
+            ok = np.zeros(len(batch), dtype=bool)
+            if fit_rows:
+                ok[fit_rows] = identifiable(
+                    a[:, 1:][:, consecutive], x[fit_rows][..., 1:][..., consecutive]
+                )
+            for b in np.flatnonzero(~ok):
+                if not reasons[b][0]:
+                    reasons[b] = ("tied_to_weekday", 0, 0)
+            good = [int(b) for b in np.flatnonzero(ok)]
+            y_const = np.ptp(y, axis=1) == 0 if n else np.ones(len(oidx), dtype=bool)
+            fit = None
+            if good and not y_const.all():
+                try:
+                    fit = ar1_gls(a, x[good], y, bias_correction=True, consecutive=consecutive)
+                    fit, pvals = least_favourable(a, x[good], y, fit, consecutive)
+                except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
+                    fit = None
+                    for b in good:
+                        reasons[b] = ("tied_to_weekday", 0, 0)
+            row = {b: g for g, b in enumerate(good)}
+            for b, (j, xj) in enumerate(batch):
+                nw = int(np.count_nonzero(xj[lags.index(0) if 0 in lags else 0]))
+                for q, o in enumerate(oidx):
+                    pair = _Pair(j, o, lags, n, nw)
+                    reason, pair.more_with, pair.more_without = reasons[b]
+                    if not reason and y_const[q]:
+                        reason = "outcome_constant"
+                    if not reason and fit is not None:
+                        g = row[b]
+                        cov = fit.cov[g, q]
+                        bad = not np.isfinite(pvals[g, q]) or not np.all(np.isfinite(cov))
+                        if bad or np.any(np.diagonal(cov) <= 0):
+                            reason = "outcome_constant"
+                        else:
+                            pair.coef, pair.cov, pair.df = fit.coef[g, q], cov, fit.df
+                            pair.p = float(pvals[g, q])
+                    pair.reason = reason
+                    pairs.append(pair)
+    return pairs
 
 
 @dataclass(frozen=True)
-class _Batch:
-    """Factors and outcomes (as (variables, days) arrays) that share the same days."""
-
-    lag: int
-    fidx: list[int]
-    oidx: list[int]
-    x: FloatArray
-    y: FloatArray
-    adjust: FloatArray
+class _Timing:
+    lags: tuple[int, ...]  # reported together
+    best: int
+    effect: float
+    se: float
+    low: float
+    high: float
 
 
-def _run_batch(b: _Batch, kinds: list[Kind], rules: _Rules, out: _Tests) -> None:
-    n = b.x.shape[1]
-    n_with = np.count_nonzero(b.x, axis=1)
-    reasons, more_with, more_without = _shortfall(kinds, b.fidx, n, n_with, b.x, rules)
-    testable = [pos for pos, r in enumerate(reasons) if not r]
-    y_constant = (np.ptp(b.y, axis=1) == 0).tolist() if n else [True] * len(b.oidx)
-    fit = None
-    if testable and n > b.adjust.shape[0] + 2:
-        fit = batched_factor_ols(b.adjust, b.x[testable], b.y)
-    row_of = {pos: t for t, pos in enumerate(testable)}
-    effects = fit.effect.tolist() if fit is not None else []
-    ses = fit.se.tolist() if fit is not None else []
-    for pos, j in enumerate(b.fidx):
-        nw = int(n_with[pos])
-        for q, o in enumerate(b.oidx):
-            key = (j, o, b.lag, n, nw, n - nw)
-            reason = reasons[pos] or ("outcome_constant" if y_constant[q] else "")
-            if not reason and fit is None:
-                reason = "few_days"
-            if not reason and fit is not None:
-                eff, se = effects[row_of[pos]][q], ses[row_of[pos]][q]
-                if eff != eff:  # NaN
-                    reason = "tied_to_weekday"
-                elif not se > 0:
-                    reason = "outcome_constant"
-                else:
-                    out.meta.append(key)
-                    out.effect.append(eff)
-                    out.se.append(se)
-                    out.df.append(fit.n - fit.k)
-                    continue
-            out.untested.append((*key, reason, more_with[pos], more_without[pos]))
+@lru_cache(maxsize=4096)
+def _t_quantile(q: float, df: int) -> float:
+    return float(stats.t.ppf(q, df))
 
 
-def _batches(
-    x_all: FloatArray, y_all: FloatArray, adjust: FloatArray, lags: Sequence[int]
-) -> list[_Batch]:
-    """Split every factor x outcome x lag test into batches that share their days.
+def _timing(pair: _Pair) -> _Timing:
+    """The strongest lag, plus the lags not clearly different from it; effect = their sum."""
+    assert pair.coef is not None and pair.cov is not None
+    coef, cov, lags = pair.coef, pair.cov, pair.lags
+    se = np.sqrt(np.diagonal(cov))
+    best = int(np.argmax(np.abs(coef / se)))
+    crit = _t_quantile(1 - TIMING_ALPHA / 2, pair.df)
+    together = []
+    for i in range(len(lags)):
+        if i == best:
+            together.append(i)
+            continue
+        var = cov[best, best] + cov[i, i] - 2 * cov[best, i]
+        if abs(coef[best] - coef[i]) <= crit * np.sqrt(max(var, 0.0)):
+            together.append(i)
+    lo, hi = min(together), max(together)
+    span = list(range(lo, hi + 1))  # contiguous: {0, 2} is reported as 0-2
+    w = np.zeros(len(lags))
+    w[span] = 1.0
+    effect = float(w @ coef)
+    s = float(np.sqrt(max(w @ cov @ w, 0.0)))
+    half = _t_quantile(0.975, pair.df) * s
+    return _Timing(
+        tuple(lags[i] for i in span), lags[best], effect, s, effect - half, effect + half
+    )
 
-    For lag L, outcome day t pairs with factor day t - L. A batch is all factors with the
-    same missing days crossed with all outcomes with the same missing days.
-    """
-    n_days = x_all.shape[1]
-    out = []
-    for lag in dict.fromkeys(lags):
-        x_lag, y_lag, adjust_lag = x_all[:, : n_days - lag], y_all[:, lag:], adjust[:, lag:]
-        f_valid, o_valid = ~np.isnan(x_lag), ~np.isnan(y_lag)
-        o_groups = list(_group_rows(o_valid).values())
-        for fidx in _group_rows(f_valid).values():
-            x_group = x_lag[fidx]
-            for oidx in o_groups:
-                rows = f_valid[fidx[0]] & o_valid[oidx[0]]
-                out.append(
-                    _Batch(
-                        lag,
-                        fidx,
-                        oidx,
-                        np.compress(rows, x_group, axis=1),
-                        np.compress(rows, y_lag[oidx], axis=1),
-                        np.compress(rows, adjust_lag, axis=1),
-                    )
-                )
-    return out
+
+def _simes(p: Sequence[float]) -> float:
+    """Simes' combination of dependent p-values (valid under positive dependence)."""
+    ps = np.sort(np.asarray(p, dtype=np.float64))
+    m = ps.size
+    return float(min(1.0, np.min(ps * m / np.arange(1, m + 1))))
 
 
 def _lower_is_better(
@@ -342,6 +471,36 @@ def _lower_is_better(
     return out
 
 
+def factor_grids(
+    factors: Mapping[str, Mapping[date, float]],
+    first_day: date,
+    n_days: int,
+    factor_info: Mapping[str, Factor],
+    complete_days: Collection[date] | None,
+) -> tuple[FloatArray, list[Kind]]:
+    """(F, days) factor values and kinds. A binary factor is 1 on days logged non-zero, 0 on
+    days logged 0 and on complete days without a log, NaN otherwise (not logged is not
+    "no"); `complete_days` None means every day is complete."""
+    fnames = list(factors)
+    x_all = np.array([series_grid(factors[f], first_day, n_days) for f in fnames]).reshape(
+        len(fnames), n_days
+    )
+    if complete_days is None:
+        complete = np.ones(n_days, dtype=bool)
+    else:
+        complete = ~np.isnan(series_grid(dict.fromkeys(complete_days, 1.0), first_day, n_days))
+    kinds: list[Kind] = []
+    for j, name in enumerate(fnames):
+        info = factor_info.get(name)
+        kind = info.kind if info and info.kind else None
+        kinds.append(kind or ("binary" if is_binary(x_all[j]) else "numeric"))
+        if kinds[-1] == "binary":
+            logged = ~np.isnan(x_all[j])
+            value = (np.nan_to_num(x_all[j], nan=0.0) != 0).astype(np.float64)
+            x_all[j] = np.where(logged | complete, value, np.nan)
+    return x_all, kinds
+
+
 def analyse(
     outcomes: Mapping[str, Mapping[date, float]],
     factors: Mapping[str, Mapping[date, float]],
@@ -355,124 +514,251 @@ def analyse(
     min_days_binary: int = 10,
     min_days_numeric: int = 20,
     q_threshold: float = 0.1,
+    complete_days: Collection[date] | None = None,
+    outcome_groups: Sequence[Sequence[str]] = (),
 ) -> InsightsReport:
-    """Test every factor x outcome x lag and sort the results into verdicts.
+    """One finding per factor and outcome group; see the module docstring for the method.
 
     Series are keyed by local day; days outside [first_day, last_day] are ignored.
-    Outcome days that are missing (or NaN) are dropped for that outcome. Binary factors
-    (values 0/1, or `Factor.kind == "binary"`) count a missing day in range as 0; numeric
-    factors drop days without a value. An outcome's direction comes from `outcome_info`
-    or, failing that, from `pain_type` (names where lower is better; other outcomes are
-    higher-is-better); ValueError if neither describes it.
+    Outcome days that are missing (or NaN) are dropped for that outcome; numeric factors
+    drop days without a value; binary factors follow `factor_grids`. An outcome's
+    direction comes from `outcome_info` or, failing that, from `pain_type` (names where
+    lower is better; other outcomes are higher-is-better); ValueError if neither does.
 
     A binary factor needs `min_days_binary` usable days with it and as many without; a
-    numeric one `min_days_numeric` usable days with a value, not all equal. A test is
-    "helps" or "aggravates" when its 95 % interval excludes 0 and its q-value is at most
-    `q_threshold`, in the direction that is better or worse for that outcome.
+    numeric one `min_days_numeric` usable days with a value, not all equal.
     """
     n_days = (last_day - first_day).days + 1
     if n_days < 1:
         raise ValueError("last_day is before first_day")
-    if any(lag < 0 for lag in lags):
+    if any(lag < 0 for lag in lags) or not lags:
         raise ValueError("lags cannot be negative")
+    lags_t = tuple(sorted(dict.fromkeys(lags)))
     outcome_info = outcome_info or {}
     factor_info = factor_info or {}
     onames, fnames = list(outcomes), list(factors)
     lower_better = _lower_is_better(onames, pain_type, outcome_info)
 
-    # (variables, days) layout throughout, see insights_stats.
     y_all = np.array([series_grid(outcomes[o], first_day, n_days) for o in onames]).reshape(
         len(onames), n_days
     )
-    x_all = np.array([series_grid(factors[f], first_day, n_days) for f in fnames]).reshape(
-        len(fnames), n_days
-    )
-    kinds: list[Kind] = []
-    for j, name in enumerate(fnames):
-        info = factor_info.get(name)
-        kind = info.kind if info and info.kind else None
-        kinds.append(kind or ("binary" if is_binary(x_all[j]) else "numeric"))
-        if kinds[-1] == "binary":
-            # Missing in range means "no"; any non-zero value means "yes".
-            x_all[j] = (np.nan_to_num(x_all[j], nan=0.0) != 0).astype(np.float64)
+    x_all, kinds = factor_grids(factors, first_day, n_days, factor_info, complete_days)
     adjust = np.ascontiguousarray(adjustment_columns(first_day, n_days).T)
+    course = [kinds[j] == "binary" and is_course(x_all[j]) for j in range(len(fnames))]
+    rules = (min_days_binary, min_days_numeric)
+    plain = [j for j in range(len(fnames)) if not course[j]]
+    courses = [j for j in range(len(fnames)) if course[j]]
+    pairs = _fit_pairs(x_all, y_all, adjust, plain, lags_t, kinds, rules)
+    # Lags that cannot be told apart at all (a factor on every other day: lag 2 = lag 0):
+    # such a factor is compared on the same day only.
+    tied = sorted(
+        {p.j for p in pairs if p.reason == "tied_to_weekday"}
+        - {p.j for p in pairs if p.coef is not None}
+    )
+    if tied and lags_t != (0,):
+        pairs = [p for p in pairs if p.j not in tied]
+        pairs += _fit_pairs(x_all, y_all, adjust, tied, (0,), kinds, rules)
+    pairs += _fit_pairs(x_all, y_all, adjust, courses, (0,), kinds, rules)
+    # Was the outcome already different the day before the factor? (lag -1, see docstring)
+    binary = [j for j in plain if kinds[j] == "binary"]
+    leads = _fit_pairs(x_all, y_all, adjust, binary, (-1, *lags_t), kinds, rules)
 
-    rules = _Rules(min_days_binary, min_days_numeric)
-    tests = _Tests()
-    for batch in _batches(x_all, y_all, adjust, lags):
-        _run_batch(batch, kinds, rules, tests)
-
-    def wording(j: int, o: int, lag: int) -> Wording:
-        ounit = outcome_info[onames[o]].unit if onames[o] in outcome_info else ""
-        funit = factor_info[fnames[j]].unit if fnames[j] in factor_info else ""
-        return Wording(fnames[j], onames[o], lag, kinds[j], ounit, funit)
-
-    return _report(tests, lower_better, q_threshold, wording, kinds)
-
-
-def _report(
-    tests: _Tests,
-    lower_better: list[bool],
-    q_threshold: float,
-    wording: Callable[[int, int, int], Wording],
-    kinds: list[Kind],
-) -> InsightsReport:
-    """Adds p, q and intervals to the tested pairs and sorts everything into verdicts."""
-    effect = np.asarray(tests.effect, dtype=np.float64)
-    se = np.asarray(tests.se, dtype=np.float64)
-    p, low, high = t_inference(effect, se, np.asarray(tests.df, dtype=np.float64))
-    q = bh_q_values(p)
+    groups = _outcome_groups(onames, outcome_groups)
+    ctx = _Context(fnames, onames, kinds, lower_better, outcome_info, factor_info, course)
     report = InsightsReport()
-    for i, (j, o, lag, n, nw, nwo) in enumerate(tests.meta):
-        clear = q[i] <= q_threshold and (low[i] > 0 or high[i] < 0)
-        better = (effect[i] < 0) == lower_better[o]
-        verdict: Verdict = ("helps" if better else "aggravates") if clear else "no_clear_effect"
-        w = wording(j, o, lag)
-        item = Insight(
-            factor=w.factor,
-            outcome=w.outcome,
-            lag_days=lag,
-            kind=kinds[j],
-            verdict=verdict,
-            sentence=verdict_sentence(w, verdict, effect[i], low[i], high[i]),
-            n_days=n,
-            n_with=nw,
-            n_without=nwo,
-            effect=float(effect[i]),
-            se=float(se[i]),
-            ci95=(float(low[i]), float(high[i])),
-            p_value=float(p[i]),
-            q_value=float(q[i]),
-        )
-        getattr(report, verdict).append(item)
-    for j, o, lag, n, nw, nwo, reason, mw, mwo in tests.untested:
-        w = wording(j, o, lag)
-        report.not_enough_data.append(
-            Insight(
-                factor=w.factor,
-                outcome=w.outcome,
-                lag_days=lag,
-                kind=kinds[j],
-                verdict="not_enough_data",
-                sentence=not_enough_sentence(w, reason, mw, mwo),
-                n_days=n,
-                n_with=nw,
-                n_without=nwo,
-                more_days_with=mw,
-                more_days_without=mwo,
-                reason=reason,
-            )
-        )
+    _findings(report, pairs, groups, ctx, q_threshold)
+    _worse_days(report, leads, groups, ctx, q_threshold)
     _sort(report)
     return report
 
 
+def _outcome_groups(onames: list[str], declared: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Index groups: each declared group (outcomes present only), then every other outcome
+    on its own."""
+    index = {name: o for o, name in enumerate(onames)}
+    out, used = [], set()
+    for group in declared:
+        members = [index[n] for n in group if n in index and index[n] not in used]
+        if members:
+            out.append(members)
+            used.update(members)
+    out += [[o] for o in range(len(onames)) if o not in used]
+    return out
+
+
+@dataclass(frozen=True)
+class _Context:
+    fnames: list[str]
+    onames: list[str]
+    kinds: list[Kind]
+    lower_better: list[bool]
+    outcome_info: Mapping[str, Outcome]
+    factor_info: Mapping[str, Factor]
+    course: list[bool]
+
+    def wording(self, j: int, o: int, lags: tuple[int, ...], others: Sequence[int] = ()) -> Wording:
+        oname = self.onames[o]
+        ounit = self.outcome_info[oname].unit if oname in self.outcome_info else ""
+        funit = self.factor_info[self.fnames[j]].unit if self.fnames[j] in self.factor_info else ""
+        return Wording(
+            self.fnames[j],
+            oname,
+            lags[0] if lags else 0,
+            self.kinds[j],
+            ounit,
+            funit,
+            lags=lags,
+            course=self.course[j],
+            other_outcomes=tuple(self.onames[i] for i in others),
+        )
+
+
+def _findings(
+    report: InsightsReport,
+    pairs: list[_Pair],
+    groups: list[list[int]],
+    ctx: _Context,
+    q_threshold: float,
+) -> None:
+    by_key = {(p.j, p.o): p for p in pairs}
+    found: list[tuple[float, int, list[_Pair]]] = []
+    for j in sorted({p.j for p in pairs}):
+        for members in groups:
+            tested = [
+                by_key[j, o] for o in members if (j, o) in by_key and by_key[j, o].coef is not None
+            ]
+            untested = [
+                by_key[j, o] for o in members if (j, o) in by_key and by_key[j, o].coef is None
+            ]
+            for pair in untested:
+                w = ctx.wording(j, pair.o, (pair.lags[0],))
+                report.not_enough_data.append(
+                    Insight(
+                        factor=w.factor,
+                        outcome=w.outcome,
+                        lag_days=pair.lags[0],
+                        kind=ctx.kinds[j],
+                        verdict="not_enough_data",
+                        sentence=not_enough_sentence(
+                            w, pair.reason, pair.more_with, pair.more_without
+                        ),
+                        n_days=pair.n,
+                        n_with=pair.n_with,
+                        n_without=pair.n - pair.n_with,
+                        outcomes=(w.outcome,),
+                        lags_considered=pair.lags,
+                        more_days_with=pair.more_with,
+                        more_days_without=pair.more_without,
+                        reason=pair.reason,
+                    )
+                )
+            if tested:
+                tested.sort(key=lambda p: p.p)
+                found.append((_simes([p.p for p in tested]), j, tested))
+    q = bh_q_values(np.array([f[0] for f in found], dtype=np.float64))
+    for (p_value, j, tested), qv in zip(found, q.tolist(), strict=True):
+        main = tested[0]
+        t = _timing(main)
+        clear = qv <= q_threshold and (t.low > 0 or t.high < 0)
+        better = (t.effect < 0) == ctx.lower_better[main.o]
+        agree = [
+            p.o
+            for p in tested[1:]
+            if p.p <= AGREE_ALPHA and ((_timing(p).effect < 0) == ctx.lower_better[p.o]) == better
+        ]
+        verdict: Verdict = ("helps" if better else "aggravates") if clear else "no_clear_effect"
+        w = ctx.wording(j, main.o, t.lags, agree if clear else ())
+        more = None if clear else more_days_to_tell(main.n, t.se)
+        report_list = getattr(report, verdict)
+        report_list.append(
+            Insight(
+                factor=w.factor,
+                outcome=w.outcome,
+                lag_days=t.best,
+                kind=ctx.kinds[j],
+                verdict=verdict,
+                sentence=verdict_sentence(w, verdict, t.effect, t.low, t.high, more),
+                headline=effect_sentence(w, t.effect, t.low, t.high),
+                n_days=main.n,
+                n_with=main.n_with,
+                n_without=main.n - main.n_with,
+                outcomes=(w.outcome, *w.other_outcomes),
+                lags_considered=main.lags,
+                lags_reported=t.lags,
+                timing=timing_text(t.lags, ctx.course[j]),
+                effect=t.effect,
+                se=t.se,
+                ci95=(t.low, t.high),
+                p_value=p_value,
+                q_value=float(qv),
+                more_days_to_tell=more,
+            )
+        )
+
+
+def _worse_days(
+    report: InsightsReport,
+    leads: list[_Pair],
+    groups: list[list[int]],
+    ctx: _Context,
+    q_threshold: float,
+) -> None:
+    """Findings of "the outcome was already worse the day before the factor"."""
+    by_key = {(p.j, p.o): p for p in leads if p.coef is not None}
+    found: list[tuple[float, int, _Pair, float, float]] = []
+    for j in sorted({p.j for p in leads}):
+        for members in groups:
+            tested = [by_key[j, o] for o in members if (j, o) in by_key]
+            if not tested:
+                continue
+            stats_ = []
+            for p in tested:
+                assert p.coef is not None and p.cov is not None
+                se = float(np.sqrt(p.cov[0, 0]))
+                stats_.append((float(2 * stats.t.sf(abs(p.coef[0] / se), p.df)), p, se))
+            stats_.sort(key=lambda s: s[0])
+            p_main, pair, se = stats_[0]
+            found.append((_simes([s[0] for s in stats_]), j, pair, float(pair.coef[0]), se))  # type: ignore[index]
+    q = bh_q_values(np.array([f[0] for f in found], dtype=np.float64))
+    for (p_value, j, pair, effect, se), qv in zip(found, q.tolist(), strict=True):
+        half = _t_quantile(0.975, pair.df) * se
+        low, high = effect - half, effect + half
+        worse = (effect > 0) == ctx.lower_better[pair.o]
+        if not (qv <= q_threshold and (low > 0 or high < 0) and worse):
+            continue
+        w = ctx.wording(j, pair.o, (0,))
+        text = worse_days_sentence(w, effect, low, high)
+        report.used_on_worse_days.append(
+            Insight(
+                factor=w.factor,
+                outcome=w.outcome,
+                lag_days=-1,
+                kind=ctx.kinds[j],
+                verdict="no_clear_effect",
+                sentence=text,
+                headline=text,
+                n_days=pair.n,
+                n_with=pair.n_with,
+                n_without=pair.n - pair.n_with,
+                outcomes=(w.outcome,),
+                lags_considered=pair.lags,
+                timing="day before",
+                effect=effect,
+                se=se,
+                ci95=(low, high),
+                p_value=p_value,
+                q_value=float(qv),
+            )
+        )
+
+
 def _sort(report: InsightsReport) -> None:
     def strength(i: Insight) -> tuple[float, float]:
-        assert i.q_value is not None and i.effect is not None and i.se is not None
-        return (i.q_value, -abs(i.effect / i.se))
+        assert i.q_value is not None and i.p_value is not None
+        return (i.q_value, i.p_value)
 
     report.helps.sort(key=strength)
     report.aggravates.sort(key=strength)
+    report.used_on_worse_days.sort(key=strength)
     report.no_clear_effect.sort(key=lambda i: i.p_value or 0.0)
     report.not_enough_data.sort(key=lambda i: (i.factor, i.outcome, i.lag_days))

@@ -9,7 +9,8 @@ from datetime import date
 import numpy as np
 from scipy import stats
 
-from spasmtrack.core.insights_stats import hac_ols, t_inference
+from spasmtrack.core.insights_gls import ar1_gls
+from spasmtrack.core.insights_stats import t_inference
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class PairedEffect:
     p_value: float | None
     n: int
     sd_difference: float
+    corrected_difference: float | None = None  # for regression to the mean, see below
+    corrected_ci95: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -33,7 +36,34 @@ class PairedEffect:
             "p_value": self.p_value,
             "n": self.n,
             "sd_difference": self.sd_difference,
+            "corrected_difference": self.corrected_difference,
+            "corrected_ci95": list(self.corrected_ci95) if self.corrected_ci95 else None,
         }
+
+
+def rtm_corrected(
+    before_after: Sequence[tuple[float, float]], typical: float
+) -> tuple[float, tuple[float, float]] | None:
+    """Same-session change corrected for regression to the mean.
+
+    People treat when pain is high, and high pain tends to ease anyway. Regress pain after
+    on pain before (statsmodels OLS) and read the change at the person's `typical` pain
+    level (e.g. their mean daily pain): predicted after(typical) - typical, with its 95 %
+    interval. At a typical starting level there is no regression to the mean to credit
+    the treatment with. None with fewer than 3 sessions or when every "before" is equal.
+    """
+    from statsmodels.regression.linear_model import OLS
+
+    before = np.array([b for b, _ in before_after], dtype=np.float64)
+    after = np.array([a for _, a in before_after], dtype=np.float64)
+    if before.size < 3 or np.ptp(before) == 0:
+        return None
+    design = np.column_stack([np.ones_like(before), before])
+    res = OLS(after, design).fit()
+    pred = res.get_prediction(np.array([[1.0, typical]]))
+    low, high = pred.conf_int(alpha=0.05)[0]
+    mean = float(pred.predicted_mean[0])
+    return mean - typical, (float(low) - typical, float(high) - typical)
 
 
 def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:
@@ -58,10 +88,11 @@ def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:
 
 @dataclass(frozen=True)
 class ItsResult:
-    """Level change on `change_day` from a segmented regression with HAC errors.
+    """Level change on `change_day` from a segmented regression with AR(1) errors.
 
     `level_change` is the jump between the line after and the line before, both evaluated
-    at the change day; slopes are per day. `maxlags` is the Newey–West bandwidth used.
+    at the change day; slopes are per day. `rho` is the day-to-day autocorrelation used;
+    `maxlags` is kept for the old contract and is always 0 (no HAC bandwidth any more).
     """
 
     level_change: float
@@ -72,7 +103,8 @@ class ItsResult:
     slope_after: float
     n_before: int
     n_after: int
-    maxlags: int
+    maxlags: int = 0
+    rho: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +117,7 @@ class ItsResult:
             "n_before": self.n_before,
             "n_after": self.n_after,
             "maxlags": self.maxlags,
+            "rho": self.rho,
         }
 
 
@@ -102,7 +135,8 @@ def interrupted_time_series(
 
     Model: y = a + b*tau + c*after + d*tau*after, tau = days since `change_day`, with
     separate trends before and after; `change_day` counts as "after". Missing days (or
-    NaN values) are dropped; HAC conventions as in `insights_stats`. ValueError when
+    NaN values) are dropped; AR(1) errors by feasible GLS with the conventions of
+    `insights_gls` (bias-corrected rho). ValueError when
     either side has fewer than `min_days_each_side` (>= 3) days.
     """
     days = sorted(d for d, v in series.items() if not np.isnan(v))
@@ -112,17 +146,27 @@ def interrupted_time_series(
         raise ValueError(f"need {min_days_each_side} days on each side of the change")
     x = its_design(days, change_day)
     y = np.array([series[d] for d in days], dtype=np.float64)
-    fit = hac_ols(x, y)
-    level, se = float(fit.params[2]), float(np.sqrt(fit.cov[2, 2]))
-    p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df_resid)]))
+    # The "after" column is the tested one; intercept and both slopes are adjustment.
+    adjust = np.ascontiguousarray(x[:, [0, 1, 3]].T)
+    consecutive = np.diff([d.toordinal() for d in days]) == 1
+    fit = ar1_gls(
+        adjust, x[None, None, :, 2], y[None, :], bias_correction=True, consecutive=consecutive
+    )
+    level, se = float(fit.coef[0, 0, 0]), float(np.sqrt(fit.cov[0, 0, 0, 0]))
+    p, low, high = t_inference(np.array([level]), np.array([se]), np.array([float(fit.df)]))
+    # Slopes: the kernel reports only the tested column, so refit the trend terms by GLS
+    # at the same rho (a small closed form: whitened least squares).
+    rho = float(fit.rho[0, 0])
+    xw, yw = (x[1:] - rho * x[:-1])[consecutive], (y[1:] - rho * y[:-1])[consecutive]
+    params = np.linalg.lstsq(xw, yw, rcond=None)[0]
     return ItsResult(
         level_change=level,
         se=se,
         ci95=(float(low[0]), float(high[0])),
         p_value=float(p[0]),
-        slope_before=float(fit.params[1]),
-        slope_after=float(fit.params[1] + fit.params[3]),
+        slope_before=float(params[1]),
+        slope_after=float(params[1] + params[3]),
         n_before=n_before,
         n_after=n_after,
-        maxlags=fit.maxlags,
+        rho=rho,
     )

@@ -38,6 +38,8 @@ WPI_AREAS = "painful WPI areas (pain drawing)"
 OVERALL_PAIN = "overall pain"
 # The outcomes the page charts and the before/after comparison of changes uses.
 MAIN_OUTCOMES = (SPASM_COUNT, MAX_INTENSITY, OVERALL_PAIN)
+# Outcomes that measure the same thing: one finding each, listing the outcomes that agree.
+OUTCOME_GROUPS = ((OVERALL_PAIN, "spasm burden", MEAN_INTENSITY, MAX_INTENSITY),)
 
 # Check-in field -> (outcome name, lower is better).
 CHECKIN_OUTCOMES: dict[str, tuple[str, bool]] = {
@@ -68,7 +70,9 @@ FIXED_OUTCOMES: dict[str, Outcome] = {
 class DiarySeries:
     """Everything the analysis and the charts need, for days in [first_day, last_day].
 
-    `first_day`/`last_day` are None when the range holds no entry at all. `sessions` maps
+    `first_day`/`last_day` are None when the range holds no entry at all. `complete_days`
+    are the days a yes/no factor without a log counts as "no" (see `complete_days`).
+    `sessions` maps
     a treatment's display name to its (pain_before, pain_after) pairs. `region_pain` maps
     "YYYY-MM" to {region id: mean intensity} over that month's pain drawings and spasms.
     """
@@ -82,6 +86,7 @@ class DiarySeries:
     factors: dict[str, Series] = field(default_factory=dict)
     factor_info: dict[str, Factor] = field(default_factory=dict)
     sessions: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    complete_days: set[date] = field(default_factory=set)
     region_pain: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -244,10 +249,25 @@ def treatment_factors(
     return factors, info, sessions
 
 
+def complete_days(treatment_rows: Iterable[Row], habit_rows: Iterable[Row]) -> set[date]:
+    """Days on which a yes/no factor that was not logged counts as "no".
+
+    The rule (shown on the page as `core.insights.COMPLETE_DAYS_RULE`): a day counts as
+    fully logged when at least one treatment or habit was logged that day. Such a day shows
+    the person was recording what they took and did, so an item not logged was most likely
+    not taken; on a day with no such log at all (only a check-in, or nothing) we cannot tell
+    "not taken" from "not written down", and the day is left out of that factor's
+    comparison. A check-in alone is not enough: it records how the day felt, not what was
+    done. An explicit "no" (a yes/no habit logged as 0) always counts.
+    """
+    return {r["local_date"] for r in treatment_rows} | {r["local_date"] for r in habit_rows}
+
+
 def habit_factors(rows: Iterable[Row]) -> tuple[dict[str, Series], dict[str, Factor]]:
-    """One factor per habit: yes/no habits are binary (a day without a log counts as "no"),
-    number habits numeric (a day without a log is missing). Rows: local_date, habit_id,
-    habit__name, habit__kind, habit__unit, habit__owner_id, value."""
+    """One factor per habit: yes/no habits are binary (a day without a log is missing, and
+    "no" on a `complete_days` day, see core.insights), number habits numeric (a day
+    without a log is missing). Rows: local_date, habit_id, habit__name, habit__kind,
+    habit__unit, habit__owner_id, value."""
     by_habit: dict[int, list[Row]] = defaultdict(list)
     for r in rows:
         by_habit[r["habit_id"]].append(r)
@@ -323,6 +343,7 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     if not tracked:
         return DiarySeries(None, None, person.pk)
     out = DiarySeries(since or min(tracked), until or max(tracked), person.pk, tracked)
+    out.complete_days = complete_days(treatments, habits)
     symptom_out, symptom_info = symptom_series(symptoms)
     every = {
         **muscle_event_series(events, tracked),

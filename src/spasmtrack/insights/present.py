@@ -4,7 +4,7 @@ details control, the path to an experiment and what a finished experiment said.
 Reads the engine's report keys (`helps`, `aggravates`, `no_clear_effect`; items with
 `factor`, `outcome`, `lag_days`, `effect`, `ci95`, `se`, `q_value`, ...). Keys that later
 engines add are optional here: `outcomes` (a grouped finding), `lags_considered`, `timing`,
-`used_on_worse_days` (observations: a treatment used on worse days) and `not_logged_rule`.
+`used_on_worse_days` (observations: a treatment used on worse days) and `complete_days_rule` (shown as `not_logged_rule`).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def page_findings(report: Mapping[str, Any], factor_units: Mapping[str, str]) ->
     return {
         "cards": cards,
         "worse_days": [w if isinstance(w, str) else w.get("sentence", "") for w in worse],
-        "not_logged_rule": report.get("not_logged_rule") or "",
+        "not_logged_rule": report.get("complete_days_rule") or "",
     }
 
 

@@ -28,7 +28,11 @@ class ExperimentOut(Schema):
 class InsightOut(Schema):
     factor: str
     outcome: str
-    lag_days: int
+    outcomes: list[str]  # every outcome of a grouped finding; `outcome` is the main one
+    lag_days: int  # the strongest lag (-1 for used_on_worse_days: the day before)
+    lags_considered: list[int]
+    lags_reported: list[int]  # the lags the data cannot tell apart, reported together
+    timing: str  # e.g. "the same day", "the same day or the next day", "while taking it"
     kind: str
     effect: float | None
     se: float | None
@@ -40,6 +44,7 @@ class InsightOut(Schema):
     n_without: int
     more_days_with: int
     more_days_without: int
+    more_days_to_tell: int | None
     reason: str
     sentence: str
     headline: str
@@ -52,6 +57,8 @@ class SessionOut(Schema):
     n: int
     mean_difference: float | None
     ci95: list[float] | None
+    corrected_difference: float | None
+    corrected_ci95: list[float] | None
     p_value: float | None
     verdict: str
     sentence: str
@@ -84,6 +91,8 @@ class InsightsOut(Schema):
     aggravates: list[InsightOut]
     no_clear_effect: list[InsightOut]
     not_enough_data: list[InsightOut]
+    used_on_worse_days: list[InsightOut]
+    complete_days_rule: str
     same_session: list[SessionOut]
     changes: ChangesOut
     notes: list[str]

@@ -16,21 +16,21 @@ from django.core.cache import cache
 from django.db import connection
 
 from spasmtrack.core.insights import (
-    Factor,
+    COMPLETE_DAYS_RULE,
     InsightDict,
     InsightsReport,
-    Outcome,
     analyse,
     interrupted_time_series,
     paired_effect,
 )
+from spasmtrack.core.insights_change import rtm_corrected
 from spasmtrack.core.insights_stats import bh_q_values
-from spasmtrack.core.insights_text import Wording, effect_sentence, interval_text, number
-from spasmtrack.insights.daily import MAIN_OUTCOMES, DiarySeries, diary_series
+from spasmtrack.core.insights_text import interval_text, number
+from spasmtrack.insights.daily import MAIN_OUTCOMES, OUTCOME_GROUPS, DiarySeries, diary_series
 from spasmtrack.insights.models import DiaryVersion
 from spasmtrack.insights.signals import watched_models
 
-ANALYSIS_VERSION = 1  # part of the cache key: bump when the output changes shape
+ANALYSIS_VERSION = 2  # part of the cache key: bump when the output changes shape
 CACHE_SECONDS = 7 * 24 * 3600
 CHANGE_WINDOW_DAYS = 90  # days each side of a change compared (other changes blur longer spans)
 CHANGE_MIN_DAYS = 7  # per side, as core.interrupted_time_series requires
@@ -38,7 +38,7 @@ Q_THRESHOLD = 0.1
 
 
 class ItemDict(InsightDict):
-    headline: str  # the descriptive sentence alone (no "not proof" tail)
+    pass  # `headline`: the descriptive sentence alone (no verdict, no "not proof" tail)
 
 
 class SessionDict(TypedDict):
@@ -46,6 +46,8 @@ class SessionDict(TypedDict):
     n: int
     mean_difference: float | None
     ci95: list[float] | None
+    corrected_difference: float | None  # for regression to the mean (None: not possible)
+    corrected_ci95: list[float] | None
     p_value: float | None
     verdict: str
     sentence: str
@@ -78,6 +80,8 @@ class InsightsDict(TypedDict):
     aggravates: list[ItemDict]
     no_clear_effect: list[ItemDict]
     not_enough_data: list[ItemDict]
+    used_on_worse_days: list[ItemDict]
+    complete_days_rule: str
     same_session: list[SessionDict]
     changes: ChangesDict
     notes: list[str]
@@ -160,12 +164,14 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
             outcome_info=s.outcome_info,
             factor_info=s.factor_info,
             q_threshold=Q_THRESHOLD,
+            complete_days=s.complete_days,
+            outcome_groups=OUTCOME_GROUPS,
         )
         first, last = s.first_day.isoformat(), s.last_day.isoformat()
     d = report.to_dict()
 
     def items(group: list[InsightDict]) -> list[ItemDict]:
-        return [_with_headline(i, s.outcome_info, s.factor_info) for i in group]
+        return [ItemDict(**i) for i in group]  # type: ignore[typeddict-item]
 
     return {
         "first_day": first,
@@ -175,38 +181,30 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
         "aggravates": items(d["aggravates"]),
         "no_clear_effect": items(d["no_clear_effect"]),
         "not_enough_data": items(d["not_enough_data"]),
-        "same_session": same_session(s.sessions),
+        "used_on_worse_days": items(d["used_on_worse_days"]),
+        "complete_days_rule": COMPLETE_DAYS_RULE,
+        "same_session": same_session(s.sessions, _typical_pain(s)),
         "changes": compare_changes(s),
         "notes": list(s.notes),
     }
-
-
-def _with_headline(
-    item: InsightDict, outcome_info: dict[str, Outcome], factor_info: dict[str, Factor]
-) -> ItemDict:
-    out: dict[str, Any] = dict(item)
-    if item["effect"] is None or item["ci95"] is None:
-        out["headline"] = item["sentence"]
-    else:
-        o, f = outcome_info.get(item["outcome"]), factor_info.get(item["factor"])
-        w = Wording(
-            item["factor"],
-            item["outcome"],
-            item["lag_days"],
-            "binary" if item["kind"] == "binary" else "numeric",
-            o.unit if o else "",
-            f.unit if f else "",
-        )
-        out["headline"] = effect_sentence(w, item["effect"], *item["ci95"])
-    return out  # type: ignore[return-value]
 
 
 def _amount(effect: float, unit: str = "points") -> str:
     return f"{number(abs(effect))} {unit} {'higher' if effect >= 0 else 'lower'}"
 
 
-def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[SessionDict]:
-    """Pain after minus pain before, per treatment with at least two rated sessions."""
+def _typical_pain(s: DiarySeries) -> float | None:
+    """The person's mean daily overall pain, the level regression to the mean pulls to."""
+    values = list(s.outcomes.get("overall pain", {}).values())
+    return sum(values) / len(values) if len(values) >= 7 else None
+
+
+def same_session(
+    sessions: dict[str, list[tuple[float, float]]], typical: float | None = None
+) -> list[SessionDict]:
+    """Pain after minus pain before, per treatment with at least two rated sessions; with
+    the person's `typical` pain, corrected for regression to the mean (core.rtm_corrected):
+    the verdict then uses the corrected change."""
     out: list[SessionDict] = []
     for name, pairs in sorted(sessions.items()):
         if len(pairs) < 2:
@@ -216,6 +214,8 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
                     "n": len(pairs),
                     "mean_difference": None,
                     "ci95": None,
+                    "corrected_difference": None,
+                    "corrected_ci95": None,
                     "p_value": None,
                     "verdict": "not_enough_data",
                     "sentence": (
@@ -227,16 +227,24 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
             continue
         e = paired_effect(pairs)
         low, high = e.ci95
-        clear = low > 0 or high < 0
-        verdict = (
-            ("helps" if e.mean_difference < 0 else "aggravates") if clear else "no_clear_effect"
-        )
+        corrected = rtm_corrected(pairs, typical) if typical is not None else None
         ci = interval_text(e.mean_difference, low, high)
         text = (
             f"In {e.n} sessions of {name}, pain afterwards was on average "
             f"{_amount(e.mean_difference)} than before ({ci})."
         )
-        if verdict == "helps":
+        if corrected is not None:
+            change, (low, high) = corrected
+            text += (
+                f" Starting from your usual pain level, the change would be "
+                f"{_amount(change)} ({interval_text(change, low, high)}), allowing for high "
+                "pain easing anyway."
+            )
+        else:
+            change = e.mean_difference
+        clear = low > 0 or high < 0
+        verdict = ("helps" if change < 0 else "aggravates") if clear else "no_clear_effect"
+        if verdict == "helps" and corrected is None:
             text += (
                 " Pain that is high enough to treat often eases anyway, so part of this drop "
                 "may have happened without it."
@@ -248,7 +256,9 @@ def same_session(sessions: dict[str, list[tuple[float, float]]]) -> list[Session
                 "treatment": name,
                 "n": e.n,
                 "mean_difference": e.mean_difference,
-                "ci95": [low, high],
+                "ci95": list(e.ci95),
+                "corrected_difference": corrected[0] if corrected else None,
+                "corrected_ci95": list(corrected[1]) if corrected else None,
                 "p_value": e.p_value,
                 "verdict": verdict,
                 "sentence": text,

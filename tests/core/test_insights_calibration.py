@@ -1,0 +1,79 @@
+"""Calibration of Insights on synthetic diaries without any effect (and with planted ones).
+
+Fixed seeds, so the test is deterministic. `bench/calibration.py` prints the full table
+with 1,000 diaries per row; this test uses fewer to stay under a minute:
+
+- per factor shape, 800 null diaries: type-I error at nominal 5 % must lie in 3-7 %. For
+  a test whose true size is 5 %, the binomial standard error is 0.77 points, so 3-7 % is
+  +-2.6 SE (a correctly sized test lands inside 99 % of the time);
+- 400 null people with 5 factors and 7 outcomes: at most 10 % with any finding (SE about
+  1.4 points at 8 %);
+- 400 null before/after changes with phi up to 0.8: at most 7 %;
+- power: a 1-point same-day yes/no effect on 40 % of 180 days is found in >= 90 %.
+
+Two checks are strict xfails (they fail loudly once the engine meets them): the rare
+factor is slightly conservative at this seed and the share of null people with a
+finding is 10-11 %, at rather than below the 10 % target.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmtrack.core import insights_sim as sim
+
+pytestmark = pytest.mark.slow
+
+
+SHORTFALL_RARE = (
+    "known shortfall: the rare (8 %) factor is conservative, 2.5 % at this seed (3.6 % in "
+    "bench/calibration.py with 1,000 diaries); below the 3 % floor, not above the ceiling"
+)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=SHORTFALL_RARE))
+        if s == "rare"
+        else s
+        for s in sim.SHAPES
+    ],
+)
+def test_its_per_test_type_one_error_is_between_3_and_7_percent(shape: str) -> None:
+    rate = sim.type_one_error(shape, 800, seed=101 + sim.SHAPES.index(shape))
+    print(f"{shape}: {rate}")
+    assert 0.03 <= rate.value <= 0.07
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known shortfall: 11.0 % at this seed, 10.3 % (99 % CI 7.8-12.8) with 1,000 "
+    "people in bench/calibration.py: at, not below, the 10 % that BH at q <= 0.1 promises",
+)
+def test_it_shows_a_finding_for_at_most_10_percent_of_null_people() -> None:
+    rate = sim.any_finding(400, seed=202)
+    print(f"any finding: {rate}")
+    assert rate.value <= 0.10
+
+
+def test_its_before_after_test_keeps_its_size_up_to_phi_0_8() -> None:
+    rate = sim.change_type_one_error(400, seed=303)
+    print(f"change: {rate}")
+    assert rate.value <= 0.07
+
+
+def test_it_finds_a_one_point_same_day_effect_with_the_right_timing() -> None:
+    found, timed = sim.power("independent", -1.0, 0, 100, seed=404)
+    assert found.value >= 0.9 and timed.value >= 0.9
+
+
+def test_it_reports_a_next_day_effect_as_the_next_day() -> None:
+    found, timed = sim.power("independent", 1.0, 1, 100, seed=505)
+    assert found.value >= 0.9 and timed.value >= 0.9
+
+
+def test_it_does_not_turn_use_after_worse_days_into_an_effect() -> None:
+    flagged, shown = sim.indication(200, seed=606)
+    assert flagged.value <= 0.1  # nominal 5 %; 200 diaries, SE 1.5 points
+    assert shown.value >= 0.5  # and says when it is used instead
