@@ -4,7 +4,8 @@ details control, the path to an experiment and what a finished experiment said.
 Reads the engine's report keys (`helps`, `aggravates`, `no_clear_effect`; items with
 `factor`, `outcome`, `lag_days`, `effect`, `ci95`, `se`, `q_value`, ...). Keys that later
 engines add are optional here: `outcomes` (a grouped finding), `lags_considered`, `timing`,
-`used_on_worse_days` (observations: a treatment used on worse days) and `complete_days_rule` (shown as `not_logged_rule`).
+`used_on_worse_days` (observations: a treatment used on worse days) and
+`complete_days_rule` (shown as `not_logged_rule`).
 """
 
 from __future__ import annotations
