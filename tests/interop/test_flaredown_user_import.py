@@ -259,8 +259,14 @@ class FlaredownUserImportTestCase(BaseTestCase):
 
     def test_it_finds_no_effect_in_either_format_when_none_was_planted(self) -> None:
         _, found = self._both_formats(effect=0.0)
-        key = ("no_clear_effect", "magnesium supplement", "Muscle spasms (0–4)", 0)
-        assert key in found and abs(found[key] or 0) < 0.4
+        # The engine reports a null factor at its strongest lag, whichever that is.
+        null = [
+            value
+            for (group, factor, outcome, _lag), value in found.items()
+            if (factor, outcome) == ("magnesium supplement", "Muscle spasms (0–4)")
+        ]
+        groups = {k[0] for k in found if k[1:3] == ("magnesium supplement", "Muscle spasms (0–4)")}
+        assert groups == {"no_clear_effect"} and len(null) == 1 and abs(null[0] or 0) < 0.4
 
     def _peak(self, n_days: int) -> int:
         def lines() -> Iterator[str]:
