@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
 
 from spasmtrack.accounts.models import ApiToken, Person
+from spasmtrack.accounts.totp import needs_second_factor
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.features import FEATURE_APPS  # each brings a `router` under /api/
@@ -28,7 +29,13 @@ class PersonSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Person | None:
         user = super().authenticate(request, key)
-        return Person.objects.for_user(user) if user else None
+        if not user:
+            return None
+        person = Person.objects.for_user(user)
+        # Also refused by SecondFactorMiddleware; kept here so no route can skip the check.
+        if needs_second_factor(request, person) and not getattr(user, "is_verified", bool)():
+            return None
+        return person
 
 
 api = NinjaAPI(
