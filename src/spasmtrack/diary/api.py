@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model
 
@@ -26,6 +26,7 @@ from spasmtrack.diary.entries import (
     update_entry,
 )
 from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["diary"])
 
@@ -51,7 +52,7 @@ def _register(res: Resource) -> None:
     singular = name.rstrip("s").replace("-", "_")
 
     @router.get(f"/{name}", response=list[schema_out], operation_id=f"list_{singular}s")
-    @paginate(LimitOffsetPagination)
+    @paginate(BoundedLimitOffsetPagination)
     def list_entries(request: HttpRequest, filters: Query[DateRange]) -> Any:
         qs = entries_for(request.auth, res).between(filters.since, filters.until)
         if filters.kind and hasattr(res.model, "kind"):

@@ -14,7 +14,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from django.utils.timezone import now
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from spasmtrack.diary.entries import EntryError
@@ -28,6 +28,7 @@ from spasmtrack.nutrition.lifestyle import (
     update_change,
 )
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
+from spasmtrack.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["nutrition"])
 
@@ -41,7 +42,7 @@ class DateRange(Schema):
 
 
 @router.get("/intakes", response=list[s.IntakeOut], operation_id="list_intakes")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_intakes(request: HttpRequest, filters: Query[DateRange]) -> Any:
     return intakes_for(request.auth).between(filters.since, filters.until).order_by("-at", "-id")
 
@@ -113,7 +114,7 @@ def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) 
 
 
 @router.get("/changes", response=list[s.ChangeOut], operation_id="list_changes")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_changes(request: HttpRequest, filters: Query[DateRange]) -> Any:
     qs = changes_for(request.auth).between(filters.since, filters.until)
     return qs.order_by("-local_date", "-id")

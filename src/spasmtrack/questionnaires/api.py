@@ -11,11 +11,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AwareDatetime
 
 from spasmtrack.core.questionnaires import QuestionnaireError
+from spasmtrack.pagination import BoundedLimitOffsetPagination
 from spasmtrack.questionnaires.models import (
     QuestionnaireResponse,
     ResponseDict,
@@ -78,7 +79,7 @@ class _AsDicts:
 @router.get(
     "/questionnaires", response=list[ResponseOut], operation_id="list_questionnaire_responses"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
     qs = responses_for(request.auth).between(filters.since, filters.until)
     if filters.kind:
