@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.timezone import now
 from ninja import Schema
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.plausible import CLOCK_SKEW, day_problem, instant_problem
 from spasmtrack.diary import schemas as s
 from spasmtrack.diary.models import (
     DailyCheckin,
@@ -140,6 +143,28 @@ def _resolve(person: Person, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def require_plausible(
+    person: Person, ahead: timedelta = CLOCK_SKEW, **fields: date | datetime | None
+) -> None:
+    """The shared date rule (core.plausible) for every writer: EntryError naming the field."""
+    at_now = now()
+    for field, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            problem = instant_problem(value, at_now, person.tz, ahead)
+        else:
+            problem = day_problem(value, at_now, person.tz, ahead)
+        if problem:
+            raise EntryError(field, problem)
+
+
+def _plausible_entry(person: Person, values: Mapping[str, Any]) -> None:
+    require_plausible(
+        person, **{f: values.get(f) for f in ("at", "started_at", "local_date") if f in values}
+    )
+
+
 def _check_unique_day(
     person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
@@ -165,6 +190,7 @@ def create_entry(
     if not isinstance(data, Schema):
         data = res.schema_in.model_validate(dict(data))
     values = _resolve(person, data.model_dump())
+    _plausible_entry(person, {**values, **extra})
     _check_unique_day(person, res, values, None)
     entry = res.model(person=person, **values, **extra)
     entry.full_clean(
@@ -191,6 +217,7 @@ def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, 
     merged.update(patch)
     data = res.schema_in.model_validate(merged)
     values = _resolve(person, data.model_dump())
+    _plausible_entry(person, values)
     _check_unique_day(person, res, {**current, **values}, entry)
     for k, v in values.items():
         setattr(entry, k, v)
