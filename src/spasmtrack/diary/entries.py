@@ -209,9 +209,48 @@ def create_entry(
     return entry
 
 
-@transaction.atomic
-def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> Any:
-    """Apply a partial change, re-validating the whole entry as if it were new."""
+class StaleEntry(Exception):
+    """The entry changed since the version the writer saw (optimistic concurrency)."""
+
+    def __init__(self, saved: Any, expected: int) -> None:
+        super().__init__(f"entry {saved.code} is at version {saved.version}, not {expected}")
+        self.saved = saved  # the entry as it is now, to show next to the refused change
+        self.expected = expected
+
+
+def update_entry(
+    person: Person,
+    res: Resource,
+    entry: Any,
+    patch: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Any:
+    """Apply a partial change, re-validating the whole entry as if it were new.
+
+    With `expected_version`, refuse (StaleEntry) when someone saved the entry in between.
+    The row is re-read under a write lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers), so check and write are one step.
+    A "one per day" clash lost to a concurrent request is the same EntryError as on create.
+    """
+    try:
+        with transaction.atomic():
+            locked = entries_for(person, res).select_for_update(of=("self",))
+            fresh = locked.filter(pk=entry.pk).first()
+            if fresh is None:  # binned meanwhile
+                raise Http404("No such entry")
+            if expected_version is not None and fresh.version != expected_version:
+                raise StaleEntry(fresh, expected_version)
+            _apply(person, res, fresh, patch)
+    except IntegrityError:
+        raise EntryError("local_date", "there is already an entry for that day") from None
+    # The caller's object shows the saved state too.
+    entry.__dict__.update(
+        {f.attname: getattr(fresh, f.attname) for f in res.model._meta.concrete_fields}
+    )
+    return fresh
+
+
+def _apply(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> None:
     current = res.schema_out.model_validate(entry).model_dump()
     merged = {k: v for k, v in current.items() if k in res.schema_in.model_fields}
     merged.update(patch)
@@ -223,5 +262,5 @@ def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, 
         setattr(entry, k, v)
     if entry.instant_field and entry.instant_field in patch:
         entry.local_date = person.local_date(getattr(entry, entry.instant_field))
+    entry.version += 1
     entry.save()
-    return entry

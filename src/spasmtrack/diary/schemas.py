@@ -54,6 +54,8 @@ class MuscleEventOut(Schema):
     suspected_trigger: str
     trigger_habit: str | None = Field(None, alias="trigger_habit.key")
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class PainDrawingIn(Schema):
@@ -76,6 +78,8 @@ class PainDrawingOut(Schema):
     local_date: date
     regions: dict[str, int]
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class CheckinIn(Schema):
@@ -92,6 +96,8 @@ class CheckinIn(Schema):
 
 class CheckinOut(CheckinIn):
     id: UUID = Field(alias="code")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class TreatmentLogIn(Schema):
@@ -118,6 +124,8 @@ class TreatmentLogOut(Schema):
     pain_after: int | None
     notes: str
     recorded_by: str | None = Field(None, description="the clinician who recorded it")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> str | None:
@@ -138,6 +146,8 @@ class HabitLogOut(Schema):
     local_date: date
     value: float
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class SymptomRatingIn(Schema):
@@ -156,6 +166,8 @@ class SymptomRatingIn(Schema):
 
 class SymptomRatingOut(SymptomRatingIn):
     id: UUID = Field(alias="code")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class TriggerPointIn(Schema):
@@ -179,6 +191,8 @@ class TriggerPointOut(Schema):
     local_date: date
     notes: str
     recorded_by: str | None = Field(None, description="the clinician who recorded it")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> str | None:
@@ -207,3 +221,12 @@ class HabitIn(CatalogueIn):
 class HabitOut(HabitIn):
     key: str
     custom: bool
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ConflictOut(Schema):
+    detail: str = Field(description="what happened; nothing was saved")
+    current: dict[str, Any] = Field(description="the entry as saved now (the read shape)")

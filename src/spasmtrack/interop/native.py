@@ -205,6 +205,11 @@ def _catalogue_row(person: Person, model: Any, fields: tuple[str, ...], row: Row
     obj.save()
 
 
+class _Stamps(BaseModel):
+    updated: AwareDatetime | None = None
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
 def _entry_row(person: Person, res: Resource, row: Row) -> None:
     """Add one diary entry through `create_entry`, keeping its id and local day."""
     fields = res.schema_in.model_fields
@@ -217,6 +222,7 @@ def _entry_row(person: Person, res: Resource, row: Row) -> None:
     if "local_date" in row and "local_date" not in fields:
         # Keep the day it was logged on, even if the time zone changed since.
         extra["local_date"] = date.fromisoformat(str(row["local_date"]))
+    extra |= _Stamps.model_validate(row).model_dump(exclude_none=True)  # kept on round trip
     try:
         create_entry(person, res, data, **extra)
     except EntryError as e:
