@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
 
@@ -38,12 +41,31 @@ class PersonSessionAuth(SessionAuth):
         return person
 
 
+def _finite(value: Any) -> Any:
+    """NaN and ±Infinity are not JSON: an undefined number goes out as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+class FiniteJSONRenderer(JSONRenderer):
+    """ninja's renderer, refusing to write NaN/Infinity (strict JSON, RFC 8259)."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(_finite(data), cls=self.encoder_class, allow_nan=False)
+
+
 api = NinjaAPI(
     title="Spasmtrack API",
     version="1",
     description="Every operation acts on the signed-in person's own data only.",
     auth=[TokenAuth(), PersonSessionAuth()],
     urls_namespace="api",
+    renderer=FiniteJSONRenderer(),
 )
 api.add_router("/", diary_router)
 for _app in FEATURE_APPS:
