@@ -28,11 +28,12 @@ from spasmtrack.diary.entries import (
 )
 from spasmtrack.diary.models import Habit, Treatment
 from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["diary"])
 
 
-class DateRange(Schema):
+class DateRange(StrictIn):
     since: date | None = None
     until: date | None = None
     kind: str | None = None
@@ -64,7 +65,7 @@ def _patch_schema(schema_in: type[Schema]) -> type[Schema]:
     fields: dict[str, Any] = {
         n: (f.annotation | None, None) for n, f in schema_in.model_fields.items()
     }
-    return create_model(f"{schema_in.__name__}Patch", __base__=Schema, **fields)
+    return create_model(f"{schema_in.__name__}Patch", __base__=StrictIn, **fields)
 
 
 def _register(res: Resource) -> None:

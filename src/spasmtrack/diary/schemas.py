@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from spasmtrack.core.regions import unknown_regions
+from spasmtrack.strict import SingleLine, StrictIn
 
 Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
 OptScore = Field(None, ge=0, le=10, description="0-10, or null when skipped")
@@ -30,13 +31,13 @@ def _check_regions(ids: list[str]) -> list[str]:
     return ids
 
 
-class MuscleEventIn(Schema):
+class MuscleEventIn(StrictIn):
     kind: Literal["spasm", "twitch"]
     started_at: AwareDatetime | None = None
     duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
     intensity: int = Score
     regions: list[str] = Field(min_length=1, max_length=116)
-    suspected_trigger: str = Field("", max_length=200)
+    suspected_trigger: SingleLine = Field("", max_length=200)
     trigger_habit: str | None = Field(None, description="key of a habit from /api/habits")
     notes: str = Notes
 
@@ -58,7 +59,7 @@ class MuscleEventOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class PainDrawingIn(Schema):
+class PainDrawingIn(StrictIn):
     at: AwareDatetime | None = None
     regions: dict[str, int] = Field(min_length=1, description="{region id: intensity 0-10}")
     notes: str = Notes
@@ -82,7 +83,7 @@ class PainDrawingOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class CheckinIn(Schema):
+class CheckinIn(StrictIn):
     local_date: date
     overall_pain: int | None = OptScore
     spasm_burden: int | None = OptScore
@@ -100,11 +101,11 @@ class CheckinOut(CheckinIn):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class TreatmentLogIn(Schema):
+class TreatmentLogIn(StrictIn):
     treatment: str = Field(description="key of a treatment from /api/treatments")
     at: AwareDatetime | None = None
     amount: float | None = Field(None, ge=0)
-    unit: str = Field("", max_length=20)
+    unit: SingleLine = Field("", max_length=20)
     duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
     pain_before: int | None = OptScore
     pain_after: int | None = OptScore
@@ -132,7 +133,7 @@ class TreatmentLogOut(Schema):
         return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
-class HabitLogIn(Schema):
+class HabitLogIn(StrictIn):
     habit: str = Field(description="key of a habit from /api/habits")
     local_date: date
     value: float = Field(1, ge=0, le=100000, description="1/0 for yes/no habits")
@@ -150,8 +151,8 @@ class HabitLogOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class SymptomRatingIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+class SymptomRatingIn(StrictIn):
+    name: SingleLine = Field(min_length=1, max_length=100)
     local_date: date
     value: float
     scale_max: float = Field(10, gt=0, le=1000)
@@ -170,7 +171,7 @@ class SymptomRatingOut(SymptomRatingIn):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class TriggerPointIn(Schema):
+class TriggerPointIn(StrictIn):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
     status: Literal["active", "latent"] = "active"
@@ -199,9 +200,9 @@ class TriggerPointOut(Schema):
         return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
-class CatalogueIn(Schema):
-    name: str = Field(min_length=1, max_length=120)
-    unit: str = Field("", max_length=20)
+class CatalogueIn(StrictIn):
+    name: SingleLine = Field(min_length=1, max_length=120)
+    unit: SingleLine = Field("", max_length=20)
 
 
 class TreatmentIn(CatalogueIn):
@@ -215,7 +216,7 @@ class TreatmentOut(TreatmentIn):
 
 class HabitIn(CatalogueIn):
     kind: Literal["yes_no", "number"] = "yes_no"
-    category: str = Field("lifestyle", max_length=20)
+    category: SingleLine = Field("lifestyle", max_length=20)
 
 
 class HabitOut(HabitIn):

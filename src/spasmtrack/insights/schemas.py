@@ -7,8 +7,10 @@ from datetime import date
 from ninja import Schema
 from pydantic import model_validator
 
+from spasmtrack.strict import StrictIn
 
-class RangeIn(Schema):
+
+class RangeIn(StrictIn):
     since: date | None = None
     until: date | None = None
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.timezone import now
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -29,11 +29,12 @@ from spasmtrack.nutrition.lifestyle import (
 )
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
 from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["nutrition"])
 
 
-class DateRange(Schema):
+class DateRange(StrictIn):
     since: date | None = None
     until: date | None = None
 

@@ -23,13 +23,14 @@ from spasmtrack.questionnaires.models import (
     get_response_for_person,
     responses_for,
 )
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["questionnaires"])
 
 Kind = Literal["acr2016", "fiqr", "peg"]
 
 
-class ResponseIn(Schema):
+class ResponseIn(StrictIn):
     kind: Kind
     answers: dict[str, Any] = Field(
         description="item by item, exactly as `spasmtrack score KIND` reads them"
@@ -57,7 +58,7 @@ class ErrorOut(Schema):
     detail: list[ErrorItem]
 
 
-class ResponseFilter(Schema):
+class ResponseFilter(StrictIn):
     kind: Kind | None = None
     since: date | None = None
     until: date | None = None

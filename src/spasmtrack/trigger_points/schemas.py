@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from spasmtrack.strict import StrictIn
+
 Intensity = Annotated[int, Field(ge=0, le=10)]
 
 
-class FindIn(Schema):
+class FindIn(StrictIn):
     regions: dict[str, Intensity] | list[str] = Field(
         description="{region id: intensity 0-10} or a list of region ids (all equally painful)"
     )
