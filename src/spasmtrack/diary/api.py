@@ -96,7 +96,7 @@ def _register(res: Resource) -> None:
 
     @router.patch(
         f"/{name}/{{code}}",
-        response={200: schema_out, 409: s.ConflictOut, 412: s.ErrorOut},
+        response={200: schema_out, 409: s.ConflictOut, 412: s.PreconditionFailedOut},
         operation_id=f"update_{singular}",
         description=PATCH_HELP,
     )

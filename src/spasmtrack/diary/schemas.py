@@ -224,7 +224,7 @@ class HabitOut(HabitIn):
     custom: bool
 
 
-class ErrorOut(Schema):
+class PreconditionFailedOut(Schema):
     detail: str
 
 

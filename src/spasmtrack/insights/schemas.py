@@ -51,7 +51,7 @@ class SessionOut(Schema):
     sentence: str
 
 
-class ChangeOut(Schema):
+class ChangeComparisonOut(Schema):
     change: str
     day: date
     outcome: str
@@ -67,7 +67,7 @@ class ChangeOut(Schema):
 
 class ChangesOut(Schema):
     status: str
-    items: list[ChangeOut]
+    items: list[ChangeComparisonOut]
 
 
 class InsightsOut(Schema):

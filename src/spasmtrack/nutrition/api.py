@@ -34,7 +34,7 @@ from spasmtrack.strict import StrictIn
 router = Router(tags=["nutrition"])
 
 
-class DateRange(StrictIn):
+class NutritionDateRange(StrictIn):
     since: date | None = None
     until: date | None = None
 
@@ -44,7 +44,7 @@ class DateRange(StrictIn):
 
 @router.get("/intakes", response=list[s.IntakeOut], operation_id="list_intakes")
 @paginate(BoundedLimitOffsetPagination)
-def list_intakes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+def list_intakes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     return intakes_for(request.auth).between(filters.since, filters.until).order_by("-at", "-id")
 
 
@@ -68,7 +68,7 @@ def delete_intake(request: HttpRequest, code: UUID) -> Any:
 
 
 @router.get("/nutrition/totals", response=s.TotalsOut, operation_id="nutrition_totals")
-def nutrition_totals(request: HttpRequest, filters: Query[DateRange]) -> Any:
+def nutrition_totals(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     """Daily totals against the reference; default: the last 7 days up to today."""
     until = filters.until or request.auth.today()
     since = filters.since or until - timedelta(days=6)
@@ -116,7 +116,7 @@ def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) 
 
 @router.get("/changes", response=list[s.ChangeOut], operation_id="list_changes")
 @paginate(BoundedLimitOffsetPagination)
-def list_changes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+def list_changes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     qs = changes_for(request.auth).between(filters.since, filters.until)
     return qs.order_by("-local_date", "-id")
 
