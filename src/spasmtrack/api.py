@@ -59,7 +59,50 @@ class FiniteJSONRenderer(JSONRenderer):
         return json.dumps(_finite(data), cls=self.encoder_class, allow_nan=False)
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            ]
+        }
+    },
+    "required": ["detail"],
+}
+# The refusals every operation can give, documented once for all (what the handlers document
+# themselves, e.g. 409 on a stale PATCH, is kept).
+ERRORS = {
+    "400": "the body is not valid JSON",
+    "401": "not signed in, or the token is unknown",
+    "403": "the second factor is still owed, or the role may not do this",
+    "404": "no such object of yours (another person's id looks the same)",
+    "422": "invalid input: `detail` lists each field with a message; nothing was written",
+}
+
+
+def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
+    doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for ops in doc.get("paths", {}).values():
+        for method, op in ops.items():
+            codes = ["422", "404"]
+            if op.get("security"):
+                codes += ["401", "403"]
+            if method in ("post", "put", "patch"):
+                codes.append("400")
+            for code in codes:
+                op["responses"].setdefault(code, {"description": ERRORS[code], "content": ref})
+    return doc
+
+
+class SpasmtrackAPI(NinjaAPI):
+    def get_openapi_schema(self, **kw: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kw))
+
+
+api = SpasmtrackAPI(
     title="Spasmtrack API",
     version="1",
     description="Every operation acts on the signed-in person's own data only.",

@@ -2,9 +2,9 @@
 
 pydantic's lax mode turns `true` into 1, `0` into the date 1970-01-01 and a list body into
 an empty object; for a diary each of these silently stores something nobody meant. So:
-numbers are numbers (never a boolean), dates are ISO dates ("YYYY-MM-DD"; date-times stay
-ISO 8601 strings), and a body must be a JSON object. Single-line text (names, titles,
-units) has no line breaks: use `SingleLine`.
+numbers are numbers (never a boolean), dates are ISO dates ("YYYY-MM-DD"), date-times are
+ISO 8601 strings (never seconds since 1970), and a body must be a JSON object. Single-line
+text (names, titles, units) has no line breaks: use `SingleLine`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -56,6 +56,9 @@ class StrictIn(Schema):
         kinds = _types(field.annotation)
         if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
             raise PydanticCustomError("int_type", "must be a number, not true/false")
+        if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
+            if value is not None:  # a number would be read as seconds since 1970
+                raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
         if date in kinds and datetime not in kinds and not isinstance(value, (str, date)):
             if value is not None:
                 raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
