@@ -99,3 +99,9 @@ class PlausibleWritersTestCase(BaseTestCase):
         }
         with self.assertRaisesRegex(ImportRefused, "in the future"):
             import_document(self.alice, doc)
+
+    def test_it_refuses_nutrition_totals_before_1900(self) -> None:
+        for query in ("until=0001-01-01", "since=0001-01-01&until=0001-01-03"):
+            r = self.client.get(f"/api/nutrition/totals?{query}", **self.bearer(self.alice_token))
+            self.assertEqual(r.status_code, 422, query)
+            self.assertIn("before 1900-01-01", r.content.decode())

@@ -17,6 +17,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.nutrition import schemas as s
 from spasmtrack.nutrition.intakes import get_owned, intakes_for, log_intake, totals
@@ -70,6 +71,9 @@ def delete_intake(request: HttpRequest, code: UUID) -> Any:
 @router.get("/nutrition/totals", response=s.TotalsOut, operation_id="nutrition_totals")
 def nutrition_totals(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     """Daily totals against the reference; default: the last 7 days up to today."""
+    for field, day in (("since", filters.since), ("until", filters.until)):
+        if day is not None and day < EARLIEST_DAY:  # (and no date arithmetic overflows)
+            raise EntryError(field, TOO_EARLY)
     until = filters.until or request.auth.today()
     since = filters.since or until - timedelta(days=6)
     try:
