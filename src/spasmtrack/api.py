@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from functools import wraps
 from importlib import import_module
@@ -11,10 +13,12 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
 
 from spasmtrack.accounts.models import ApiToken, Person
+from spasmtrack.accounts.totp import needs_second_factor
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.features import FEATURE_APPS  # each brings a `router` under /api/
@@ -32,7 +36,13 @@ class PersonSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Person | None:
         user = super().authenticate(request, key)
-        return Person.objects.for_user(user) if user else None
+        if not user:
+            return None
+        person = Person.objects.for_user(user)
+        # Also refused by SecondFactorMiddleware; kept here so no route can skip the check.
+        if needs_second_factor(request, person) and not getattr(user, "is_verified", bool)():
+            return None
+        return person
 
 
 def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -51,13 +61,76 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-api = NinjaAPI(
+def _finite(value: Any) -> Any:
+    """NaN and ±Infinity are not JSON: an undefined number goes out as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+class FiniteJSONRenderer(JSONRenderer):
+    """ninja's renderer, refusing to write NaN/Infinity (strict JSON, RFC 8259)."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(_finite(data), cls=self.encoder_class, allow_nan=False)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            ]
+        }
+    },
+    "required": ["detail"],
+}
+# The refusals every operation can give, documented once for all (what the handlers document
+# themselves, e.g. 409 on a stale PATCH, is kept).
+ERRORS = {
+    "400": "the body is not valid JSON",
+    "401": "not signed in, or the token is unknown",
+    "403": "the second factor is still owed, or the role may not do this",
+    "404": "no such object of yours (another person's id looks the same)",
+    "422": "invalid input: `detail` lists each field with a message; nothing was written",
+    "503": "the database is busy (e.g. SQLite during a long import): retry after `Retry-After`",
+}
+
+
+def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
+    doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for ops in doc.get("paths", {}).values():
+        for method, op in ops.items():
+            codes = ["422", "404"]
+            if op.get("security"):
+                codes += ["401", "403"]
+            if method in ("post", "put", "patch"):
+                codes += ["400", "503"]
+            for code in codes:
+                op["responses"].setdefault(code, {"description": ERRORS[code], "content": ref})
+    return doc
+
+
+class SpasmtrackAPI(NinjaAPI):
+    def get_openapi_schema(self, **kw: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kw))
+
+
+api = SpasmtrackAPI(
     title="Spasmtrack API",
     docs_decorator=docs_access,
     version="1",
     description="Every operation acts on the signed-in person's own data only.",
     auth=[TokenAuth(), PersonSessionAuth()],
     urls_namespace="api",
+    renderer=FiniteJSONRenderer(),
 )
 api.add_router("/", diary_router)
 for _app in FEATURE_APPS:

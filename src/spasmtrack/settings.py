@@ -170,6 +170,8 @@ MIDDLEWARE = [
     "spasmtrack.accounts.middleware.FirstRunMiddleware",
     "spasmtrack.accounts.middleware.PersonTimezoneMiddleware",
     "spasmtrack.accounts.middleware.SecondFactorMiddleware",
+    # After the person is known: a create sent again with the same Idempotency-Key replays.
+    "spasmtrack.idempotency.IdempotencyMiddleware",
     # Last, so a locked-out sign-in becomes a plain 429 page.
     "axes.middleware.AxesMiddleware",
 ]

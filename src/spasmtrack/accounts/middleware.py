@@ -68,8 +68,18 @@ class SecondFactorMiddleware:
             and not request.path.startswith(SECOND_FACTOR_OPEN)
             and not request.user.is_verified()  # type: ignore[union-attr]
         ):
-            if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" not in request.META:
-                return JsonResponse({"detail": "Second factor required"}, status=403)
             if not request.path.startswith("/api/"):
                 return redirect(f"/accounts/2fa/?next={request.path}")
+            # Only a valid bearer token stands on its own; any other header (junk, a revoked
+            # token, another scheme) would let the API fall back to this unverified session.
+            if not valid_bearer(request):
+                return JsonResponse({"detail": "Second factor required"}, status=403)
         return self.get_response(request)
+
+
+def valid_bearer(request: HttpRequest) -> bool:
+    """Whether the request carries `Authorization: Bearer <a live personal access token>`."""
+    from spasmtrack.accounts.models import ApiToken
+
+    scheme, _, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(secret) and ApiToken.person_for(secret) is not None

@@ -247,3 +247,34 @@ class AuditEvent(AppendOnly):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.subject_name}"
         )
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a create sent with an `Idempotency-Key` header, per person.
+
+    Written in the same transaction as whatever the request created, so a crash either
+    keeps both or neither: a retry after a lost acknowledgement gets this answer again
+    instead of a second row (see spasmtrack.idempotency).
+    """
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="idempotent_requests")
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    body_sha256 = models.CharField(max_length=64)  # of the request body: a reused key is refused
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    response = models.BinaryField()
+    etag = models.CharField(max_length=40, blank=True, default="")
+    created = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="one_answer_per_key"),
+        ]
+        indexes = [
+            # Pruning one person's old keys.
+            models.Index(fields=["person", "created"], name="idempotent_person_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status} {self.path}"

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator
 
 from spasmtrack.diary import schemas as s
+from spasmtrack.strict import SingleLine, StrictIn
 
 
 class PatientOut(Schema):
@@ -15,8 +16,10 @@ class PatientOut(Schema):
     name: str = Field(alias="user.username")
 
 
-class GrantIn(Schema):
-    clinician: str = Field(min_length=1, max_length=150, description="the clinician's user name")
+class GrantIn(StrictIn):
+    clinician: SingleLine = Field(
+        min_length=1, max_length=150, description="the clinician's user name"
+    )
     level: Literal["read", "record"] = "read"
     until: date | None = Field(None, description="last day of access (inclusive); none: no end")
 
@@ -63,7 +66,7 @@ class ClinicTreatmentLogOut(s.TreatmentLogOut):
         return _recorded_by(obj)
 
 
-class ClinicTriggerPointIn(Schema):
+class ClinicTriggerPointIn(StrictIn):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
     status: s.TrPStatus = "active"
@@ -74,7 +77,7 @@ class ClinicTriggerPointIn(Schema):
     _muscle = field_validator("muscle")(s.check_muscle)
 
 
-class ClinicTreatmentIn(Schema):
+class ClinicTreatmentIn(StrictIn):
     treatment: Literal[
         "trigger_point_injection", "acupuncture_dry_needling", "low_level_laser", "manual_therapy"
     ]

@@ -7,6 +7,7 @@ over weeks. Informative only: it never diagnoses.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -113,6 +114,11 @@ def tenderness_trend(records: list[TrPRecord]) -> Trend:
         weeks = [(r.day - first).days / 7 for r in rs]
         fit = linregress(weeks, [r.tenderness for r in rs])
         slope, p_value = float(fit.slope), float(fit.pvalue)
+        # Tenderness that never changed: the slope is 0 and its p-value undefined (NaN).
+        p_value = p_value if math.isfinite(p_value) else None
+        slope = slope if math.isfinite(slope) else None
+        if slope is None or p_value is None:
+            return Trend(rs[0].muscle, rs[0].side, len(rs), first, last, slope, None, direction)
         if abs(slope) >= FLAT_SLOPE_PER_WEEK and p_value < TREND_P_VALUE:
             direction = "falling" if slope < 0 else "rising"
     return Trend(rs[0].muscle, rs[0].side, len(rs), first, last, slope, p_value, direction)

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model
 
@@ -18,6 +18,7 @@ from spasmtrack.diary import schemas as s
 from spasmtrack.diary.entries import (
     RESOURCES,
     Resource,
+    StaleEntry,
     create_entry,
     entries_for,
     get_entry_for_person,
@@ -26,14 +27,37 @@ from spasmtrack.diary.entries import (
     update_entry,
 )
 from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["diary"])
 
 
-class DateRange(Schema):
+class DateRange(StrictIn):
     since: date | None = None
     until: date | None = None
     kind: str | None = None
+
+
+PATCH_HELP = (
+    "Send `If-Match` with the ETag of the version you edited (from a read, create or "
+    "earlier update): if the entry changed since, nothing is saved and 409 returns the "
+    "saved entry under `current`. Without If-Match the change is applied to whatever is saved."
+)
+CHANGED_ELSEWHERE = "changed elsewhere since the version you edited: nothing was saved"
+
+
+def etag(entry: Any) -> str:
+    return f'"{entry.version}"'
+
+
+def if_match_version(request: HttpRequest) -> int | None | str:
+    """The version an `If-Match` names; None without one (or `*`); "unreadable" otherwise."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    return int(value) if value.isdigit() and len(value) < 10 else "unreadable"
 
 
 def _patch_schema(schema_in: type[Schema]) -> type[Schema]:
@@ -41,7 +65,7 @@ def _patch_schema(schema_in: type[Schema]) -> type[Schema]:
     fields: dict[str, Any] = {
         n: (f.annotation | None, None) for n, f in schema_in.model_fields.items()
     }
-    return create_model(f"{schema_in.__name__}Patch", __base__=Schema, **fields)
+    return create_model(f"{schema_in.__name__}Patch", __base__=StrictIn, **fields)
 
 
 def _register(res: Resource) -> None:
@@ -51,7 +75,7 @@ def _register(res: Resource) -> None:
     singular = name.rstrip("s").replace("-", "_")
 
     @router.get(f"/{name}", response=list[schema_out], operation_id=f"list_{singular}s")
-    @paginate(LimitOffsetPagination)
+    @paginate(BoundedLimitOffsetPagination)
     def list_entries(request: HttpRequest, filters: Query[DateRange]) -> Any:
         qs = entries_for(request.auth, res).between(filters.since, filters.until)
         if filters.kind and hasattr(res.model, "kind"):
@@ -59,18 +83,44 @@ def _register(res: Resource) -> None:
         return qs.order_by(res.order, "-id")
 
     @router.post(f"/{name}", response={201: schema_out}, operation_id=f"create_{singular}")
-    def create(request: HttpRequest, payload: schema_in) -> Any:  # type: ignore[valid-type]
-        return Status(201, create_entry(request.auth, res, payload))
+    def create(request: HttpRequest, payload: schema_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
+        entry = create_entry(request.auth, res, payload)
+        response["ETag"] = etag(entry)
+        return Status(201, entry)
 
     @router.get(f"/{name}/{{code}}", response=schema_out, operation_id=f"read_{singular}")
-    def read(request: HttpRequest, code: UUID) -> Any:
-        return get_entry_for_person(request.auth, res, code)
-
-    @router.patch(f"/{name}/{{code}}", response=schema_out, operation_id=f"update_{singular}")
-    def update(request: HttpRequest, code: UUID, payload: schema_patch) -> Any:  # type: ignore[valid-type]
+    def read(request: HttpRequest, code: UUID, response: HttpResponse) -> Any:
         entry = get_entry_for_person(request.auth, res, code)
-        # Validated in full (ranges, cross-field rules) against the merged entry.
-        return update_entry(request.auth, res, entry, payload.model_dump(exclude_unset=True))
+        response["ETag"] = etag(entry)
+        return entry
+
+    @router.patch(
+        f"/{name}/{{code}}",
+        response={200: schema_out, 409: s.ConflictOut, 412: s.PreconditionFailedOut},
+        operation_id=f"update_{singular}",
+        description=PATCH_HELP,
+    )
+    def update(
+        request: HttpRequest,
+        code: UUID,
+        payload: schema_patch,  # type: ignore[valid-type]
+        response: HttpResponse,
+    ) -> Any:
+        entry = get_entry_for_person(request.auth, res, code)
+        expected = if_match_version(request)
+        if expected == "unreadable":
+            return Status(412, {"detail": 'If-Match must be an ETag from this API, e.g. "3"'})
+        try:
+            # Validated in full (ranges, cross-field rules) against the merged entry.
+            saved = update_entry(
+                request.auth, res, entry, payload.model_dump(exclude_unset=True), expected
+            )
+        except StaleEntry as e:
+            response["ETag"] = etag(e.saved)
+            current = schema_out.model_validate(e.saved).model_dump(mode="json")
+            return Status(409, {"detail": CHANGED_ELSEWHERE, "current": current})
+        response["ETag"] = etag(saved)
+        return saved
 
     @router.delete(f"/{name}/{{code}}", response={204: None}, operation_id=f"delete_{singular}")
     def delete(request: HttpRequest, code: UUID) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.timezone import now
 from ninja import Schema
 from pydantic import ConfigDict, model_validator
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.plausible import CLOCK_SKEW, day_problem, instant_problem
 from spasmtrack.diary import schemas as s
 from spasmtrack.diary.models import (
     DailyCheckin,
@@ -213,6 +215,7 @@ def validate_entry(
             cache[memo] = values[name]
     if errors:
         raise ValidationError(errors)
+    _plausible_entry(person, values)  # the shared date rule, for bulk importers too
     return values
 
 
@@ -244,6 +247,28 @@ def _checked_fields(model: type[Entry]) -> dict[str, Any]:
     return {f.name: f for f in model._meta.concrete_fields if f.name not in _NOT_FIELD_CHECKED}
 
 
+def require_plausible(
+    person: Person, ahead: timedelta = CLOCK_SKEW, **fields: date | datetime | None
+) -> None:
+    """The shared date rule (core.plausible) for every writer: EntryError naming the field."""
+    at_now = now()
+    for field, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            problem = instant_problem(value, at_now, person.tz, ahead)
+        else:
+            problem = day_problem(value, at_now, person.tz, ahead)
+        if problem:
+            raise EntryError(field, problem)
+
+
+def _plausible_entry(person: Person, values: Mapping[str, Any]) -> None:
+    require_plausible(
+        person, **{f: values.get(f) for f in ("at", "started_at", "local_date") if f in values}
+    )
+
+
 def _check_unique_day(
     person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
@@ -263,6 +288,7 @@ def create_entry(
 ) -> Any:
     """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
     values = validate_entry(person, res, data)
+    _plausible_entry(person, {**values, **extra})
     _check_unique_day(person, res, values, None)
     entry = res.model(person=person, **values, **extra)
     # One INSERT, committed on its own (or with the caller's transaction): saving a new entry
@@ -278,18 +304,58 @@ def create_entry(
     return entry
 
 
-@transaction.atomic
-def update_entry(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> Any:
-    """Apply a partial change, re-validating the whole entry as if it were new."""
+class StaleEntry(Exception):
+    """The entry changed since the version the writer saw (optimistic concurrency)."""
+
+    def __init__(self, saved: Any, expected: int) -> None:
+        super().__init__(f"entry {saved.code} is at version {saved.version}, not {expected}")
+        self.saved = saved  # the entry as it is now, to show next to the refused change
+        self.expected = expected
+
+
+def update_entry(
+    person: Person,
+    res: Resource,
+    entry: Any,
+    patch: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Any:
+    """Apply a partial change, re-validating the whole entry as if it were new.
+
+    With `expected_version`, refuse (StaleEntry) when someone saved the entry in between.
+    The row is re-read under a write lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers), so check and write are one step.
+    A "one per day" clash lost to a concurrent request is the same EntryError as on create.
+    """
+    try:
+        with transaction.atomic():
+            locked = entries_for(person, res).select_for_update(of=("self",))
+            fresh = locked.filter(pk=entry.pk).first()
+            if fresh is None:  # binned meanwhile
+                raise Http404("No such entry")
+            if expected_version is not None and fresh.version != expected_version:
+                raise StaleEntry(fresh, expected_version)
+            _apply(person, res, fresh, patch)
+    except IntegrityError:
+        raise EntryError("local_date", "there is already an entry for that day") from None
+    # The caller's object shows the saved state too.
+    entry.__dict__.update(
+        {f.attname: getattr(fresh, f.attname) for f in res.model._meta.concrete_fields}
+    )
+    return fresh
+
+
+def _apply(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> None:
     current = res.schema_out.model_validate(entry).model_dump()
     merged = {k: v for k, v in current.items() if k in res.schema_in.model_fields}
     merged.update(patch)
     data = res.schema_in.model_validate(merged)
     values = _resolve(person, data.model_dump())
+    _plausible_entry(person, values)
     _check_unique_day(person, res, {**current, **values}, entry)
     for k, v in values.items():
         setattr(entry, k, v)
     if entry.instant_field and entry.instant_field in patch:
         entry.local_date = person.local_date(getattr(entry, entry.instant_field))
+    entry.version += 1
     entry.save()
-    return entry

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import escape
 
 from spasmtrack.core import event_kind
+from spasmtrack.core.plausible import instant_problem
 from spasmtrack.core.regions import groups
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
@@ -35,6 +37,19 @@ class NrsField(forms.TypedChoiceField):
             widget=forms.RadioSelect(attrs={"class": "nrs"}),
             **kw,
         )
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    """A moment an entry can have had (core.plausible): 1900-01-01 up to now, checked here so
+    a page never hands an out-of-range time (whose offset cannot even be written) onwards."""
+
+    def clean(self, value: Any) -> datetime | None:
+        at = super().clean(value)
+        if at is not None:
+            problem = instant_problem(at, timezone.now(), timezone.get_current_timezone_name())
+            if problem:
+                raise forms.ValidationError(problem)
+        return at
 
 
 def _aware(value: datetime | None) -> str | None:
@@ -66,7 +81,7 @@ class MuscleEventForm(BodyMapForm):
     )
     regions = BodyMapField(label="Where? Tap the body map")
     bodymap_intensity = intensity_field()
-    started_at = forms.DateTimeField(
+    started_at = PlausibleDateTimeField(
         required=False,
         label="When did it start? (blank = now)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -123,7 +138,7 @@ class MuscleEventForm(BodyMapForm):
 class PainDrawingForm(BodyMapForm):
     regions = BodyMapField(label="Where does it hurt? Set the slider, then tap each area")
     bodymap_intensity = intensity_field()
-    at = forms.DateTimeField(
+    at = PlausibleDateTimeField(
         required=False,
         label="When? (blank = now)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -184,7 +199,7 @@ class TreatmentLogForm(forms.Form):
             ("lifestyle", "A change in habits"),
         ],
     )
-    at = forms.DateTimeField(
+    at = PlausibleDateTimeField(
         required=False,
         label="When? (blank = now)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

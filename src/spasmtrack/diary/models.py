@@ -56,6 +56,11 @@ class Entry(models.Model):
     local_date = models.DateField()
     notes = models.TextField(blank=True, default="")
     created = models.DateTimeField(default=now)
+    # Last change of any kind (edit, bin, restore); experiments use it to see late edits.
+    updated = models.DateTimeField(default=now)
+    # Bumped by every content edit (diary.entries.update_entry): the API's ETag / If-Match
+    # and the edit page's "changed elsewhere" check compare it.
+    version = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
@@ -70,6 +75,10 @@ class Entry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.instant_field and not self.local_date:
             self.local_date = self.person.local_date(getattr(self, self.instant_field))
+        if not self._state.adding:
+            self.updated = now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "updated"}
         super().save(*args, **kwargs)
 
     def move_to_bin(self) -> None:

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.regions import unknown_regions
+from spasmtrack.strict import SingleLine, StrictIn
 
 Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
 OptScore = Field(None, ge=0, le=10, description="0-10, or null when skipped")
@@ -44,13 +45,13 @@ def check_muscle(muscle_id: str) -> str:
 TrPStatus = Literal["active", "latent", "resolved"]
 
 
-class MuscleEventIn(Schema):
+class MuscleEventIn(StrictIn):
     kind: Literal["spasm", "twitch"]
     started_at: AwareDatetime | None = None
     duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
     intensity: int = Score
     regions: list[str] = Field(min_length=1, max_length=116)
-    suspected_trigger: str = Field("", max_length=200)
+    suspected_trigger: SingleLine = Field("", max_length=200)
     trigger_habit: str | None = Field(None, description="key of a habit from /api/habits")
     notes: str = Notes
 
@@ -68,9 +69,11 @@ class MuscleEventOut(Schema):
     suspected_trigger: str
     trigger_habit: str | None = Field(None, alias="trigger_habit.key")
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class PainDrawingIn(Schema):
+class PainDrawingIn(StrictIn):
     at: AwareDatetime | None = None
     regions: dict[str, int] = Field(min_length=1, description="{region id: intensity 0-10}")
     notes: str = Notes
@@ -90,9 +93,11 @@ class PainDrawingOut(Schema):
     local_date: date
     regions: dict[str, int]
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class CheckinIn(Schema):
+class CheckinIn(StrictIn):
     local_date: date
     overall_pain: int | None = OptScore
     spasm_burden: int | None = OptScore
@@ -106,13 +111,15 @@ class CheckinIn(Schema):
 
 class CheckinOut(CheckinIn):
     id: UUID = Field(alias="code")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class TreatmentLogIn(Schema):
+class TreatmentLogIn(StrictIn):
     treatment: str = Field(description="key of a treatment from /api/treatments")
     at: AwareDatetime | None = None
     amount: float | None = Field(None, ge=0)
-    unit: str = Field("", max_length=20)
+    unit: SingleLine = Field("", max_length=20)
     duration_s: int | None = Field(None, ge=0, le=MAX_DURATION_S)
     pain_before: int | None = OptScore
     pain_after: int | None = OptScore
@@ -132,13 +139,15 @@ class TreatmentLogOut(Schema):
     pain_after: int | None
     notes: str
     recorded_by: str | None = Field(None, description="the clinician who recorded it")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> str | None:
         return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
-class HabitLogIn(Schema):
+class HabitLogIn(StrictIn):
     habit: str = Field(description="key of a habit from /api/habits")
     local_date: date
     value: float = Field(1, ge=0, le=100000, description="1/0 for yes/no habits")
@@ -152,10 +161,12 @@ class HabitLogOut(Schema):
     local_date: date
     value: float
     notes: str
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class SymptomRatingIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+class SymptomRatingIn(StrictIn):
+    name: SingleLine = Field(min_length=1, max_length=100)
     local_date: date
     value: float
     scale_max: float = Field(10, gt=0, le=1000)
@@ -170,9 +181,11 @@ class SymptomRatingIn(Schema):
 
 class SymptomRatingOut(SymptomRatingIn):
     id: UUID = Field(alias="code")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class TriggerPointIn(Schema):
+class TriggerPointIn(StrictIn):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
     status: TrPStatus = Field("active", description="active, latent, or resolved (no longer found)")
@@ -195,15 +208,17 @@ class TriggerPointOut(Schema):
     local_date: date
     notes: str
     recorded_by: str | None = Field(None, description="the clinician who recorded it")
+    updated: datetime = Field(description="last change (edit, bin, restore)")
+    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> str | None:
         return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
-class CatalogueIn(Schema):
-    name: str = Field(min_length=1, max_length=120)
-    unit: str = Field("", max_length=20)
+class CatalogueIn(StrictIn):
+    name: SingleLine = Field(min_length=1, max_length=120)
+    unit: SingleLine = Field("", max_length=20)
 
 
 class TreatmentIn(CatalogueIn):
@@ -217,9 +232,18 @@ class TreatmentOut(TreatmentIn):
 
 class HabitIn(CatalogueIn):
     kind: Literal["yes_no", "number"] = "yes_no"
-    category: str = Field("lifestyle", max_length=20)
+    category: SingleLine = Field("lifestyle", max_length=20)
 
 
 class HabitOut(HabitIn):
     key: str
     custom: bool
+
+
+class PreconditionFailedOut(Schema):
+    detail: str
+
+
+class ConflictOut(Schema):
+    detail: str = Field(description="what happened; nothing was saved")
+    current: dict[str, Any] = Field(description="the entry as saved now (the read shape)")

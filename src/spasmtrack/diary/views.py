@@ -25,6 +25,7 @@ from spasmtrack.diary.entries import (
     RESOURCES,
     EntryError,
     Resource,
+    StaleEntry,
     create_entry,
     entries_for,
     get_entry_for_person,
@@ -38,7 +39,7 @@ from spasmtrack.diary.forms import (
     PainDrawingForm,
     TreatmentLogForm,
 )
-from spasmtrack.diary.models import DailyCheckin, MuscleEvent, Treatment
+from spasmtrack.diary.models import DailyCheckin, MuscleEvent, Treatment, region_label
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
 QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
@@ -154,12 +155,15 @@ def _when(entry: Any) -> Any:
     return getattr(entry, field) if field else entry.created
 
 
-def _save(form: Any, person: Person, res: Resource, entry: Any = None) -> Any:
-    """Create or update from a valid form; map refusals back onto the form's fields."""
+def _save(
+    form: Any, person: Person, res: Resource, entry: Any = None, version: int | None = None
+) -> Any:
+    """Create or update from a valid form; map refusals back onto the form's fields.
+    StaleEntry (the entry changed since `version` was shown) goes to the caller."""
     try:
         if entry is None:
             return create_entry(person, res, form.to_data())
-        return update_entry(person, res, entry, form.to_data())
+        return update_entry(person, res, entry, form.to_data(), version)
     except EntryError as e:
         form.add_error(e.field if e.field in form.fields else None, e.message)
     except ValidationError as e:
@@ -307,20 +311,57 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
         kw["last_intensity"] = _last_intensity(person)
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
     question = None
+    conflict: list[tuple[str, Any, Any]] | None = None
+    shown_version = entry.version
     if request.method == "POST" and form.is_valid():
         if isinstance(form, MuscleEventForm):
             question = form.kind_question()  # asked once, then saved as picked
-        if question is None and _save(form, person, res, entry):
-            messages.success(request, "Changes saved.")
-            return redirect("diary:history")
+        try:
+            shown_version = int(request.POST.get("version", ""))
+        except ValueError:
+            shown_version = None  # an old form without the field: save as before
+        try:
+            if question is None and _save(form, person, res, entry, shown_version):
+                messages.success(request, "Changes saved.")
+                return redirect("diary:history")
+        except StaleEntry as e:
+            # Saved in another tab or device since this form was opened: show both and
+            # let the person decide; saving again (with the new version) keeps theirs.
+            entry, shown_version = e.saved, e.saved.version
+            conflict = _differences(form, form_class.initial_from(entry))
     ctx = {
         "form": form,
         "entry": entry,
         "resource": resource,
         "is_checkin": isinstance(entry, DailyCheckin),
         "kind_question": question,
+        "version": shown_version if shown_version is not None else entry.version,
+        "conflict": conflict,
     }
     return render(request, "diary/edit.html", ctx)
+
+
+def _differences(form: Any, saved: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(label, saved value, your value) for every field where the two differ."""
+    out = []
+    for name, field in form.fields.items():
+        if name not in saved or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data[name], saved[name]
+        if str(mine if mine is not None else "") != str(theirs if theirs is not None else ""):
+            label = str(field.label or name.replace("_", " ").capitalize()).rstrip(":")
+            out.append((label, _shown(theirs), _shown(mine)))
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{region_label(k)} {v}" for k, v in value.items())
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else str(value)
+    return str(value)
 
 
 @login_required

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from spasmtrack.core.insights import Factor, Outcome
+from spasmtrack.core.plausible import EARLIEST_DAY, latest_day
 from spasmtrack.core.regions import all_regions
 
 Series = dict[date, float]
@@ -306,10 +307,18 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     366 days) when `spasmtrack.nutrition.factors` is installed, plus one for the tender-point
     exams.
     """
+    from django.utils.timezone import now
+
     from spasmtrack.diary.entries import RESOURCES, entries_for
 
+    # Odd data stored before the plausible-date rule (year 1, 9999) or an odd range asked for
+    # must not reach the analysis: read only days from 1900-01-01 to the person's today.
+    low, high = EARLIEST_DAY, latest_day(now(), person.tz)
+    since = min(max(since, low), high) if since else None
+    until = max(min(until, high), low) if until else None
+
     def rows(resource: str, *fields: str) -> list[dict[str, Any]]:
-        qs = entries_for(person, RESOURCES[resource]).between(since, until)
+        qs = entries_for(person, RESOURCES[resource]).between(since or low, until or high)
         return list(qs.order_by().values("local_date", *fields))
 
     events = rows("muscle-events", "kind", "intensity", "regions")

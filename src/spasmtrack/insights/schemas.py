@@ -7,8 +7,10 @@ from datetime import date
 from ninja import Schema
 from pydantic import model_validator
 
+from spasmtrack.strict import StrictIn
 
-class RangeIn(Schema):
+
+class RangeIn(StrictIn):
     since: date | None = None
     until: date | None = None
 
@@ -64,7 +66,7 @@ class SessionOut(Schema):
     sentence: str
 
 
-class ChangeOut(Schema):
+class ChangeComparisonOut(Schema):
     change: str
     day: date
     outcome: str
@@ -80,7 +82,7 @@ class ChangeOut(Schema):
 
 class ChangesOut(Schema):
     status: str
-    items: list[ChangeOut]
+    items: list[ChangeComparisonOut]
 
 
 class InsightsOut(Schema):

@@ -48,6 +48,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import habits as habit_catalogue
 from spasmtrack.core.catalogue import treatments as treatment_catalogue
 from spasmtrack.core.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
+from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import (
     RESOURCES,
     EntryError,
@@ -162,6 +163,7 @@ def parse_dose(text: str | None) -> tuple[float | None, str, str]:
 
 class _Importer:
     def __init__(self, person: Person, where: str, batch_size: int) -> None:
+        self.now = now()
         self.person = person
         self.where = where
         self.batch_size = batch_size
@@ -248,6 +250,8 @@ class _Importer:
     # -- rows -----------------------------------------------------------------------------
 
     def add(self, rec: FlaredownRecord, line: int) -> None:
+        if problem := day_problem(rec.date, self.now, self.person.tz):
+            raise self.fail(line, f"date {rec.date.isoformat()}: {problem}")
         if rec.kind in ("symptom", "condition"):
             if len(rec.name) > NAME_MAX:
                 raise self.fail(line, f"symptom name longer than {NAME_MAX} characters")

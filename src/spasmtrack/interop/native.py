@@ -27,7 +27,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,7 +37,14 @@ from django.utils.timezone import now
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.diary.entries import RESOURCES, EntryError, Resource, create_entry, entries_for
+from spasmtrack.diary.entries import (
+    RESOURCES,
+    EntryError,
+    Resource,
+    create_entry,
+    entries_for,
+    require_plausible,
+)
 from spasmtrack.diary.models import Habit, Treatment
 from spasmtrack.interop import limits
 from spasmtrack.interop.limits import ImportRefused
@@ -63,6 +70,7 @@ from spasmtrack.trials.schemas import EventOut, TrialOut
 
 FORMAT = "spasmtrack-export"
 VERSION = 1
+PLANNING_HORIZON = timedelta(days=366)  # an experiment may be planned up to a year ahead
 CATALOGUES = {
     "treatments": (Treatment, ("key", "name", "unit", "category")),
     "habits": (Habit, ("key", "name", "unit", "kind", "category")),
@@ -194,6 +202,11 @@ def _catalogue_row(person: Person, model: Any, fields: tuple[str, ...], row: Row
     obj.save()
 
 
+class _Stamps(BaseModel):
+    updated: AwareDatetime | None = None
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
 def _entry_row(person: Person, res: Resource, row: Row) -> None:
     """Add one diary entry through `create_entry`, keeping its id and local day."""
     fields = res.schema_in.model_fields
@@ -206,6 +219,7 @@ def _entry_row(person: Person, res: Resource, row: Row) -> None:
     if "local_date" in row and "local_date" not in fields:
         # Keep the day it was logged on, even if the time zone changed since.
         extra["local_date"] = date.fromisoformat(str(row["local_date"]))
+    extra |= _Stamps.model_validate(row).model_dump(exclude_none=True)  # kept on round trip
     try:
         create_entry(person, res, data, **extra)
     except EntryError as e:
@@ -278,6 +292,7 @@ def _export_responses(person: Person) -> list[Row]:
 def _load_response(person: Person, row: Row) -> None:
     r = ResponseRow.model_validate(row)
     code = _new_code(QuestionnaireResponse, r.id, "questionnaire response")
+    require_plausible(person, local_date=r.local_date)
     # record() scores the answers first: anything the form or API would refuse is refused.
     saved = QuestionnaireResponse.record(person, r.kind, r.answers, answered_at=r.answered_at)
     _pin(saved, code=code, local_date=r.local_date or saved.local_date)
@@ -318,6 +333,7 @@ class _Entry(BaseModel):
 def _load_intake(person: Person, row: Row) -> None:
     ident = _Entry.model_validate(row)
     code = _new_code(Intake, ident.id, "intake")
+    require_plausible(person, local_date=ident.local_date)
     data = IntakeIn.model_validate({k: v for k, v in row.items() if k in IntakeIn.model_fields})
     saved = log_intake(person, data)
     _pin(saved, code=code, local_date=ident.local_date or saved.local_date)
@@ -419,6 +435,7 @@ def _export_trials(person: Person) -> list[Row]:
 def _load_trial(person: Person, row: Row) -> None:
     r = TrialRow.model_validate(row)
     code = _new_code(Trial, r.id, "experiment")
+    require_plausible(person, PLANNING_HORIZON, start=r.start, created=r.created)
     # The design rules of the form and API, judged as on the day it started (a start in the
     # past is refused when creating, not when restoring).
     design_keys = ("title", "treatment_a", "treatment_b", "outcome", "mcid", "period_days")
@@ -467,6 +484,7 @@ def _load_trial_event(person: Person, row: Row) -> None:
     r = TrialEventRow.model_validate(row)
     if r.kind not in TrialEvent.Kind.values:
         raise ValueError(f"kind: unknown experiment event {r.kind!r}")
+    require_plausible(person, at=r.at, local_date=r.local_date)
     TrialEvent.objects.create(
         trial=_own_trial(person, r.trial),
         kind=r.kind,
@@ -505,6 +523,7 @@ def _export_answers(person: Person) -> list[Row]:
 
 def _load_answer(person: Person, row: Row) -> None:
     r = AnswerRow.model_validate(row)
+    require_plausible(person, local_date=r.local_date, answered_at=r.answered_at)
     trial = _own_trial(person, r.trial)
     s = trial.schedule
     if not s.start <= r.local_date <= s.end:

@@ -13,10 +13,11 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils.timezone import now
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.nutrition import schemas as s
 from spasmtrack.nutrition.intakes import get_owned, intakes_for, log_intake, totals
@@ -28,11 +29,13 @@ from spasmtrack.nutrition.lifestyle import (
     update_change,
 )
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
+from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["nutrition"])
 
 
-class DateRange(Schema):
+class NutritionDateRange(StrictIn):
     since: date | None = None
     until: date | None = None
 
@@ -41,8 +44,8 @@ class DateRange(Schema):
 
 
 @router.get("/intakes", response=list[s.IntakeOut], operation_id="list_intakes")
-@paginate(LimitOffsetPagination)
-def list_intakes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+@paginate(BoundedLimitOffsetPagination)
+def list_intakes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     return intakes_for(request.auth).between(filters.since, filters.until).order_by("-at", "-id")
 
 
@@ -66,8 +69,11 @@ def delete_intake(request: HttpRequest, code: UUID) -> Any:
 
 
 @router.get("/nutrition/totals", response=s.TotalsOut, operation_id="nutrition_totals")
-def nutrition_totals(request: HttpRequest, filters: Query[DateRange]) -> Any:
+def nutrition_totals(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     """Daily totals against the reference; default: the last 7 days up to today."""
+    for field, day in (("since", filters.since), ("until", filters.until)):
+        if day is not None and day < EARLIEST_DAY:  # (and no date arithmetic overflows)
+            raise EntryError(field, TOO_EARLY)
     until = filters.until or request.auth.today()
     since = filters.since or until - timedelta(days=6)
     try:
@@ -113,8 +119,8 @@ def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) 
 
 
 @router.get("/changes", response=list[s.ChangeOut], operation_id="list_changes")
-@paginate(LimitOffsetPagination)
-def list_changes(request: HttpRequest, filters: Query[DateRange]) -> Any:
+@paginate(BoundedLimitOffsetPagination)
+def list_changes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
     qs = changes_for(request.auth).between(filters.since, filters.until)
     return qs.order_by("-local_date", "-id")
 

@@ -33,6 +33,7 @@ from spasmtrack.core.nutrition import (
     supplemental_magnesium_limit,
     weekly_totals,
 )
+from spasmtrack.diary.entries import require_plausible
 from spasmtrack.diary.models import Entry, TreatmentLog
 from spasmtrack.nutrition.models import Intake, NutritionProfile
 from spasmtrack.nutrition.schemas import IntakeIn
@@ -69,6 +70,7 @@ def log_intake(person: Person, data: IntakeIn | Mapping[str, Any]) -> Intake:
     if not isinstance(data, IntakeIn):
         data = IntakeIn.model_validate(dict(data))
     values = data.model_dump()
+    require_plausible(person, at=values["at"])
     if values["at"] is None:
         del values["at"]
     values["food_id"] = values["food_id"] or ""

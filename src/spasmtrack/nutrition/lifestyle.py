@@ -13,7 +13,14 @@ from typing import Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import ergonomics
-from spasmtrack.diary.entries import RESOURCES, create_entry, entries_for, habits_for, update_entry
+from spasmtrack.diary.entries import (
+    RESOURCES,
+    create_entry,
+    entries_for,
+    habits_for,
+    require_plausible,
+    update_entry,
+)
 from spasmtrack.diary.models import Habit, HabitLog
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus
 from spasmtrack.nutrition.schemas import ChangeIn, sources_out
@@ -58,6 +65,7 @@ def record_change(person: Person, data: ChangeIn | Mapping[str, Any]) -> ChangeE
     """Validate (if given a mapping; raises pydantic ValidationError) and save a change."""
     if not isinstance(data, ChangeIn):
         data = ChangeIn.model_validate(dict(data))
+    require_plausible(person, local_date=data.local_date)
     change = ChangeEvent(person=person, **data.model_dump())
     change.save()
     return change
@@ -67,6 +75,7 @@ def update_change(change: ChangeEvent, patch: Mapping[str, Any]) -> ChangeEvent:
     """Apply a partial change, re-validating the whole record as if it were new."""
     current = {f: getattr(change, f) for f in ChangeIn.model_fields}
     merged = ChangeIn.model_validate({**current, **patch})
+    require_plausible(change.person, local_date=merged.local_date)
     for k, v in merged.model_dump().items():
         setattr(change, k, v)
     change.save(update_fields=(*ChangeIn.model_fields,))

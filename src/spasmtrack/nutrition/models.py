@@ -18,6 +18,7 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import ergonomics, foods
 from spasmtrack.core.nutrition import intake_nutrients
+from spasmtrack.diary.entries import require_plausible
 from spasmtrack.diary.models import Entry
 
 # Reference values in the catalogue start at 19 (adults); younger people get no comparison.
@@ -153,6 +154,7 @@ class ChecklistStatus(models.Model):
         """Record the status of a known checklist item (KeyError for an unknown item)."""
         if item not in ergonomics():
             raise KeyError(item)
+        require_plausible(person, local_date=day)
         row, _ = cls.objects.update_or_create(
             person=person,
             item=item,

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from spasmtrack.core.catalogue import Source, ergonomics, foods
+from spasmtrack.strict import SingleLine, StrictIn
 
 FOOD_UNITS = ("g", "serving")
 SUPPLEMENT_UNITS = ("mg", "µg", "IU")
@@ -37,7 +38,7 @@ NutrientName = Literal["magnesium", "calcium", "potassium", "vitamin_d"]
 UnitName = Literal["g", "serving", "mg", "µg", "IU"]
 
 
-class IntakeIn(Schema):
+class IntakeIn(StrictIn):
     food_id: str | None = Field(None, description="id of a food from foods.json")
     nutrient: NutrientName | None = Field(
         None, validate_default=True, description="for a supplement, instead of food_id"
@@ -131,7 +132,7 @@ class IntakeOut(Schema):
         return {k: round(v, 3) for k, v in obj.nutrients().items()}
 
 
-class ProfileIn(Schema):
+class ProfileIn(StrictIn):
     age: int | None = Field(None, ge=19, le=120, description="years; adult values only (19+)")
     sex: Literal["female", "male"] | None = Field(None, description="null: prefer not to say")
 
@@ -187,13 +188,13 @@ class ChecklistItemOut(Schema):
     sources: list[SourceOut]
 
 
-class ChecklistIn(Schema):
+class ChecklistIn(StrictIn):
     status: ChecklistStatusName
     local_date: date | None = Field(None, description="default: the person's today")
 
 
-class ChangeIn(Schema):
-    title: str = Field(min_length=1, max_length=120)
+class ChangeIn(StrictIn):
+    title: SingleLine = Field(min_length=1, max_length=120)
     category: Literal[
         "sleep", "workstation", "activity", "diet", "treatment", "footwear", "other"
     ] = "other"
@@ -208,8 +209,8 @@ class ChangeIn(Schema):
         return v.strip()
 
 
-class ChangePatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=120)
+class ChangePatch(StrictIn):
+    title: SingleLine | None = Field(None, min_length=1, max_length=120)
     category: (
         Literal["sleep", "workstation", "activity", "diet", "treatment", "footwear", "other"] | None
     ) = None

@@ -11,24 +11,26 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AwareDatetime
 
 from spasmtrack.core.questionnaires import QuestionnaireError
+from spasmtrack.pagination import BoundedLimitOffsetPagination
 from spasmtrack.questionnaires.models import (
     QuestionnaireResponse,
     ResponseDict,
     get_response_for_person,
     responses_for,
 )
+from spasmtrack.strict import StrictIn
 
 router = Router(tags=["questionnaires"])
 
 Kind = Literal["acr2016", "fiqr", "peg", "mtps"]
 
 
-class ResponseIn(Schema):
+class ResponseIn(StrictIn):
     kind: Kind
     answers: dict[str, Any] = Field(
         description="item by item, exactly as `spasmtrack score KIND` reads them"
@@ -56,7 +58,7 @@ class ErrorOut(Schema):
     detail: list[ErrorItem]
 
 
-class ResponseFilter(Schema):
+class ResponseFilter(StrictIn):
     kind: Kind | None = None
     since: date | None = None
     until: date | None = None
@@ -78,7 +80,7 @@ class _AsDicts:
 @router.get(
     "/questionnaires", response=list[ResponseOut], operation_id="list_questionnaire_responses"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
     qs = responses_for(request.auth).between(filters.since, filters.until)
     if filters.kind:

@@ -16,7 +16,7 @@ from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import interpretation, wpi_prefill
-from spasmtrack.diary.entries import RESOURCES, entries_for
+from spasmtrack.diary.entries import RESOURCES, entries_for, require_plausible
 from spasmtrack.diary.models import DayRangeQuerySet
 from spasmtrack.questionnaires import kinds
 
@@ -77,6 +77,7 @@ class QuestionnaireResponse(models.Model):
 
         Nothing is written when the answers cannot be scored.
         """
+        require_plausible(person, answered_at=answered_at)
         kinds.score(kind, answers)
         stored = copy.deepcopy(dict(answers))
         return cls.objects.create(

@@ -8,8 +8,10 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from spasmtrack.strict import SingleLine, StrictIn
 
-class TrialIn(Schema):
+
+class TrialIn(StrictIn):
     treatment_a: str = Field("usual", description='"usual" (usual routine) or a treatment key')
     treatment_b: str = Field(description="key of a treatment from /api/treatments")
     outcome: str = Field(
@@ -22,7 +24,7 @@ class TrialIn(Schema):
     blocks: int = 3
     washout_days: int = 0
     start: date | None = Field(None, description="local date; default today")
-    title: str = Field("", max_length=200)
+    title: SingleLine = Field("", max_length=200)
 
 
 class PowerOut(Schema):
@@ -117,7 +119,7 @@ class AnalysisOut(Schema):
     adherence: AdherenceOut
 
 
-class EventIn(Schema):
+class EventIn(StrictIn):
     kind: Literal["pause", "resume", "stop"]
     reason: str = Field("", max_length=500)
 
@@ -130,6 +132,6 @@ class EventOut(Schema):
     detail: dict[str, object]
 
 
-class AnswerIn(Schema):
+class AnswerIn(StrictIn):
     day: date
     used: bool

@@ -17,7 +17,7 @@ from spasmtrack.core.referral import UnknownRegions
 from spasmtrack.trigger_points import services
 from spasmtrack.trigger_points.finder import find_for
 from spasmtrack.trigger_points.schemas import (
-    ErrorOut,
+    FindErrorOut,
     FindIn,
     FindOut,
     MuscleOut,
@@ -27,7 +27,7 @@ from spasmtrack.trigger_points.schemas import (
 router = Router(tags=["trigger points"])
 
 
-@router.post("/trp/find", response={200: FindOut, 422: ErrorOut}, operation_id="trp_find")
+@router.post("/trp/find", response={200: FindOut, 422: FindErrorOut}, operation_id="trp_find")
 def trp_find(request: HttpRequest, payload: FindIn) -> Any:
     """Muscles whose trigger points could be referring this pain, best first (not a diagnosis).
 

@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from spasmtrack.strict import StrictIn
+
 Intensity = Annotated[int, Field(ge=0, le=10)]
 
 
-class FindIn(Schema):
+class FindIn(StrictIn):
     regions: dict[str, Intensity] | list[str] = Field(
         description="{region id: intensity 0-10} or a list of region ids (all equally painful)"
     )
@@ -62,17 +64,17 @@ class FindOut(Schema):
 
 
 class ErrorDetail(Schema):
-    loc: list[str]
+    loc: list[str | int]
     msg: str
     type: str
     ids: list[str] = Field(default_factory=list, description="the unknown region ids")
 
 
-class ErrorOut(Schema):
+class FindErrorOut(Schema):
     detail: list[ErrorDetail]
 
 
-class SourceOut(Schema):
+class MuscleSourceOut(Schema):
     citation: str
     url: str | None = None
     doi: str | None = None
@@ -92,7 +94,7 @@ class MuscleOut(Schema):
     aggravated_by: list[str]
     self_check: str
     self_care: str
-    sources: list[SourceOut]
+    sources: list[MuscleSourceOut]
 
 
 class TrendOut(Schema):

@@ -7,51 +7,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='role',
-            field=models.CharField(choices=[('patient', 'Patient'), ('clinician', 'Clinician'), ('admin', 'Administrator')], default='patient', max_length=9),
+            model_name="person",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("patient", "Patient"),
+                    ("clinician", "Clinician"),
+                    ("admin", "Administrator"),
+                ],
+                default="patient",
+                max_length=9,
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_name', models.CharField(blank=True, default='', max_length=150)),
-                ('subject_name', models.CharField(blank=True, default='', max_length=150)),
-                ('action', models.CharField(choices=[('signin', 'Signed in'), ('signin_failed', 'Sign-in failed'), ('clinician_view', 'Clinician viewed data'), ('clinician_record', 'Clinician recorded an entry'), ('export', 'Export'), ('report', 'Report'), ('backup', 'Backup'), ('restore', 'Restore'), ('grant_create', 'Access granted'), ('grant_change', 'Access changed'), ('grant_revoke', 'Access revoked')], max_length=20)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('detail', models.CharField(blank=True, default='', max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_actions', to='accounts.person')),
-                ('subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_trail', to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_name", models.CharField(blank=True, default="", max_length=150)),
+                ("subject_name", models.CharField(blank=True, default="", max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("signin", "Signed in"),
+                            ("signin_failed", "Sign-in failed"),
+                            ("clinician_view", "Clinician viewed data"),
+                            ("clinician_record", "Clinician recorded an entry"),
+                            ("export", "Export"),
+                            ("report", "Report"),
+                            ("backup", "Backup"),
+                            ("restore", "Restore"),
+                            ("grant_create", "Access granted"),
+                            ("grant_change", "Access changed"),
+                            ("grant_revoke", "Access revoked"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("detail", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_actions",
+                        to="accounts.person",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_trail",
+                        to="accounts.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['subject', '-at'], name='audit_subject_at'), models.Index(fields=['actor', '-at'], name='audit_actor_at')],
+                "indexes": [
+                    models.Index(fields=["subject", "-at"], name="audit_subject_at"),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('level', models.CharField(choices=[('read', 'See my diary'), ('record', 'See my diary and record clinical entries')], default='read', max_length=6)),
-                ('until', models.DateField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('clinician', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants_received', to='accounts.person')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants_given', to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("read", "See my diary"),
+                            ("record", "See my diary and record clinical entries"),
+                        ],
+                        default="read",
+                        max_length=6,
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants_received",
+                        to="accounts.person",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants_given",
+                        to="accounts.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['clinician', 'patient'], name='grant_clinician_patient')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('patient', 'clinician'), name='one_live_grant_per_pair')],
+                "indexes": [
+                    models.Index(fields=["clinician", "patient"], name="grant_clinician_patient")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("patient", "clinician"),
+                        name="one_live_grant_per_pair",
+                    )
+                ],
             },
         ),
     ]

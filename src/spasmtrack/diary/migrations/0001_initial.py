@@ -8,180 +8,469 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Habit',
+            name="Habit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('unit', models.CharField(blank=True, default='', max_length=20)),
-                ('kind', models.CharField(choices=[('yes_no', 'Yes / no'), ('number', 'Number')], default='yes_no', max_length=6)),
-                ('category', models.CharField(default='lifestyle', max_length=20)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("unit", models.CharField(blank=True, default="", max_length=20)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("yes_no", "Yes / no"), ("number", "Number")],
+                        default="yes_no",
+                        max_length=6,
+                    ),
+                ),
+                ("category", models.CharField(default="lifestyle", max_length=20)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="accounts.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Treatment',
+            name="Treatment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('unit', models.CharField(blank=True, default='', max_length=20)),
-                ('category', models.CharField(choices=[('home', 'Home'), ('nutrition', 'Nutrition'), ('clinical', 'Clinical'), ('lifestyle', 'Lifestyle')], max_length=10)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("unit", models.CharField(blank=True, default="", max_length=20)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("home", "Home"),
+                            ("nutrition", "Nutrition"),
+                            ("clinical", "Clinical"),
+                            ("lifestyle", "Lifestyle"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="accounts.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TriggerPoint',
+            name="TriggerPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('muscle', models.CharField(max_length=60)),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('midline', 'Midline')], max_length=7)),
-                ('status', models.CharField(choices=[('active', 'Active (refers pain now)'), ('latent', 'Latent (tender, no spontaneous pain)')], default='active', max_length=6)),
-                ('tenderness', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('found_by', models.CharField(choices=[('self', 'Me'), ('clinician', 'A clinician')], default='self', max_length=9)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("muscle", models.CharField(max_length=60)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("midline", "Midline")],
+                        max_length=7,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active (refers pain now)"),
+                            ("latent", "Latent (tender, no spontaneous pain)"),
+                        ],
+                        default="active",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "tenderness",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "found_by",
+                    models.CharField(
+                        choices=[("self", "Me"), ("clinician", "A clinician")],
+                        default="self",
+                        max_length=9,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DailyCheckin',
+            name="DailyCheckin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('overall_pain', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('spasm_burden', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('sleep_quality', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('fatigue', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('brain_fog', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('stress', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('mood', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "overall_pain",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "spasm_burden",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "sleep_quality",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "fatigue",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "brain_fog",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "stress",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "mood",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('person', 'local_date'), name='one_checkin_per_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("person", "local_date"),
+                        name="one_checkin_per_day",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HabitLog',
+            name="HabitLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('value', models.FloatField(default=1)),
-                ('habit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='diary.habit')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("value", models.FloatField(default=1)),
+                (
+                    "habit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="diary.habit"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('person', 'habit', 'local_date'), name='one_habit_value_per_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("person", "habit", "local_date"),
+                        name="one_habit_value_per_day",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MuscleEvent',
+            name="MuscleEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('spasm', 'Spasm'), ('twitch', 'Twitch')], max_length=6)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('duration_s', models.PositiveIntegerField(blank=True, null=True)),
-                ('intensity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('regions', models.JSONField(default=list)),
-                ('suspected_trigger', models.CharField(blank=True, default='', max_length=200)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
-                ('trigger_habit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='diary.habit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("spasm", "Spasm"), ("twitch", "Twitch")], max_length=6
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("duration_s", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "intensity",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                ("regions", models.JSONField(default=list)),
+                ("suspected_trigger", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
+                (
+                    "trigger_habit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="diary.habit",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'local_date'], name='muscleevent_person_day')],
+                "indexes": [
+                    models.Index(fields=["person", "local_date"], name="muscleevent_person_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PainDrawing',
+            name="PainDrawing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('regions', models.JSONField(default=dict)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("regions", models.JSONField(default=dict)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'local_date'], name='paindrawing_person_day')],
+                "indexes": [
+                    models.Index(fields=["person", "local_date"], name="paindrawing_person_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SymptomRating',
+            name="SymptomRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('name', models.CharField(max_length=100)),
-                ('value', models.FloatField()),
-                ('scale_max', models.FloatField(default=10)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("name", models.CharField(max_length=100)),
+                ("value", models.FloatField()),
+                ("scale_max", models.FloatField(default=10)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('person', 'name', 'local_date'), name='one_rating_per_symptom_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("person", "name", "local_date"),
+                        name="one_rating_per_symptom_day",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TreatmentLog',
+            name="TreatmentLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('amount', models.FloatField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, default='', max_length=20)),
-                ('duration_s', models.PositiveIntegerField(blank=True, null=True)),
-                ('pain_before', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('pain_after', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
-                ('treatment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='diary.treatment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("amount", models.FloatField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, default="", max_length=20)),
+                ("duration_s", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "pain_before",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "pain_after",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
+                (
+                    "treatment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="diary.treatment"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'local_date'], name='treatmentlog_person_day')],
+                "indexes": [
+                    models.Index(fields=["person", "local_date"], name="treatmentlog_person_day")
+                ],
             },
         ),
     ]

@@ -5,21 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_roles_grants_audit'),
-        ('diary', '0001_initial'),
+        ("accounts", "0002_roles_grants_audit"),
+        ("diary", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='treatmentlog',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recorded_treatments', to='accounts.person'),
+            model_name="treatmentlog",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="recorded_treatments",
+                to="accounts.person",
+            ),
         ),
         migrations.AddField(
-            model_name='triggerpoint',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recorded_trigger_points', to='accounts.person'),
+            model_name="triggerpoint",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="recorded_trigger_points",
+                to="accounts.person",
+            ),
         ),
     ]

@@ -8,75 +8,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NutritionProfile',
+            name="NutritionProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(19), django.core.validators.MaxValueValidator(120)])),
-                ('sex', models.CharField(blank=True, choices=[('', 'Prefer not to say'), ('female', 'Female'), ('male', 'Male')], default='', max_length=6)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='nutrition_profile', to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "age",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(19),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Prefer not to say"), ("female", "Female"), ("male", "Male")],
+                        default="",
+                        max_length=6,
+                    ),
+                ),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nutrition_profile",
+                        to="accounts.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ChangeEvent',
+            name="ChangeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('sleep', 'Sleep (pillow, mattress, routine)'), ('workstation', 'Desk and workstation'), ('activity', 'Activity and exercise'), ('diet', 'Food and drink'), ('treatment', 'Treatment or therapy'), ('footwear', 'Shoes and posture aids'), ('other', 'Something else')], default='other', max_length=11)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("sleep", "Sleep (pillow, mattress, routine)"),
+                            ("workstation", "Desk and workstation"),
+                            ("activity", "Activity and exercise"),
+                            ("diet", "Food and drink"),
+                            ("treatment", "Treatment or therapy"),
+                            ("footwear", "Shoes and posture aids"),
+                            ("other", "Something else"),
+                        ],
+                        default="other",
+                        max_length=11,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'local_date'], name='changeevent_person_day')],
+                "indexes": [
+                    models.Index(fields=["person", "local_date"], name="changeevent_person_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistStatus',
+            name="ChecklistStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(max_length=60)),
-                ('status', models.CharField(choices=[('not_looked', 'Not looked at'), ('done', 'Done'), ('not_relevant', 'Not relevant')], default='not_looked', max_length=12)),
-                ('local_date', models.DateField()),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item", models.CharField(max_length=60)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_looked", "Not looked at"),
+                            ("done", "Done"),
+                            ("not_relevant", "Not relevant"),
+                        ],
+                        default="not_looked",
+                        max_length=12,
+                    ),
+                ),
+                ("local_date", models.DateField()),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'item'), name='one_status_per_item')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "item"), name="one_status_per_item")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('local_date', models.DateField()),
-                ('notes', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('food_id', models.CharField(blank=True, default='', max_length=60)),
-                ('nutrient', models.CharField(blank=True, choices=[('magnesium', 'Magnesium'), ('calcium', 'Calcium'), ('potassium', 'Potassium'), ('vitamin_d', 'Vitamin D')], default='', max_length=10)),
-                ('amount', models.FloatField(validators=[django.core.validators.MinValueValidator(0)])),
-                ('unit', models.CharField(choices=[('g', 'grams'), ('serving', 'servings'), ('mg', 'mg'), ('µg', 'µg'), ('IU', 'IU')], max_length=7)),
-                ('supplemental', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("local_date", models.DateField()),
+                ("notes", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("food_id", models.CharField(blank=True, default="", max_length=60)),
+                (
+                    "nutrient",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("magnesium", "Magnesium"),
+                            ("calcium", "Calcium"),
+                            ("potassium", "Potassium"),
+                            ("vitamin_d", "Vitamin D"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.FloatField(validators=[django.core.validators.MinValueValidator(0)]),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("g", "grams"),
+                            ("serving", "servings"),
+                            ("mg", "mg"),
+                            ("µg", "µg"),
+                            ("IU", "IU"),
+                        ],
+                        max_length=7,
+                    ),
+                ),
+                ("supplemental", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.person"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'local_date'], name='intake_person_day')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(models.Q(('food_id', ''), _negated=True), ('nutrient', '')), models.Q(('food_id', ''), models.Q(('nutrient', ''), _negated=True)), _connector='OR'), name='intake_food_xor_nutrient')],
+                "indexes": [
+                    models.Index(fields=["person", "local_date"], name="intake_person_day")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(models.Q(("food_id", ""), _negated=True), ("nutrient", "")),
+                            models.Q(("food_id", ""), models.Q(("nutrient", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="intake_food_xor_nutrient",
+                    )
+                ],
             },
         ),
     ]

@@ -7,28 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuestionnaireResponse',
+            name="QuestionnaireResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('acr2016', 'ACR 2016 fibromyalgia criteria (self-report)'), ('fiqr', 'FIQR: Revised Fibromyalgia Impact Questionnaire'), ('peg', 'PEG: Pain, Enjoyment of life, General activity')], max_length=7)),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('local_date', models.DateField()),
-                ('answers', models.JSONField()),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questionnaire_responses', to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acr2016", "ACR 2016 fibromyalgia criteria (self-report)"),
+                            ("fiqr", "FIQR: Revised Fibromyalgia Impact Questionnaire"),
+                            ("peg", "PEG: Pain, Enjoyment of life, General activity"),
+                        ],
+                        max_length=7,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("local_date", models.DateField()),
+                ("answers", models.JSONField()),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questionnaire_responses",
+                        to="accounts.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'kind', 'local_date'], name='qresponse_person_kind_day')],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "kind", "local_date"], name="qresponse_person_kind_day"
+                    )
+                ],
             },
         ),
     ]

@@ -6,21 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitQuestions',
+            name="VisitQuestions",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, default='', max_length=2000)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='visit_questions', to='accounts.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, default="", max_length=2000)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visit_questions",
+                        to="accounts.person",
+                    ),
+                ),
             ],
         ),
     ]

@@ -8,69 +8,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('diary', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("diary", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Trial',
+            name="Trial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('outcome', models.CharField(default='spasm_burden', max_length=120)),
-                ('mcid', models.FloatField(default=1.0)),
-                ('period_days', models.PositiveSmallIntegerField(default=7)),
-                ('blocks', models.PositiveSmallIntegerField(default=3)),
-                ('washout_days', models.PositiveSmallIntegerField(default=0)),
-                ('start', models.DateField()),
-                ('seed', models.BigIntegerField(default=spasmtrack.trials.models.new_seed)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('running', 'Running'), ('paused', 'Paused'), ('stopped', 'Stopped early'), ('finished', 'Finished')], default='planned', max_length=8)),
-                ('power', models.FloatField(blank=True, null=True)),
-                ('power_note', models.TextField(blank=True, default='')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trials', to='accounts.person')),
-                ('treatment_a', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='diary.treatment')),
-                ('treatment_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='diary.treatment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("outcome", models.CharField(default="spasm_burden", max_length=120)),
+                ("mcid", models.FloatField(default=1.0)),
+                ("period_days", models.PositiveSmallIntegerField(default=7)),
+                ("blocks", models.PositiveSmallIntegerField(default=3)),
+                ("washout_days", models.PositiveSmallIntegerField(default=0)),
+                ("start", models.DateField()),
+                ("seed", models.BigIntegerField(default=spasmtrack.trials.models.new_seed)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("running", "Running"),
+                            ("paused", "Paused"),
+                            ("stopped", "Stopped early"),
+                            ("finished", "Finished"),
+                        ],
+                        default="planned",
+                        max_length=8,
+                    ),
+                ),
+                ("power", models.FloatField(blank=True, null=True)),
+                ("power_note", models.TextField(blank=True, default="")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trials",
+                        to="accounts.person",
+                    ),
+                ),
+                (
+                    "treatment_a",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="diary.treatment",
+                    ),
+                ),
+                (
+                    "treatment_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="diary.treatment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AdherenceAnswer',
+            name="AdherenceAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('local_date', models.DateField()),
-                ('asked_about', models.CharField(choices=[('A', 'A'), ('B', 'B')], max_length=1)),
-                ('used', models.BooleanField()),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('trial', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='trials.trial')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("local_date", models.DateField()),
+                ("asked_about", models.CharField(choices=[("A", "A"), ("B", "B")], max_length=1)),
+                ("used", models.BooleanField()),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "trial",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="trials.trial",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrialEvent',
+            name="TrialEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('paused', 'Paused'), ('resumed', 'Resumed'), ('stopped', 'Stopped early'), ('past_day_edit', 'Past day recorded later')], max_length=16)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('local_date', models.DateField()),
-                ('reason', models.TextField(blank=True, default='')),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('trial', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='trials.trial')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("paused", "Paused"),
+                            ("resumed", "Resumed"),
+                            ("stopped", "Stopped early"),
+                            ("past_day_edit", "Past day recorded later"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("local_date", models.DateField()),
+                ("reason", models.TextField(blank=True, default="")),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "trial",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="trials.trial",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='trial',
-            index=models.Index(fields=['person', 'status'], name='trial_person_status'),
+            model_name="trial",
+            index=models.Index(fields=["person", "status"], name="trial_person_status"),
         ),
         migrations.AddIndex(
-            model_name='adherenceanswer',
-            index=models.Index(fields=['trial', 'local_date'], name='adherence_trial_day'),
+            model_name="adherenceanswer",
+            index=models.Index(fields=["trial", "local_date"], name="adherence_trial_day"),
         ),
     ]

@@ -1,0 +1,51 @@
+"""The one rule for when an entry can have happened: from 1900-01-01 up to now.
+
+"Now" gets a few minutes of tolerance for clock skew between a phone and the server; the
+earliest day and "today" are read on the person's own calendar (`tz`). Pure: the caller
+passes `now` in. Every writer (pages, API, CLI, importers) asks here and turns a message
+into a field error, so nothing implausible is stored and nothing overflows later (year 1
+or 9999 cannot be converted between time zones at the edges of `datetime`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+EARLIEST_DAY = date(1900, 1, 1)
+CLOCK_SKEW = timedelta(minutes=5)
+TOO_EARLY = f"this is before {EARLIEST_DAY.isoformat()}"
+IN_FUTURE = "this is in the future"
+
+
+def latest_day(now: datetime, tz: str, ahead: timedelta = CLOCK_SKEW) -> date:
+    """The last acceptable local day: the person's today, read `ahead` from `now`."""
+    return (now + ahead).astimezone(ZoneInfo(tz)).date()
+
+
+def day_problem(day: date, now: datetime, tz: str, ahead: timedelta = CLOCK_SKEW) -> str | None:
+    """Why `day` (a local calendar day) is implausible, or None when it is fine."""
+    if day < EARLIEST_DAY:
+        return TOO_EARLY
+    if day > latest_day(now, tz, ahead):
+        return IN_FUTURE
+    return None
+
+
+def instant_problem(
+    at: datetime, now: datetime, tz: str, ahead: timedelta = CLOCK_SKEW
+) -> str | None:
+    """Why `at` is implausible, or None. A naive `at` is read on the person's clock."""
+    zone = ZoneInfo(tz)
+    # Decide by the year first: converting year 1 or 9999 between zones can overflow.
+    if at.year < EARLIEST_DAY.year - 1:
+        return TOO_EARLY
+    if at.year > (now + ahead).year + 1:
+        return IN_FUTURE
+    if at.tzinfo is None or at.utcoffset() is None:
+        at = at.replace(tzinfo=zone)
+    if at.astimezone(zone).date() < EARLIEST_DAY:
+        return TOO_EARLY
+    if at > now + ahead:
+        return IN_FUTURE
+    return None

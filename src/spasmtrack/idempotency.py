@@ -1,0 +1,116 @@
+"""Idempotent creates: `POST /api/…` with an `Idempotency-Key` header runs at most once.
+
+A client (the phone's outbox sends each entry's own UUID) may retry a create whose answer
+it never received. The first successful (2xx) answer is stored with the key, per person,
+in the same transaction as the rows the request created; the same key again returns that
+answer (same status and body, plus `Idempotent-Replayed: true`) and writes nothing. The key
+is scoped to the person: another person's identical key is unrelated. A key reused for a
+different path or body is a 422, never a silent replay of something else. Answers that
+are not 2xx are not stored (the client may fix the request and retry with the same key),
+and whatever such a request wrote is rolled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.timezone import now
+
+if TYPE_CHECKING:
+    from spasmtrack.accounts.models import IdempotentRequest, Person
+
+HEADER = "Idempotency-Key"
+KEY_RE = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII; a UUID is best
+KEEP = timedelta(days=90)  # a retry later than this may create a second row
+
+
+def _error(msg: str) -> JsonResponse:
+    detail = [{"loc": ["header", HEADER], "msg": msg, "type": "value_error"}]
+    return JsonResponse({"detail": detail}, status=422)
+
+
+def _person(request: HttpRequest) -> Person | None:
+    """Who the API will act for: a valid bearer token's person, else the session's."""
+    from spasmtrack.accounts.models import ApiToken
+
+    scheme, _, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "bearer" and secret:
+        return ApiToken.person_for(secret)
+    return getattr(request, "person", None)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        if key is None or request.method != "POST" or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not KEY_RE.fullmatch(key):
+            return _error("must be 1 to 100 visible ASCII characters (a UUID is best)")
+        person = _person(request)
+        if person is None:  # the API answers 401/403 itself
+            return self.get_response(request)
+        body_sha = hashlib.sha256(request.body).hexdigest()
+        try:
+            with transaction.atomic():
+                found = self._find(person, key)
+                if found is not None:
+                    return self._replay(found, request.path, body_sha)
+                response = self.get_response(request)
+                if not 200 <= response.status_code < 300 or response.streaming:
+                    transaction.set_rollback(True)  # nothing half-done stays behind
+                    return response
+                self._store(person, key, request.path, body_sha, response)
+                return response
+        except IntegrityError:
+            # A concurrent request with the same key committed first: answer as it did.
+            found = self._find(person, key)
+            if found is None:
+                raise
+            return self._replay(found, request.path, body_sha)
+
+    @staticmethod
+    def _find(person: Person, key: str) -> IdempotentRequest | None:
+        from spasmtrack.accounts.models import IdempotentRequest
+
+        return IdempotentRequest.objects.filter(person=person, key=key).first()
+
+    @staticmethod
+    def _store(person: Person, key: str, path: str, body_sha: str, response: HttpResponse) -> None:
+        from spasmtrack.accounts.models import IdempotentRequest
+
+        IdempotentRequest.objects.filter(person=person, created__lt=now() - KEEP).delete()
+        IdempotentRequest.objects.create(
+            person=person,
+            key=key,
+            path=path[:300],
+            body_sha256=body_sha,
+            status=response.status_code,
+            content_type=response.get("Content-Type", "application/json")[:100],
+            response=response.content,
+            etag=response.get("ETag", "")[:40],
+        )
+
+    @staticmethod
+    def _replay(found: IdempotentRequest, path: str, body_sha: str) -> HttpResponse:
+        if found.path != path:
+            return _error(f"this key was already used for POST {found.path}")
+        if found.body_sha256 != body_sha:
+            return _error("this key was already used with a different body")
+        r = HttpResponse(
+            bytes(found.response),
+            status=found.status,
+            content_type=found.content_type,
+        )
+        if found.etag:
+            r["ETag"] = found.etag
+        r["Idempotent-Replayed"] = "true"
+        return r

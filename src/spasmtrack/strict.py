@@ -1,0 +1,71 @@
+"""The base of every API input schema: JSON types as written, nothing guessed.
+
+pydantic's lax mode turns `true` into 1, `0` into the date 1970-01-01 and a list body into
+an empty object; for a diary each of these silently stores something nobody meant. So:
+numbers are numbers (never a boolean), dates are ISO dates ("YYYY-MM-DD"), date-times are
+ISO 8601 strings (never seconds since 1970), and a body must be a JSON object. Single-line
+text (names, titles, units) has no line breaks: use `SingleLine`.
+"""
+
+from __future__ import annotations
+
+import types
+from datetime import date, datetime
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+
+def _single_line(value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError("must be a single line (no line breaks)")
+    return value
+
+
+SingleLine = Annotated[str, AfterValidator(_single_line)]
+
+
+def _types(annotation: Any) -> set[Any]:
+    """The plain types an annotation admits (through Optional, unions and Annotated)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _types(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return set().union(*(_types(a) for a in get_args(annotation)))
+    return {annotation}
+
+
+class StrictIn(Schema):
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the input
+        if isinstance(raw, (list, tuple, str, bytes, int, float, bool)) or raw is None:
+            raise PydanticCustomError("model_type", "the body must be a JSON object")
+        return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
+        kinds = _types(field.annotation)
+        if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
+            raise PydanticCustomError("int_type", "must be a number, not true/false")
+        if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
+            if value is not None:  # a number would be read as seconds since 1970
+                raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+        if date in kinds and datetime not in kinds and not isinstance(value, (str, date)):
+            if value is not None:
+                raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+        if date in kinds and isinstance(value, str) and not _iso_day(value):
+            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+        return value
+
+
+def _iso_day(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-"
