@@ -123,7 +123,9 @@ def test_findings_read_plainly_and_open_a_filled_in_experiment(
         card.locator("a:has-text('Test it in an experiment')").click()
         page.wait_for_url("**/trials/new/?factor=heat*")
         assert page.locator("#id_treatment_b").input_value() == "heat"
-        assert page.locator("#id_outcome").input_value() == "max_spasm_intensity"
+        assert (
+            page.locator("#id_outcome").input_value() == "mean_spasm_intensity"
+        )  # the main outcome
         preview = page.locator("#design-preview")
         assert "Your plan" in preview.inner_text()
         assert "%" in preview.inner_text()  # the power, shown before starting

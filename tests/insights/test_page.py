@@ -33,7 +33,7 @@ class PageTestCase(BaseTestCase):
     def test_it_puts_plain_sentences_first_then_charts(self) -> None:
         r = self.client.get("/insights/")
         html = r.content.decode()
-        self.assertContains(r, "After days with heat, mean spasm intensity the same day was")
+        self.assertContains(r, "On days with heat, mean spasm intensity was")
         self.assertContains(r, "The same pattern in: mean spasm intensity, max spasm intensity.")
         self.assertContains(r, '<span class="verdict">Likely helps</span>')
         self.assertContains(r, "points lower (range ")

@@ -132,4 +132,4 @@ class PathTestCase(BaseTestCase):
         from spasmtrack.reports.data import collect
 
         r = collect(self.alice, date(2025, 9, 1), date(2025, 10, 10), date(2025, 11, 10))
-        assert r.findings and r.findings[0].startswith("Likely helps: After days with heat")
+        assert r.findings and r.findings[0].startswith("Likely helps: On days with heat")

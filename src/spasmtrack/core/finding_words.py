@@ -114,7 +114,7 @@ def words_for(
     size = amount(effect, outcome_unit, places)
     span = range_text(low, high, outcome_unit, places)
     if kind == "binary":
-        if lag_days == 0 and not timing:
+        if lag_days == 0 and timing in (None, "", "the same day"):
             head = f"On days with {factor}, {outcome} was {size} {direction} ({span})."
         else:
             head = f"After days with {factor}, {outcome} {when} was {size} {direction} ({span})."
