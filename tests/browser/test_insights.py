@@ -59,7 +59,9 @@ def test_insights_show_sentences_charts_and_the_heatmap(server: str, browser: ob
     summary = page.locator("summary:has-text('Table: max spasm intensity')")
     summary.click()
     table = page.locator("figure.chart", has=summary).locator("table.data")
-    assert table.is_visible() and table.locator("tbody tr").count() == 35
+    # One row a day from the first entry on: the 35 days logged here, and more when another
+    # browser test (e.g. the Flaredown import) wrote older days into the same shared account.
+    assert table.is_visible() and table.locator("tbody tr").count() >= 35
     earlier = page.locator("#heatmap a:has-text('Earlier')")
     if earlier.count():  # the diary spans two months: step back with htmx
         label = page.locator("#heatmap strong").inner_text()
