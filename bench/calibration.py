@@ -49,6 +49,14 @@ def main(count: int) -> None:
     flagged, shown = sim.indication(count, 30)
     row("  flagged as helps/aggravates", flagged, "nominal 5 %")
     row("  shown as used_on_worse_days", shown)
+    print("\nSame-day indication (taken because the morning was bad, no effect):")
+    row("  not adjusted for the state before", sim.morning_indication(count, 32, adjust=False))
+    row(
+        "  adjusted for the state before (state_before)",
+        sim.morning_indication(count, 32),
+        "nominal 5 %",
+    )
+
     print("\nBefore/after a change (interrupted time series), no change, nominal 5 %:")
     row("  phi 0.3-0.8", sim.change_type_one_error(count, 40), "target <= 7 %")
     print(f"\n({time.perf_counter() - start:.0f} s)")

@@ -10,6 +10,7 @@ from scipy import stats
 from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.stats.multitest import multipletests
 
+from spasmtrack.core import insights_sim as sim
 from spasmtrack.core.insights import (
     Factor,
     Insight,
@@ -459,3 +460,59 @@ def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> 
         assert naive.ci95[1] < planted  # the naive change looks better than the truth
         assert low < planted < high
     assert rtm_corrected([(6.0, 3.0), (6.0, 4.0), (6.0, 2.0)], typical) is None
+
+
+def test_it_adjusts_a_same_day_comparison_for_the_state_before_like_statsmodels() -> None:
+    outcomes, factors = diary()
+    rng = np.random.default_rng(8)
+    # The morning's pain on most days (the state before the heat pad's time).
+    before = {d: v - 0.5 + rng.normal(0, 0.5) for d, v in outcomes["pain"].items()}
+    before = {
+        d: v for d, v, m in zip(before, before.values(), rng.random(N), strict=True) if m > 0.1
+    }
+    state = {"heat pad": {"pain": before}}
+    kw = {"pain_type": {"pain", "spasm count"}}
+    plain = find(analyse(outcomes, factors, FIRST, LAST, **kw).all(), "heat pad", "pain")
+    item = find(
+        analyse(outcomes, factors, FIRST, LAST, state_before=state, **kw).all(), "heat pad", "pain"
+    )
+    assert item.effect != pytest.approx(plain.effect, abs=1e-3)  # the covariate is used
+    # Reference: the same GLSAR with the state before on days t, t-1, t-2 as covariates.
+    heat = np.nan_to_num(series_grid(factors["heat pad"], FIRST, N))
+    s = series_grid(before, FIRST, N)
+    y = series_grid(outcomes["pain"], FIRST, N)[2:]
+    xs = np.column_stack([heat[2 - lag : N - lag] for lag in (0, 1, 2)])
+    ss = np.column_stack([s[2 - lag : N - lag] for lag in (0, 1, 2)])
+    rows = ~np.isnan(ss).any(axis=1) & ~np.isnan(y)
+    design = np.column_stack([adjustment_columns(FIRST, N)[2:][rows], ss[rows], xs[rows]])
+    ref = glsar_reference(y[rows], design, np.flatnonzero(rows), tested=3)
+    c = design.shape[1] - 3
+    r = np.zeros((3, design.shape[1]))
+    r[:, c:] = np.eye(3)
+    assert item.p_value == pytest.approx(float(ref.f_test(r).pvalue), abs=1e-6)
+    w = np.zeros(design.shape[1])
+    w[[c + lag for lag in item.lags_reported]] = 1.0
+    assert item.effect == pytest.approx(float(ref.t_test(w).effect[0]), abs=1e-6)
+    assert item.se == pytest.approx(float(ref.t_test(w).sd[0, 0]), abs=1e-6)
+    # Other pairs are untouched.
+    assert find(
+        analyse(outcomes, factors, FIRST, LAST, state_before=state, **kw).all(),
+        "hours sitting",
+        "pain",
+    ).p_value == pytest.approx(
+        find(analyse(outcomes, factors, FIRST, LAST, **kw).all(), "hours sitting", "pain").p_value
+    )
+
+
+def test_it_does_not_read_a_treatment_used_because_the_morning_was_bad_as_worsening() -> None:
+    """Simulation: no effect, the treatment taken far more often after a bad morning."""
+    unadjusted = sim.morning_indication(150, seed=41, adjust=False)
+    adjusted = sim.morning_indication(150, seed=41, adjust=True)
+    assert unadjusted.value >= 0.5  # the confounding is real without the state before
+    assert adjusted.value <= 0.12  # nominal 5 %; 150 diaries, SE about 2 points
+    rng = np.random.default_rng(42)
+    found = [
+        any(i.factor == "f" for i in sim.morning_indication_diary(rng, effect=-1.0).analyse().helps)
+        for _ in range(40)
+    ]
+    assert np.mean(found) >= 0.8  # and a real afternoon effect is still found

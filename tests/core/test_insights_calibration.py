@@ -77,3 +77,7 @@ def test_it_does_not_turn_use_after_worse_days_into_an_effect() -> None:
     flagged, shown = sim.indication(200, seed=606)
     assert flagged.value <= 0.1  # nominal 5 %; 200 diaries, SE 1.5 points
     assert shown.value >= 0.5  # and says when it is used instead
+
+
+def test_it_does_not_turn_use_after_a_bad_morning_into_an_effect() -> None:
+    assert sim.morning_indication(300, seed=707).value <= 0.085  # nominal 5 %, SE 1.3 points

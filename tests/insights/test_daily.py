@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import time_machine
 
 from spasmtrack.diary.entries import RESOURCES, create_entry
@@ -13,12 +14,15 @@ from spasmtrack.insights.daily import (
     SPASM_COUNT,
     TWITCH_COUNT,
     WPI_AREAS,
+    DiarySeries,
     diary_series,
     display_name,
     drawing_series,
     muscle_event_series,
+    state_before_series,
     treatment_factors,
 )
+from spasmtrack.insights.services import compute_insights
 from spasmtrack.test import BaseTestCase
 
 NOW = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)
@@ -75,6 +79,32 @@ def test_it_adds_a_dose_factor_only_when_amounts_vary_in_one_unit() -> None:
     assert "magnesium supplement (mg)" not in same
     mixed, _, _ = treatment_factors([log("2025-01-01", 200), log("2025-01-02", None)], tracked)
     assert "magnesium supplement (mg)" not in mixed
+
+
+def test_its_state_before_counts_spasms_before_the_treatments_time_or_its_usual_time() -> None:
+    def at(day: str, hhmm: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T{hhmm}:00+00:00")
+
+    events = [
+        {"local_date": D("2025-01-01"), "kind": "spasm", "started_at": at("2025-01-01", "08:00")},
+        {"local_date": D("2025-01-01"), "kind": "spasm", "started_at": at("2025-01-01", "13:00")},
+        {"local_date": D("2025-01-01"), "kind": "twitch", "started_at": at("2025-01-01", "07:00")},
+        {"local_date": D("2025-01-01"), "kind": "spasm", "started_at": at("2025-01-01", "15:00")},
+        {"local_date": D("2025-01-02"), "kind": "spasm", "started_at": at("2025-01-02", "09:00")},
+        {"local_date": D("2025-01-03"), "kind": "spasm", "started_at": at("2025-01-03", "13:30")},
+    ]
+    logs = [  # heat at 14:00 on the 1st (and a later second session), 12:00 on the 2nd
+        {"treatment_id": 1, "local_date": D("2025-01-01"), "at": at("2025-01-01", "18:00")},
+        {"treatment_id": 1, "local_date": D("2025-01-01"), "at": at("2025-01-01", "14:00")},
+        {"treatment_id": 1, "local_date": D("2025-01-02"), "at": at("2025-01-02", "12:00")},
+    ]
+    days = {D("2025-01-01"), D("2025-01-02"), D("2025-01-03"), D("2025-01-04")}
+    state = state_before_series(events, logs, {1: "heat"}, days, UTC)
+    # The 3rd has no heat: its usual time is the median of 14:00 and 12:00, 13:00.
+    expected = {D("2025-01-01"): 2.0, D("2025-01-02"): 1.0, D("2025-01-03"): 0.0}
+    assert state["heat"][SPASM_COUNT] == {**expected, D("2025-01-04"): 0.0}
+    assert state["heat"][MAX_INTENSITY] == state["heat"][SPASM_COUNT]
+    assert state_before_series(events, logs, {}, days, UTC) == {}
 
 
 def test_it_lowers_catalogue_titles_but_keeps_acronyms_and_own_names() -> None:
@@ -162,6 +192,73 @@ class DiarySeriesTestCase(BaseTestCase):
         only = diary_series(self.alice, D("2025-11-02"), D("2025-11-02"))
         assert only.factors["hours sitting"] == {D("2025-11-02"): 6.0}
         assert (only.first_day, only.last_day) == (D("2025-11-02"), D("2025-11-02"))
+
+    def test_it_reads_the_state_before_a_treatment_in_local_time(self) -> None:
+        self.spasm("2025-11-01T07:00:00Z")  # 08:00 in Berlin
+        self.spasm("2025-11-01T12:30:00Z")  # 13:30, after the heat at 13:00
+        create_entry(
+            self.alice,
+            RESOURCES["treatment-logs"],
+            {"treatment": self.heat.key, "at": "2025-11-01T12:00:00Z"},
+        )
+        s = diary_series(self.alice)
+        assert s.state_before["heat"][SPASM_COUNT] == {D("2025-11-01"): 1.0}
+
+    def test_it_does_not_call_heat_taken_after_a_bad_morning_worsening(self) -> None:
+        """No effect; heat at 14:00 on 70 % of days with a bad morning, 15 % of others."""
+        rng = np.random.default_rng(21)
+        level = np.zeros(150)
+        for t in range(1, 150):
+            level[t] = 0.6 * level[t - 1] + rng.normal(0, 0.5)
+        rate = np.exp(0.7 + level)
+        morning, afternoon = rng.poisson(rate), rng.poisson(rate)
+        heat = rng.random(150) < np.where(morning > np.median(morning), 0.7, 0.15)
+        rows = []
+        for t in range(150):
+            day = date(2025, 5, 1) + timedelta(days=t)
+            times = [f"{5 + i % 5:02d}:{i // 5 % 60:02d}" for i in range(morning[t])]
+            times += [f"{13 + i % 7}:{i // 7 % 60:02d}" for i in range(afternoon[t])]
+            rows += [
+                {
+                    "kind": "spasm",
+                    "started_at": f"{day}T{hhmm}:00Z",
+                    "intensity": 5,
+                    "regions": ["calf_left"],
+                }
+                for hhmm in times
+            ]
+            rows.append({"local_date": day.isoformat(), "overall_pain": 5})
+            # A habit logged every day makes every day fully logged: no heat means "no".
+            rows.append({"habit": self.sitting.key, "local_date": day.isoformat(), "value": 3})
+            if heat[t]:
+                rows.append({"treatment": self.heat.key, "at": f"{day}T12:00:00Z"})
+        for r in rows:
+            kind = (
+                "habit-logs"
+                if "habit" in r
+                else (
+                    "checkins"
+                    if "overall_pain" in r
+                    else "treatment-logs"
+                    if "treatment" in r
+                    else "muscle-events"
+                )
+            )
+            create_entry(self.alice, RESOURCES[kind], r)
+        s = diary_series(self.alice)
+        assert set(s.state_before) == {"heat"}
+
+        def worse(series: DiarySeries) -> list[str]:
+            return [
+                i["outcome"]
+                for i in compute_insights(series)["aggravates"]
+                if i["factor"] == "heat"
+            ]
+
+        adjusted = worse(s)
+        s.state_before = {}
+        assert worse(s)  # without the state before, heat would look like it worsens spasms
+        assert adjusted == []
 
     def test_it_reads_only_the_persons_own_diary(self) -> None:
         self.spasm("2025-11-01T10:00:00Z", person=self.charlie)

@@ -28,6 +28,9 @@ One question per factor and outcome (or group of outcomes that measure the same 
   *before* the factor (the factor's next-day value regressed like a lag of -1, adjusted
   for lags 0–2): a sign of taking something because of bad days, shown as its own
   observation (own BH family) rather than as an effect.
+- Same-day state before a treatment (`state_before`): where the caller knows the outcome
+  earlier that day, before the factor's time, that factor and outcome are adjusted for
+  it as well (a treatment at 14:00 taken because the morning was bad).
 - Not logged is not "no": a yes/no factor is "no" only on a day with an explicit 0 or a
   day in `complete_days` (the caller's rule for a fully logged day); other days are
   missing and dropped.
@@ -516,6 +519,7 @@ def analyse(
     q_threshold: float = 0.1,
     complete_days: Collection[date] | None = None,
     outcome_groups: Sequence[Sequence[str]] = (),
+    state_before: Mapping[str, Mapping[str, Mapping[date, float]]] | None = None,
 ) -> InsightsReport:
     """One finding per factor and outcome group; see the module docstring for the method.
 
@@ -527,6 +531,14 @@ def analyse(
 
     A binary factor needs `min_days_binary` usable days with it and as many without; a
     numeric one `min_days_numeric` usable days with a value, not all equal.
+
+    `state_before` ({factor: {outcome: {day: value}}}) is the outcome's state earlier that
+    day, before the factor's time (the caller's rule, e.g. the spasms logged before a
+    treatment at 14:00, or before its usual time on a day without it). That factor and
+    outcome are then compared adjusted for it (its values on days t, t-1, ... for the
+    factor's lags, as adjustment columns), on the days that have them: a treatment used
+    *because* the morning was bad is not read as making the day worse. See
+    `_with_state_before`.
     """
     n_days = (last_day - first_day).days + 1
     if n_days < 1:
@@ -559,6 +571,10 @@ def analyse(
         pairs = [p for p in pairs if p.j not in tied]
         pairs += _fit_pairs(x_all, y_all, adjust, tied, (0,), kinds, rules)
     pairs += _fit_pairs(x_all, y_all, adjust, courses, (0,), kinds, rules)
+    if state_before:
+        pairs = _with_state_before(
+            pairs, state_before, x_all, y_all, adjust, (fnames, onames), first_day, kinds, rules
+        )
     # Was the outcome already different the day before the factor? (lag -1, see docstring)
     binary = [j for j in plain if kinds[j] == "binary"]
     leads = _fit_pairs(x_all, y_all, adjust, binary, (-1, *lags_t), kinds, rules)
@@ -570,6 +586,50 @@ def analyse(
     _worse_days(report, leads, groups, ctx, q_threshold)
     _sort(report)
     return report
+
+
+def _with_state_before(
+    pairs: list[_Pair],
+    state_before: Mapping[str, Mapping[str, Mapping[date, float]]],
+    x_all: FloatArray,
+    y_all: FloatArray,
+    adjust: FloatArray,
+    names: tuple[list[str], list[str]],
+    first_day: date,
+    kinds: list[Kind],
+    rules: tuple[int, int],
+) -> list[_Pair]:
+    """Refit the pairs that have a same-day state before the factor, adjusted for it.
+
+    Conditional on the state before the factor, a factor chosen because of that state is
+    unrelated to the rest of the day's outcome unless it has an effect, so adding the
+    state as a covariate removes this confounding by indication (the previous day's state
+    is already adjusted for by the AR(1) errors). Each such pair is its own batch (the
+    covariate differs per factor and outcome); days without a state value are dropped.
+    """
+    fnames, onames = names
+    n_days = y_all.shape[1]
+    fpos, opos = {f: j for j, f in enumerate(fnames)}, {o: i for i, o in enumerate(onames)}
+    replaced: dict[tuple[int, int], _Pair] = {}
+    for fname, by_outcome in state_before.items():
+        for oname, series in by_outcome.items():
+            if fname not in fpos or oname not in opos or not series:
+                continue
+            j, o = fpos[fname], opos[oname]
+            current = next((p for p in pairs if p.j == j and p.o == o), None)
+            if current is None:
+                continue
+            # The state before the factor on each day whose factor value enters the fit
+            # (day t - lag for each lag): a factor taken yesterday because yesterday
+            # morning was bad is confounded in the same way.
+            state = series_grid(series, first_day, n_days)
+            shifted = _lagged((state - np.nanmean(state))[None, :], current.lags)[0]
+            y = np.where(np.isnan(shifted).any(axis=0), np.nan, y_all[o])[None, :]
+            a = np.vstack([adjust, np.nan_to_num(shifted)])
+            for p in _fit_pairs(x_all, y, a, [j], current.lags, kinds, rules):
+                p.o = o
+                replaced[(j, o)] = p
+    return [replaced.get((p.j, p.o), p) for p in pairs]
 
 
 def _outcome_groups(onames: list[str], declared: Sequence[Sequence[str]]) -> list[list[int]]:

@@ -109,6 +109,7 @@ class Diary:
     complete: list[date]
     n: int = N_DAYS
     pain_type: frozenset[str] = field(default_factory=lambda: frozenset(PAIN_GROUP + OTHERS))
+    state_before: dict[str, dict[str, Series]] = field(default_factory=dict)
 
     def analyse(self) -> InsightsReport:
         return analyse(
@@ -119,6 +120,7 @@ class Diary:
             pain_type=self.pain_type,
             complete_days=self.complete,
             outcome_groups=[PAIN_GROUP],
+            state_before=self.state_before,
         )
 
 
@@ -185,6 +187,39 @@ def indication_diary(rng: np.random.Generator, n: int = N_DAYS) -> Diary:
     worse = np.r_[False, y[:-1] > np.median(y)]
     x = (rng.random(n) < np.where(worse, 0.6, 0.2)).astype(np.float64)
     return _diary({"overall pain": y}, {"f": ("independent", x)}, rng.random(n) > MISSING)
+
+
+def morning_indication_diary(
+    rng: np.random.Generator, n: int = N_DAYS, adjust: bool = True, effect: float = 0.0
+) -> Diary:
+    """A treatment used *because* the morning was bad (probability 0.7 on a morning above
+    the person's median, 0.15 otherwise), taken around midday. The day's outcome is the
+    mean of the morning and the afternoon ratings, both the day's AR(1) level plus their
+    own noise; the treatment moves only the afternoon, by `effect` points (0: none).
+    `adjust` passes the morning as the state before the treatment."""
+    level = outcomes_with_phis(rng, phis(rng, 1), n)[0]
+    morning = level + rng.normal(0.0, 0.7, n)
+    x = (rng.random(n) < np.where(morning > np.median(morning), 0.7, 0.15)).astype(np.float64)
+    afternoon = level + rng.normal(0.0, 0.7, n) + effect * x
+    diary = _diary(
+        {"overall pain": (morning + afternoon) / 2},
+        {"f": ("independent", x)},
+        rng.random(n) > MISSING,
+    )
+    if adjust:
+        kept = set(diary.complete)
+        before = {day: float(v) for day, v in zip(_days(n), morning, strict=True) if day in kept}
+        diary.state_before = {"f": {"overall pain": before}}
+    return diary
+
+
+def morning_indication(count: int, seed: int, adjust: bool = True) -> Rate:
+    """Share of `morning_indication_diary` people (no effect) with a helps/aggravates finding."""
+    return _count(
+        count,
+        seed,
+        lambda rng: bool(_clear(morning_indication_diary(rng, adjust=adjust).analyse())),
+    )
 
 
 @dataclass(frozen=True)

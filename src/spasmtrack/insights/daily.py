@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from statistics import median
 from typing import Any
 
 from spasmtrack.core.insights import Factor, Outcome
@@ -76,6 +77,7 @@ class DiarySeries:
     `sessions` maps
     a treatment's display name to its (pain_before, pain_after) pairs. `region_pain` maps
     "YYYY-MM" to {region id: mean intensity} over that month's pain drawings and spasms.
+    `state_before` is `core.insights.analyse`'s argument (see `state_before_series`).
     """
 
     first_day: date | None
@@ -88,6 +90,7 @@ class DiarySeries:
     factor_info: dict[str, Factor] = field(default_factory=dict)
     sessions: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     complete_days: set[date] = field(default_factory=set)
+    state_before: dict[str, dict[str, Series]] = field(default_factory=dict)
     region_pain: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -202,7 +205,7 @@ def region_pain_by_month(
 
 
 def treatment_factors(
-    rows: Iterable[Row], tracked: Iterable[date]
+    rows: Iterable[Row], tracked: Iterable[date], names: dict[int, str] | None = None
 ) -> tuple[dict[str, Series], dict[str, Factor], dict[str, list[tuple[float, float]]]]:
     """Yes/no per treatment and day, a numeric dose where amounts are logged consistently,
     and the same-session (pain_before, pain_after) pairs.
@@ -211,7 +214,7 @@ def treatment_factors(
     pain_before, pain_after. A dose factor ("magnesium supplement (mg)") is added only when
     every log of that treatment has an amount in one unit and the daily totals differ
     (otherwise it would repeat the yes/no factor); its value is the day's total, 0 on other
-    tracked days.
+    tracked days. `names`, when given, receives {treatment id: yes/no factor name}.
     """
     by_treatment: dict[int, list[Row]] = defaultdict(list)
     for r in rows:
@@ -225,6 +228,8 @@ def treatment_factors(
             display_name(logs[0]["treatment__name"], logs[0]["treatment__owner_id"] is not None),
             factors,
         )
+        if names is not None:
+            names[logs[0]["treatment_id"]] = name
         days = {r["local_date"] for r in logs}
         factors[name] = {d: 1.0 for d in sorted(days)}
         info[name] = Factor(name, "binary")
@@ -248,6 +253,50 @@ def treatment_factors(
         factors[dose] = {d: totals.get(d, 0.0) for d in tracked_days}
         info[dose] = Factor(dose, "numeric", unit_word(unit))
     return factors, info, sessions
+
+
+def _time_of_day(at: datetime, zone: tzinfo) -> time:
+    return at.astimezone(zone).time()
+
+
+def state_before_series(
+    event_rows: Iterable[Row],
+    treatment_rows: Iterable[Row],
+    names: Mapping[int, str],
+    tracked: Iterable[date],
+    zone: tzinfo,
+) -> dict[str, dict[str, Series]]:
+    """The state before each treatment's time of day: {factor: {outcome: {day: value}}}.
+
+    A treatment's time on a day is the local time of its first log that day; on a tracked
+    day without it, the median local time of all its logs (its usual time), so that days
+    with and without it are compared over the same part of the day. The state is the
+    number of spasms that started before that time, on every tracked day; it adjusts the
+    treatment's comparisons with the spasm count and the mean and max spasm intensity
+    (`core.insights.analyse`, `state_before`), so a treatment taken because the morning
+    was bad is not read as making the day worse. Check-ins and symptom ratings carry no
+    time of day and are not adjusted this way. Rows: events local_date, kind, started_at;
+    treatment logs treatment_id, local_date, at.
+    """
+    starts: dict[date, list[time]] = defaultdict(list)
+    for r in event_rows:
+        if r["kind"] == "spasm":
+            starts[r["local_date"]].append(_time_of_day(r["started_at"], zone))
+    firsts: dict[int, dict[date, time]] = defaultdict(dict)
+    for r in treatment_rows:
+        at = _time_of_day(r["at"], zone)
+        day = firsts[r["treatment_id"]]
+        day[r["local_date"]] = min(at, day.get(r["local_date"], at))
+    days = sorted(set(tracked))
+    out: dict[str, dict[str, Series]] = {}
+    for tid, first in firsts.items():
+        if tid not in names:
+            continue
+        seconds = median(t.hour * 3600 + t.minute * 60 + t.second for t in first.values())
+        usual = (datetime.min + timedelta(seconds=seconds)).time()
+        before = {d: float(sum(t < first.get(d, usual) for t in starts.get(d, ()))) for d in days}
+        out[names[tid]] = {SPASM_COUNT: before, MEAN_INTENSITY: before, MAX_INTENSITY: before}
+    return out
 
 
 def complete_days(treatment_rows: Iterable[Row], habit_rows: Iterable[Row]) -> set[date]:
@@ -321,7 +370,7 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
         qs = entries_for(person, RESOURCES[resource]).between(since or low, until or high)
         return list(qs.order_by().values("local_date", *fields))
 
-    events = rows("muscle-events", "kind", "intensity", "regions")
+    events = rows("muscle-events", "kind", "intensity", "regions", "started_at")
     checkins = rows("checkins", *CHECKIN_OUTCOMES)
     symptoms = rows("symptom-ratings", "name", "value", "scale_max")
     drawings = rows("pain-drawings", "regions")
@@ -334,6 +383,7 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
         "unit",
         "pain_before",
         "pain_after",
+        "at",
     )
     habits = rows(
         "habit-logs",
@@ -363,7 +413,9 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     # An outcome never recorded (e.g. no pain drawings yet) has nothing to compare.
     out.outcomes = {name: series for name, series in every.items() if series}
     out.outcome_info = {**FIXED_OUTCOMES, **symptom_info}
-    t_factors, t_info, out.sessions = treatment_factors(treatments, tracked)
+    names: dict[int, str] = {}
+    t_factors, t_info, out.sessions = treatment_factors(treatments, tracked, names)
+    out.state_before = state_before_series(events, treatments, names, tracked, person.zone)
     h_factors, h_info = habit_factors(habits)
     out.factors = {**t_factors}
     out.factor_info = {**t_info}

@@ -166,6 +166,7 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
             q_threshold=Q_THRESHOLD,
             complete_days=s.complete_days,
             outcome_groups=OUTCOME_GROUPS,
+            state_before=s.state_before,
         )
         first, last = s.first_day.isoformat(), s.last_day.isoformat()
     d = report.to_dict()
