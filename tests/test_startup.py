@@ -17,6 +17,8 @@ import pytest
 from spasmtrack.core import nof1
 
 HEAVY = ("scipy", "statsmodels", "pandas", "matplotlib", "numpy")
+# The API's validation libraries: only API, page-form and import paths need them.
+SCHEMAS = ("ninja", "pydantic")
 
 PROBE = """
 import json, os, sys
@@ -30,10 +32,10 @@ print(json.dumps({{"cli": after_cli, "setup": after_setup}}))
 """
 
 
-def _probe(tmp_path: Path) -> dict[str, list[str]]:
+def _probe(tmp_path: Path, heavy: tuple[str, ...] = HEAVY) -> dict[str, list[str]]:
     env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    code = PROBE.format(heavy=HEAVY)
+    code = PROBE.format(heavy=heavy)
     r = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
@@ -44,6 +46,24 @@ def _probe(tmp_path: Path) -> dict[str, list[str]]:
 def test_it_imports_no_numerical_library_for_the_cli_or_django_setup(tmp_path: Path) -> None:
     loaded = _probe(tmp_path)
     assert loaded == {"cli": [], "setup": []}
+
+
+def test_it_imports_neither_ninja_nor_pydantic_for_the_cli_or_django_setup(tmp_path: Path) -> None:
+    loaded = _probe(tmp_path, SCHEMAS)
+    assert loaded == {"cli": [], "setup": []}
+
+
+def test_it_detects_a_schema_import_when_there_is_one(tmp_path: Path) -> None:
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'spasmtrack.settings'; "
+        "import django; django.setup(); "
+        "from spasmtrack.diary.entries import RESOURCES; RESOURCES['checkins'].schema_in; "
+        "print(sorted(m for m in ('ninja', 'pydantic') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.stdout.strip() == "['ninja', 'pydantic']", r.stderr
 
 
 def test_it_detects_a_numerical_import_when_there_is_one(tmp_path: Path) -> None:

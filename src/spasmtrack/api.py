@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
@@ -118,6 +120,21 @@ def document_errors(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from the files served here (settings.NINJA_DIR), never from a CDN. Ninja
+    renders its local template only when "ninja" is an installed app, which is left out so
+    that `django.setup()` does not import ninja and pydantic."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 class SpasmtrackAPI(NinjaAPI):
     def get_openapi_schema(self, **kw: Any) -> Any:
         return document_errors(super().get_openapi_schema(**kw))
@@ -125,6 +142,7 @@ class SpasmtrackAPI(NinjaAPI):
 
 api = SpasmtrackAPI(
     title="Spasmtrack API",
+    docs=LocalSwagger(),
     docs_decorator=docs_access,
     version="1",
     description="Every operation acts on the signed-in person's own data only.",

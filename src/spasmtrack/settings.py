@@ -9,6 +9,7 @@ check out code, install requirements and run it").
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import math
 import os
 import secrets
@@ -144,7 +145,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
-    "ninja",  # /api/docs from the package's own static Swagger files, not a CDN
+    # (not "ninja": as an app it would import ninja and pydantic at every django.setup(), a
+    # tenth of a second for each CLI command; NINJA_DIR below serves its Swagger files instead)
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -179,10 +181,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "spasmtrack.urls"
 WSGI_APPLICATION = "spasmtrack.wsgi.application"
 
+# django-ninja's own templates and static Swagger files (/api/docs from here, not a CDN), found
+# without importing the package.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent  # type: ignore[union-attr, arg-type]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -245,7 +251,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or data_dir() / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic for a laptop
 
 # A laptop keeps you signed in for two weeks; a shared server for one working day.

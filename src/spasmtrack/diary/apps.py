@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+
+
+def _sync_catalogue_after_migrate(**kwargs: Any) -> None:
+    # Imported here: the catalogue module is not needed at django.setup(), only after migrate.
+    from spasmtrack.diary.catalogue import sync_catalogue_after_migrate
+
+    sync_catalogue_after_migrate(**kwargs)
 
 
 class DiaryConfig(AppConfig):
@@ -9,6 +18,4 @@ class DiaryConfig(AppConfig):
     label = "diary"
 
     def ready(self) -> None:
-        from spasmtrack.diary.catalogue import sync_catalogue_after_migrate
-
-        post_migrate.connect(sync_catalogue_after_migrate, sender=self)
+        post_migrate.connect(_sync_catalogue_after_migrate, sender=self)

@@ -11,7 +11,8 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -19,12 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.timezone import now
-from ninja import Schema
-from pydantic import ConfigDict, model_validator
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.plausible import CLOCK_SKEW, day_problem, instant_problem
-from spasmtrack.diary import schemas as s
 from spasmtrack.diary.models import (
     DailyCheckin,
     Entry,
@@ -37,6 +35,9 @@ from spasmtrack.diary.models import (
     TreatmentLog,
     TriggerPoint,
 )
+
+if TYPE_CHECKING:
+    from ninja import Schema
 
 
 class EntryError(ValueError):
@@ -54,10 +55,18 @@ class Resource:
 
     name: str  # URL segment and export key, e.g. "muscle-events"
     model: type[Entry]
-    schema_in: type[Schema]
-    schema_out: type[Schema]
+    schema_in_name: str  # classes in diary/schemas.py, imported on first use: pydantic and
+    schema_out_name: str  # ninja stay out of `django.setup()` and the CLI's start-up
     order: str  # newest first
     select: tuple[str, ...] = ()
+
+    @property
+    def schema_in(self) -> type[Schema]:
+        return getattr(import_module("spasmtrack.diary.schemas"), self.schema_in_name)
+
+    @property
+    def schema_out(self) -> type[Schema]:
+        return getattr(import_module("spasmtrack.diary.schemas"), self.schema_out_name)
 
 
 RESOURCES: dict[str, Resource] = {
@@ -66,30 +75,30 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "muscle-events",
             MuscleEvent,
-            s.MuscleEventIn,
-            s.MuscleEventOut,
+            "MuscleEventIn",
+            "MuscleEventOut",
             "-started_at",
             ("trigger_habit",),
         ),
-        Resource("pain-drawings", PainDrawing, s.PainDrawingIn, s.PainDrawingOut, "-at"),
-        Resource("checkins", DailyCheckin, s.CheckinIn, s.CheckinOut, "-local_date"),
+        Resource("pain-drawings", PainDrawing, "PainDrawingIn", "PainDrawingOut", "-at"),
+        Resource("checkins", DailyCheckin, "CheckinIn", "CheckinOut", "-local_date"),
         Resource(
             "treatment-logs",
             TreatmentLog,
-            s.TreatmentLogIn,
-            s.TreatmentLogOut,
+            "TreatmentLogIn",
+            "TreatmentLogOut",
             "-at",
             ("treatment", "recorded_by__user"),
         ),
-        Resource("habit-logs", HabitLog, s.HabitLogIn, s.HabitLogOut, "-local_date", ("habit",)),
+        Resource("habit-logs", HabitLog, "HabitLogIn", "HabitLogOut", "-local_date", ("habit",)),
         Resource(
-            "symptom-ratings", SymptomRating, s.SymptomRatingIn, s.SymptomRatingOut, "-local_date"
+            "symptom-ratings", SymptomRating, "SymptomRatingIn", "SymptomRatingOut", "-local_date"
         ),
         Resource(
             "trigger-points",
             TriggerPoint,
-            s.TriggerPointIn,
-            s.TriggerPointOut,
+            "TriggerPointIn",
+            "TriggerPointOut",
             "-at",
             ("recorded_by__user",),
         ),
@@ -191,6 +200,8 @@ def validate_entry(
     `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
     checked value of each distinct (field, value), up to a bounded size.
     """
+    from ninja import Schema
+
     if not isinstance(data, Schema):
         data = _mapping_schema(res.schema_in).model_validate(dict(data))
     values = _resolve(person, data.model_dump(), cache)
@@ -227,6 +238,8 @@ def _mapping_schema(schema: type[Schema]) -> type[Schema]:
     model attributes and `resolve_*` methods); for a dict that only costs time (most of a
     bulk import's validation). The subclass replaces that one validator with a pass-through;
     a schema with resolvers keeps it."""
+    from pydantic import ConfigDict, model_validator
+
     if schema._ninja_resolvers:  # type: ignore[attr-defined]
         return schema
 

@@ -16,10 +16,10 @@ from django.db import models
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.catalogue import ergonomics, foods
-from spasmtrack.core.nutrition import intake_nutrients
 from spasmtrack.diary.entries import require_plausible
 from spasmtrack.diary.models import Entry
+
+# (the catalogue and core.nutrition are imported where used: models load at every django.setup())
 
 # Reference values in the catalogue start at 19 (adults); younger people get no comparison.
 ADULT_AGE = 19
@@ -66,6 +66,8 @@ class Intake(Entry):
 
     @property
     def food_name(self) -> str:
+        from spasmtrack.core.catalogue import foods
+
         food = foods().get(self.food_id)
         return food.name if food else self.food_id
 
@@ -81,9 +83,13 @@ class Intake(Entry):
 
     def nutrients(self) -> dict[str, float]:
         """Nutrient amounts in canonical units (mg; µg for vitamin D)."""
+        from spasmtrack.core.nutrition import intake_nutrients
+
         return intake_nutrients(self.as_record())[0]
 
     def summary(self) -> str:
+        from spasmtrack.core.catalogue import foods
+
         if self.food_id:
             food = foods().get(self.food_id)
             if self.unit == self.Unit.SERVING and food:
@@ -152,6 +158,8 @@ class ChecklistStatus(models.Model):
     @classmethod
     def set(cls, person: Person, item: str, status: str, day: date) -> ChecklistStatus:
         """Record the status of a known checklist item (KeyError for an unknown item)."""
+        from spasmtrack.core.catalogue import ergonomics
+
         if item not in ergonomics():
             raise KeyError(item)
         require_plausible(person, local_date=day)
