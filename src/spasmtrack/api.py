@@ -78,7 +78,10 @@ class FiniteJSONRenderer(JSONRenderer):
     """ninja's renderer, refusing to write NaN/Infinity (strict JSON, RFC 8259)."""
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
-        return json.dumps(_finite(data), cls=self.encoder_class, allow_nan=False)
+        try:  # almost every response has no NaN: walk the data only for those that do
+            return json.dumps(data, cls=self.encoder_class, allow_nan=False)
+        except ValueError:
+            return json.dumps(_finite(data), cls=self.encoder_class, allow_nan=False)
 
 
 ERROR_SCHEMA = {

@@ -300,8 +300,8 @@ def create_entry(
     person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
 ) -> Any:
     """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
-    values = validate_entry(person, res, data)
-    _plausible_entry(person, {**values, **extra})
+    values = validate_entry(person, res, data)  # dates among the values checked there
+    _plausible_entry(person, extra)
     _check_unique_day(person, res, values, None)
     entry = res.model(person=person, **values, **extra)
     # One INSERT, committed on its own (or with the caller's transaction): saving a new entry
