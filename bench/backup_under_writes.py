@@ -16,40 +16,22 @@ throwaway database of TEST_DATABASE_URL.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from benchlib import throwaway_postgres
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
+from tests.fresh_process import run_module  # noqa: E402
 
 
 def run(backups: int, database_url: str | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(
-            SPASMTRACK_DATA_DIR=data_dir,
-            DJANGO_SETTINGS_MODULE="spasmtrack.settings",
-            SPASMTRACK_NO_LOCAL_SETTINGS="1",
-            PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        return run_module(  # type: ignore[no-any-return]
+            "tests.interop.under_writes", str(backups), data_dir=data_dir, database_url=database_url
         )
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.interop.under_writes", str(backups)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-    if done.returncode != 0:
-        raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def report(name: str, o: dict) -> bool:

@@ -1,41 +1,20 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 from django.db import OperationalError
 from django.test import override_settings
 
 from spasmtrack.diary.models import MuscleEvent
 from spasmtrack.test import BaseTestCase
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.fresh_process import run_module
 
 
 def _run_beside_import(rows: int) -> dict:
     """tests/concurrent_import.py in a fresh process, on a real SQLite file (WAL)."""
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(
-            SPASMTRACK_DATA_DIR=data_dir,
-            DJANGO_SETTINGS_MODULE="spasmtrack.settings",
-            SPASMTRACK_NO_LOCAL_SETTINGS="1",
-            PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        )
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.concurrent_import", str(rows)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        return run_module("tests.concurrent_import", str(rows), data_dir=data_dir)  # type: ignore[no-any-return]
 
 
 class DatabaseBusyTestCase(BaseTestCase):

@@ -8,32 +8,19 @@ strace), and a copy of the files taken mid-write that recovers every acknowledge
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.fresh_process import run_module
 
 
 def _probe(*args: str, data_dir: str, wrap: list[str] | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        SPASMTRACK_DATA_DIR=data_dir,
-        DJANGO_SETTINGS_MODULE="spasmtrack.settings",
-        SPASMTRACK_NO_LOCAL_SETTINGS="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    )
-    cmd = [*(wrap or []), sys.executable, "-m", "tests.durability_probe", *args]
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_module("tests.durability_probe", *args, data_dir=data_dir, wrap=wrap or ())
 
 
 def test_it_sets_wal_full_sync_and_busy_timeout_on_every_new_connection() -> None:

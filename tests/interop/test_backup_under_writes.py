@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 from django.db import connection
 from django.test import TransactionTestCase
 
+from tests.fresh_process import run_module
 from tests.interop import under_writes
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class BackupUnderWritesTestCase(TransactionTestCase):
@@ -31,20 +25,4 @@ class BackupUnderWritesTestCase(TransactionTestCase):
         # The test database of SQLite lives in memory; the real thing is a WAL file, in its
         # own process with its own data directory.
         with tempfile.TemporaryDirectory() as data_dir:
-            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-            env.update(
-                SPASMTRACK_DATA_DIR=data_dir,
-                DJANGO_SETTINGS_MODULE="spasmtrack.settings",
-                SPASMTRACK_NO_LOCAL_SETTINGS="1",
-                PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-            )
-            done = subprocess.run(
-                [sys.executable, "-m", "tests.interop.under_writes", "8"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-        assert done.returncode == 0, done.stderr[-3000:]
-        self._check(json.loads(done.stdout.strip().splitlines()[-1]))
+            self._check(run_module("tests.interop.under_writes", "8", data_dir=data_dir))

@@ -30,21 +30,6 @@ def side_words(side: str) -> str:
     return {"left": "left side", "right": "right side", "both": "both sides"}.get(side, side)
 
 
-def score_words(score: float) -> str:
-    """A finder score (posterior share, 0-1; all muscles sum to 1) in plain words.
-
-    Thresholds were set on typical drawings: a clear single-muscle pattern scores 0.4-0.7,
-    the runner-up of an ambiguous one 0.15-0.25, everything else a few hundredths.
-    """
-    if score >= 0.4:
-        return "fits well"
-    if score >= 0.15:
-        return "fits fairly well"
-    if score >= 0.05:
-        return "fits partly"
-    return "fits a little"
-
-
 # How much of the drawing a muscle explains, in plain words (the page never shows the raw
 # score). A region in the muscle's main zone or at its TrP sites counts fully, one in its
 # spillover zone half; the shares are intensity-weighted like the finder's likelihood.
