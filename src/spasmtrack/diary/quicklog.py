@@ -17,7 +17,7 @@ from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core import catalogue
-from spasmtrack.core.quicklog import QuickLog, QuickLogParser
+from spasmtrack.core.quicklog import QuickLogParser
 from spasmtrack.core.quicklog_line import LineEntry, LineReading, read_line
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -51,10 +51,6 @@ def parser_for(person: Person) -> QuickLogParser:
         for h in habits_for(person)
     ]
     return QuickLogParser(treatments=treatments, habits=habits)
-
-
-def understand(person: Person, text: str, at: datetime | None = None) -> QuickLog:
-    return parser_for(person).parse(text, now=(at or now()).astimezone(person.zone))
 
 
 def read(person: Person, text: str, at: datetime | None = None) -> LineReading:
