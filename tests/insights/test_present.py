@@ -27,14 +27,21 @@ def item(**kw: Any) -> dict[str, Any]:
     return {**base, **kw}
 
 
-def test_it_words_a_numeric_factor_without_repeating_its_unit() -> None:
-    c = card(item(), "aggravates", {"hours sitting": "hour"})
-    assert c["label"] == "Likely worsens"
-    assert c["sentence"] == (
-        "With each extra hour sitting, spasm count the next day was 0.20 higher "
-        "(range 0.06 to 0.34 higher)."
+def test_it_shows_the_engines_headline_and_its_days_to_tell() -> None:
+    c = card(item(headline="Each extra hour of sitting was followed …"), "aggravates")
+    assert (c["label"], c["sentence"]) == (
+        "Likely worsens",
+        "Each extra hour of sitting was followed …",
     )
-    assert "hour of hours" not in c["sentence"]
+    unclear = card(item(more_days_to_tell=40), "no_clear_effect")
+    assert (unclear["label"], unclear["more_days"]) == (
+        "Unclear — about 40 more days would tell",
+        40,
+    )
+    assert card(item(more_days_to_tell=None), "no_clear_effect")["label"] == (
+        "Unclear — more days are unlikely to tell"
+    )
+    assert card(item(more_days_to_tell=0), "no_clear_effect")["label"].startswith("No clear effect")
 
 
 def test_it_lists_grouped_outcomes_and_the_optional_sections() -> None:
@@ -46,11 +53,11 @@ def test_it_lists_grouped_outcomes_and_the_optional_sections() -> None:
         "used_on_worse_days": [{"sentence": "You tend to use heat on worse days."}],
         "complete_days_rule": RULE,
     }
-    out = page_findings(report, {})
+    out = page_findings(report)
     assert out["cards"]["aggravates"][0]["outcomes"] == ["spasm count", "spasm burden"]
     assert out["worse_days"] == ["You tend to use heat on worse days."]
     assert out["not_logged_rule"] == RULE
-    assert page_findings({"helps": []}, {}) == {
+    assert page_findings({"helps": []}) == {
         "cards": {"helps": [], "aggravates": [], "no_clear_effect": []},
         "worse_days": [],
         "not_logged_rule": "",
@@ -105,6 +112,6 @@ class OptionalKeysPageTestCase(BaseTestCase):
 
 
 def test_it_keeps_the_verdict_when_numbers_are_missing() -> None:
-    c = card(item(se=None, sentence="Sitting went with more spasms."), "aggravates", {})
+    c = card(item(se=None, sentence="Sitting went with more spasms."), "aggravates")
     assert (c["label"], c["sentence"]) == ("Likely worsens", "Sitting went with more spasms.")
-    assert card(item(effect=None), "no_clear_effect", {})["label"] == "Unclear"
+    assert card(item(effect=None), "no_clear_effect")["label"] == "Unclear"

@@ -16,22 +16,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from spasmtrack.core.finding_words import words_for
-from spasmtrack.insights.daily import FIXED_OUTCOMES
-
 GROUPS = ("helps", "aggravates", "no_clear_effect")
-FALLBACK_LABELS = {"helps": ("Likely helps", "helps"), "aggravates": ("Likely worsens", "worsens")}
-
-
-def _outcome_unit(outcome: str) -> str:
-    info = FIXED_OUTCOMES.get(outcome)
-    if info is not None:
-        return info.unit
-    return "points" if outcome.endswith(")") and " (0–" in outcome else ""
-
-
-def _factor_unit(item: Mapping[str, Any], factor_units: Mapping[str, str]) -> str:
-    return str(item.get("factor_unit") or factor_units.get(item["factor"], ""))
+# The words are the engine's (`core.insights_text`): its `headline` is the effect with its
+# range, its `more_days_to_tell` the days that would show a 1-point difference.
+LABELS = {"helps": ("Likely helps", "helps"), "aggravates": ("Likely worsens", "worsens")}
 
 
 def experiment_url(item: Mapping[str, Any]) -> str:
@@ -40,7 +28,7 @@ def experiment_url(item: Mapping[str, Any]) -> str:
     return f"{reverse('trials:new')}?{urlencode(query)}"
 
 
-def card(item: Mapping[str, Any], verdict: str, factor_units: Mapping[str, str]) -> dict[str, Any]:
+def card(item: Mapping[str, Any], verdict: str) -> dict[str, Any]:
     """One finding as the page shows it (a dict for the template)."""
     out: dict[str, Any] = {
         "item": item,
@@ -49,34 +37,28 @@ def card(item: Mapping[str, Any], verdict: str, factor_units: Mapping[str, str])
         "experiment_url": experiment_url(item),
         "lags": item.get("lags_considered"),
     }
-    if item.get("effect") is None or item.get("ci95") is None or item.get("se") is None:
-        # Without the numbers, the engine's verdict and sentence are all there is to show.
-        label, tone = FALLBACK_LABELS.get(verdict, ("Unclear", "unclear"))
-        out.update(label=label, tone=tone, sentence=item["sentence"], more_days=None)
-        return out
-    low, high = item["ci95"]
-    w = words_for(
-        verdict=verdict,
-        factor=item["factor"],
-        outcome=item["outcome"],
-        kind=item.get("kind", "binary"),
-        lag_days=int(item["lag_days"]),
-        effect=float(item["effect"]),
-        low=float(low),
-        high=float(high),
-        se=float(item["se"]),
-        n_days=int(item.get("n_days") or 0),
-        outcome_unit=_outcome_unit(item["outcome"]),
-        factor_unit=_factor_unit(item, factor_units),
-        timing=item.get("timing"),
+    label, tone = LABELS.get(verdict, ("Unclear", "unclear"))
+    more = item.get("more_days_to_tell")
+    if verdict == "no_clear_effect" and item.get("effect") is not None:
+        # The engine's own estimate of the days that would show a 1-point difference.
+        if more is None:
+            label = "Unclear — more days are unlikely to tell"
+        elif more == 0:
+            label = "No clear effect — a difference of 1 point or more is unlikely"
+        else:
+            label = f"Unclear — about {more} more day{'s' if more != 1 else ''} would tell"
+    out.update(
+        label=label,
+        tone=tone,
+        sentence=item.get("headline") or item["sentence"],
+        more_days=more if verdict == "no_clear_effect" else None,
     )
-    out.update(label=w.label, tone=w.tone, sentence=w.sentence, more_days=w.more_days)
     return out
 
 
-def page_findings(report: Mapping[str, Any], factor_units: Mapping[str, str]) -> dict[str, Any]:
+def page_findings(report: Mapping[str, Any]) -> dict[str, Any]:
     """Cards per group, the "used on worse days" observations and the not-logged rule."""
-    cards = {g: [card(i, g, factor_units) for i in report.get(g, [])] for g in GROUPS}
+    cards = {g: [card(i, g) for i in report.get(g, [])] for g in GROUPS}
     worse = list(report.get("used_on_worse_days") or [])
     return {
         "cards": cards,

@@ -54,9 +54,8 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
             )
     marked = mark_findings(report, person, person.today())
-    units = {name: f.unit for name, f in series.factor_info.items()}
     ctx.update(
-        page_findings(marked, units),
+        page_findings(marked),
         charts=charts,
         waiting=waiting_factors(report),
         sessions=[s for s in report["same_session"] if s["verdict"] != "not_enough_data"],
