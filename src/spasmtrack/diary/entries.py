@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.timezone import now
 
@@ -161,12 +161,12 @@ def get_entry_for_person(person: Person, res: Resource[E], code: UUID | str) -> 
     return entry
 
 
-def treatments_for(person: Person) -> Any:
+def treatments_for(person: Person) -> QuerySet[Treatment]:
     """The shared catalogue plus the person's own treatments."""
     return Treatment.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
-def habits_for(person: Person) -> Any:
+def habits_for(person: Person) -> QuerySet[Habit]:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
