@@ -172,7 +172,7 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
     d = report.to_dict()
 
     def items(group: list[InsightDict]) -> list[ItemDict]:
-        return [ItemDict(**i) for i in group]  # type: ignore[typeddict-item]
+        return [ItemDict(**i) for i in group]
 
     return {
         "first_day": first,
@@ -335,10 +335,12 @@ def _one_change(s: DiarySeries, day: date, title: str, outcome: str) -> tuple[Ch
     except ValueError:
         return item, lower_better
     item.update(
-        level_change=r.level_change,
-        ci95=list(r.ci95),
-        p_value=r.p_value,
-        verdict="no_clear_effect",
+        {
+            "level_change": r.level_change,
+            "ci95": list(r.ci95),
+            "p_value": r.p_value,
+            "verdict": "no_clear_effect",
+        }
     )
     item["sentence"] = (
         f"After “{title}” ({day:%-d %b %Y}), {outcome} was "
