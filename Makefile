@@ -20,12 +20,13 @@ dev: $(BIN)/python
 run: venv  ## install, migrate and serve on http://127.0.0.1:8000 (SQLite in your data dir)
 	$(BIN)/spasmtrack serve
 
-test: dev  ## lint, then every test: SQLite, PostgreSQL, browser
+test: dev  ## lint and type-check, then every test: SQLite, PostgreSQL, browser
 	bash scripts/test.sh
 
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 demo: venv
 	$(BIN)/spasmtrack demo

@@ -13,6 +13,9 @@ echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== mypy"
+$BIN/mypy
+
 echo "== tests on SQLite"
 $BIN/pytest -m "not browser" "$@"
 

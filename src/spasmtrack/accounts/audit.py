@@ -42,7 +42,7 @@ def client_ip(request: HttpRequest) -> str | None:
     they are never trusted); otherwise REMOTE_ADDR. Also django-axes' AXES_CLIENT_IP_CALLABLE.
     """
     count = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if count > 0 and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= count:

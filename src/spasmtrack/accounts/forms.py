@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from spasmtrack.accounts.models import Person
+
+if TYPE_CHECKING:  # generic in django-stubs only: Django's form classes take no [...]
+    from django.contrib.auth.models import User
+
+    _UserForm = UserCreationForm[User]
+    _PersonForm = forms.ModelForm[Person]
+else:
+    _UserForm, _PersonForm = UserCreationForm, forms.ModelForm
 
 TZ_CHOICES = sorted((z, z.replace("_", " ")) for z in available_timezones())
 
@@ -22,11 +31,11 @@ def machine_tz() -> str:
         return "UTC"
 
 
-class SetupForm(UserCreationForm):
+class SetupForm(_UserForm):
     tz = forms.ChoiceField(choices=TZ_CHOICES, label="Your time zone")
 
 
-class TimeZoneForm(forms.ModelForm):
+class TimeZoneForm(_PersonForm):
     tz = forms.ChoiceField(choices=TZ_CHOICES, label="Time zone")
 
     class Meta:

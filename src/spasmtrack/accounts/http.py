@@ -17,3 +17,10 @@ def person_of(request: AuthenticatedHttpRequest) -> Person:
     `request.person`), or looked up when a view runs without that middleware."""
     person = getattr(request, "person", None)
     return person if person is not None else Person.objects.for_user(request.user)
+
+
+class ApiRequest(HttpRequest):
+    """A request past the JSON API's authentication (spasmtrack.api): ninja sets `auth` to the
+    Person that TokenAuth or PersonSessionAuth returned."""
+
+    auth: Person

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router
 from ninja.responses import Status
 
 from spasmtrack.accounts import audit
 from spasmtrack.accounts.access import patient_for_person, patients_of
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.accounts.models import Person
 from spasmtrack.clinic import services
 from spasmtrack.clinic.schemas import (
@@ -31,17 +32,17 @@ router = Router(tags=["clinic"])
 LIST_LIMIT = 200
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+def _me(request: ApiRequest) -> Person:
+    return request.auth
 
 
 @router.get("/sharing/grants", response=list[GrantOut], operation_id="list_grants")
-def list_grants(request: HttpRequest) -> Any:
+def list_grants(request: ApiRequest) -> Any:
     return services.grants_of(_me(request))
 
 
 @router.post("/sharing/grants", response={201: GrantOut}, operation_id="create_grant")
-def create_grant(request: HttpRequest, payload: GrantIn) -> Any:
+def create_grant(request: ApiRequest, payload: GrantIn) -> Any:
     me = _me(request)
     clinician = Person.objects.filter(
         user__username=payload.clinician, user__is_active=True
@@ -58,19 +59,19 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Any:
 
 
 @router.delete("/sharing/grants/{code}", response={204: None}, operation_id="revoke_grant")
-def revoke_grant(request: HttpRequest, code: UUID) -> Any:
+def revoke_grant(request: ApiRequest, code: UUID) -> Any:
     if services.revoke_grant(_me(request), code, request) is None:
         raise Http404("No such grant")
     return Status(204, None)
 
 
 @router.get("/sharing/audit", response=list[AuditOut], operation_id="my_audit_trail")
-def my_audit_trail(request: HttpRequest) -> Any:
+def my_audit_trail(request: ApiRequest) -> Any:
     return audit.trail_for(_me(request))[:LIST_LIMIT]
 
 
 @router.get("/clinic/patients", response=list[PatientOut], operation_id="list_patients")
-def list_patients(request: HttpRequest) -> Any:
+def list_patients(request: ApiRequest) -> Any:
     return patients_of(_me(request))
 
 
@@ -79,7 +80,7 @@ def list_patients(request: HttpRequest) -> Any:
     response=list[s.MuscleEventOut],
     operation_id="patient_muscle_events",
 )
-def patient_muscle_events(request: HttpRequest, patient: UUID) -> Any:
+def patient_muscle_events(request: ApiRequest, patient: UUID) -> Any:
     person, _ = patient_for_person(_me(request), patient, request=request)
     res = RESOURCES["muscle-events"]
     return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
@@ -90,7 +91,7 @@ def patient_muscle_events(request: HttpRequest, patient: UUID) -> Any:
     response=list[s.CheckinOut],
     operation_id="patient_checkins",
 )
-def patient_checkins(request: HttpRequest, patient: UUID) -> Any:
+def patient_checkins(request: ApiRequest, patient: UUID) -> Any:
     person, _ = patient_for_person(_me(request), patient, request=request)
     res = RESOURCES["checkins"]
     return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
@@ -101,7 +102,7 @@ def patient_checkins(request: HttpRequest, patient: UUID) -> Any:
     response=list[ClinicTriggerPointOut],
     operation_id="patient_trigger_points",
 )
-def patient_trigger_points(request: HttpRequest, patient: UUID) -> Any:
+def patient_trigger_points(request: ApiRequest, patient: UUID) -> Any:
     person, _ = patient_for_person(_me(request), patient, request=request)
     qs = entries_for(person, RESOURCES["trigger-points"]).select_related("recorded_by__user")
     return qs.order_by("-at", "-id")[:LIST_LIMIT]
@@ -113,7 +114,7 @@ def patient_trigger_points(request: HttpRequest, patient: UUID) -> Any:
     operation_id="record_patient_trigger_point",
 )
 def record_patient_trigger_point(
-    request: HttpRequest, patient: UUID, payload: ClinicTriggerPointIn
+    request: ApiRequest, patient: UUID, payload: ClinicTriggerPointIn
 ) -> Any:
     me = _me(request)
     person, _ = patient_for_person(me, patient, write=True, request=request)
@@ -126,7 +127,7 @@ def record_patient_trigger_point(
     response=list[ClinicTreatmentLogOut],
     operation_id="patient_treatment_logs",
 )
-def patient_treatment_logs(request: HttpRequest, patient: UUID) -> Any:
+def patient_treatment_logs(request: ApiRequest, patient: UUID) -> Any:
     person, _ = patient_for_person(_me(request), patient, request=request)
     qs = entries_for(person, RESOURCES["treatment-logs"]).select_related(
         "treatment", "recorded_by__user"
@@ -139,9 +140,7 @@ def patient_treatment_logs(request: HttpRequest, patient: UUID) -> Any:
     response={201: ClinicTreatmentLogOut},
     operation_id="record_patient_treatment",
 )
-def record_patient_treatment(
-    request: HttpRequest, patient: UUID, payload: ClinicTreatmentIn
-) -> Any:
+def record_patient_treatment(request: ApiRequest, patient: UUID, payload: ClinicTreatmentIn) -> Any:
     me = _me(request)
     person, _ = patient_for_person(me, patient, write=True, request=request)
     entry = services.record_treatment(me, person, payload.model_dump(), request)

@@ -50,7 +50,7 @@ def give_grant(
     current = Grant.objects.active().filter(patient=patient, clinician=clinician).first()
     # An expired grant is not "in force" but still holds the one-live-grant slot: close it.
     Grant.objects.filter(patient=patient, clinician=clinician, revoked_at__isnull=True).exclude(
-        pk=current.pk if current else None
+        pk=current.pk if current else None  # type: ignore[misc]  # stub refuses None (IS NULL)
     ).update(revoked_at=now())
     detail = f"{clinician.user.username}: {level}" + (f" until {until}" if until else "")
     if current is not None:

@@ -367,7 +367,7 @@ def _checked_heat(heat: Mapping[str, float]) -> dict[str, float]:
 def _region(shape: Shape, label: str, intensity: int | None, interactive: bool) -> str:
     """One region group; selected regions carry colour class, fill and number."""
     on = intensity is not None
-    fill = colour(intensity) if on else NEUTRAL_FILL
+    fill = colour(intensity) if intensity is not None else NEUTRAL_FILL
     name = f"{label}, intensity {intensity}" if on else label
     cls = f"bm-r bm-i{intensity} is-on" if on else "bm-r"
     if interactive:

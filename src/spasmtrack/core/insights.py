@@ -45,9 +45,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TypedDict
+from typing import TypedDict, cast
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import stats
 
 from spasmtrack.core.insights_change import (
@@ -338,7 +339,7 @@ def _fit_pairs(
     if not fidx:
         return []
     xl = _lagged(x_all[fidx], lags)
-    f_valid = ~np.isnan(xl).any(axis=1)
+    f_valid = cast(NDArray[np.bool_], ~np.isnan(xl).any(axis=1))
     o_valid = ~np.isnan(y_all)
     pairs: list[_Pair] = []
     o_groups = list(_group_rows(o_valid).values())
@@ -446,7 +447,7 @@ def _timing(pair: _Pair) -> _Timing:
     w = np.zeros(len(lags))
     w[span] = 1.0
     effect = float(w @ coef)
-    s = float(np.sqrt(max(w @ cov @ w, 0.0)))
+    s = float(np.sqrt(max(float(w @ cov @ w), 0.0)))
     half = _t_quantile(0.975, pair.df) * s
     return _Timing(
         tuple(lags[i] for i in span), lags[best], effect, s, effect - half, effect + half

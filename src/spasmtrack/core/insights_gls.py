@@ -29,7 +29,9 @@ iteration of every pair costs one small (k x k) solve.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -204,6 +206,7 @@ def _pair_matrices(
         """Per pair: sums over all rows (None), over current (1) or previous (0) rows of
         the consecutive pairs."""
         out = np.empty((n_f, n_o, m))
+        take: Callable[[NDArray[np.float64]], NDArray[np.float64]]
         if pick is None:
             take = lambda a: a.sum(-1)  # noqa: E731
         elif pick == 1:
@@ -276,7 +279,7 @@ def ar1_gls(
     sigma2 = np.maximum(ssr, 0.0) / (pairs - k)
     inv = np.linalg.inv(w[..., :k, :k])
     cov = sigma2[..., None, None] * inv[..., c:k, c:k]
-    return GlsFit(beta[..., c:k], cov, rho, sigma2, n, k, pairs, moments)
+    return GlsFit(cast(NDArray[np.float64], beta[..., c:k]), cov, rho, sigma2, n, k, pairs, moments)
 
 
 def least_favourable(

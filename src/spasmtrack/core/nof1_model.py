@@ -41,7 +41,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -219,7 +219,7 @@ def _prepare(days: list[TrialDay], washout: list[bool] | None) -> _Data:
 
 def _phi_grid() -> Array:
     """Midpoints of PHI_GRID_SIZE equal cells of (-1, 1): a uniform prior on phi."""
-    return -1.0 + (np.arange(PHI_GRID_SIZE) + 0.5) * (2.0 / PHI_GRID_SIZE)
+    return cast(Array, -1.0 + (np.arange(PHI_GRID_SIZE) + 0.5) * (2.0 / PHI_GRID_SIZE))
 
 
 def _ar1_whitening(phi: Array, gaps: NDArray[np.int64]) -> tuple[Array, Array]:
@@ -238,9 +238,12 @@ def _ar1_whitening(phi: Array, gaps: NDArray[np.int64]) -> tuple[Array, Array]:
 def _whiten(v: Array, coef: Array, scale: Array) -> Array:
     """Prewhiten a (n,) or (n, p) array for every phi: (v_t - coef_t v_(t-1)) / scale_t."""
     prev = np.concatenate([np.zeros_like(v[:1]), v[:-1]])
+    out: Array
     if v.ndim == 1:
-        return (v[None, :] - coef * prev[None, :]) / scale
-    return (v[None, :, :] - coef[:, :, None] * prev[None, :, :]) / scale[:, :, None]
+        out = (v[None, :] - coef * prev[None, :]) / scale
+    else:
+        out = (v[None, :, :] - coef[:, :, None] * prev[None, :, :]) / scale[:, :, None]
+    return out
 
 
 # --- the grid posterior ---------------------------------------------------------------------
@@ -262,7 +265,7 @@ class _Mixture:
 
     def sd(self) -> float:
         second = self.weights @ (self.sds**2 + self.means**2)
-        return float(np.sqrt(max(second - self.mean() ** 2, 0.0)))
+        return float(np.sqrt(max(float(second) - self.mean() ** 2, 0.0)))
 
     def quantile(self, q: float) -> float:
         # Bracket from the normal approximation (fewer CDF evaluations), widened until valid.
@@ -356,7 +359,7 @@ def _gibbs_draws(
         prec = XtX[g] / sigma2 + prior_prec
         chol = linalg.cho_factor(prec, lower=True)
         mean = linalg.cho_solve(chol, Xty[g] / sigma2 + m0 / v0)
-        z = rng.standard_normal(p)
+        z = rng.standard_normal((p,))
         beta = mean + linalg.solve_triangular(chol[0], z, lower=True, trans="T")
         # sigma^2 | beta, phi: inverse-gamma.
         resid = ys[g] - Xs[g] @ beta

@@ -94,8 +94,9 @@ def _item_list(domain: str, values: Any, n: int) -> list[Any]:
 
 def _round(x: Fraction) -> float:
     """Half-up to DECIMALS on the exact fraction (scores are never negative)."""
-    scale = 10**DECIMALS
-    return math.floor(x * scale + Fraction(1, 2)) / scale
+    scale: int = 10**DECIMALS
+    floored: int = math.floor(x * scale + Fraction(1, 2))
+    return floored / scale
 
 
 # --- ACR 2016 -----------------------------------------------------------------------------

@@ -293,7 +293,7 @@ class QuickLogParser:
                 for w in self._lex.speller.vocabulary
                 if len(w) == FUZZY_MIN_LEN and any(w[:k] + w[k + 1 :] == word for k in range(5))
             ]
-            meanings = {_meaning(self._lex.trie.get(w)) or w for w in short}
+            meanings: set[str | None] = {_meaning(self._lex.trie.get(w)) or w for w in short}
             return min(short) if len(meanings) == 1 else None
         if len(word) < FUZZY_MIN_LEN:
             return None

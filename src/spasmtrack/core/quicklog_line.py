@@ -534,14 +534,14 @@ def _read_clause(
         )
     if not entries and not ql.kind and not ql.regions and not ql.treatments:
         for hid, said in ql.habits_without_number:
-            unit = parser.unit_of(hid) or ""
+            unit_name = parser.unit_of(hid) or ""
             entries.append(
                 LineEntry(
                     "habit",
                     {"habit": hid},
                     f"Habit · “{said}” ?",
                     span,
-                    f"How much for “{said}”? Add a number, e.g. “{said} 3 {unit}”.".replace(
+                    f"How much for “{said}”? Add a number, e.g. “{said} 3 {unit_name}”.".replace(
                         " ”", "”"
                     ),
                 )

@@ -321,7 +321,10 @@ def _log_likelihood(
     local += model.local_absent_total - model.local_absent[:, idx].sum(axis=1)
     shows_trp = (model.tiers_local[:, idx]).any(axis=1)
     local = np.where(shows_trp, local, -np.inf)
-    return np.logaddexp(np.log1p(-LOCAL_ONLY) + refer, np.log(LOCAL_ONLY) + local)
+    out: NDArray[np.float64] = np.logaddexp(
+        np.log1p(-LOCAL_ONLY) + refer, np.log(LOCAL_ONLY) + local
+    )
+    return out
 
 
 def _split(model: _Model, h: int, regions: Sequence[str]) -> dict[int, tuple[str, ...]]:
@@ -452,7 +455,10 @@ def explain_combination(
         best = value
 
     def covered(hs: Sequence[int]) -> NDArray[np.bool_]:
-        return (model.tiers[np.ix_(list(hs), idx)] != _TIER_OTHER).any(axis=0)
+        hit: NDArray[np.bool_] = (
+            model.tiers[np.ix_(np.asarray(hs, np.intp), idx)] != _TIER_OTHER
+        ).any(axis=0)
+        return hit
 
     total = float(w.sum())
     union = covered(chosen)

@@ -5,7 +5,7 @@ import time, and the generated handlers annotate with per-resource local schema 
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.diary import schemas as s
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -26,7 +27,7 @@ from spasmtrack.diary.entries import (
     treatments_for,
     update_entry,
 )
-from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.diary.models import Entry, Habit, Treatment
 from spasmtrack.pagination import BoundedLimitOffsetPagination
 from spasmtrack.strict import StrictIn
 
@@ -63,33 +64,34 @@ def if_match_version(request: HttpRequest) -> int | None | str:
 def _patch_schema(schema_in: type[Schema]) -> type[Schema]:
     """The input schema with every field optional: a PATCH sends only what changes."""
     fields: dict[str, Any] = {
-        n: (f.annotation | None, None) for n, f in schema_in.model_fields.items()
+        n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
     }
     return create_model(f"{schema_in.__name__}Patch", __base__=StrictIn, **fields)
 
 
-def _register(res: Resource) -> None:
+def _register(res: Resource[Entry]) -> None:
     """Add the five operations for one resource (same ownership rules for all)."""
     name, schema_in, schema_out = res.name, res.schema_in, res.schema_out
     schema_patch = _patch_schema(schema_in)
     singular = name.rstrip("s").replace("-", "_")
 
-    @router.get(f"/{name}", response=list[schema_out], operation_id=f"list_{singular}s")
+    # (schema_out is a class chosen at run time: mypy cannot see it as a type)
+    @router.get(f"/{name}", response=list[schema_out], operation_id=f"list_{singular}s")  # type: ignore[valid-type]
     @paginate(BoundedLimitOffsetPagination)
-    def list_entries(request: HttpRequest, filters: Query[DateRange]) -> Any:
+    def list_entries(request: ApiRequest, filters: Query[DateRange]) -> Any:
         qs = entries_for(request.auth, res).between(filters.since, filters.until)
         if filters.kind and hasattr(res.model, "kind"):
-            qs = qs.filter(kind=filters.kind)
+            qs = qs.filter(**{"kind": filters.kind})  # a field of some kinds only
         return qs.order_by(res.order, "-id")
 
     @router.post(f"/{name}", response={201: schema_out}, operation_id=f"create_{singular}")
-    def create(request: HttpRequest, payload: schema_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
+    def create(request: ApiRequest, payload: schema_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
         entry = create_entry(request.auth, res, payload)
         response["ETag"] = etag(entry)
         return Status(201, entry)
 
     @router.get(f"/{name}/{{code}}", response=schema_out, operation_id=f"read_{singular}")
-    def read(request: HttpRequest, code: UUID, response: HttpResponse) -> Any:
+    def read(request: ApiRequest, code: UUID, response: HttpResponse) -> Any:
         entry = get_entry_for_person(request.auth, res, code)
         response["ETag"] = etag(entry)
         return entry
@@ -101,19 +103,23 @@ def _register(res: Resource) -> None:
         description=PATCH_HELP,
     )
     def update(
-        request: HttpRequest,
+        request: ApiRequest,
         code: UUID,
         payload: schema_patch,  # type: ignore[valid-type]
         response: HttpResponse,
     ) -> Any:
         entry = get_entry_for_person(request.auth, res, code)
         expected = if_match_version(request)
-        if expected == "unreadable":
+        if isinstance(expected, str):  # "unreadable"
             return Status(412, {"detail": 'If-Match must be an ETag from this API, e.g. "3"'})
         try:
             # Validated in full (ranges, cross-field rules) against the merged entry.
             saved = update_entry(
-                request.auth, res, entry, payload.model_dump(exclude_unset=True), expected
+                request.auth,
+                res,
+                entry,
+                cast(Schema, payload).model_dump(exclude_unset=True),
+                expected,
             )
         except StaleEntry as e:
             response["ETag"] = etag(e.saved)
@@ -123,7 +129,7 @@ def _register(res: Resource) -> None:
         return saved
 
     @router.delete(f"/{name}/{{code}}", response={204: None}, operation_id=f"delete_{singular}")
-    def delete(request: HttpRequest, code: UUID) -> Any:
+    def delete(request: ApiRequest, code: UUID) -> Any:
         get_entry_for_person(request.auth, res, code).move_to_bin()
         return Status(204, None)
 
@@ -133,20 +139,20 @@ for _res in RESOURCES.values():
 
 
 @router.get("/treatments", response=list[s.TreatmentOut], tags=["catalogue"])
-def list_treatments(request: HttpRequest) -> Any:
+def list_treatments(request: ApiRequest) -> Any:
     return treatments_for(request.auth).order_by("category", "name")
 
 
 @router.post("/treatments", response={201: s.TreatmentOut}, tags=["catalogue"])
-def add_treatment(request: HttpRequest, payload: s.TreatmentIn) -> Any:
+def add_treatment(request: ApiRequest, payload: s.TreatmentIn) -> Any:
     return Status(201, Treatment.add_custom(request.auth, **payload.model_dump()))
 
 
 @router.get("/habits", response=list[s.HabitOut], tags=["catalogue"])
-def list_habits(request: HttpRequest) -> Any:
+def list_habits(request: ApiRequest) -> Any:
     return habits_for(request.auth).order_by("category", "name")
 
 
 @router.post("/habits", response={201: s.HabitOut}, tags=["catalogue"])
-def add_habit(request: HttpRequest, payload: s.HabitIn) -> Any:
+def add_habit(request: ApiRequest, payload: s.HabitIn) -> Any:
     return Status(201, Habit.add_custom(request.auth, **payload.model_dump()))

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.timezone import now
 
@@ -26,6 +26,7 @@ from spasmtrack.core.plausible import CLOCK_SKEW, day_problem, instant_problem
 from spasmtrack.diary.models import (
     DailyCheckin,
     Entry,
+    EntryQuerySet,
     Habit,
     HabitLog,
     MuscleEvent,
@@ -49,12 +50,16 @@ class EntryError(ValueError):
         self.message = message
 
 
+E_co = TypeVar("E_co", bound=Entry, covariant=True)
+E = TypeVar("E", bound=Entry)  # one kind of entry, in and out of a function
+
+
 @dataclass(frozen=True)
-class Resource:
+class Resource(Generic[E_co]):
     """One kind of diary entry as the API, export and import see it."""
 
     name: str  # URL segment and export key, e.g. "muscle-events"
-    model: type[Entry]
+    model: type[E_co]
     schema_in_name: str  # classes in diary/schemas.py, imported on first use: pydantic and
     schema_out_name: str  # ninja stay out of `django.setup()` and the CLI's start-up
     order: str  # newest first
@@ -62,15 +67,46 @@ class Resource:
 
     @property
     def schema_in(self) -> type[Schema]:
-        return getattr(import_module("spasmtrack.diary.schemas"), self.schema_in_name)
+        schema: type[Schema] = getattr(
+            import_module("spasmtrack.diary.schemas"), self.schema_in_name
+        )
+        return schema
 
     @property
     def schema_out(self) -> type[Schema]:
-        return getattr(import_module("spasmtrack.diary.schemas"), self.schema_out_name)
+        schema: type[Schema] = getattr(
+            import_module("spasmtrack.diary.schemas"), self.schema_out_name
+        )
+        return schema
 
 
-RESOURCES: dict[str, Resource] = {
-    r.name: r
+class Resources(dict[str, Resource[Entry]]):
+    """RESOURCES: a plain dict at run time; to mypy, a literal name gives its model's type."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __getitem__(self, key: Literal["muscle-events"]) -> Resource[MuscleEvent]: ...
+        @overload
+        def __getitem__(self, key: Literal["pain-drawings"]) -> Resource[PainDrawing]: ...
+        @overload
+        def __getitem__(self, key: Literal["checkins"]) -> Resource[DailyCheckin]: ...
+        @overload
+        def __getitem__(self, key: Literal["treatment-logs"]) -> Resource[TreatmentLog]: ...
+        @overload
+        def __getitem__(self, key: Literal["habit-logs"]) -> Resource[HabitLog]: ...
+        @overload
+        def __getitem__(self, key: Literal["symptom-ratings"]) -> Resource[SymptomRating]: ...
+        @overload
+        def __getitem__(self, key: Literal["trigger-points"]) -> Resource[TriggerPoint]: ...
+        @overload
+        def __getitem__(self, key: str) -> Resource[Entry]: ...
+        def __getitem__(self, key: str) -> Resource[Entry]:
+            return super().__getitem__(key)
+
+
+RESOURCES = Resources(
+    (r.name, r)
     for r in (
         Resource(
             "muscle-events",
@@ -103,16 +139,17 @@ RESOURCES: dict[str, Resource] = {
             ("recorded_by__user",),
         ),
     )
-}
+)
 
 
-def entries_for(person: Person, res: Resource) -> Any:
-    qs = res.model.objects.filter(person=person).live()
+def entries_for(person: Person, res: Resource[E]) -> EntryQuerySet[E]:
+    # (the plugin types `objects` of a type variable as its bound's manager)
+    qs = cast("EntryQuerySet[E]", res.model.objects.filter(person=person).live())
     # (select_related() with no names would follow every foreign key: name them or none)
     return qs.select_related(*res.select) if res.select else qs
 
 
-def get_entry_for_person(person: Person, res: Resource, code: UUID | str) -> Any:
+def get_entry_for_person(person: Person, res: Resource[E], code: UUID | str) -> E:
     """The person's live entry with this code, or Http404 (also for other people's)."""
     try:
         code = UUID(str(code))
@@ -124,12 +161,12 @@ def get_entry_for_person(person: Person, res: Resource, code: UUID | str) -> Any
     return entry
 
 
-def treatments_for(person: Person) -> Any:
+def treatments_for(person: Person) -> QuerySet[Treatment]:
     """The shared catalogue plus the person's own treatments."""
     return Treatment.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
-def habits_for(person: Person) -> Any:
+def habits_for(person: Person) -> QuerySet[Habit]:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
@@ -185,7 +222,7 @@ _MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
 
 def validate_entry(
     person: Person,
-    res: Resource,
+    res: Resource[Entry],
     data: Schema | Mapping[str, Any],
     cache: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
@@ -240,7 +277,7 @@ def _mapping_schema(schema: type[Schema]) -> type[Schema]:
     a schema with resolvers keeps it."""
     from pydantic import ConfigDict, model_validator
 
-    if schema._ninja_resolvers:  # type: ignore[attr-defined]
+    if schema._ninja_resolvers:
         return schema
 
     class MappingIn(schema):  # type: ignore[valid-type, misc]
@@ -278,12 +315,14 @@ def require_plausible(
 
 def _plausible_entry(person: Person, values: Mapping[str, Any]) -> None:
     require_plausible(
-        person, **{f: values.get(f) for f in ("at", "started_at", "local_date") if f in values}
+        person,
+        CLOCK_SKEW,
+        **{f: values.get(f) for f in ("at", "started_at", "local_date") if f in values},
     )
 
 
 def _check_unique_day(
-    person: Person, res: Resource, values: Mapping[str, Any], exclude: Entry | None
+    person: Person, res: Resource[Entry], values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
     """Give a clear error instead of an IntegrityError for 'one per day' entries."""
     keys = UNIQUE_DAY_KEYS.get(res.model)
@@ -297,8 +336,8 @@ def _check_unique_day(
 
 
 def create_entry(
-    person: Person, res: Resource, data: Schema | Mapping[str, Any], **extra: Any
-) -> Any:
+    person: Person, res: Resource[E], data: Schema | Mapping[str, Any], **extra: Any
+) -> E:
     """Validate (if given a mapping) and save a new entry. Raises EntryError/ValidationError."""
     values = validate_entry(person, res, data)  # dates among the values checked there
     _plausible_entry(person, extra)
@@ -320,7 +359,7 @@ def create_entry(
 class StaleEntry(Exception):
     """The entry changed since the version the writer saw (optimistic concurrency)."""
 
-    def __init__(self, saved: Any, expected: int) -> None:
+    def __init__(self, saved: Entry, expected: int) -> None:
         super().__init__(f"entry {saved.code} is at version {saved.version}, not {expected}")
         self.saved = saved  # the entry as it is now, to show next to the refused change
         self.expected = expected
@@ -328,11 +367,11 @@ class StaleEntry(Exception):
 
 def update_entry(
     person: Person,
-    res: Resource,
-    entry: Any,
+    res: Resource[E],
+    entry: E,
     patch: Mapping[str, Any],
     expected_version: int | None = None,
-) -> Any:
+) -> E:
     """Apply a partial change, re-validating the whole entry as if it were new.
 
     With `expected_version`, refuse (StaleEntry) when someone saved the entry in between.
@@ -358,7 +397,7 @@ def update_entry(
     return fresh
 
 
-def _apply(person: Person, res: Resource, entry: Any, patch: Mapping[str, Any]) -> None:
+def _apply(person: Person, res: Resource[Entry], entry: Entry, patch: Mapping[str, Any]) -> None:
     current = res.schema_out.model_validate(entry).model_dump()
     merged = {k: v for k, v in current.items() if k in res.schema_in.model_fields}
     merged.update(patch)

@@ -5,7 +5,7 @@ through `diary.entries.create_entry`/`update_entry`."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -44,7 +44,7 @@ class PlausibleDateTimeField(forms.DateTimeField):
     a page never hands an out-of-range time (whose offset cannot even be written) onwards."""
 
     def clean(self, value: Any) -> datetime | None:
-        at = super().clean(value)
+        at: datetime | None = super().clean(value)
         if at is not None:
             problem = instant_problem(at, timezone.now(), timezone.get_current_timezone_name())
             if problem:
@@ -95,7 +95,7 @@ class MuscleEventForm(BodyMapForm):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        d = super().clean() or {}
         if d.get("kind_confirmed"):
             d["kind"] = d["kind_confirmed"]
         return d
@@ -227,7 +227,10 @@ class TreatmentLogForm(forms.Form):
 
     def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["treatment"].choices = [("", "– choose –"), *treatments]
+        cast(forms.ChoiceField, self.fields["treatment"]).choices = [
+            ("", "– choose –"),
+            *treatments,
+        ]
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}

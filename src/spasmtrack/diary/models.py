@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,10 +30,13 @@ def _duration(seconds: int) -> str:
 NRS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class DayRangeQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class DayRangeQuerySet(models.QuerySet[_M]):
     """For rows with a `local_date`: the person's own calendar days, both ends included."""
 
-    def between(self, since: date | None, until: date | None) -> Any:
+    def between(self, since: date | None, until: date | None) -> Self:
         qs = self
         if since:
             qs = qs.filter(local_date__gte=since)
@@ -42,8 +45,8 @@ class DayRangeQuerySet(models.QuerySet[Any]):
         return qs
 
 
-class EntryQuerySet(DayRangeQuerySet):
-    def live(self) -> EntryQuerySet:
+class EntryQuerySet(DayRangeQuerySet[_M]):
+    def live(self) -> Self:
         """Entries not in the bin (a deleted entry stays restorable until purged)."""
         return self.filter(deleted_at__isnull=True)
 
@@ -88,6 +91,10 @@ class Entry(models.Model):
     def restore(self) -> None:
         self.deleted_at = None
         self.save(update_fields=("deleted_at",))
+
+    def summary(self) -> str:
+        """One line for History and messages; each kind of entry says its own."""
+        raise NotImplementedError
 
 
 class MuscleEvent(Entry):
@@ -152,7 +159,14 @@ class PainDrawing(Entry):
 class DailyCheckin(Entry):
     """One per person per local day; every item 0-10 and skippable."""
 
-    ITEMS = ("overall_pain", "spasm_burden", "sleep_quality", "fatigue", "brain_fog", "stress")
+    ITEMS: tuple[str, ...] = (
+        "overall_pain",
+        "spasm_burden",
+        "sleep_quality",
+        "fatigue",
+        "brain_fog",
+        "stress",
+    )
     ITEMS += ("mood",)
 
     overall_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
@@ -214,9 +228,11 @@ class Catalogue(models.Model):
         return self.owner_id is not None
 
     @classmethod
-    def add_custom(cls, owner: Person, **fields: Any) -> Any:
+    def add_custom(cls, owner: Person, **fields: Any) -> Self:
         """A person's own catalogue entry; its key is unique and never reused."""
-        return cls.objects.create(owner=owner, key=f"custom-{uuid.uuid4().hex[:12]}", **fields)
+        return cls._default_manager.create(
+            owner=owner, key=f"custom-{uuid.uuid4().hex[:12]}", **fields
+        )
 
 
 class Treatment(Catalogue):

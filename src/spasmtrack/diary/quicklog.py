@@ -114,12 +114,12 @@ def save_reading(person: Person, reading: LineReading, removed: Collection[int] 
             else:
                 saved.append(create_entry(person, res, {**data, "notes": extra}))
         elif e.kind == "habit":
-            res = RESOURCES["habit-logs"]
+            logs = RESOURCES["habit-logs"]
             day = data.pop("local_date")
-            existing = entries_for(person, res).filter(habit__key=data["habit"], local_date=day)
+            same_day = entries_for(person, logs).filter(habit__key=data["habit"], local_date=day)
             row = {**data, "local_date": day, "notes": extra}
-            first = existing.first()
+            first = same_day.first()
             saved.append(
-                update_entry(person, res, first, row) if first else create_entry(person, res, row)
+                update_entry(person, logs, first, row) if first else create_entry(person, logs, row)
             )
     return saved

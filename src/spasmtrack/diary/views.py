@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -39,7 +40,7 @@ from spasmtrack.diary.forms import (
     PainDrawingForm,
     TreatmentLogForm,
 )
-from spasmtrack.diary.models import DailyCheckin, MuscleEvent, Treatment, region_label
+from spasmtrack.diary.models import DailyCheckin, Entry, MuscleEvent, Treatment, region_label
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
 QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
@@ -57,7 +58,7 @@ EDIT_FORMS: dict[str, Any] = {
 HISTORY_PAGE_ROWS = 200
 
 
-def _resource(name: str) -> Resource:
+def _resource(name: str) -> Resource[Entry]:
     if name not in RESOURCES:
         raise Http404("No such kind of entry")
     return RESOURCES[name]
@@ -72,7 +73,7 @@ def _timeline(
     and only days that every kind has read completely are kept (at least one day, whole, and
     otherwise at most `limit` rows in all). Returns (entries, the newest day left out or None).
     """
-    lists = []
+    lists: list[Any] = []  # entries with what entry_row.html shows attached (_for_row)
     cutoff = None  # days on or before it may be incomplete
     recorded_by: set[int] = set()
     for name, res in RESOURCES.items():
@@ -87,18 +88,19 @@ def _timeline(
         qs = res.model.objects.filter(person=person).live().between(since, until)
         qs = qs.select_related(*select) if select else qs
         if only in ("spasm", "twitch"):
-            qs = qs.filter(kind=only)
+            qs = qs.filter(**{"kind": only})  # a muscle event's field: the loop's type is Entry
+        page: Iterable[Entry] = qs
         if limit is not None:
             # Newest first, in the order of the (person, newest, id) index.
             rows = list(qs.order_by(res.order, "-id")[: limit + 1])
             if len(rows) > limit:
                 oldest = rows[-1].local_date
                 cutoff = oldest if cutoff is None else max(cutoff, oldest)
-            qs = rows
-        for e in qs:
+            page = rows
+        for e in page:
             _for_row(e, name)
-            if getattr(e, "recorded_by_id", None):
-                recorded_by.add(e.recorded_by_id)
+            if recorded_by_id := getattr(e, "recorded_by_id", None):
+                recorded_by.add(recorded_by_id)
             lists.append(e)
     left_out = None
     if limit is not None and lists:
@@ -106,7 +108,8 @@ def _timeline(
         complete = [d for d in days if cutoff is None or d > cutoff]
         if not complete:  # the newest day alone has more than `limit` of a kind: all of it
             return _timeline(person, days[0], days[0], only)[0], days[0] - timedelta(days=1)
-        kept, count = set(), 0
+        kept: set[date] = set()
+        count = 0
         for d in complete:  # whole days until the page holds about `limit` rows
             n = sum(1 for e in lists if e.local_date == d)
             if kept and count + n > limit:
@@ -117,7 +120,9 @@ def _timeline(
             left_out = max(d for d in days if d not in kept)
             lists = [e for e in lists if e.local_date in kept]
     if recorded_by:
-        names = dict(Person.objects.filter(pk__in=recorded_by).values_list("pk", "user__username"))
+        names: dict[int | None, str] = dict(
+            Person.objects.filter(pk__in=recorded_by).values_list("pk", "user__username")
+        )
         for e in lists:
             e.recorded_by_label = names.get(getattr(e, "recorded_by_id", None), "")
     return sorted(lists, key=_when, reverse=True), left_out
@@ -156,8 +161,12 @@ def _when(entry: Any) -> Any:
 
 
 def _save(
-    form: Any, person: Person, res: Resource, entry: Any = None, version: int | None = None
-) -> Any:
+    form: Any,
+    person: Person,
+    res: Resource[Entry],
+    entry: Entry | None = None,
+    version: int | None = None,
+) -> Entry | None:
     """Create or update from a valid form; map refusals back onto the form's fields.
     StaleEntry (the entry changed since `version` was shown) goes to the caller."""
     try:
@@ -312,7 +321,7 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
     question = None
     conflict: list[tuple[str, Any, Any]] | None = None
-    shown_version = entry.version
+    shown_version: int | None = entry.version
     if request.method == "POST" and form.is_valid():
         if isinstance(form, MuscleEventForm):
             question = form.kind_question()  # asked once, then saved as picked
@@ -370,7 +379,8 @@ def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpR
     res = _resource(resource)
     entry = get_entry_for_person(person_of(request), res, code)
     entry.move_to_bin()
-    entry.resource = resource
+    row: Any = entry  # binned_row.html's row: the entry with its kind attached
+    row.resource = resource
     if request.headers.get("HX-Request"):
         return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
     # The next page shows "Deleted … Undo" (see accounts.context.site).
@@ -403,9 +413,9 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
     except IntegrityError:  # e.g. a new check-in for the same day was saved since
         messages.error(request, "Could not restore: there is already an entry for that day.")
         return redirect("diary:history")
-    _for_row(entry, resource)
+    row = _for_row(entry, resource)
     if recorded := getattr(entry, "recorded_by", None):
-        entry.recorded_by_label = str(recorded)
+        row.recorded_by_label = str(recorded)
     if request.headers.get("HX-Request"):
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
         return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))

@@ -8,9 +8,10 @@ import json
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.insights.schemas import InsightsOut, RangeIn
 from spasmtrack.insights.services import cache_key, diary_version, insights_for
 from spasmtrack.trials.findings import mark_findings
@@ -21,7 +22,7 @@ router = Router(tags=["insights"])
 
 
 @router.get("/insights", response=InsightsOut, operation_id="insights")
-def insights(request: HttpRequest, filters: Query[RangeIn]) -> Any:
+def insights(request: ApiRequest, filters: Query[RangeIn]) -> Any:
     """Patterns (never proof) between factors and outcomes, with 95 % intervals and
     q-values; same-session before/after effects under `same_session`, and before/after
     comparisons of recorded changes under `changes`. Whole diary unless since/until.

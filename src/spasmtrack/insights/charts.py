@@ -257,7 +257,7 @@ def heat_month(
     months = list(region_pain)
     if not months:
         return None
-    if month not in region_pain:
+    if month is None or month not in region_pain:
         month = months[-1]
     i = months.index(month)
     heat = region_pain[month]

@@ -8,9 +8,10 @@ is ever served, in any process, and old entries simply expire.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache as cache_for_process
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -29,6 +30,8 @@ from spasmtrack.core.insights_text import interval_text, number
 from spasmtrack.insights.daily import MAIN_OUTCOMES, OUTCOME_GROUPS, DiarySeries, diary_series
 from spasmtrack.insights.models import DiaryVersion
 from spasmtrack.insights.signals import watched_models
+
+T = TypeVar("T")
 
 ANALYSIS_VERSION = 2  # part of the cache key: bump when the output changes shape
 CACHE_SECONDS = 7 * 24 * 3600
@@ -122,8 +125,8 @@ def cache_key(kind: str, person: Any, since: date | None, until: date | None, ve
     return f"insights:{ANALYSIS_VERSION}:{kind}:{person.pk}:{span}:{version}"
 
 
-def _cached(key: str, compute: Any) -> Any:
-    value = cache.get(key)
+def _cached(key: str, compute: Callable[[], T]) -> T:
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
@@ -135,16 +138,14 @@ def cached_series(
 ) -> DiarySeries:
     version = version or diary_version(person)
     key = cache_key("series", person, since, until, version)
-    return _cached(key, lambda: diary_series(person, since, until))  # type: ignore[no-any-return]
+    return _cached(key, lambda: diary_series(person, since, until))
 
 
 def insights_for(person: Any, since: date | None = None, until: date | None = None) -> InsightsDict:
     """The person's insights for [since, until] (whole diary by default), cached."""
     version = diary_version(person)
     key = cache_key("report", person, since, until, version)
-    return _cached(  # type: ignore[no-any-return]
-        key, lambda: compute_insights(cached_series(person, since, until, version))
-    )
+    return _cached(key, lambda: compute_insights(cached_series(person, since, until, version)))
 
 
 # --- the computation -------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def compute_insights(s: DiarySeries) -> InsightsDict:
     d = report.to_dict()
 
     def items(group: list[InsightDict]) -> list[ItemDict]:
-        return [ItemDict(**i) for i in group]  # type: ignore[typeddict-item]
+        return [ItemDict(**i) for i in group]
 
     return {
         "first_day": first,
@@ -335,10 +336,12 @@ def _one_change(s: DiarySeries, day: date, title: str, outcome: str) -> tuple[Ch
     except ValueError:
         return item, lower_better
     item.update(
-        level_change=r.level_change,
-        ci95=list(r.ci95),
-        p_value=r.p_value,
-        verdict="no_clear_effect",
+        {
+            "level_change": r.level_change,
+            "ci95": list(r.ci95),
+            "p_value": r.p_value,
+            "verdict": "no_clear_effect",
+        }
     )
     item["sentence"] = (
         f"After “{title}” ({day:%-d %b %Y}), {outcome} was "

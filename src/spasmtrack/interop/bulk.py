@@ -17,7 +17,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
@@ -75,7 +75,7 @@ class BulkWriter:
             if c is not None and self.fields[i].name not in skip
         ]
         qn = self.connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in self.fields)
+        columns = ", ".join(qn(cast(str, f.column)) for f in self.fields)  # concrete: a column
         table = qn(opts.db_table)
         if self.vendor == "postgresql":
             self.sql = f"COPY {table} ({columns}) FROM STDIN"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -97,7 +97,7 @@ def restore(
     typer.echo(f"Restored {sum(counts.values())} records from {file}.")
 
 
-def _restore_fresh(file: Path, doc: dict, user: str | None, password_stdin: bool) -> None:
+def _restore_fresh(file: Path, doc: dict[str, Any], user: str | None, password_stdin: bool) -> None:
     """No account yet: create the backup's account and restore into it (all or nothing)."""
     import sys
 

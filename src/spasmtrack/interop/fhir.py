@@ -739,7 +739,8 @@ def _when(resource: dict[str, Any], prefix: str) -> tuple[str, int | None]:
     if not isinstance(period, dict) or "start" not in period:
         raise _Refuse(f"{prefix}DateTime or {prefix}Period.start is required")
     start = datetime.fromisoformat(period["start"])
-    end = datetime.fromisoformat(period.get("end", period["start"]))
+    end_text: str = period["end"] if "end" in period else period["start"]
+    end = datetime.fromisoformat(end_text)
     return period["start"], int((end - start).total_seconds())
 
 

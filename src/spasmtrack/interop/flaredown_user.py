@@ -234,7 +234,7 @@ class _Writer:
 
     def _new_treatment(self, name: str) -> Treatment:
         self.summary.new_treatments.append(name)
-        return Treatment.add_custom(self.person, name=name, category="clinical")  # type: ignore[no-any-return]
+        return Treatment.add_custom(self.person, name=name, category="clinical")
 
     def habit(self, name: str) -> Habit:
         key = fu.norm(name)

@@ -45,9 +45,9 @@ from spasmtrack.diary.entries import (
     entries_for,
     require_plausible,
 )
-from spasmtrack.diary.models import Habit, Treatment
+from spasmtrack.diary.models import Entry, Habit, Treatment
 from spasmtrack.interop import limits
-from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.interop.limits import ImportRefused as ImportRefused  # (used from here too)
 from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
@@ -157,7 +157,7 @@ def _new_code(model: type[models.Model], code: uuid.UUID | None, what: str) -> u
     """The code to give a new row: the exported one (refused if taken) or a fresh one."""
     if code is None:
         return uuid.uuid4()
-    if model.objects.filter(code=code).exists():
+    if model._default_manager.filter(code=code).exists():
         raise ValueError(f"{what} {code} already exists")
     return code
 
@@ -165,7 +165,7 @@ def _new_code(model: type[models.Model], code: uuid.UUID | None, what: str) -> u
 def _pin(obj: models.Model, **fields: Any) -> None:
     """Set fields an app's create function derives (code, local day, timestamps) to the
     exported values, so the round trip keeps them. One filtered update, no re-validation."""
-    type(obj).objects.filter(pk=obj.pk).update(**fields)
+    type(obj)._default_manager.filter(pk=obj.pk).update(**fields)
     for k, v in fields.items():
         setattr(obj, k, v)
 
@@ -207,7 +207,7 @@ class _Stamps(BaseModel):
     version: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-def _entry_row(person: Person, res: Resource, row: Row) -> None:
+def _entry_row(person: Person, res: Resource[Entry], row: Row) -> None:
     """Add one diary entry through `create_entry`, keeping its id and local day."""
     fields = res.schema_in.model_fields
     data = {k: v for k, v in row.items() if k in fields}
@@ -233,7 +233,7 @@ def _import_catalogue_row(
     _load_rows(lambda p, r: _catalogue_row(p, model, fields, r), person, [row], where, i)
 
 
-def _import_entry(person: Person, res: Resource, row: Row, where: str, i: int) -> None:
+def _import_entry(person: Person, res: Resource[Entry], row: Row, where: str, i: int) -> None:
     """`_entry_row`, refusing with ImportRefused(where, i, reason) (used by fhir.py)."""
     _load_rows(lambda p, r: _entry_row(p, res, r), person, [row], where, i)
 
@@ -251,7 +251,7 @@ def _catalogue_section(name: str, model: Any, fields: tuple[str, ...]) -> Sectio
     )
 
 
-def _resource_section(res: Resource) -> Section:
+def _resource_section(res: Resource[Entry]) -> Section:
     def export(person: Person) -> list[Row]:
         qs = entries_for(person, res).order_by(res.order.lstrip("-"), "id")
         return [res.schema_out.model_validate(e).model_dump(mode="json") for e in qs]
@@ -280,7 +280,7 @@ class ResponseRow(BaseModel):
     answers: dict[str, Any]
 
 
-RESPONSE_COLUMNS = ("id", "kind", "answered_at", "local_date", "answers", "scores")
+RESPONSE_COLUMNS: tuple[str, ...] = ("id", "kind", "answered_at", "local_date", "answers", "scores")
 RESPONSE_COLUMNS += ("interpretation",)
 
 
@@ -366,7 +366,7 @@ def _load_profile(person: Person, row: Row) -> None:
 
 class ChecklistRow(ChecklistIn):
     item: str
-    local_date: date  # type: ignore[assignment]  # required here: the day it was set
+    local_date: date  # required here: the day it was set
     updated: AwareDatetime | None = None
 
 
@@ -438,7 +438,14 @@ def _load_trial(person: Person, row: Row) -> None:
     require_plausible(person, PLANNING_HORIZON, start=r.start, created=r.created)
     # The design rules of the form and API, judged as on the day it started (a start in the
     # past is refused when creating, not when restoring).
-    design_keys = ("title", "treatment_a", "treatment_b", "outcome", "mcid", "period_days")
+    design_keys: tuple[str, ...] = (
+        "title",
+        "treatment_a",
+        "treatment_b",
+        "outcome",
+        "mcid",
+        "period_days",
+    )
     design_keys += ("blocks", "washout_days", "start")
     design = check_design(person, r.model_dump(include=set(design_keys)), today=r.start)
     Trial.objects.create(

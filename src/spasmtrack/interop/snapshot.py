@@ -31,11 +31,11 @@ def read_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         return
     if conn.vendor == "sqlite":
         conn.ensure_connection()
-        mode = conn.transaction_mode
-        conn.transaction_mode = "DEFERRED"
+        mode = conn.transaction_mode  # type: ignore[attr-defined]  # Django 5.1's, not in the stubs
+        conn.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]
         try:
             with transaction.atomic(using=using):
-                conn.transaction_mode = mode
+                conn.transaction_mode = mode  # type: ignore[attr-defined]  # Django 5.1's, not in the stubs
                 # query_only: a write slipped into the block fails instead of upgrading a read
                 # transaction (which SQLite refuses with "database is locked" under load).
                 with conn.cursor() as c:
@@ -46,7 +46,7 @@ def read_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                     with conn.cursor() as c:
                         c.execute("PRAGMA query_only = OFF")
         finally:
-            conn.transaction_mode = mode
+            conn.transaction_mode = mode  # type: ignore[attr-defined]  # Django 5.1's, not in the stubs
         return
     with transaction.atomic(using=using):
         if conn.vendor == "postgresql":

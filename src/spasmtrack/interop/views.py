@@ -197,7 +197,8 @@ def flaredown_user(request: AuthenticatedHttpRequest) -> HttpResponse:
             error = "That upload has expired; choose the files again."
             ctx = {"step": "upload", "form": FlaredownUploadForm(), "error": error}
             return render(request, FLAREDOWN_TMPL, ctx, status=410)
-        wanted = {k[5:]: v for k, v in request.POST.items() if k.startswith("kind:") and v}
+        # (str(): the stubs type a QueryDict's values as str | list, items() gives the last str)
+        wanted = {k[5:]: str(v) for k, v in request.POST.items() if k.startswith("kind:") and v}
         try:
             columns = preview(path_opener(path), stash["name"])
             by_index = {str(c.index): c.name for c in columns}

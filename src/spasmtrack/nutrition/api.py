@@ -11,12 +11,13 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.timezone import now
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.nutrition import schemas as s
@@ -45,22 +46,22 @@ class NutritionDateRange(StrictIn):
 
 @router.get("/intakes", response=list[s.IntakeOut], operation_id="list_intakes")
 @paginate(BoundedLimitOffsetPagination)
-def list_intakes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
+def list_intakes(request: ApiRequest, filters: Query[NutritionDateRange]) -> Any:
     return intakes_for(request.auth).between(filters.since, filters.until).order_by("-at", "-id")
 
 
 @router.post("/intakes", response={201: s.IntakeOut}, operation_id="create_intake")
-def create_intake(request: HttpRequest, payload: s.IntakeIn) -> Any:
+def create_intake(request: ApiRequest, payload: s.IntakeIn) -> Any:
     return Status(201, log_intake(request.auth, payload))
 
 
 @router.get("/intakes/{code}", response=s.IntakeOut, operation_id="read_intake")
-def read_intake(request: HttpRequest, code: UUID) -> Any:
+def read_intake(request: ApiRequest, code: UUID) -> Any:
     return get_owned(request.auth, Intake, code)
 
 
 @router.delete("/intakes/{code}", response={204: None}, operation_id="delete_intake")
-def delete_intake(request: HttpRequest, code: UUID) -> Any:
+def delete_intake(request: ApiRequest, code: UUID) -> Any:
     get_owned(request.auth, Intake, code).move_to_bin()
     return Status(204, None)
 
@@ -69,7 +70,7 @@ def delete_intake(request: HttpRequest, code: UUID) -> Any:
 
 
 @router.get("/nutrition/totals", response=s.TotalsOut, operation_id="nutrition_totals")
-def nutrition_totals(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
+def nutrition_totals(request: ApiRequest, filters: Query[NutritionDateRange]) -> Any:
     """Daily totals against the reference; default: the last 7 days up to today."""
     for field, day in (("since", filters.since), ("until", filters.until)):
         if day is not None and day < EARLIEST_DAY:  # (and no date arithmetic overflows)
@@ -83,13 +84,13 @@ def nutrition_totals(request: HttpRequest, filters: Query[NutritionDateRange]) -
 
 
 @router.get("/nutrition/profile", response=s.ProfileOut, operation_id="read_nutrition_profile")
-def read_profile(request: HttpRequest) -> Any:
+def read_profile(request: ApiRequest) -> Any:
     p = NutritionProfile.for_person(request.auth)
     return {"age": p.age, "sex": p.sex_or_none}
 
 
 @router.put("/nutrition/profile", response=s.ProfileOut, operation_id="set_nutrition_profile")
-def set_profile(request: HttpRequest, payload: s.ProfileIn) -> Any:
+def set_profile(request: ApiRequest, payload: s.ProfileIn) -> Any:
     NutritionProfile.objects.update_or_create(
         person=request.auth,
         defaults={"age": payload.age, "sex": payload.sex or "", "updated": now()},
@@ -101,12 +102,12 @@ def set_profile(request: HttpRequest, payload: s.ProfileIn) -> Any:
 
 
 @router.get("/checklist", response=list[s.ChecklistItemOut], operation_id="list_checklist")
-def list_checklist(request: HttpRequest) -> Any:
+def list_checklist(request: ApiRequest) -> Any:
     return checklist(request.auth)
 
 
 @router.put("/checklist/{item}", response=s.ChecklistItemOut, operation_id="set_checklist_item")
-def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) -> Any:
+def set_checklist_item(request: ApiRequest, item: str, payload: s.ChecklistIn) -> Any:
     day = payload.local_date or request.auth.today()
     try:
         ChecklistStatus.set(request.auth, item, payload.status, day)
@@ -120,28 +121,28 @@ def set_checklist_item(request: HttpRequest, item: str, payload: s.ChecklistIn) 
 
 @router.get("/changes", response=list[s.ChangeOut], operation_id="list_changes")
 @paginate(BoundedLimitOffsetPagination)
-def list_changes(request: HttpRequest, filters: Query[NutritionDateRange]) -> Any:
+def list_changes(request: ApiRequest, filters: Query[NutritionDateRange]) -> Any:
     qs = changes_for(request.auth).between(filters.since, filters.until)
     return qs.order_by("-local_date", "-id")
 
 
 @router.post("/changes", response={201: s.ChangeOut}, operation_id="create_change")
-def create_change(request: HttpRequest, payload: s.ChangeIn) -> Any:
+def create_change(request: ApiRequest, payload: s.ChangeIn) -> Any:
     return Status(201, record_change(request.auth, payload))
 
 
 @router.get("/changes/{code}", response=s.ChangeOut, operation_id="read_change")
-def read_change(request: HttpRequest, code: UUID) -> Any:
+def read_change(request: ApiRequest, code: UUID) -> Any:
     return get_owned(request.auth, ChangeEvent, code)
 
 
 @router.patch("/changes/{code}", response=s.ChangeOut, operation_id="update_change")
-def patch_change(request: HttpRequest, code: UUID, payload: s.ChangePatch) -> Any:
+def patch_change(request: ApiRequest, code: UUID, payload: s.ChangePatch) -> Any:
     change = get_owned(request.auth, ChangeEvent, code)
     return update_change(change, payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/changes/{code}", response={204: None}, operation_id="delete_change")
-def delete_change(request: HttpRequest, code: UUID) -> Any:
+def delete_change(request: ApiRequest, code: UUID) -> Any:
     get_owned(request.auth, ChangeEvent, code).move_to_bin()
     return Status(204, None)

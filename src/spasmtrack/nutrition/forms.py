@@ -5,7 +5,7 @@ that fit, sane amounts) is the schema's, shared with the API."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -55,8 +55,11 @@ class FoodIntakeForm(_IntakeForm):
     field_order = ("food", "amount", "unit", "at", "notes")
 
     def __init__(self, *args: Any, foods: list[Food], **kw: Any) -> None:
-        super().__init__(*args, prefix="food", **kw)
-        self.fields["food"].choices = [(f.id, food_label(f)) for f in foods]
+        kw["prefix"] = "food"  # (keyword-only here: *args cannot fill it)
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["food"]).choices = [
+            (f.id, food_label(f)) for f in foods
+        ]
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -85,7 +88,8 @@ class SupplementForm(_IntakeForm):
     field_order = ("nutrient", "amount", "unit", "at", "notes")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, prefix="supplement", **kw)
+        kw["prefix"] = "supplement"  # (keyword-only here: *args cannot fill it)
+        super().__init__(*args, **kw)
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -112,7 +116,8 @@ class ProfileForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, prefix="profile", **kw)
+        kw["prefix"] = "profile"  # (keyword-only here: *args cannot fill it)
+        super().__init__(*args, **kw)
 
 
 class ChangeForm(forms.Form):
@@ -130,7 +135,8 @@ class ChangeForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, prefix="change", **kw)
+        kw["prefix"] = "change"  # (keyword-only here: *args cannot fill it)
+        super().__init__(*args, **kw)
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -146,7 +152,8 @@ class HabitsForm(forms.Form):
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, rows: list[HabitRow], **kw: Any) -> None:
-        super().__init__(*args, prefix="habits", **kw)
+        kw["prefix"] = "habits"  # (keyword-only here: *args cannot fill it)
+        super().__init__(*args, **kw)
         self.rows = rows
         for row in rows:
             h = row.habit

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.http import Http404
@@ -34,7 +34,7 @@ from spasmtrack.core.nutrition import (
     weekly_totals,
 )
 from spasmtrack.diary.entries import require_plausible
-from spasmtrack.diary.models import Entry, TreatmentLog
+from spasmtrack.diary.models import Entry, EntryQuerySet, TreatmentLog
 from spasmtrack.nutrition.models import Intake, NutritionProfile
 from spasmtrack.nutrition.schemas import IntakeIn
 
@@ -55,13 +55,15 @@ def get_owned(person: Person, model: type[E], code: UUID | str) -> E:
         code = UUID(str(code))
     except ValueError:
         raise Http404("No such entry") from None
-    entry = model.objects.filter(person=person, code=code).live().first()  # type: ignore[attr-defined]
+    # (the plugin types `objects` of a type variable as its bound's manager)
+    entries = cast("EntryQuerySet[E]", model.objects.filter(person=person, code=code))
+    entry = entries.live().first()
     if entry is None:
         raise Http404("No such entry")
-    return entry  # type: ignore[no-any-return]
+    return entry
 
 
-def intakes_for(person: Person) -> Any:
+def intakes_for(person: Person) -> EntryQuerySet[Intake]:
     return Intake.objects.filter(person=person).live()
 
 
@@ -90,7 +92,8 @@ def search_foods(query: str) -> list[Food]:
     words = query.lower().split()
     if not words:
         return everything
-    first, rest = [], []
+    first: list[Food] = []
+    rest: list[Food] = []
     for food in everything:
         names = [food.name.lower(), *(s.lower() for s in food.synonyms)]
         if not any(all(w in n for w in words) for n in names):

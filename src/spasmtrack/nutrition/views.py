@@ -82,7 +82,8 @@ BINNABLE: dict[str, tuple[type[Entry], Any]] = {
 
 def _pop_undo(request: AuthenticatedHttpRequest) -> dict[str, str] | None:
     """The just-deleted entry to offer "Undo" for, shown once."""
-    return request.session.pop(UNDO_KEY, None)
+    undo: dict[str, str] | None = request.session.pop(UNDO_KEY, None)
+    return undo
 
 
 def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
@@ -257,7 +258,7 @@ def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpRespo
     if _is_htmx(request):
         return HttpResponse(BINNED_ROW_TMPL.render(ctx, request))
     # The next page of this app offers "Deleted … Undo" once (see _pop_undo).
-    summary = entry.summary()  # type: ignore[attr-defined]
+    summary = entry.summary()
     request.session[UNDO_KEY] = {"kind": kind, "code": str(entry.code), "summary": summary}
     return redirect(_back(kind))
 
@@ -266,7 +267,7 @@ def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpRespo
 @require_POST
 def restore(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
     model, row_tmpl = _binnable(kind)
-    entry = model.objects.filter(  # type: ignore[attr-defined]
+    entry = model.objects.filter(
         person=person_of(request), code=code, deleted_at__isnull=False
     ).first()
     if entry is None:
@@ -305,8 +306,8 @@ def _post_lifestyle(request: AuthenticatedHttpRequest, person: Person) -> tuple[
         form: Any = ChangeForm(request.POST)
         if form.is_valid():
             if change := _save(form, lambda: record_change(person, form.to_data())):
-                day = f"{change.local_date:%A} {change.local_date.day} {change.local_date:%B %Y}"
-                messages.success(request, f"Recorded: {change.summary()} from {day}")
+                since = f"{change.local_date:%A} {change.local_date.day} {change.local_date:%B %Y}"
+                messages.success(request, f"Recorded: {change.summary()} from {since}")
                 return True, {}
         return False, {"change_form": form}
     if which == "habits":

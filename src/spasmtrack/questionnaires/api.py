@@ -9,12 +9,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AwareDatetime
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.core.questionnaires import QuestionnaireError
 from spasmtrack.pagination import BoundedLimitOffsetPagination
 from spasmtrack.questionnaires.models import (
@@ -81,7 +81,7 @@ class _AsDicts:
     "/questionnaires", response=list[ResponseOut], operation_id="list_questionnaire_responses"
 )
 @paginate(BoundedLimitOffsetPagination)
-def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
+def list_responses(request: ApiRequest, filters: Query[ResponseFilter]) -> Any:
     qs = responses_for(request.auth).between(filters.since, filters.until)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -93,7 +93,7 @@ def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
     response={201: ResponseOut, 422: ErrorOut},
     operation_id="create_questionnaire_response",
 )
-def create_response(request: HttpRequest, payload: ResponseIn) -> Any:
+def create_response(request: ApiRequest, payload: ResponseIn) -> Any:
     """Store the answers if they can be scored; 422 names the item otherwise."""
     try:
         response = QuestionnaireResponse.record(
@@ -108,5 +108,5 @@ def create_response(request: HttpRequest, payload: ResponseIn) -> Any:
 @router.get(
     "/questionnaires/{code}", response=ResponseOut, operation_id="read_questionnaire_response"
 )
-def read_response(request: HttpRequest, code: UUID) -> Any:
+def read_response(request: ApiRequest, code: UUID) -> Any:
     return get_response_for_person(request.auth, code).to_dict()

@@ -114,7 +114,7 @@ class QuestionnaireResponse(models.Model):
         }
 
 
-def responses_for(person: Person) -> DayRangeQuerySet:
+def responses_for(person: Person) -> DayRangeQuerySet[QuestionnaireResponse]:
     return QuestionnaireResponse.objects.filter(person=person)
 
 

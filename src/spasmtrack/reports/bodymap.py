@@ -178,7 +178,7 @@ def draw_view(
     """
     from matplotlib.patches import Circle, Ellipse, Polygon
 
-    line = {"facecolor": "#f2efe8", "edgecolor": "#55524b", "linewidth": 0.8}
+    line: dict[str, Any] = {"facecolor": "#f2efe8", "edgecolor": "#55524b", "linewidth": 0.8}
     ax.add_patch(Polygon(outline(), closed=True, joinstyle="round", **line))
     cx, cy, w, h = HEAD
     ax.add_patch(Ellipse((cx, cy), w, h, **line))

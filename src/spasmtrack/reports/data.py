@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.muscles import all_muscles
-from spasmtrack.diary.entries import RESOURCES, entries_for
-from spasmtrack.diary.models import DailyCheckin
+from spasmtrack.diary.entries import RESOURCES, E, Resource, entries_for
+from spasmtrack.diary.models import DailyCheckin, EntryQuerySet
 from spasmtrack.insights.present import finding_lines
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import QuestionnaireResponse, responses_for
@@ -83,28 +83,26 @@ def collect(person: Person, start: date, end: date, made_on: date) -> summary.Re
     """Everything the report prints for start..end (the person's local days, inclusive)."""
     check_period(start, end)
 
-    def live(name: str) -> object:
-        return entries_for(person, RESOURCES[name]).between(start, end)
+    def live(res: Resource[E]) -> EntryQuerySet[E]:
+        return entries_for(person, res).between(start, end)
 
     events = list(
-        live("muscle-events")
+        live(RESOURCES["muscle-events"])
         .order_by("started_at")
-        .values_list(  # type: ignore[attr-defined]
-            "local_date", "kind", "intensity", "regions"
-        )
+        .values_list("local_date", "kind", "intensity", "regions")
     )
-    drawings = [d for (d,) in live("pain-drawings").values_list("regions")]  # type: ignore[attr-defined]
+    drawings = [d for (d,) in live(RESOURCES["pain-drawings"]).values_list("regions")]
     checkins = [
         (c.local_date, {item: getattr(c, item) for item in DailyCheckin.ITEMS})
-        for c in live("checkins")  # type: ignore[attr-defined]
+        for c in live(RESOURCES["checkins"])
     ]
     points = [
         (tp.local_date, _muscle_label(tp.muscle), tp.side, tp.status, tp.tenderness, tp.found_by)
-        for tp in live("trigger-points").order_by("at")  # type: ignore[attr-defined]
+        for tp in live(RESOURCES["trigger-points"]).order_by("at")
     ]
     logs = [
         (t.treatment.name, t.pain_before, t.pain_after)
-        for t in live("treatment-logs").order_by("at")  # type: ignore[attr-defined]
+        for t in live(RESOURCES["treatment-logs"]).order_by("at")
     ]
     rows = summary.region_rows(drawings, [(regions, i) for _, _, i, regions in events])
     heat, heat_source = summary.heat_map(rows, bool(drawings))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.trials import days as trial_days
 from spasmtrack.trials.design import check_design, create_trial
 from spasmtrack.trials.models import Trial, TrialEvent, get_trial_for_person
@@ -33,17 +33,17 @@ EVENT_KINDS = {
 }
 
 
-def _trial(request: HttpRequest, code: UUID) -> Trial:
-    person = request.auth  # type: ignore[attr-defined]
+def _trial(request: ApiRequest, code: UUID) -> Trial:
+    person = request.auth
     trial = get_trial_for_person(person, code)
     trial_days.refresh(trial, person.today())
     return trial
 
 
 @router.post("/trials", response={201: TrialCreatedOut})
-def create(request: HttpRequest, payload: TrialIn) -> Any:
+def create(request: ApiRequest, payload: TrialIn) -> Any:
     """Create an experiment; the answer includes the power check from your past 60 days."""
-    person = request.auth  # type: ignore[attr-defined]
+    person = request.auth
     today = person.today()
     design = check_design(person, payload.model_dump(), today)
     trial, check = create_trial(person, design, today)
@@ -59,8 +59,8 @@ def create(request: HttpRequest, payload: TrialIn) -> Any:
 
 
 @router.get("/trials", response=list[TrialOut])
-def list_trials(request: HttpRequest) -> Any:
-    person = request.auth  # type: ignore[attr-defined]
+def list_trials(request: ApiRequest) -> Any:
+    person = request.auth
     today = person.today()
     trials = list(Trial.objects.for_person(person).order_by("-created"))
     for t in trials:
@@ -69,25 +69,25 @@ def list_trials(request: HttpRequest) -> Any:
 
 
 @router.get("/trials/{code}", response=TrialOut)
-def read(request: HttpRequest, code: UUID) -> Any:
+def read(request: ApiRequest, code: UUID) -> Any:
     return _trial(request, code).to_dict()
 
 
 @router.get("/trials/{code}/today", response=TodayOut)
-def today(request: HttpRequest, code: UUID) -> Any:
+def today(request: ApiRequest, code: UUID) -> Any:
     trial = _trial(request, code)
     return today_status(trial, trial.person.today())
 
 
 @router.get("/trials/{code}/analysis", response=AnalysisOut)
-def analysis(request: HttpRequest, code: UUID) -> Any:
+def analysis(request: ApiRequest, code: UUID) -> Any:
     """Intention-to-treat and per-protocol analyses of the days so far."""
     trial = _trial(request, code)
     return trial_days.analysis(trial, trial.person.today()).to_dict()
 
 
 @router.post("/trials/{code}/events", response={201: EventOut})
-def add_event(request: HttpRequest, code: UUID, payload: EventIn) -> Any:
+def add_event(request: ApiRequest, code: UUID, payload: EventIn) -> Any:
     """Pause, resume or stop early (stop needs a reason). Appended to the log, never rewritten."""
     trial = _trial(request, code)
     kind = EVENT_KINDS[payload.kind]
@@ -95,7 +95,7 @@ def add_event(request: HttpRequest, code: UUID, payload: EventIn) -> Any:
 
 
 @router.post("/trials/{code}/adherence", response={201: TodayOut})
-def answer(request: HttpRequest, code: UUID, payload: AnswerIn) -> Any:
+def answer(request: ApiRequest, code: UUID, payload: AnswerIn) -> Any:
     """Answer "Did you use <treatment> that day?" for a day of the experiment up to today."""
     trial = _trial(request, code)
     today = trial.person.today()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -47,9 +47,13 @@ class TrialForm(forms.Form):
         super().__init__(*args, **kw)
         self.person, self.today = person, today
         catalogue = [(t.key, t.name) for t in treatments_for(person).order_by("name")]
-        self.fields["treatment_a"].choices = [(USUAL, USUAL_LABEL), *catalogue]
-        self.fields["treatment_b"].choices = [("", "Choose…"), *catalogue]
-        self.fields["outcome"].choices = outcome_choices(person)
+        a, b, outcome = (
+            cast(forms.ChoiceField, self.fields[f])
+            for f in ("treatment_a", "treatment_b", "outcome")
+        )
+        a.choices = [(USUAL, USUAL_LABEL), *catalogue]
+        b.choices = [("", "Choose…"), *catalogue]
+        outcome.choices = outcome_choices(person)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -207,11 +207,12 @@ class Trial(models.Model):
         event = TrialEvent.objects.create(
             trial=self, kind=kind, local_date=today, reason=reason.strip(), detail=detail
         )
-        new_status = {
+        transitions: dict[str, str] = {
             TrialEvent.Kind.PAUSED: self.Status.PAUSED,
             TrialEvent.Kind.RESUMED: self.Status.RUNNING,
             TrialEvent.Kind.STOPPED: self.Status.STOPPED,
-        }.get(kind)
+        }
+        new_status = transitions.get(kind)
         if new_status:
             self.status = new_status
             self.save(update_fields=("status",))

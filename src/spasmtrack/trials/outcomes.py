@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import RESOURCES, entries_for
-from spasmtrack.diary.models import DailyCheckin
+from spasmtrack.diary.models import DailyCheckin, EntryQuerySet, SymptomRating
 
 if TYPE_CHECKING:
     from spasmtrack.core.nof1 import Priors
@@ -149,6 +149,7 @@ def late_entries(person: Person, outcome: str, since: date, until: date) -> list
     instant tells when they were entered. (Later edits are not visible: entries keep no
     modification time.)
     """
+    qs: EntryQuerySet[DailyCheckin] | EntryQuerySet[SymptomRating]
     if outcome in CHECKIN_LABELS:
         qs = entries_for(person, RESOURCES["checkins"]).between(since, until)
         qs = qs.filter(**{f"{outcome}__isnull": False})

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.referral import UnknownRegions
 from spasmtrack.trigger_points import services
@@ -28,7 +29,7 @@ router = Router(tags=["trigger points"])
 
 
 @router.post("/trp/find", response={200: FindOut, 422: FindErrorOut}, operation_id="trp_find")
-def trp_find(request: HttpRequest, payload: FindIn) -> Any:
+def trp_find(request: ApiRequest, payload: FindIn) -> Any:
     """Muscles whose trigger points could be referring this pain, best first (not a diagnosis).
 
     Unknown region ids get a 422 whose detail lists them in `ids`.
@@ -53,7 +54,7 @@ def trp_muscles(request: HttpRequest) -> Any:
 
 
 @router.get("/trp/summary", response=SummaryOut, operation_id="trp_summary")
-def trp_summary(request: HttpRequest) -> Any:
+def trp_summary(request: ApiRequest) -> Any:
     """The person's trigger points by muscle-side with tenderness trends, and the flag raised
     when several are active over weeks (it informs; only a clinician can assess it)."""
     person = request.auth

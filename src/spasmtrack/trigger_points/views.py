@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
-from spasmtrack.core.muscles import SIDES, Muscle, Side, SidedMuscle, all_muscles, for_side
+from spasmtrack.core.muscles import SIDES, Muscle, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
 from spasmtrack.trigger_points.finder import (
@@ -167,7 +167,7 @@ def pattern(request: AuthenticatedHttpRequest, muscle: str, side: str) -> HttpRe
         raise Http404("No such muscle or side")
     n = request.GET.get("n", "")
     prefix = f"trp{n}" if n.isdigit() and 0 < int(n) < 100 else "trp"
-    sided = for_side(m, cast(Side, side))
+    sided = for_side(m, side)
     ctx = {
         "muscle": m,
         "side_words": side_words(side),
