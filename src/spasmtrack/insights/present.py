@@ -76,16 +76,14 @@ PROOF_WORDS = {
 def finding_lines(person: Any, start: Any, end: Any, today: Any, limit: int = 8) -> list[str]:
     """One short line per finding (helps, then worsens) for the clinician report, with what
     a finished experiment said. Patterns in the person's diary, never a diagnosis."""
-    from spasmtrack.insights.services import cached_series, insights_for
+    from spasmtrack.insights.services import insights_for
     from spasmtrack.trials.findings import mark_findings
 
     report = mark_findings(insights_for(person, start, end), person, today)
-    series = cached_series(person, start, end)
-    units = {name: f.unit for name, f in series.factor_info.items()}
     lines = []
     for group in ("helps", "aggravates"):
         for item in report[group]:
-            c = card(item, group, units)
+            c = card(item, group)
             line = f"{c['label']}: {c['sentence']}"
             if c["experiment"]:
                 line += " " + PROOF_WORDS[c["experiment"]["status"]]
