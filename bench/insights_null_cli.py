@@ -7,8 +7,9 @@ a muscle relaxant as one 12-day course, and ice on rare days (8 %). None of them
 anything. Each diary is written as a native JSON export, imported with
 `spasmtrack import --format json`, and read back with `spasmtrack insights --json`.
 
-Prints the share of diaries with at least one "helps" or "aggravates" finding (the promise
-of q < 0.10 is at most 10 %), with a 95 % Clopper-Pearson interval, and the findings.
+Prints the share of diaries with at least one "helps" or "aggravates" finding, with a 95 %
+Clopper-Pearson interval, against Insights' promise (at most 10 % of people with no real
+effect see any finding; findings need q <= 0.05, core.insights.FDR_LEVEL), and the findings.
 
     .venv/bin/python bench/insights_null_cli.py [N_DIARIES] [FIRST_SEED]
 """
@@ -96,7 +97,9 @@ def run(*args: str, env: dict[str, str], stdin: str = "") -> str:
         [str(BIN), *args], env=env, input=stdin, capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
-        raise SystemExit(f"spasmtrack {' '.join(args)} failed: {out.stderr.strip()}")
+        raise SystemExit(
+            f"spasmtrack {' '.join(args)} failed (exit {out.returncode}): {out.stderr.strip()}"
+        )
     return out.stdout
 
 
@@ -132,7 +135,7 @@ def main() -> None:
     print(f"{n} null diaries through import + insights --json ({wall:.0f} s)")
     print(
         f"with any helps/aggravates finding: {x} ({100 * x / n:.1f} %, 95 % CI "
-        f"{100 * lo:.1f}-{100 * hi:.1f} %); promise of q < 0.10: at most 10 %"
+        f"{100 * lo:.1f}-{100 * hi:.1f} %); promise: at most 10 %"
     )
     for seed, found in flagged:
         print(f"  seed {seed}: " + "; ".join(found))

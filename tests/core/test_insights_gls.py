@@ -9,6 +9,8 @@ from statsmodels.regression.linear_model import GLSAR
 from spasmtrack.core.insights_gls import (
     ITERATIONS,
     RHO_BAND,
+    RHO_STEP,
+    allow_for_rho,
     ar1_gls,
     identifiable,
     independent_columns,
@@ -102,3 +104,45 @@ def test_its_least_favourable_rho_gives_the_largest_p_value_of_the_band() -> Non
         _, p_alt = ar1_gls(adjust, x, y, rho_fixed=fit.rho + sign * delta).joint_f()
         assert np.all(p >= p_alt - 1e-15)
     assert np.all(np.isclose(chosen.joint_f()[1], p))
+
+
+def test_its_degrees_of_freedom_follow_satterthwaite_with_glsar_fits_at_nearby_rho() -> None:
+    adjust, x, y = data(8)
+    fit = allow_for_rho(adjust, x, y, ar1_gls(adjust, x, y, bias_correction=True))
+    assert fit.dfs is not None
+    for f in range(x.shape[0]):
+        for o in range(y.shape[0]):
+            design = np.column_stack([adjust.T, x[f].T])
+            rho, coef = float(fit.rho[f, o]), fit.coef[f, o]
+            forms = []
+            for r in (rho - RHO_STEP, rho + RHO_STEP):
+                cov = GLSAR(y[o], design, rho=[r]).fit().cov_params()[4:, 4:]
+                forms.append(coef @ np.linalg.solve(cov, coef))
+            g = (np.log(forms[1]) - np.log(forms[0])) / (2 * RHO_STEP)
+            df = 2 / (2 / fit.df + g**2 * (1 - rho**2) / fit.pairs)
+            assert fit.dfs[f, o] == pytest.approx(min(df, fit.df), rel=1e-6)
+    # F and t read with those degrees of freedom.
+    f_stat, p = fit.joint_f()
+    from scipy.stats import f as f_dist
+
+    assert p == pytest.approx(f_dist.sf(f_stat, 3, fit.dfs), rel=1e-9)
+
+
+def test_a_course_loses_more_degrees_of_freedom_than_a_factor_on_independent_days() -> None:
+    rng = np.random.default_rng(9)
+    t = np.arange(N)
+    adjust = np.vstack([np.ones(N), (t - N / 2) / 365.25])
+    course = ((t >= 60) & (t < 72)) * 1.0
+    scattered = (rng.random(N) < 0.4) * 1.0
+    e = np.zeros(N)
+    for i in range(1, N):
+        e[i] = 0.7 * e[i - 1] + rng.normal()
+    fit = allow_for_rho(
+        adjust,
+        np.stack([course, scattered])[:, None],
+        (5 + e)[None],
+        ar1_gls(adjust, np.stack([course, scattered])[:, None], (5 + e)[None]),
+    )
+    assert fit.dfs is not None
+    assert fit.dfs[0, 0] < 0.75 * fit.df  # the course's variance moves steeply with rho
+    assert fit.dfs[1, 0] > 0.8 * fit.df  # scattered days hardly depend on it

@@ -33,7 +33,9 @@ class PageTestCase(BaseTestCase):
     def test_it_puts_plain_sentences_first_then_charts(self) -> None:
         r = self.client.get("/insights/")
         html = r.content.decode()
-        self.assertContains(r, "On days with heat, mean spasm intensity and max spasm intensity were")
+        self.assertContains(
+            r, "On days with heat, mean spasm intensity and max spasm intensity were"
+        )
         self.assertContains(r, "The same pattern in: mean spasm intensity, max spasm intensity.")
         self.assertContains(r, '<span class="verdict">Likely helps</span>')
         self.assertContains(r, "points lower than on days without (likely range ")

@@ -30,7 +30,7 @@ iteration of every pair costs one small (k x k) solve.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -60,10 +60,19 @@ class GlsFit:
     k: int
     pairs: int  # whitened rows: consecutive-day pairs (n - 1 without gaps)
     moments: tuple[FloatArray, ...] | None = field(default=None, repr=False, compare=False)
+    # Per pair (F, O): degrees of freedom that allow for rho being estimated
+    # (`allow_for_rho`); None: the residual df for every pair.
+    dfs: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def df(self) -> int:
         return self.pairs - self.k
+
+    def pair_df(self) -> FloatArray:
+        """Degrees of freedom per pair, (F, O)."""
+        if self.dfs is not None:
+            return self.dfs
+        return np.full(self.rho.shape, float(self.df))
 
     def t_stats(self) -> FloatArray:
         se = np.sqrt(np.maximum(np.diagonal(self.cov, axis1=-2, axis2=-1), 0.0))
@@ -87,8 +96,18 @@ class GlsFit:
         cov = np.where(good[..., None, None], self.cov, np.eye(n_l))
         sol = np.linalg.solve(cov, self.coef[..., None])[..., 0]
         f = np.where(good, np.einsum("...l,...l->...", self.coef, sol) / n_l, np.nan)
-        p = stats.f.sf(f, n_l, self.df)
+        p = stats.f.sf(f, n_l, self.pair_df())
         return np.asarray(f, dtype=np.float64), np.asarray(p, dtype=np.float64)
+
+    def wald_form(self, coef: FloatArray) -> FloatArray:
+        """coef' cov^-1 coef per pair (NaN where cov is not positive definite)."""
+        n_l = coef.shape[-1]
+        low = np.linalg.eigvalsh(self.cov)[..., 0]
+        scale = np.maximum(np.abs(np.einsum("...ll->...", self.cov)), 1e-300)
+        good = np.isfinite(low) & (low > 1e-12 * scale)
+        cov = np.where(good[..., None, None], self.cov, np.eye(n_l))
+        sol = np.linalg.solve(cov, coef[..., None])[..., 0]
+        return np.asarray(np.where(good, np.einsum("...l,...l->...", coef, sol), np.nan))
 
 
 def _dot(u: FloatArray, v: FloatArray, spec: str) -> FloatArray:
@@ -315,3 +334,39 @@ def least_favourable(
         coef[worse], cov[worse], p[worse] = alt.coef[worse], alt.cov[worse], p_alt[worse]
         rho[worse], sigma2[worse] = r[worse], alt.sigma2[worse]
     return GlsFit(coef, cov, rho, sigma2, fit.n, fit.k, fit.pairs, fit.moments), p
+
+
+RHO_STEP = 0.01  # step for the numerical derivative in `allow_for_rho`
+
+
+def allow_for_rho(
+    adjust: FloatArray,
+    x: FloatArray,
+    y: FloatArray,
+    fit: GlsFit,
+    consecutive: NDArray[np.bool_] | None = None,
+) -> GlsFit:
+    """The same fit with per-pair degrees of freedom that allow for rho being estimated
+    (a Satterthwaite approximation, as Kenward–Roger do for mixed models).
+
+    The GLS covariance is computed as if rho were known. How much that matters depends
+    on the factor: the variance of a 12-day course's effect changes steeply with rho,
+    that of a factor on independent days hardly. With ``g = d log W / d rho`` (W the Wald
+    form of the estimate, its covariance taken at rho) and ``Var(rho_hat) ~ (1 - rho^2) /
+    pairs``, the log of the estimated variance has variance about ``2 / df + g^2
+    Var(rho_hat)``; matching that to a chi-square gives ``df_eff = 2 / (2 / df + g^2
+    Var(rho_hat))``. Tests and intervals then use F and t with df_eff, so persistent
+    factors get wider intervals and larger p-values, and the others keep theirs.
+    """
+    lo = np.clip(fit.rho - RHO_STEP, -RHO_MAX, RHO_MAX)
+    hi = np.clip(fit.rho + RHO_STEP, -RHO_MAX, RHO_MAX)
+    w = []
+    for r in (lo, hi):
+        alt = ar1_gls(adjust, x, y, rho_fixed=r, consecutive=consecutive, moments=fit.moments)
+        w.append(alt.wald_form(fit.coef))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (np.log(w[1]) - np.log(w[0])) / (hi - lo)
+    var_rho = np.maximum(1.0 - fit.rho**2, 0.0) / max(fit.pairs, 1)
+    df = float(max(fit.df, 1))
+    dfs = 2.0 / (2.0 / df + np.nan_to_num(g, nan=0.0) ** 2 * var_rho)
+    return replace(fit, dfs=np.clip(dfs, 1.0, df))

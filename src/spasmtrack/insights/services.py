@@ -18,6 +18,7 @@ from django.db import connection
 
 from spasmtrack.core.insights import (
     COMPLETE_DAYS_RULE,
+    FDR_LEVEL,
     InsightDict,
     InsightsReport,
     analyse,
@@ -33,11 +34,11 @@ from spasmtrack.insights.signals import watched_models
 
 T = TypeVar("T")
 
-ANALYSIS_VERSION = 2  # part of the cache key: bump when the output changes shape
+ANALYSIS_VERSION = 3  # part of the cache key: bump when the output changes shape
 CACHE_SECONDS = 7 * 24 * 3600
 CHANGE_WINDOW_DAYS = 90  # days each side of a change compared (other changes blur longer spans)
 CHANGE_MIN_DAYS = 7  # per side, as core.interrupted_time_series requires
-Q_THRESHOLD = 0.1
+Q_THRESHOLD = FDR_LEVEL  # findings and changes: see core.insights.FDR_LEVEL
 
 
 class ItemDict(InsightDict):
