@@ -364,6 +364,7 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     from django.utils.timezone import now
 
     from spasmtrack.diary.entries import RESOURCES, entries_for
+    from spasmtrack.diary.models import checkin_is_empty
 
     # Odd data stored before the plausible-date rule (year 1, 9999) or an odd range asked for
     # must not reach the analysis: read only days from 1900-01-01 to the person's today.
@@ -376,7 +377,8 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
         return list(qs.order_by().values("local_date", *fields))
 
     events = rows("muscle-events", "kind", "intensity", "regions", "started_at")
-    checkins = rows("checkins", *CHECKIN_OUTCOMES)
+    # An empty check-in (saved before they were refused) says nothing: not a tracked day.
+    checkins = [r for r in rows("checkins", *CHECKIN_OUTCOMES, "notes") if not checkin_is_empty(r)]
     symptoms = rows("symptom-ratings", "name", "value", "scale_max")
     drawings = rows("pain-drawings", "regions")
     treatments = rows(
