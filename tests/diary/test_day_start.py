@@ -295,3 +295,27 @@ class CheckinAndTreatmentFormsTestCase(BaseTestCase):
         assert top < page.index('value="ice"') < page.index('value="heat"') < rest
         assert page.count('value="heat"') == 1
         assert ice.pk
+
+
+class BackupDayStartTestCase(BaseTestCase):
+    def test_it_restores_the_day_start_with_the_backup(self) -> None:
+        from spasmtrack.interop import backup as bk
+        from spasmtrack.interop.native import export_document
+
+        self.alice.day_start = time(5, 0)
+        self.alice.save()
+        doc = export_document(self.alice)
+        assert doc["day_start"] == "05:00"
+        person, _ = bk.restore_as_new_account(doc, "a-long-new-pass-7", username="alice2")
+        assert person.day_start == time(5, 0)
+
+    def test_it_gives_an_old_backup_calendar_days(self) -> None:
+        from spasmtrack.interop import backup as bk
+        from spasmtrack.interop.native import export_document
+
+        doc = export_document(self.alice)
+        del doc["day_start"]  # made before the setting existed: its days were calendar days
+        person, _ = bk.restore_as_new_account(doc, "a-long-new-pass-7", username="alice3")
+        assert person.day_start == MIDNIGHT
+        assert bk.backup_day_start({"day_start": "13:00"}) == MIDNIGHT  # out of range
+        assert bk.backup_day_start({"day_start": "nonsense"}) == MIDNIGHT

@@ -39,9 +39,8 @@ class NrsField(forms.TypedChoiceField):
             choices=[("", "Skip"), *NRS_CHOICES] if skip else NRS_CHOICES,
             coerce=int,
             required=required,
-            empty_value=None,
             widget=forms.RadioSelect(attrs={"class": "nrs"}),
-            **kw,
+            **{"empty_value": None, **kw},
         )
 
 
@@ -89,6 +88,7 @@ class PlausibleDateTimeField(forms.DateTimeField):
         self.note = ""
         if value in self.empty_values:
             return None
+        naive: datetime | None
         if isinstance(value, datetime):
             naive = value
         else:
@@ -100,6 +100,7 @@ class PlausibleDateTimeField(forms.DateTimeField):
                 ) from None
             if naive is None:
                 naive = forms.fields.BaseTemporalField.to_python(self, value)
+        assert naive is not None  # BaseTemporalField raises for what it cannot read
         if naive.tzinfo is not None and naive.utcoffset() is not None:
             return naive
         if not 1 < naive.year < 9999:  # beyond the zone arithmetic: plausible refuses it below
@@ -112,7 +113,7 @@ class PlausibleDateTimeField(forms.DateTimeField):
         return wall.instant
 
     def clean(self, value: Any) -> datetime | None:
-        at = super().clean(value)
+        at: datetime | None = super().clean(value)
         if at is not None:
             problem = instant_problem(at, timezone.now(), timezone.get_current_timezone_name())
             if problem:
