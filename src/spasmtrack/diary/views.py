@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.days import counts_for_text, seconds_into_day
+from spasmtrack.core.days import counts_for_text, day_boundary
 from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -160,12 +160,17 @@ def _day_order(person: Person) -> Any:
     of a whole day (check-in, habit, rating) sits at the time it was typed, or at the end of
     its day when typed later (yesterday's check-in, typed this morning)."""
     zone, start = person.zone, person.day_start
+    starts: dict[Any, datetime] = {}  # day -> its first instant: once per day, not per row
 
     def key(entry: Any) -> tuple[Any, float, int]:
         field = entry.instant_field
         at = getattr(entry, field) if field else entry.created
-        into = seconds_into_day(at, entry.local_date, zone, start)
-        return entry.local_date, into if field else max(0.0, into), entry.pk
+        day = entry.local_date
+        if day not in starts:
+            starts[day] = day_boundary(day, zone, start).astimezone(UTC)
+        # Both in UTC: aware times that share a zone object would ignore `fold`.
+        into = (at.astimezone(UTC) - starts[day]).total_seconds()
+        return day, into if field else max(0.0, into), entry.pk
 
     return key
 
