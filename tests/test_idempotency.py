@@ -137,7 +137,7 @@ class IdempotencyTestCase(BaseTestCase):
     def test_it_refuses_a_key_reused_for_another_request(self) -> None:
         key = str(uuid.uuid4())
         self.post("/api/checkins", BODIES["/api/checkins"], key)
-        r = self.post("/api/checkins", {"local_date": "2024-01-03"}, key)
+        r = self.post("/api/checkins", {"local_date": "2024-01-03", "mood": 5}, key)
         self.assertEqual(r.status_code, 422)
         self.assertIn("different body", r.json()["detail"][0]["msg"])
         r = self.post("/api/changes", BODIES["/api/changes"], key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -176,3 +176,13 @@ def test_it_corrects_part_of_a_phrase_only_inside_that_phrase() -> None:
     (entry,) = _read("spasm lowr back 7/10").entries
     assert entry.data["regions"] == ["lumbar_left", "lumbar_right"]
     assert _read("ice cream after dinner").corrections == ()
+
+
+def test_it_gives_a_late_check_in_and_habit_to_the_day_before_when_the_day_starts_later() -> None:
+    night = datetime(2026, 5, 2, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    entries = read_line(
+        shared_parser(), "pain 5, sat 3 hours", now=night, day_start=time(4)
+    ).entries
+    assert {e.data["local_date"].isoformat() for e in entries} == {"2026-05-01"}
+    calendar = read_line(shared_parser(), "pain 5", now=night).entries  # default: midnight
+    assert calendar[0].data["local_date"].isoformat() == "2026-05-02"

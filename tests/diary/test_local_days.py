@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from spasmtrack.core.days import MIDNIGHT
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.test import BaseTestCase
 
@@ -67,7 +68,7 @@ class LocalDaysTestCase(BaseTestCase):
 def test_local_date_is_the_calendar_day_in_that_zone(tz: str) -> None:
     from spasmtrack.accounts.models import Person
 
-    p = Person(tz=tz)
+    p = Person(tz=tz, day_start=MIDNIGHT)
     at = datetime(2026, 6, 1, 23, 0, tzinfo=UTC)
     expected = {
         "Europe/Berlin": date(2026, 6, 2),

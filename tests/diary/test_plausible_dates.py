@@ -86,9 +86,9 @@ class PlausibleDatesTestCase(BaseTestCase):
 
     def test_it_accepts_the_edges(self) -> None:
         # alice is in Berlin: 23:00 on the 10th; a few minutes of clock skew are fine.
-        r = self.send("POST", "/api/checkins", {"local_date": "2024-03-10"})
+        r = self.send("POST", "/api/checkins", {"local_date": "2024-03-10", "mood": 5})
         self.assertEqual(r.status_code, 201, r.content)
-        r = self.send("POST", "/api/checkins", {"local_date": "1900-01-01"})
+        r = self.send("POST", "/api/checkins", {"local_date": "1900-01-01", "mood": 5})
         self.assertEqual(r.status_code, 201, r.content)
         ahead = {**BASE["muscle-events"], "started_at": "2024-03-10T22:04:00+00:00"}
         self.assertEqual(self.send("POST", "/api/muscle-events", ahead).status_code, 201)
@@ -97,7 +97,7 @@ class PlausibleDatesTestCase(BaseTestCase):
         # 22:00 UTC: already the 11th nowhere west of +02:00, still the 10th in New York.
         r = self.client.post(
             "/api/checkins",
-            json.dumps({"local_date": "2024-03-11"}),
+            json.dumps({"local_date": "2024-03-11", "mood": 5}),
             content_type="application/json",
             **self.bearer(self.charlie_token),
         )

@@ -119,7 +119,9 @@ class ConcurrentPatchTestCase(TransactionTestCase):
             codes = []
             for i in range(4):
                 c = DailyCheckin.objects.create(
-                    person=person, local_date=f"2025-0{1 + rnd % 9}-{10 + i + 4 * (rnd // 9)}"
+                    person=person,
+                    local_date=f"2025-0{1 + rnd % 9}-{10 + i + 4 * (rnd // 9)}",
+                    mood=5,
                 )
                 codes.append(str(c.code))
             target = f"2024-01-{10 + rnd}"

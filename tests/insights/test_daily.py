@@ -272,3 +272,18 @@ class DiarySeriesTestCase(BaseTestCase):
         # tender-point exams (questionnaire responses).
         with self.assertNumQueries(8):
             diary_series(self.alice)
+
+
+def test_it_counts_times_of_day_from_the_persons_day_start() -> None:
+    # The day starts at 04:00: a spasm at 01:30 after midnight belongs to the evening before
+    # and came after that evening's 23:00 heat, not before it.
+    from datetime import time
+
+    day = D("2025-01-01")
+    events = [
+        {"local_date": day, "kind": "spasm", "started_at": datetime(2025, 1, 1, 8, tzinfo=UTC)},
+        {"local_date": day, "kind": "spasm", "started_at": datetime(2025, 1, 2, 1, 30, tzinfo=UTC)},
+    ]
+    logs = [{"treatment_id": 1, "local_date": day, "at": datetime(2025, 1, 1, 23, tzinfo=UTC)}]
+    state = state_before_series(events, logs, {1: "heat"}, {day}, UTC, time(4))
+    assert state["heat"][SPASM_COUNT] == {day: 1.0}

@@ -70,7 +70,8 @@ class NativeFormatTestCase(BaseTestCase):
         from spasmtrack.accounts.models import Person
 
         u = User.objects.create_user("bob")
-        return Person.objects.create(user=u, tz="Europe/Berlin")
+        # The same calendar as alice: import keeps each entry's day, not the settings.
+        return Person.objects.create(user=u, tz="Europe/Berlin", day_start=self.alice.day_start)
 
     def test_it_exports_only_the_persons_own_data(self) -> None:
         doc = export_document(self.alice)

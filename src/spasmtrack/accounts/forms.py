@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
@@ -7,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.days import day_start_problem
 
 if TYPE_CHECKING:  # generic in django-stubs only: Django's form classes take no [...]
     from django.contrib.auth.models import User
@@ -41,6 +43,25 @@ class TimeZoneForm(_PersonForm):
     class Meta:
         model = Person
         fields = ("tz",)
+
+
+class DayStartForm(forms.ModelForm):
+    day_start = forms.TimeField(
+        label="My day starts at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Anything you log before this time counts for the day before, so a bad night "
+        "stays with the day it belongs to. 00:00 keeps calendar days.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ("day_start",)
+
+    def clean_day_start(self) -> time:
+        value: time = self.cleaned_data["day_start"]
+        if problem := day_start_problem(value):
+            raise forms.ValidationError(f"Choose another time: {problem}.")
+        return value
 
 
 class TokenForm(forms.Form):

@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.utils.timezone import now
 
+from spasmtrack.core.days import DEFAULT_DAY_START, day_of
+
 if TYPE_CHECKING:
     from datetime import date
 
@@ -37,6 +39,10 @@ class Person(models.Model):
     user = models.OneToOneField(User, models.CASCADE, related_name="person")
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     tz = models.CharField(max_length=36, default="UTC")
+    # "My day starts at": an entry before this wall-clock time belongs to the day before
+    # (core.days). New accounts start at 04:00; accounts made before the setting existed keep
+    # 00:00, their calendar days (migration 0004), so no stored day moves under them.
+    day_start = models.TimeField(default=DEFAULT_DAY_START)
     created = models.DateTimeField(default=now)
     # A role adds duties, never other people's data: a clinician sees a patient only through
     # that patient's Grant, and an admin manages accounts but sees no diary at all.
@@ -52,8 +58,9 @@ class Person(models.Model):
         return ZoneInfo(self.tz)
 
     def local_date(self, at: datetime) -> date:
-        """The person's calendar day at the instant `at` (aware)."""
-        return at.astimezone(self.zone).date()
+        """The diary day the instant `at` (aware) belongs to: the person's calendar day, or
+        the day before when `at` is before their day start (core.days.day_of)."""
+        return day_of(at, self.zone, self.day_start)
 
     def today(self) -> date:
         return self.local_date(now())

@@ -10,7 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts import totp
-from spasmtrack.accounts.forms import SetupForm, TimeZoneForm, TokenForm, TotpForm, machine_tz
+from spasmtrack.accounts.forms import (
+    DayStartForm,
+    SetupForm,
+    TimeZoneForm,
+    TokenForm,
+    TotpForm,
+    machine_tz,
+)
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import ApiToken, Person
 
@@ -31,13 +38,26 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
-    tz_form = TimeZoneForm(request.POST or None, instance=person)
-    if request.method == "POST" and tz_form.is_valid():
+    # Two forms post here; the day-start form is the one that sends `day_start`.
+    posted = request.POST or None
+    day_posted = posted is not None and "day_start" in posted
+    tz_form = TimeZoneForm(None if day_posted else posted, instance=person)
+    day_form = DayStartForm(posted if day_posted else None, instance=person)
+    if day_posted and day_form.is_valid():
+        day_form.save()
+        start = f"{person.day_start:%H:%M}"
+        messages.success(
+            request,
+            f"Saved: your day starts at {start}. Entries already saved keep their day.",
+        )
+        return redirect("accounts:settings")
+    if posted is not None and not day_posted and tz_form.is_valid():
         tz_form.save()
         messages.success(request, "Time zone saved.")
         return redirect("accounts:settings")
     ctx = {
         "tz_form": tz_form,
+        "day_form": day_form,
         "token_form": TokenForm(),
         "tokens": person.tokens.order_by("-created"),
         "new_token": request.session.pop("new_token", None),

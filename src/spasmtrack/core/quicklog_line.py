@@ -16,9 +16,10 @@ a `question` and is not saved until it is answered or removed: nothing is defaul
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from spasmtrack.core.days import MIDNIGHT, day_of
 from spasmtrack.core.quicklog import Chunk, QuickLog, QuickLogParser, round_score
 from spasmtrack.core.quicklog_result import TreatmentMention, describe_duration
 
@@ -108,14 +109,23 @@ class _Reading:
     checkin: dict[str, int] = field(default_factory=dict)
     checkin_said: list[str] = field(default_factory=list)
     checkin_day: date | None = None  # "pain 6 yesterday": yesterday's check-in
+    day_start: time = MIDNIGHT  # the person's day start: 01:30 can be yesterday's (core.days)
+
+    def day(self, at: datetime) -> date:
+        """The diary day of an aware time in the person's zone."""
+        assert at.tzinfo is not None
+        return day_of(at, at.tzinfo, self.day_start)
 
 
-def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReading:
-    """Every entry `text` reports (see the module docstring). `now`: aware, person's zone."""
+def read_line(
+    parser: QuickLogParser, text: str, *, now: datetime, day_start: time = MIDNIGHT
+) -> LineReading:
+    """Every entry `text` reports (see the module docstring). `now`: aware, person's zone;
+    `day_start`: when the person's diary day starts (the days of check-ins and habits)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime in the person's time zone")
     chunks, corrections = parser.read_chunks(text)
-    out = _Reading()
+    out = _Reading(day_start=day_start)
     for clause in _clauses(text, chunks):
         span = text[chunks[clause.first].start : chunks[clause.last].end]
         part = chunks[clause.first : clause.last + 1]
@@ -139,7 +149,7 @@ def read_line(parser: QuickLogParser, text: str, *, now: datetime) -> LineReadin
     if out.checkin:
         labels = parser.lex.checkin_labels
         label = "Check-in · " + ", ".join(f"{labels[k]} {v}" for k, v in out.checkin.items())
-        day = out.checkin_day or now.date()
+        day = out.checkin_day or out.day(now)
         entries.insert(
             0,
             LineEntry(
@@ -469,9 +479,9 @@ def _read_clause(
     elif has_checkin:
         changed = any(t.pain_before is not None for t in ql.treatments)
         if at is not None and out.checkin_day is None:
-            out.checkin_day = at.date()
+            out.checkin_day = out.day(at)
         entries.extend(_read_checkin(parser, part, span, out, changed))
-        _sleep_hours(parser, part, span, entries, (at or now).date())
+        _sleep_hours(parser, part, span, entries, out.day(at or now))
     place = ", ".join(ql.region_phrases) if not ql.kind else ""
     duration = ql.duration_s if not ql.kind else None
     for n, t in enumerate(_one_per_item(ql.treatments)):
@@ -524,7 +534,7 @@ def _read_clause(
                 "habit",
                 {
                     "habit": h.id,
-                    "local_date": (at or now).date(),
+                    "local_date": out.day(at or now),
                     "value": value,
                     "notes": _said_note(h.said, h.name, ""),
                 },

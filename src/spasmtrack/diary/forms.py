@@ -4,16 +4,20 @@ through `diary.entries.create_entry`/`update_entry`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 
 from spasmtrack.core import event_kind
+from spasmtrack.core.days import SkippedTime, resolve_wall_time
 from spasmtrack.core.plausible import instant_problem
 from spasmtrack.core.regions import groups
+from spasmtrack.diary.models import checkin_is_empty
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
 NRS_CHOICES = [(i, str(i)) for i in range(11)]
@@ -27,21 +31,86 @@ def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 class NrsField(forms.TypedChoiceField):
-    """A 0-10 rating as a row of big radio buttons."""
+    """A 0-10 rating as a row of big radio buttons; `skip` adds a "Skip" button first, so a
+    number tapped by mistake can be taken back (pain after is often not known yet)."""
 
-    def __init__(self, *, required: bool = True, **kw: Any) -> None:
+    def __init__(self, *, required: bool = True, skip: bool = False, **kw: Any) -> None:
         super().__init__(
-            choices=NRS_CHOICES,
+            choices=[("", "Skip"), *NRS_CHOICES] if skip else NRS_CHOICES,
             coerce=int,
             required=required,
             widget=forms.RadioSelect(attrs={"class": "nrs"}),
-            **kw,
+            **{"empty_value": None, **kw},
         )
+
+
+class DayHintInput(forms.DateTimeInput):
+    """A datetime-local input with the "counts for Monday 30 November" hint under it, asked of
+    diary:day_hint by htmx as the time changes (and once on load: blank means now)."""
+
+    template_name = "diary/day_input.html"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"type": "datetime-local"})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        ctx = super().get_context(name, value, attrs)
+        hint_id = f"{ctx['widget']['attrs'].get('id', name)}-day"
+        ctx["widget"]["attrs"].update(
+            {
+                "hx-get": reverse("diary:day_hint"),
+                "hx-trigger": "load, input changed delay:300ms, change",
+                "hx-target": f"#{hint_id}",
+                "hx-swap": "innerHTML",
+                "aria-describedby": hint_id,
+            }
+        )
+        ctx["widget"]["hint_id"] = hint_id
+        return ctx
 
 
 class PlausibleDateTimeField(forms.DateTimeField):
     """A moment an entry can have had (core.plausible): 1900-01-01 up to now, checked here so
-    a page never hands an out-of-range time (whose offset cannot even be written) onwards."""
+    a page never hands an out-of-range time (whose offset cannot even be written) onwards.
+
+    A wall-clock time is read in the current (the person's) time zone through
+    core.days.resolve_wall_time: a time that happened twice (clocks went back) is taken as
+    the first one and `note` says so; a time the clocks skipped is refused with a message
+    naming the jump. (Django's own field refuses both alike.)"""
+
+    widget = DayHintInput
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.note = ""
+
+    def to_python(self, value: Any) -> datetime | None:
+        self.note = ""
+        if value in self.empty_values:
+            return None
+        naive: datetime | None
+        if isinstance(value, datetime):
+            naive = value
+        else:
+            try:
+                naive = parse_datetime(str(value).strip())
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+            if naive is None:
+                naive = forms.fields.BaseTemporalField.to_python(self, value)
+        assert naive is not None  # BaseTemporalField raises for what it cannot read
+        if naive.tzinfo is not None and naive.utcoffset() is not None:
+            return naive
+        if not 1 < naive.year < 9999:  # beyond the zone arithmetic: plausible refuses it below
+            return naive.replace(tzinfo=UTC)
+        try:
+            wall = resolve_wall_time(naive, timezone.get_current_timezone())
+        except SkippedTime as e:
+            raise forms.ValidationError(str(e), code="skipped") from None
+        self.note = wall.note
+        return wall.instant
 
     def clean(self, value: Any) -> datetime | None:
         at: datetime | None = super().clean(value)
@@ -52,11 +121,37 @@ class PlausibleDateTimeField(forms.DateTimeField):
         return at
 
 
+def time_notes(form: forms.Form) -> list[str]:
+    """What the form's times were taken to mean, when that needs saying (a repeated hour)."""
+    return [
+        f.note for f in form.fields.values() if isinstance(f, PlausibleDateTimeField) and f.note
+    ]
+
+
+class KeepsUnchangedInstants(forms.Form):
+    """An edit form re-shows a saved instant as a wall-clock time; saved again unchanged it
+    keeps the exact saved instant (the second 02:30 stays the second one)."""
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        for name, field in self.fields.items():
+            saved = self.initial.get(name)
+            if not isinstance(field, PlausibleDateTimeField) or not isinstance(saved, datetime):
+                continue
+            typed = d.get(name)
+            if typed is not None and saved.tzinfo is not None:
+                local = timezone.localtime(saved)
+                if typed.replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
+                    d[name] = saved
+                    field.note = ""
+        return d
+
+
 def _aware(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class BodyMapForm(forms.Form):
+class BodyMapForm(KeepsUnchangedInstants):
     """A form with a body map: the slider's default is the person's last-used intensity."""
 
     def __init__(self, *args: Any, last_intensity: int = 5, **kw: Any) -> None:
@@ -84,7 +179,6 @@ class MuscleEventForm(BodyMapForm):
     started_at = PlausibleDateTimeField(
         required=False,
         label="When did it start? (blank = now)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     duration_min = forms.IntegerField(
         required=False, min_value=0, max_value=7 * 24 * 60, label="How long, in minutes? (optional)"
@@ -141,7 +235,6 @@ class PainDrawingForm(BodyMapForm):
     at = PlausibleDateTimeField(
         required=False,
         label="When? (blank = now)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -170,6 +263,15 @@ class CheckinForm(forms.Form):
     mood = NrsField(required=False, label="Mood (0 very low – 10 very good)")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if not self.errors and checkin_is_empty({k: v if v != "" else None for k, v in d.items()}):
+            raise forms.ValidationError(
+                "Nothing to save yet: tap at least one number or write a note. "
+                "An empty check-in is not saved."
+            )
+        return d
+
     def to_data(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
         for k, v in d.items():
@@ -184,7 +286,7 @@ class CheckinForm(forms.Form):
         return {f: getattr(entry, f) for f in fields}
 
 
-class TreatmentLogForm(forms.Form):
+class TreatmentLogForm(KeepsUnchangedInstants):
     treatment = forms.ChoiceField(label="What did you try?", required=False)
     new_treatment = forms.CharField(
         required=False, max_length=120, label="Not in the list? Name your own (optional)"
@@ -202,27 +304,14 @@ class TreatmentLogForm(forms.Form):
     at = PlausibleDateTimeField(
         required=False,
         label="When? (blank = now)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     amount = forms.FloatField(required=False, min_value=0, label="Amount (optional)")
     unit = forms.CharField(required=False, max_length=20, label="Unit (e.g. mg, min)")
     duration_min = forms.IntegerField(
         required=False, min_value=0, max_value=24 * 60, label="For how many minutes? (optional)"
     )
-    pain_before = forms.TypedChoiceField(
-        choices=[("", "–"), *NRS_CHOICES],
-        coerce=int,
-        required=False,
-        empty_value=None,
-        label="Pain before (0–10)",
-    )
-    pain_after = forms.TypedChoiceField(
-        choices=[("", "–"), *NRS_CHOICES],
-        coerce=int,
-        required=False,
-        empty_value=None,
-        label="Pain after (0–10)",
-    )
+    pain_before = NrsField(required=False, skip=True, label="Pain before (0 none – 10 worst)")
+    pain_after = NrsField(required=False, skip=True, label="Pain after (0 none – 10 worst)")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:

@@ -29,6 +29,31 @@ def _duration(seconds: int) -> str:
 
 NRS = [MinValueValidator(0), MaxValueValidator(10)]
 
+CHECKIN_ITEMS = (
+    "overall_pain",
+    "spasm_burden",
+    "sleep_quality",
+    "fatigue",
+    "brain_fog",
+    "stress",
+    "mood",
+)
+EMPTY_CHECKIN = "a check-in needs at least one rating or a note: nothing was saved"
+
+
+def checkin_is_empty(values: Any) -> bool:
+    """No rating and no note (a mapping or an object): nothing to save, and no day that
+    should count as checked in. Pages and the API refuse such a check-in."""
+    row = (
+        values if isinstance(values, dict) else {k: getattr(values, k, None) for k in _CHECKIN_KEYS}
+    )
+    return (
+        all(row.get(k) is None for k in CHECKIN_ITEMS) and not str(row.get("notes") or "").strip()
+    )
+
+
+_CHECKIN_KEYS = (*CHECKIN_ITEMS, "notes")
+
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -159,15 +184,7 @@ class PainDrawing(Entry):
 class DailyCheckin(Entry):
     """One per person per local day; every item 0-10 and skippable."""
 
-    ITEMS: tuple[str, ...] = (
-        "overall_pain",
-        "spasm_burden",
-        "sleep_quality",
-        "fatigue",
-        "brain_fog",
-        "stress",
-    )
-    ITEMS += ("mood",)
+    ITEMS: tuple[str, ...] = CHECKIN_ITEMS
 
     overall_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
     spasm_burden = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)

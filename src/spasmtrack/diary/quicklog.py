@@ -55,7 +55,8 @@ def parser_for(person: Person) -> QuickLogParser:
 
 def read(person: Person, text: str, at: datetime | None = None) -> LineReading:
     """Every entry the line reports, read in the person's time zone."""
-    return read_line(parser_for(person), text, now=(at or now()).astimezone(person.zone))
+    when = (at or now()).astimezone(person.zone)
+    return read_line(parser_for(person), text, now=when, day_start=person.day_start)
 
 
 def kept(reading: LineReading, removed: Collection[int] = ()) -> list[tuple[int, LineEntry]]:

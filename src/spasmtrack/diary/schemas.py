@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.regions import unknown_regions
+from spasmtrack.diary.models import EMPTY_CHECKIN, checkin_is_empty
 from spasmtrack.strict import SingleLine, StrictIn
 
 Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
@@ -97,7 +98,7 @@ class PainDrawingOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
-class CheckinIn(StrictIn):
+class CheckinFields(StrictIn):
     local_date: date
     overall_pain: int | None = OptScore
     spasm_burden: int | None = OptScore
@@ -109,7 +110,18 @@ class CheckinIn(StrictIn):
     notes: str = Notes
 
 
-class CheckinOut(CheckinIn):
+class CheckinIn(CheckinFields):
+    """A new check-in, or one after an edit: an empty one is refused (it would count as a day
+    checked in with nothing in it)."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CheckinIn:
+        if checkin_is_empty(self):
+            raise ValueError(EMPTY_CHECKIN)
+        return self
+
+
+class CheckinOut(CheckinFields):
     id: UUID = Field(alias="code")
     updated: datetime = Field(description="last change (edit, bin, restore)")
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")

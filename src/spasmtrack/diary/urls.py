@@ -13,6 +13,7 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("quick/", views.quick_log, name="quick_log"),
     path("history/", views.history, name="history"),
+    path("day-hint/", views.day_hint, name="day_hint"),
     path("entries/<str:resource>/<uuid:code>/edit/", views.edit, name="edit"),
     path("entries/<str:resource>/<uuid:code>/delete/", views.delete, name="delete"),
     path("entries/<str:resource>/<uuid:code>/restore/", views.restore, name="restore"),

@@ -2,25 +2,27 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timezone import localtime
+from django.utils.timezone import localtime, now
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.days import counts_for_text, day_boundary
 from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -38,13 +40,16 @@ from spasmtrack.diary.forms import (
     HistoryFilter,
     MuscleEventForm,
     PainDrawingForm,
+    PlausibleDateTimeField,
     TreatmentLogForm,
+    time_notes,
 )
 from spasmtrack.diary.models import DailyCheckin, Entry, MuscleEvent, Treatment, region_label
 
 ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
 QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
 BINNED_ROW_TMPL = get_template("diary/binned_row.html")
+DAY_HINT_TMPL = get_template("diary/day_hint.html")
 
 EDIT_FORMS: dict[str, Any] = {
     "muscle-events": MuscleEventForm,
@@ -125,7 +130,7 @@ def _timeline(
         )
         for e in lists:
             e.recorded_by_label = names.get(getattr(e, "recorded_by_id", None), "")
-    return sorted(lists, key=_when, reverse=True), left_out
+    return sorted(lists, key=_day_order(person), reverse=True), left_out
 
 
 # A row's links are reversed once per kind of entry with this placeholder, then filled in:
@@ -155,9 +160,36 @@ def _for_row(entry: Any, resource: str) -> Any:
     return entry
 
 
-def _when(entry: Any) -> Any:
+def _day_order(person: Person) -> Any:
+    """Sort key: the day an entry belongs to, then its time in that day (core.days). An entry
+    of a whole day (check-in, habit, rating) sits at the time it was typed, or at the end of
+    its day when typed later (yesterday's check-in, typed this morning)."""
+    zone, start = person.zone, person.day_start
+    starts: dict[Any, datetime] = {}  # day -> its first instant: once per day, not per row
+
+    def key(entry: Any) -> tuple[Any, float, int]:
+        field = entry.instant_field
+        at = getattr(entry, field) if field else entry.created
+        day = entry.local_date
+        if day not in starts:
+            starts[day] = day_boundary(day, zone, start).astimezone(UTC)
+        # Both in UTC: aware times that share a zone object would ignore `fold`.
+        into = (at.astimezone(UTC) - starts[day]).total_seconds()
+        return day, into if field else max(0.0, into), entry.pk
+
+    return key
+
+
+def _saved_text(entry: Any, form: Any, start: str = "Saved: ") -> str:
+    """The message after a save: the entry, plus the day it counts for when that is not the
+    calendar day of its time, plus what a repeated wall-clock time was taken as."""
+    parts = [f"{start}{entry.summary()}"]
     field = entry.instant_field
-    return getattr(entry, field) if field else entry.created
+    if field:
+        at = localtime(getattr(entry, field))
+        if at.date() != entry.local_date:
+            parts.append(counts_for_text(entry.local_date))
+    return "; ".join([*parts, *time_notes(form)])
 
 
 def _save(
@@ -180,6 +212,28 @@ def _save(
             field = str(err["loc"][0]) if err["loc"] else None
             form.add_error(field if field in form.fields else None, err["msg"])
     return None
+
+
+# The names of the time fields a log form may send to day_hint.
+HINT_FIELDS = ("started_at", "at")
+
+
+@login_required
+def day_hint(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The line under a log form's time: which diary day that time counts for, what a repeated
+    time was taken as, or why the time cannot be used. A fragment for htmx (GET, no writes)."""
+    person = person_of(request)
+    raw = next((request.GET[f] for f in HINT_FIELDS if f in request.GET), "")
+    field = PlausibleDateTimeField(required=False)
+    ctx: dict[str, Any] = {}
+    try:
+        at = field.clean(raw) or now()
+    except DjangoValidationError as e:
+        ctx["problem"] = " ".join(e.messages)
+    else:
+        ctx["counts_for"] = counts_for_text(person.local_date(at))
+        ctx["note"] = field.note
+    return HttpResponse(DAY_HINT_TMPL.render(ctx, request))
 
 
 @login_required
@@ -213,7 +267,7 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         # A "twitch" that does not fit what was entered gets one gentle question first.
         question = form.kind_question()
         if question is None and (entry := _save(form, person, RESOURCES["muscle-events"])):
-            messages.success(request, f"Saved: {entry.summary()}")
+            messages.success(request, _saved_text(entry, form))
             return redirect("diary:today")
     ctx = {"form": form, "kind": kind, "kind_question": question}
     return render(request, "diary/log_event.html", ctx)
@@ -225,7 +279,7 @@ def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PainDrawingForm(request.POST or None, last_intensity=_last_intensity(person))
     if request.method == "POST" and form.is_valid():
         if entry := _save(form, person, RESOURCES["pain-drawings"]):
-            messages.success(request, f"Saved: {entry.summary()}")
+            messages.success(request, _saved_text(entry, form))
             return redirect("diary:today")
     return render(request, "diary/pain_drawing.html", {"form": form})
 
@@ -250,8 +304,28 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "diary/checkin.html", {"form": form, "prefilled": last})
 
 
-def _treatment_choices(person: Person) -> list[tuple[str, str]]:
-    return [(t.key, t.name) for t in treatments_for(person).order_by("name")]
+# How many of the person's most used treatments head the list.
+MOST_USED = 8
+
+
+def _treatment_choices(person: Person) -> list[Any]:
+    """The treatment list: the person's most used first (by live logs, then the most recent
+    use), then every other one A-Z. One query: the counts come as an annotation."""
+    mine = Q(treatmentlog__person=person, treatmentlog__deleted_at__isnull=True)
+    rows = list(
+        treatments_for(person)
+        .annotate(
+            uses=Count("treatmentlog", filter=mine), last=Max("treatmentlog__at", filter=mine)
+        )
+        .order_by("name")
+    )
+    used = sorted((t for t in rows if t.uses), key=lambda t: (-t.uses, -t.last.timestamp()))
+    top = used[:MOST_USED]
+    if not top:
+        return [(t.key, t.name) for t in rows]
+    shown = {t.pk for t in top}
+    rest = [(t.key, t.name) for t in rows if t.pk not in shown]
+    return [("You use most", [(t.key, t.name) for t in top]), ("All others A–Z", rest)]
 
 
 @login_required
@@ -267,7 +341,7 @@ def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
                 own = Treatment.add_custom(person, name=name, category=category)
             form.cleaned_data["treatment"] = own.key
         if entry := _save(form, person, RESOURCES["treatment-logs"]):
-            messages.success(request, f"Saved: {entry.summary()}")
+            messages.success(request, _saved_text(entry, form))
             return redirect("diary:today")
     return render(request, "diary/log_treatment.html", {"form": form})
 
@@ -330,8 +404,8 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
         except ValueError:
             shown_version = None  # an old form without the field: save as before
         try:
-            if question is None and _save(form, person, res, entry, shown_version):
-                messages.success(request, "Changes saved.")
+            if question is None and (saved := _save(form, person, res, entry, shown_version)):
+                messages.success(request, _saved_text(saved, form, "Changes saved: "))
                 return redirect("diary:history")
         except StaleEntry as e:
             # Saved in another tab or device since this form was opened: show both and

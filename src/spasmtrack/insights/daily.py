@@ -5,9 +5,10 @@ The functions named `*_series` / `*_factors` are pure: they take rows as dicts (
 query per diary table (six in all, plus the nutrition app's own when it is installed) and
 puts the pieces together.
 
-Days come from each entry's stored `local_date`, so a day is the person's calendar day
-(a 23- or 25-hour day around a DST change is still one day) and a later time-zone change
-does not move old entries.
+Days come from each entry's stored `local_date`, so a day is the person's diary day
+(`core.days.day_of`: the calendar day, or the day before for an entry before their day start;
+a 23- or 25-hour day around a DST change is still one day) and a later change of time zone or
+day start does not move old entries.
 
 "Tracked" days are days with any diary entry (spasm, twitch, check-in, pain drawing,
 treatment, habit or symptom rating). On a tracked day without spasms the spasm count is 0
@@ -24,6 +25,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 from typing import Any
 
+from spasmtrack.core.days import MIDNIGHT, seconds_into_day
 from spasmtrack.core.insights import Factor, Outcome
 from spasmtrack.core.plausible import EARLIEST_DAY, latest_day
 from spasmtrack.core.regions import all_regions
@@ -255,8 +257,9 @@ def treatment_factors(
     return factors, info, sessions
 
 
-def _time_of_day(at: datetime, zone: tzinfo) -> time:
-    return at.astimezone(zone).time()
+def _time_of_day(at: datetime, day: date, zone: tzinfo, day_start: time) -> float:
+    """Seconds into the entry's diary day: 01:30 comes after 23:00 when the day starts at 04:00."""
+    return seconds_into_day(at, day, zone, day_start)
 
 
 def state_before_series(
@@ -265,10 +268,12 @@ def state_before_series(
     names: Mapping[int, str],
     tracked: Iterable[date],
     zone: tzinfo,
+    day_start: time = MIDNIGHT,
 ) -> dict[str, dict[str, Series]]:
     """The state before each treatment's time of day: {factor: {outcome: {day: value}}}.
 
-    A treatment's time on a day is the local time of its first log that day; on a tracked
+    Times of day are counted from the start of the person's diary day (`day_start`, see
+    core.days). A treatment's time on a day is the time of its first log that day; on a tracked
     day without it, the median local time of all its logs (its usual time), so that days
     with and without it are compared over the same part of the day. The state is the
     number of spasms that started before that time, on every tracked day; it adjusts the
@@ -278,13 +283,14 @@ def state_before_series(
     time of day and are not adjusted this way. Rows: events local_date, kind, started_at;
     treatment logs treatment_id, local_date, at.
     """
-    starts: dict[date, list[time]] = defaultdict(list)
+    starts: dict[date, list[float]] = defaultdict(list)
     for r in event_rows:
         if r["kind"] == "spasm":
-            starts[r["local_date"]].append(_time_of_day(r["started_at"], zone))
-    firsts: dict[int, dict[date, time]] = defaultdict(dict)
+            d = r["local_date"]
+            starts[d].append(_time_of_day(r["started_at"], d, zone, day_start))
+    firsts: dict[int, dict[date, float]] = defaultdict(dict)
     for r in treatment_rows:
-        at = _time_of_day(r["at"], zone)
+        at = _time_of_day(r["at"], r["local_date"], zone, day_start)
         day = firsts[r["treatment_id"]]
         day[r["local_date"]] = min(at, day.get(r["local_date"], at))
     days = sorted(set(tracked))
@@ -292,8 +298,7 @@ def state_before_series(
     for tid, first in firsts.items():
         if tid not in names:
             continue
-        seconds = median(t.hour * 3600 + t.minute * 60 + t.second for t in first.values())
-        usual = (datetime.min + timedelta(seconds=seconds)).time()
+        usual = median(first.values())
         before = {d: float(sum(t < first.get(d, usual) for t in starts.get(d, ()))) for d in days}
         out[names[tid]] = {SPASM_COUNT: before, MEAN_INTENSITY: before, MAX_INTENSITY: before}
     return out
@@ -359,6 +364,7 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     from django.utils.timezone import now
 
     from spasmtrack.diary.entries import RESOURCES, entries_for
+    from spasmtrack.diary.models import checkin_is_empty
 
     # Odd data stored before the plausible-date rule (year 1, 9999) or an odd range asked for
     # must not reach the analysis: read only days from 1900-01-01 to the person's today.
@@ -371,7 +377,8 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
         return list(qs.order_by().values("local_date", *fields))
 
     events = rows("muscle-events", "kind", "intensity", "regions", "started_at")
-    checkins = rows("checkins", *CHECKIN_OUTCOMES)
+    # An empty check-in (saved before they were refused) says nothing: not a tracked day.
+    checkins = [r for r in rows("checkins", *CHECKIN_OUTCOMES, "notes") if not checkin_is_empty(r)]
     symptoms = rows("symptom-ratings", "name", "value", "scale_max")
     drawings = rows("pain-drawings", "regions")
     treatments = rows(
@@ -415,7 +422,9 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     out.outcome_info = {**FIXED_OUTCOMES, **symptom_info}
     names: dict[int, str] = {}
     t_factors, t_info, out.sessions = treatment_factors(treatments, tracked, names)
-    out.state_before = state_before_series(events, treatments, names, tracked, person.zone)
+    out.state_before = state_before_series(
+        events, treatments, names, tracked, person.zone, person.day_start
+    )
     h_factors, h_info = habit_factors(habits)
     out.factors = {**t_factors}
     out.factor_info = {**t_info}

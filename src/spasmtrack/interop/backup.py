@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from datetime import time
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -31,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.db import transaction
 
 from spasmtrack.accounts.models import Person, valid_tz
+from spasmtrack.core.days import MIDNIGHT, day_start_problem
 from spasmtrack.interop import limits
 from spasmtrack.interop.native import (
     delete_person_data,
@@ -143,7 +145,23 @@ def restore(
         if isinstance(tz, str) and valid_tz(tz) and tz != person.tz:
             person.tz = tz
             person.save(update_fields=("tz",))
+        if (start := backup_day_start(doc)) != person.day_start:
+            person.day_start = start
+            person.save(update_fields=("day_start",))
         return import_document(person, doc, where=where)
+
+
+def backup_day_start(doc: dict[str, Any]) -> time:
+    """The day start the backup's days were counted with: its `day_start`, or midnight for a
+    backup made before the setting existed (its days were calendar days)."""
+    raw = doc.get("day_start")
+    if not isinstance(raw, str):
+        return MIDNIGHT
+    try:
+        start = time.fromisoformat(raw)
+    except ValueError:
+        return MIDNIGHT
+    return start if day_start_problem(start) is None else MIDNIGHT
 
 
 def restore_as_new_account(
@@ -176,7 +194,9 @@ def restore_as_new_account(
     with transaction.atomic():
         user = User.objects.create_user(name, password=password)
         person = Person.objects.create(
-            user=user, tz=tz if isinstance(tz, str) and valid_tz(tz) else "UTC"
+            user=user,
+            tz=tz if isinstance(tz, str) and valid_tz(tz) else "UTC",
+            day_start=backup_day_start(doc),
         )
         counts = import_document(person, doc, where=where)
     return person, counts

@@ -45,7 +45,7 @@ from spasmtrack.diary.entries import (
     entries_for,
     require_plausible,
 )
-from spasmtrack.diary.models import Entry, Habit, Treatment
+from spasmtrack.diary.models import Entry, Habit, Treatment, checkin_is_empty
 from spasmtrack.interop import limits
 from spasmtrack.interop.limits import ImportRefused as ImportRefused  # (used from here too)
 from spasmtrack.interop.snapshot import read_snapshot
@@ -211,6 +211,9 @@ def _entry_row(person: Person, res: Resource[Entry], row: Row) -> None:
     """Add one diary entry through `create_entry`, keeping its id and local day."""
     fields = res.schema_in.model_fields
     data = {k: v for k, v in row.items() if k in fields}
+    if res.name == "checkins" and checkin_is_empty(data):
+        # Saved before empty check-ins were refused: it holds nothing, so nothing is lost.
+        return
     extra: dict[str, Any] = {}
     if "id" in row:
         if res.model.objects.filter(code=row["id"]).exists():
@@ -645,6 +648,8 @@ def export_document(person: Person) -> dict[str, Any]:
         "version": VERSION,
         "exported_at": now().isoformat(),
         "tz": person.tz,
+        # When the person's diary day starts (core.days); each entry also carries its day.
+        "day_start": person.day_start.strftime("%H:%M"),
     }
     with read_snapshot():
         for section in SECTIONS:
@@ -657,7 +662,7 @@ def export_csv_zip(person: Person) -> bytes:
     doc = export_document(person)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        meta = {k: doc[k] for k in ("format", "version", "exported_at", "tz")}
+        meta = {k: doc[k] for k in ("format", "version", "exported_at", "tz", "day_start")}
         z.writestr("export.json", json.dumps(meta, indent=2))
         for section in SECTIONS:
             z.writestr(f"{section.key}.csv", _to_csv(section, doc[section.key]))

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 
 from spasmtrack.core.catalogue import Food
+from spasmtrack.diary.forms import PlausibleDateTimeField
 from spasmtrack.nutrition.lifestyle import HabitRow
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
 
@@ -26,11 +27,8 @@ class _IntakeForm(forms.Form):
     # Schema field -> form field, for mapping the schema's errors back onto the form.
     FIELD_NAMES: dict[str, str] = {}
 
-    at = forms.DateTimeField(
-        required=False,
-        label="When? (blank = now)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    # The diary's field: the person's zone, the repeated and skipped hours, the day hint.
+    at = PlausibleDateTimeField(required=False, label="When? (blank = now)")
     notes = forms.CharField(
         required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 2})
     )
