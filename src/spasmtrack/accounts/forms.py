@@ -45,7 +45,7 @@ class TimeZoneForm(_PersonForm):
         fields = ("tz",)
 
 
-class DayStartForm(forms.ModelForm):
+class DayStartForm(_PersonForm):
     day_start = forms.TimeField(
         label="My day starts at",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
