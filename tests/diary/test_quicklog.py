@@ -195,7 +195,7 @@ def test_the_cli_asks_for_a_missing_intensity_and_saves_nothing() -> None:
 def test_the_cli_removes_the_entries_named_at_the_prompt() -> None:
     runner = CliRunner()
     runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
-    with mock.patch("spasmtrack.cli._can_ask", return_value=True):
+    with mock.patch("spasmtrack.diary.cli._can_ask", return_value=True):
         r = runner.invoke(
             app, ["log", "neck spasm 6/10, heat pad 20 min, took advil 400mg"], input="3\ny\n"
         )

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from spasmtrack.cli_kit import fail, person_for, setup_django, user_option
+
 if TYPE_CHECKING:
     from spasmtrack.core.referral import PersonalTrP
 
@@ -149,8 +151,6 @@ def _sqlite_account_count() -> int | None:
 
 def _prior(user: str | None) -> list[PersonalTrP]:
     """The account's recorded TrPs as a prior; [] when there is no (single) account."""
-    from spasmtrack.cli import fail, person_for, setup_django
-
     if user is None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
         count = _sqlite_account_count()
@@ -233,9 +233,7 @@ def find_cmd(
         typer.Argument(help="Painful region ids (see `trp regions`), optionally ID=INTENSITY."),
     ],
     as_json: JsonOpt = False,
-    user: Annotated[
-        str | None, typer.Option("--user", help="Account whose trigger points count as prior.")
-    ] = None,
+    user: Annotated[str | None, user_option("Account whose trigger points count as prior.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=50, help="At most this many muscles.")] = 5,
 ) -> None:
     """Rank the muscles whose trigger points could be referring pain to REGION... ."""
