@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import sys
 import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -123,13 +124,17 @@ def _sqlite_account_count() -> int | None:
     install (no database file) or a shared one (several accounts) answers at NumPy's speed.
     """
     import sqlite3
+    from importlib import import_module
     from pathlib import Path
 
-    from django.apps import apps
-    from django.conf import settings
-
-    if apps.ready:
+    if "django.apps" in sys.modules and sys.modules["django.apps"].apps.ready:
         return None
+    if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
+        settings: Any = sys.modules["django.conf"].settings
+    else:
+        # The settings module itself: django.conf would first import asyncio and asgiref
+        # (a tenth of this command's start) to read one dictionary.
+        settings = import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
         return None
