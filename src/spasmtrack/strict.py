@@ -9,6 +9,7 @@ text (names, titles, units) has no line breaks: use `SingleLine`.
 
 from __future__ import annotations
 
+import functools
 import types
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -50,10 +51,9 @@ class StrictIn(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None:
+        kinds = _field_types(cls, info.field_name or "")
+        if kinds is None:
             return value
-        kinds = _types(field.annotation)
         if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
             raise PydanticCustomError("int_type", "must be a number, not true/false")
         if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
@@ -65,6 +65,14 @@ class StrictIn(Schema):
         if date in kinds and isinstance(value, str) and not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
         return value
+
+
+@functools.cache
+def _field_types(schema: type[Schema], name: str) -> frozenset[Any] | None:
+    """`_types` of the field's annotation, once per schema and field: this check runs for
+    every field of every API write and imported row."""
+    field = schema.model_fields.get(name)
+    return None if field is None else frozenset(_types(field.annotation))
 
 
 def _iso_day(value: str) -> bool:

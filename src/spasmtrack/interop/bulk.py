@@ -163,12 +163,12 @@ def write_rows(connection: Any, sql: str, rows: Sequence[tuple[Any, ...]]) -> No
 class EntryRows:
     """Tuples for a diary entry model from `validate_entry`'s values plus the server's fields.
 
-    The server fills `person`, a fresh `code`, `created` (one stamp for the whole import, so
-    its rows are recognisable) and `deleted_at`; a field the values leave out takes its
-    model default, and `local_date` must be in the values or in `extra`.
+    The server fills `person`, a fresh `code`, `created` and `updated` (one stamp for the
+    whole import, so its rows are recognisable) and `deleted_at`; a field the values leave
+    out takes its model default, and `local_date` must be in the values or in `extra`.
     """
 
-    SERVER = ("person", "code", "created", "deleted_at")
+    SERVER = ("person", "code", "created", "updated", "deleted_at")
 
     def __init__(
         self,
@@ -183,7 +183,15 @@ class EntryRows:
         self.new_code = new_code(self.writer.connection)
         self.names = names
         self.fk = {f.name for f in opts.concrete_fields if isinstance(f, ForeignKey)}
-        server = {"person": person.pk, "created": created, "deleted_at": None, "code": None}
+        # A new row's `updated` is its `created` (the model's default would call now() for
+        # each row, and give each its own stamp to convert).
+        server = {
+            "person": person.pk,
+            "created": created,
+            "updated": created,
+            "deleted_at": None,
+            "code": None,
+        }
         self.template: list[Any] = [server.get(n) for n in names]
         self.code_index = names.index("code")
         fields = {f.name: f for f in opts.concrete_fields}
