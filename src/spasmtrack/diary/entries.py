@@ -181,6 +181,7 @@ _NOT_FIELD_CHECKED = frozenset(
 
 _MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
 _MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
+_UNSEEN = object()
 
 
 def validate_entry(
@@ -211,10 +212,13 @@ def validate_entry(
             continue
         # Field.clean without an instance depends on the value alone: a bulk import, whose
         # rows repeat names, scores and days, checks each distinct value of a field once.
-        memo = (res.name, name, type(value), value) if type(value) in _MEMO_TYPES else None
-        if memo is not None and cache is not None and memo in cache:
-            values[name] = cache[memo]
-            continue
+        memo = None
+        if cache is not None and type(value) in _MEMO_TYPES:
+            memo = (res.name, name, type(value), value)
+            known = cache.get(memo, _UNSEEN)
+            if known is not _UNSEEN:
+                values[name] = known
+                continue
         try:
             values[name] = field.clean(value, None)
         except ValidationError as e:
