@@ -16,7 +16,14 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -40,6 +47,10 @@ def _types(annotation: Any) -> set[Any]:
 
 
 class StrictIn(Schema):
+    # Each schema's validator is built when first used, not when its module is imported:
+    # `spasmtrack log` validates one kind of entry, and was building all of them.
+    model_config = ConfigDict(defer_build=True)
+
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
