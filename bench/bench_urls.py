@@ -21,12 +21,13 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     at = now()
     with connection.cursor() as c:
         c.execute(
-            "INSERT INTO diary_muscleevent (person_id, code, local_date, notes, created, kind,"
-            " started_at, intensity, regions, suspected_trigger)"
-            " VALUES (1, %s, %s, '', %s, %s, %s, %s, %s, '')",
+            "INSERT INTO diary_muscleevent (person_id, code, local_date, notes, created,"
+            " updated, version, kind, started_at, intensity, regions, suspected_trigger)"
+            " VALUES (1, %s, %s, '', %s, %s, 1, %s, %s, %s, %s, '')",
             [
                 uuid.uuid4().hex,
                 at.date(),
+                at,
                 at,
                 body["kind"],
                 at,

@@ -1,6 +1,9 @@
 """Whole-process start-up of the `spasmtrack` command, against the interpreter and Django alone.
 
-Usage: .venv/bin/python bench/cli_start.py [--runs N] (default 5)
+Usage: .venv/bin/python bench/cli_start.py [--runs N] (default 5) [--baseline SRC]
+(with --baseline, e.g. `git archive main src | tar -x -C /tmp/main`, then --baseline
+/tmp/main/src, each command also runs from that tree, in turn with this one, so that a
+before/after comparison shares the machine's load)
 
 In a temporary data directory (SQLite) it creates the demo account with a 180-day diary, then
 runs each command N times as a fresh process and prints the median wall time and peak RSS,
@@ -87,6 +90,12 @@ def run_once(argv: list[str], stdin: str | None, env: dict[str, str]) -> tuple[f
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="another source tree's src/ (e.g. a git archive of main): its commands are run"
+        " in turn with this tree's, in the same run, and printed beside them",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="spasmtrack-clistart-") as tmp:
         base = {
@@ -96,34 +105,54 @@ def main() -> None:
         }
         base.pop("DATABASE_URL", None)
         base.pop("PYTHONDONTWRITEBYTECODE", None)
+        trees = {"this": base.get("PYTHONPATH", "")}
+        if args.baseline:
+            trees["baseline"] = str(args.baseline.resolve())
         envs = {
-            name: {**base, "SPASMTRACK_DATA_DIR": str(Path(tmp) / name)}
+            (tree, name): {
+                **base,
+                "PYTHONPATH": path,
+                "SPASMTRACK_DATA_DIR": str(Path(tmp) / tree / name),
+            }
+            for tree, path in trees.items()
             for name in ("demo", "empty")
         }
-        subprocess.run(
-            [*CLI, "demo", "--days", "180"], env=envs["demo"], check=True, capture_output=True
-        )
+        for tree in trees:
+            subprocess.run(
+                [*CLI, "demo", "--days", "180"],
+                env=envs[(tree, "demo")],
+                check=True,
+                capture_output=True,
+            )
         print(
             f"{args.runs} runs each, median wall time, median CPU time and peak RSS"
             " of the whole process"
+            + (" (this tree, then the baseline's, run in turn)" if args.baseline else "")
         )
         medians: dict[str, float] = {}
         for label, argv, stdin, target, data in COMMANDS:
-            run_once(argv, stdin, envs[data])  # warm-up: writes the bytecode cache
-            runs = [run_once(argv, stdin, envs[data]) for _ in range(args.runs)]
-            wall = statistics.median(w for w, _, _ in runs) * 1000
-            cpu = statistics.median(c for _, _, c in runs) * 1000
-            rss = max(r for _, r, _ in runs) / 1024
-            medians[label] = wall
-            line = f"{label:24} {wall:7.0f} ms {cpu:5.0f} ms CPU {rss:6.0f} MB"
-            if target is not None:
-                py, dj = medians["python -c pass"], medians["django.setup() alone"]
-                verdict = "meets" if wall <= target else "misses"
-                line += (
-                    f" | {wall / py:5.1f}x python -c pass, {wall / dj:4.2f}x django.setup()"
-                    f" | target {target:.0f} ms: {verdict}"
-                )
-            print(line)
+            runs: dict[str, list[tuple[float, int, float]]] = {tree: [] for tree in trees}
+            for tree in trees:  # warm-up: writes the bytecode cache
+                run_once(argv, stdin, envs[(tree, data)])
+            for _ in range(args.runs):
+                for tree in trees:
+                    runs[tree].append(run_once(argv, stdin, envs[(tree, data)]))
+            for tree in trees:
+                wall = statistics.median(w for w, _, _ in runs[tree]) * 1000
+                cpu = statistics.median(c for _, _, c in runs[tree]) * 1000
+                rss = max(r for _, r, _ in runs[tree]) / 1024
+                name = label if tree == "this" else "  baseline"
+                if tree == "this":
+                    medians[label] = wall
+                line = f"{name:24} {wall:7.0f} ms {cpu:5.0f} ms CPU {rss:6.0f} MB"
+                if target is not None and tree == "this":
+                    py, dj = medians["python -c pass"], medians["django.setup() alone"]
+                    verdict = "meets" if wall <= target else "misses"
+                    line += (
+                        f" | {wall / py:5.1f}x python -c pass, {wall / dj:4.2f}x django.setup()"
+                        f" | target {target:.0f} ms: {verdict}"
+                    )
+                print(line)
 
 
 if __name__ == "__main__":

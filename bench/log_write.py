@@ -211,10 +211,11 @@ def in_process(name: str, env: dict[str, str], token: str, requests: int, rounds
     out = subprocess.run(
         [sys.executable, __file__, "--in-process-child", token, str(requests), str(rounds)],
         env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": _pythonpath()},
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"{name} in-process child failed:\n{out.stderr[-2000:]}")
     r = json.loads(out.stdout.strip().splitlines()[-1])
     ratio = r["api_us"] / r["bare_us"]
     print(

@@ -94,6 +94,16 @@ class IdempotencyTestCase(BaseTestCase):
             token = self.doc_token
         return route, body, token
 
+    def test_it_looks_the_token_up_once_per_request(self) -> None:
+        from django.test.utils import CaptureQueriesContext
+
+        body = BODIES["/api/muscle-events"]
+        with CaptureQueriesContext(connection) as q:
+            r = self.post("/api/muscle-events", body, str(uuid.uuid4()))
+        assert r.status_code == 201
+        lookups = [x["sql"] for x in q.captured_queries if "accounts_apitoken" in x["sql"]]
+        assert len(lookups) == 1, lookups
+
     def test_it_covers_every_create_of_the_api(self) -> None:
         doc = self.client.get("/api/openapi.json").json()
         posts = {p for p, ops in doc["paths"].items() if "post" in ops} - NOT_CREATES

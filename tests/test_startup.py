@@ -120,7 +120,7 @@ def test_it_sets_up_django_for_trp_find_only_when_one_account_could_give_a_prior
 def test_it_skips_migrate_only_when_every_migration_file_is_applied() -> None:
     from django.db import connection
 
-    from spasmtrack.cli import _migrations_pending
+    from spasmtrack.cli_kit import migrations_pending as _migrations_pending
 
     assert _migrations_pending() is False
     with connection.cursor() as cursor:

@@ -24,13 +24,15 @@ from spasmtrack.accounts.totp import needs_second_factor
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.features import FEATURE_APPS  # each brings a `router` under /api/
+from spasmtrack.idempotency import remembered_token_person
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer st_…` personal access token; attaches the person."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
-        return ApiToken.person_for(token)
+        known, person = remembered_token_person(request, token)
+        return person if known else ApiToken.person_for(token)
 
 
 class PersonSessionAuth(SessionAuth):

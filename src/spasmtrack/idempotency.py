@@ -41,8 +41,24 @@ def _person(request: HttpRequest) -> Person | None:
 
     scheme, _, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() == "bearer" and secret:
-        return ApiToken.person_for(secret)
+        person = ApiToken.person_for(secret)
+        remember_token_person(request, secret, person)
+        return person
     return getattr(request, "person", None)
+
+
+def remember_token_person(request: HttpRequest, secret: str, person: Person | None) -> None:
+    """Keep the token's person for this request, so the API's TokenAuth (which reads the
+    same header a moment later) does not look it up a second time."""
+    request._token_person = (secret, person)  # type: ignore[attr-defined]
+
+
+def remembered_token_person(request: HttpRequest, secret: str) -> tuple[bool, Person | None]:
+    """(True, person) when this request's token was already looked up, else (False, None)."""
+    found = getattr(request, "_token_person", None)
+    if found is not None and found[0] == secret:
+        return True, found[1]
+    return False, None
 
 
 class IdempotencyMiddleware:

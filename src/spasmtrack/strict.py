@@ -9,13 +9,21 @@ text (names, titles, units) has no line breaks: use `SingleLine`.
 
 from __future__ import annotations
 
+import functools
 import types
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, AwareDatetime, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -39,6 +47,10 @@ def _types(annotation: Any) -> set[Any]:
 
 
 class StrictIn(Schema):
+    # Each schema's validator is built when first used, not when its module is imported:
+    # `spasmtrack log` validates one kind of entry, and was building all of them.
+    model_config = ConfigDict(defer_build=True)
+
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
@@ -50,10 +62,9 @@ class StrictIn(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None:
+        kinds = _field_types(cls, info.field_name or "")
+        if kinds is None:
             return value
-        kinds = _types(field.annotation)
         if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
             raise PydanticCustomError("int_type", "must be a number, not true/false")
         if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
@@ -65,6 +76,14 @@ class StrictIn(Schema):
         if date in kinds and isinstance(value, str) and not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
         return value
+
+
+@functools.cache
+def _field_types(schema: type[Schema], name: str) -> frozenset[Any] | None:
+    """`_types` of the field's annotation, once per schema and field: this check runs for
+    every field of every API write and imported row."""
+    field = schema.model_fields.get(name)
+    return None if field is None else frozenset(_types(field.annotation))
 
 
 def _iso_day(value: str) -> bool:

@@ -475,6 +475,27 @@ def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> 
     assert rtm_corrected([(6.0, 3.0), (6.0, 4.0), (6.0, 2.0)], typical) is None
 
 
+@pytest.mark.parametrize("n", [3, 4, 12, 60])
+def test_its_regression_to_the_mean_correction_matches_statsmodels_ols(n: int) -> None:
+    from statsmodels.regression.linear_model import OLS
+
+    from spasmtrack.core.insights_change import rtm_corrected
+
+    rng = np.random.default_rng(n)
+    before = rng.integers(3, 11, n).astype(float)
+    before[0], before[1] = 3.0, 9.0  # never all equal
+    after = np.clip(before - rng.integers(0, 4, n), 0, 10)
+    for typical in (2.5, 5.0, 8.0):
+        pairs = list(zip(before.tolist(), after.tolist(), strict=True))
+        change, (low, high) = rtm_corrected(pairs, typical) or (0.0, (0.0, 0.0))
+        design = np.column_stack([np.ones(n), before])
+        pred = OLS(after, design).fit().get_prediction(np.array([[1.0, typical]]))
+        want_low, want_high = pred.conf_int(alpha=0.05)[0]
+        assert change == pytest.approx(float(pred.predicted_mean[0]) - typical, abs=1e-9)
+        assert low == pytest.approx(want_low - typical, abs=1e-9)
+        assert high == pytest.approx(want_high - typical, abs=1e-9)
+
+
 def test_it_adjusts_a_same_day_comparison_for_the_state_before_like_statsmodels() -> None:
     outcomes, factors = diary()
     rng = np.random.default_rng(8)

@@ -40,6 +40,20 @@ class QuickLogTestCase(BaseTestCase):
         self.assertNotContains(r, "<html")
         assert MuscleEvent.objects.count() == 0
 
+    def test_it_shares_one_parser_per_catalogue(self) -> None:
+        from spasmtrack.diary.models import Treatment
+        from spasmtrack.diary.quicklog import parser_for, read
+
+        assert parser_for(self.alice) is parser_for(self.charlie)  # the same catalogue
+        Treatment.objects.create(key="alice-kelp-wrap", name="kelp wrap", owner=self.alice)
+        assert parser_for(self.alice) is not parser_for(self.charlie)
+        assert parser_for(self.charlie) is parser_for(self.charlie)
+        # The new treatment is understood at once (no stale parser), and only for alice.
+        keys = [e.data.get("treatment") for e in read(self.alice, "kelp wrap 10 min").entries]
+        assert keys == ["alice-kelp-wrap"]
+        keys = [e.data.get("treatment") for e in read(self.charlie, "kelp wrap 10 min").entries]
+        assert "alice-kelp-wrap" not in keys
+
     def test_it_saves_a_spasm_on_confirmation(self) -> None:
         r = self.client.post(
             "/quick/", {"text": "left calf cramp 7/10 for 20 min after yoga", "confirm": "1"}
@@ -195,7 +209,7 @@ def test_the_cli_asks_for_a_missing_intensity_and_saves_nothing() -> None:
 def test_the_cli_removes_the_entries_named_at_the_prompt() -> None:
     runner = CliRunner()
     runner.invoke(app, ["user", "add", "ann", "--password-stdin"], input="a-long-pass-1\n")
-    with mock.patch("spasmtrack.cli._can_ask", return_value=True):
+    with mock.patch("spasmtrack.diary.cli._can_ask", return_value=True):
         r = runner.invoke(
             app, ["log", "neck spasm 6/10, heat pad 20 min, took advil 400mg"], input="3\ny\n"
         )

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django, user_option
+
 clinic_app = typer.Typer(help="Clinic server: roles and the audit log.", no_args_is_help=True)
 
 
@@ -15,8 +17,6 @@ def role(
     new_role: Annotated[str, typer.Argument(metavar="ROLE", help="patient, clinician or admin")],
 ) -> None:
     """Give account NAME a role (clinicians can be granted access; admins manage accounts)."""
-    from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
-
     setup_django()
     ensure_migrated()
     from spasmtrack.accounts.models import Person
@@ -31,12 +31,10 @@ def role(
 
 @clinic_app.command("audit")
 def audit_cmd(
-    user: Annotated[str | None, typer.Option("--user", help="Only events about NAME")] = None,
+    user: Annotated[str | None, user_option("Only events about NAME")] = None,
     limit: int = 50,
 ) -> None:
     """Print the newest audit events (tab-separated: time, actor, action, subject, IP, detail)."""
-    from spasmtrack.cli import ensure_migrated, person_for, setup_django
-
     setup_django()
     ensure_migrated()
     from spasmtrack.accounts.models import AuditEvent

@@ -52,18 +52,25 @@ def rtm_corrected(
     interval. At a typical starting level there is no regression to the mean to credit
     the treatment with. None with fewer than 3 sessions or when every "before" is equal.
     """
-    from statsmodels.regression.linear_model import OLS
-
     before = np.array([b for b, _ in before_after], dtype=np.float64)
     after = np.array([a for _, a in before_after], dtype=np.float64)
     if before.size < 3 or np.ptp(before) == 0:
         return None
     design = np.column_stack([np.ones_like(before), before])
-    res = OLS(after, design).fit()
-    pred = res.get_prediction(np.array([[1.0, typical]]))
-    low, high = pred.conf_int(alpha=0.05)[0]
-    mean = float(pred.predicted_mean[0])
-    return mean - typical, (float(low) - typical, float(high) - typical)
+    # statsmodels' OLS(after, design).fit().get_prediction([1, typical]).conf_int(0.05),
+    # step by step as statsmodels computes it (pinv, t with n - 2 df); importing statsmodels
+    # (pandas, formulaic, narwhals) cost more than the rest of `spasmtrack insights`.
+    # tests/core/test_insights.py checks both agree.
+    pinv = np.linalg.pinv(design)
+    beta = pinv @ after
+    resid = after - design @ beta
+    df = before.size - 2
+    scale = float(resid @ resid) / df
+    x0 = np.array([1.0, typical])
+    mean = float(x0 @ beta)
+    se = float(np.sqrt(x0 @ (pinv @ pinv.T) @ x0 * scale))
+    half = float(stats.t.ppf(0.975, df)) * se
+    return mean - typical, (mean - half - typical, mean + half - typical)
 
 
 def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:

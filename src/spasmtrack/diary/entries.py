@@ -218,6 +218,7 @@ _NOT_FIELD_CHECKED = frozenset(
 
 _MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
 _MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
+_UNSEEN = object()
 
 
 def validate_entry(
@@ -237,10 +238,8 @@ def validate_entry(
     `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
     checked value of each distinct (field, value), up to a bounded size.
     """
-    from ninja import Schema
-
-    if not isinstance(data, Schema):
-        data = _mapping_schema(res.schema_in).model_validate(dict(data))
+    if not isinstance(data, _schema_base()):
+        data = _input_schema(res).model_validate(dict(data))
     values = _resolve(person, data.model_dump(), cache)
     errors: dict[str, list[ValidationError]] = {}
     fields = _checked_fields(res.model)
@@ -250,10 +249,13 @@ def validate_entry(
             continue
         # Field.clean without an instance depends on the value alone: a bulk import, whose
         # rows repeat names, scores and days, checks each distinct value of a field once.
-        memo = (res.name, name, type(value), value) if type(value) in _MEMO_TYPES else None
-        if memo is not None and cache is not None and memo in cache:
-            values[name] = cache[memo]
-            continue
+        memo = None
+        if cache is not None and type(value) in _MEMO_TYPES:
+            memo = (res.name, name, type(value), value)
+            known = cache.get(memo, _UNSEEN)
+            if known is not _UNSEEN:
+                values[name] = known
+                continue
         try:
             values[name] = field.clean(value, None)
         except ValidationError as e:
@@ -263,8 +265,22 @@ def validate_entry(
             cache[memo] = values[name]
     if errors:
         raise ValidationError(errors)
-    _plausible_entry(person, values)  # the shared date rule, for bulk importers too
+    _plausible_entry(person, values, cache)  # the shared date rule, for bulk importers too
     return values
+
+
+@functools.cache
+def _input_schema(res: Resource[Any]) -> type[Schema]:
+    return _mapping_schema(res.schema_in)
+
+
+@functools.cache
+def _schema_base() -> type[Schema]:
+    """ninja's Schema, imported on first use (not at django.setup()) and then kept: an
+    import statement per validated row costs a bulk import a few per cent."""
+    from ninja import Schema
+
+    return Schema
 
 
 @functools.cache
@@ -305,20 +321,45 @@ def require_plausible(
     for field, value in fields.items():
         if value is None:
             continue
-        if isinstance(value, datetime):
-            problem = instant_problem(value, at_now, person.tz, ahead)
-        else:
-            problem = day_problem(value, at_now, person.tz, ahead)
-        if problem:
+        if problem := _date_problem(value, at_now, person.tz, ahead):
             raise EntryError(field, problem)
 
 
-def _plausible_entry(person: Person, values: Mapping[str, Any]) -> None:
-    require_plausible(
-        person,
-        CLOCK_SKEW,
-        **{f: values.get(f) for f in ("at", "started_at", "local_date") if f in values},
-    )
+def _date_problem(
+    value: date | datetime, at_now: datetime, tz: str, ahead: timedelta
+) -> str | None:
+    if isinstance(value, datetime):
+        return instant_problem(value, at_now, tz, ahead)
+    return day_problem(value, at_now, tz, ahead)
+
+
+_DATED = ("at", "started_at", "local_date")
+_NOW = ("plausible", "now")  # cache key: a bulk import judges every row against one "now"
+
+
+def _plausible_entry(
+    person: Person, values: Mapping[str, Any], cache: dict[Any, Any] | None = None
+) -> None:
+    """require_plausible on the entry's dates; with a bulk import's `cache`, against the
+    import's one "now" and each distinct (field, value) once (rows repeat their days)."""
+    if cache is None:
+        require_plausible(person, CLOCK_SKEW, **{f: values.get(f) for f in _DATED if f in values})
+        return
+    at_now = cache.get(_NOW)
+    if at_now is None:
+        at_now = cache[_NOW] = now()
+    for field in _DATED:
+        value = values.get(field)
+        if value is None:
+            continue
+        key = ("plausible", field, person.tz, value)
+        problem = cache.get(key)
+        if problem is None:  # "" once checked and fine
+            problem = _date_problem(value, at_now, person.tz, CLOCK_SKEW) or ""
+            if len(cache) < _MEMO_MAX:
+                cache[key] = problem
+        if problem:
+            raise EntryError(field, problem)
 
 
 def _check_unique_day(

@@ -8,6 +8,7 @@ entries, all in one transaction. Nothing is defaulted: an entry with a question 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -30,27 +31,45 @@ from spasmtrack.diary.entries import (
 
 
 def parser_for(person: Person) -> QuickLogParser:
+    """The quick-log parser for the person's catalogue: the shared entries with their cited
+    synonyms, plus the person's own additions. Two small queries; the parser itself (its
+    catalogue trie and speller, ~20 ms to build) is shared by every request whose catalogue
+    reads the same."""
     shared_t, shared_h = catalogue.treatments(), catalogue.habits()
-    treatments = [
-        {
-            "id": t.key,
-            "name": t.name,
-            "unit": t.unit,
-            "synonyms": list(shared_t[t.key].synonyms) if t.key in shared_t else [],
-        }
+    treatments = tuple(
+        (t.key, t.name, t.unit, tuple(shared_t[t.key].synonyms) if t.key in shared_t else ())
         for t in treatments_for(person)
-    ]
-    habits = [
-        {
-            "id": h.key,
-            "name": h.name,
-            "kind": h.kind,
-            "unit": h.unit,
-            "synonyms": list(shared_h[h.key].synonyms) if h.key in shared_h else [],
-        }
+    )
+    habits = tuple(
+        (
+            h.key,
+            h.name,
+            h.kind,
+            h.unit,
+            tuple(shared_h[h.key].synonyms) if h.key in shared_h else (),
+        )
         for h in habits_for(person)
-    ]
-    return QuickLogParser(treatments=treatments, habits=habits)
+    )
+    return _parser(treatments, habits)
+
+
+@functools.lru_cache(maxsize=64)
+def _parser(
+    treatments: tuple[tuple[str, str, str, tuple[str, ...]], ...],
+    habits: tuple[tuple[str, str, str, str, tuple[str, ...]], ...],
+) -> QuickLogParser:
+    """One parser per distinct catalogue (most people share the default one). Bounded: a
+    server with many people who each added their own treatments keeps the 64 latest."""
+    return QuickLogParser(
+        treatments=[
+            {"id": key, "name": name, "unit": unit, "synonyms": list(synonyms)}
+            for key, name, unit, synonyms in treatments
+        ],
+        habits=[
+            {"id": key, "name": name, "kind": kind, "unit": unit, "synonyms": list(synonyms)}
+            for key, name, kind, unit, synonyms in habits
+        ],
+    )
 
 
 def read(person: Person, text: str, at: datetime | None = None) -> LineReading:

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+
 DISCLAIMER = (
     "These are patterns in your own diary, not proof that one thing causes another, "
     "and not medical advice."
@@ -69,13 +71,9 @@ def register(app: typer.Typer) -> None:
         since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD")] = None,
         until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-        user: Annotated[
-            str | None, typer.Option("--user", help="Account (default: the only one).")
-        ] = None,
+        user: UserOpt = None,
     ) -> None:
         """What went with better and worse days in your diary, with honest uncertainty."""
-        from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
-
         try:
             first, last = parse_day("--since", since), parse_day("--until", until)
         except ValueError as e:

@@ -1,15 +1,123 @@
-"""`spasmtrack backup` and `spasmtrack restore`: one encrypted file holding the whole diary."""
+"""`spasmtrack export` and `import` (JSON, CSV, FHIR, Flaredown), and `backup` and `restore`
+(one encrypted file holding the whole diary)."""
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+
 PASSPHRASE_ENV = "SPASMTRACK_PASSPHRASE"
-UserOpt = Annotated[str | None, typer.Option("--user", help="Account (default: the only one).")]
+
+
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or fhir")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    user: UserOpt = None,
+) -> None:
+    """Export everything the person has (JSON document, a zip of CSVs, or a FHIR R4 Bundle)."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.interop.native import export_csv_zip, export_document
+
+    person = person_for(user)
+    if fmt == "json":
+        data = json.dumps(export_document(person), indent=2).encode()
+    elif fmt == "csv":
+        if output is None:
+            fail("--format csv writes a zip file: give -o FILE.zip")
+        data = export_csv_zip(person)
+    elif fmt == "fhir":
+        from spasmtrack.interop.fhir import export_bundle
+
+        data = json.dumps(export_bundle(person), indent=2, ensure_ascii=False).encode()
+    else:
+        fail(f"unknown format {fmt!r} (choose json, csv or fhir)", 2)
+    from spasmtrack.accounts import audit
+
+    audit.record(person, person, audit.EXPORT, detail=f"command line export {fmt}")
+    if output is None:
+        sys.stdout.buffer.write(data + b"\n")
+    else:
+        output.write_bytes(data)
+        typer.echo(f"Wrote {output}")
+
+
+def import_cmd(
+    file: Path,
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv, fhir, flaredown or flaredown-user")
+    ] = "json",
+    source_user: Annotated[
+        str | None, typer.Option("--source-user", help="flaredown: the user_id to import")
+    ] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", help="flaredown-user: the notes export")
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", help='flaredown-user: a column\'s kind, "NAME=rating|treatment|skip"'
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="flaredown-user: show the column kinds, write nothing")
+    ] = False,
+    user: UserOpt = None,
+) -> None:
+    """Import a file, all or nothing: a bad row aborts with file, row and reason."""
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.interop import limits
+    from spasmtrack.interop.native import ImportRefused, import_document, read_csv_zip
+
+    person = person_for(user)
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    if source_user is not None and fmt != "flaredown":
+        fail("--source-user only applies to --format flaredown", 2)
+    if (notes is not None or kind or dry_run) and fmt != "flaredown-user":
+        fail("--notes, --kind and --dry-run only apply to --format flaredown-user", 2)
+    try:
+        if fmt == "flaredown-user":
+            from spasmtrack.interop.flaredown_user import flaredown_user_cli
+
+            flaredown_user_cli(person, file, notes, kind or [], dry_run, typer.echo)
+            return
+        if fmt == "flaredown":
+            from spasmtrack.interop.flaredown import import_flaredown_file
+
+            summary = import_flaredown_file(person, file, source_user)
+            for line in summary.lines():
+                typer.echo(line)
+            if not (summary.ratings or summary.treatment_logs or summary.habit_logs):
+                fail(f"{file}: no records to import — nothing was imported")
+            return
+        if fmt not in ("json", "csv", "fhir"):
+            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
+        limits.check_size(file.stat().st_size, str(file))  # before reading it into memory
+        if fmt == "csv":
+            doc = read_csv_zip(file.read_bytes(), str(file))
+        else:
+            doc = limits.read_json(file.read_bytes(), str(file))
+        if fmt == "fhir":
+            from spasmtrack.interop.fhir import import_bundle
+
+            counts = import_bundle(person, doc, where=str(file))
+        else:
+            counts = import_document(person, doc, where=str(file))
+    except ImportRefused as e:
+        fail(f"{e} — nothing was imported")
+    total = sum(counts.values())
+    if total == 0:
+        fail(f"{file}: no records to import — nothing was imported")
+    typer.echo(f"Imported {total} records from {file}.")
 
 
 def _passphrase(confirm: bool) -> str:
@@ -25,8 +133,6 @@ def backup(
     user: UserOpt = None,
 ) -> None:
     """Write an encrypted backup of everything (scrypt + AES-256-GCM, passphrase-protected)."""
-    from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
-
     setup_django()
     ensure_migrated()
     from spasmtrack.interop.backup import BackupError, backup_bytes
@@ -60,8 +166,6 @@ def restore(
     On a fresh install (no account yet) it creates the account of the backup (its name, or
     --user NAME; its time zone) with a new password, asked for or read with --password-stdin.
     """
-    from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
-
     setup_django()
     ensure_migrated()
     from django.contrib.auth.models import User
@@ -99,9 +203,6 @@ def restore(
 
 def _restore_fresh(file: Path, doc: dict[str, Any], user: str | None, password_stdin: bool) -> None:
     """No account yet: create the backup's account and restore into it (all or nothing)."""
-    import sys
-
-    from spasmtrack.cli import fail
     from spasmtrack.interop.backup import BackupError, restore_as_new_account
     from spasmtrack.interop.native import ImportRefused
 
@@ -122,6 +223,12 @@ def _restore_fresh(file: Path, doc: dict[str, Any], user: str | None, password_s
         f"Created account {person.user.username!r} ({person.tz}) and restored "
         f"{sum(counts.values())} records from {file}."
     )
+
+
+def register_transfer(app: typer.Typer) -> None:
+    """Add `export` and `import` (the top-level cli.py places them before `log`)."""
+    app.command("export")(export_cmd)
+    app.command("import")(import_cmd)
 
 
 def register(app: typer.Typer) -> None:

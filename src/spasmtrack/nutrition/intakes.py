@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from django.http import Http404
@@ -36,7 +36,9 @@ from spasmtrack.core.nutrition import (
 from spasmtrack.diary.entries import require_plausible
 from spasmtrack.diary.models import Entry, EntryQuerySet, TreatmentLog
 from spasmtrack.nutrition.models import Intake, NutritionProfile
-from spasmtrack.nutrition.schemas import IntakeIn
+
+if TYPE_CHECKING:  # ninja and pydantic stay out of what Insights imports (its factors)
+    from spasmtrack.nutrition.schemas import IntakeIn
 
 E = TypeVar("E", bound=Entry)
 
@@ -69,6 +71,8 @@ def intakes_for(person: Person) -> EntryQuerySet[Intake]:
 
 def log_intake(person: Person, data: IntakeIn | Mapping[str, Any]) -> Intake:
     """Validate (if given a mapping; raises pydantic ValidationError) and save an intake."""
+    from spasmtrack.nutrition.schemas import IntakeIn
+
     if not isinstance(data, IntakeIn):
         data = IntakeIn.model_validate(dict(data))
     values = data.model_dump()

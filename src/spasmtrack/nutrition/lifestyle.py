@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import ergonomics
@@ -23,7 +23,9 @@ from spasmtrack.diary.entries import (
 )
 from spasmtrack.diary.models import Habit, HabitLog
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus
-from spasmtrack.nutrition.schemas import ChangeIn, sources_out
+
+if TYPE_CHECKING:  # ninja and pydantic stay out of what Insights imports (changes_for)
+    from spasmtrack.nutrition.schemas import ChangeIn
 
 # The recurring desk-and-movement habits offered on the lifestyle page (ids in habits.json).
 LIFESTYLE_HABITS = ("hours_sitting", "posture_breaks", "stretching_done")
@@ -33,6 +35,8 @@ def checklist(person: Person) -> list[dict[str, Any]]:
     """Every checklist item in file order with the person's status (ChecklistItemOut)."""
     rows = {r.item: r for r in ChecklistStatus.objects.filter(person=person)}
     out = []
+    from spasmtrack.nutrition.schemas import sources_out
+
     for item in ergonomics().values():
         row = rows.get(item.id)
         out.append(
@@ -63,6 +67,8 @@ def changes_for(person: Person) -> Any:
 
 def record_change(person: Person, data: ChangeIn | Mapping[str, Any]) -> ChangeEvent:
     """Validate (if given a mapping; raises pydantic ValidationError) and save a change."""
+    from spasmtrack.nutrition.schemas import ChangeIn
+
     if not isinstance(data, ChangeIn):
         data = ChangeIn.model_validate(dict(data))
     require_plausible(person, local_date=data.local_date)
@@ -73,6 +79,8 @@ def record_change(person: Person, data: ChangeIn | Mapping[str, Any]) -> ChangeE
 
 def update_change(change: ChangeEvent, patch: Mapping[str, Any]) -> ChangeEvent:
     """Apply a partial change, re-validating the whole record as if it were new."""
+    from spasmtrack.nutrition.schemas import ChangeIn
+
     current = {f: getattr(change, f) for f in ChangeIn.model_fields}
     merged = ChangeIn.model_validate({**current, **patch})
     require_plausible(change.person, local_date=merged.local_date)

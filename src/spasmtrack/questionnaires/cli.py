@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from spasmtrack.cli_kit import fail
+
 USAGE_ERROR = 2
 
 
@@ -27,7 +29,6 @@ def score(
     "symptoms": [10 x 0-10]}. peg: {"pain", "enjoyment", "activity"} each 0-10.
     The result informs; it does not diagnose.
     """
-    from spasmtrack.cli import fail
     from spasmtrack.core.questionnaires import QuestionnaireError
     from spasmtrack.questionnaires import kinds
 

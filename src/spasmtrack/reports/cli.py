@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+
 
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF.")],
@@ -19,13 +21,9 @@ def report(
         datetime | None,
         typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (default: today)."),
     ] = None,
-    user: Annotated[
-        str | None, typer.Option("--user", help="Account (default: the only one).")
-    ] = None,
+    user: UserOpt = None,
 ) -> None:
     """Write the clinician report (two A4 pages) for a period, as PDF."""
-    from spasmtrack.cli import ensure_migrated, fail, person_for, setup_django
-
     if output.suffix.lower() != ".pdf":
         fail(f"{output}: the report is a PDF, name the file *.pdf", 2)
     if not output.parent.is_dir():

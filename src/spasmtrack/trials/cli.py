@@ -13,9 +13,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-trial_app = typer.Typer(help="Self-experiments (randomised n-of-1 trials).", no_args_is_help=True)
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
 
-UserOpt = Annotated[str | None, typer.Option("--user", help="Account (default: the only one).")]
+trial_app = typer.Typer(help="Self-experiments (randomised n-of-1 trials).", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,15 +24,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _django() -> None:
-    from spasmtrack.cli import ensure_migrated, setup_django
-
     setup_django()
     ensure_migrated()
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    from spasmtrack.cli import fail
-
     fail(message, code)
 
 
@@ -51,7 +47,6 @@ def create(
 ) -> None:
     """Create an experiment; prints its id, the plan, and the power check."""
     _django()
-    from spasmtrack.cli import person_for
     from spasmtrack.trials.design import check_design, create_trial, describe
     from spasmtrack.trials.models import TrialError
 
@@ -84,7 +79,6 @@ def create(
 def list_cmd(user: UserOpt = None) -> None:
     """List the person's experiments, newest first."""
     _django()
-    from spasmtrack.cli import person_for
     from spasmtrack.trials.models import Trial
 
     person = person_for(user)
@@ -135,7 +129,6 @@ def _analyze_csv(data: Path, mcid: float, higher_is_better: bool, as_json: bool)
 
 def _analyze_trial(ref: str, user: str | None, as_json: bool) -> None:
     _django()
-    from spasmtrack.cli import person_for
     from spasmtrack.trials.days import analysis, refresh
     from spasmtrack.trials.models import find_trial
 

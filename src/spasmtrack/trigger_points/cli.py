@@ -10,10 +10,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import sys
 import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from spasmtrack.cli_kit import fail, person_for, setup_django, user_option
 
 if TYPE_CHECKING:
     from spasmtrack.core.referral import PersonalTrP
@@ -121,13 +124,17 @@ def _sqlite_account_count() -> int | None:
     install (no database file) or a shared one (several accounts) answers at NumPy's speed.
     """
     import sqlite3
+    from importlib import import_module
     from pathlib import Path
 
-    from django.apps import apps
-    from django.conf import settings
-
-    if apps.ready:
+    if "django.apps" in sys.modules and sys.modules["django.apps"].apps.ready:
         return None
+    if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
+        settings: Any = sys.modules["django.conf"].settings
+    else:
+        # The settings module itself: django.conf would first import asyncio and asgiref
+        # (a tenth of this command's start) to read one dictionary.
+        settings = import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
         return None
@@ -149,8 +156,6 @@ def _sqlite_account_count() -> int | None:
 
 def _prior(user: str | None) -> list[PersonalTrP]:
     """The account's recorded TrPs as a prior; [] when there is no (single) account."""
-    from spasmtrack.cli import fail, person_for, setup_django
-
     if user is None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
         count = _sqlite_account_count()
@@ -233,9 +238,7 @@ def find_cmd(
         typer.Argument(help="Painful region ids (see `trp regions`), optionally ID=INTENSITY."),
     ],
     as_json: JsonOpt = False,
-    user: Annotated[
-        str | None, typer.Option("--user", help="Account whose trigger points count as prior.")
-    ] = None,
+    user: Annotated[str | None, user_option("Account whose trigger points count as prior.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=50, help="At most this many muscles.")] = 5,
 ) -> None:
     """Rank the muscles whose trigger points could be referring pain to REGION... ."""
