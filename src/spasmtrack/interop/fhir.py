@@ -39,8 +39,9 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import definitions
 from spasmtrack.core.regions import all_regions
 from spasmtrack.diary.entries import RESOURCES, entries_for
+from spasmtrack.diary.exports import import_catalogue_row, import_entry
 from spasmtrack.diary.models import DailyCheckin, Habit, Treatment
-from spasmtrack.interop.native import ImportRefused, _import_catalogue_row, _import_entry
+from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.knowledge import data_path
 
@@ -54,6 +55,7 @@ class FhirImportRefused(ImportRefused):
     def __init__(self, where: str, index: int | None, reason: str) -> None:
         at = f"{where} entry {index}" if index is not None else where
         ValueError.__init__(self, f"{at}: {reason}")
+        self.reason = reason
 
 
 @cache
@@ -727,7 +729,7 @@ def _ensure_catalogue(
     if custom:
         fields = ("key", "name", "unit", "category") + (("kind",) if model is Habit else ())
         row = {"key": key, "name": coding.get("display", key), **custom}
-        _import_catalogue_row(person, model, fields, row, where, i)
+        import_catalogue_row(person, model, fields, row, where, i)
     return key
 
 
@@ -917,11 +919,10 @@ def import_bundle(person: Person, doc: Any, where: str = "import") -> dict[str, 
             try:
                 name, row = MAPPERS[kind](r, ctx)
                 row = {k: v for k, v in row.items() if v is not None}
-                _import_entry(person, RESOURCES[name], row, "", i)
+                import_entry(person, RESOURCES[name], row, "", i)
             except ImportRefused as exc:
-                # "<where> row <i>: <reason>" -> keep the reason only; we name the entry.
-                reason = str(exc).split(f"row {i}: ", 1)[-1]
-                raise FhirImportRefused(where, i, f"{kind}: {reason}") from None
+                # Keep the reason only: the Bundle entry is named here.
+                raise FhirImportRefused(where, i, f"{kind}: {exc.reason}") from None
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 raise FhirImportRefused(where, i, f"{kind}: {exc}") from None
             counts[name] = counts.get(name, 0) + 1
