@@ -14,6 +14,7 @@ from django.utils.html import escape
 from spasmtrack.core import event_kind
 from spasmtrack.core.plausible import instant_problem
 from spasmtrack.core.regions import groups
+from spasmtrack.diary.entries import RESOURCES
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
 NRS_CHOICES = [(i, str(i)) for i in range(11)]
@@ -58,6 +59,8 @@ def _aware(value: datetime | None) -> str | None:
 
 class BodyMapForm(forms.Form):
     """A form with a body map: the slider's default is the person's last-used intensity."""
+
+    needs = ("last_intensity",)  # what the edit page passes in (see diary.views.FORM_NEEDS)
 
     def __init__(self, *args: Any, last_intensity: int = 5, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -225,6 +228,8 @@ class TreatmentLogForm(forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    needs = ("treatments",)
+
     def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["treatment"].choices = [("", "– choose –"), *treatments]
@@ -263,21 +268,16 @@ class TreatmentLogForm(forms.Form):
         }
 
 
+def history_kinds() -> list[tuple[str, str]]:
+    """History's kind filter, from the diary descriptors: a kind, or one value of its `kind`."""
+    out = [("", "Everything")]
+    for name, res in RESOURCES.items():
+        out += list(res.kinds) if res.kinds else [(name, res.label)]
+    return out
+
+
 class HistoryFilter(forms.Form):
-    kind = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "Everything"),
-            ("spasm", "Spasms"),
-            ("twitch", "Twitches"),
-            ("checkins", "Check-ins"),
-            ("treatment-logs", "Treatments"),
-            ("pain-drawings", "Pain drawings"),
-            ("habit-logs", "Habits"),
-            ("symptom-ratings", "Symptoms"),
-            ("trigger-points", "Trigger points"),
-        ],
-    )
+    kind = forms.ChoiceField(required=False, choices=history_kinds)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -45,11 +46,12 @@ ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
 QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
 BINNED_ROW_TMPL = get_template("diary/binned_row.html")
 
-EDIT_FORMS: dict[str, Any] = {
-    "muscle-events": MuscleEventForm,
-    "pain-drawings": PainDrawingForm,
-    "checkins": CheckinForm,
-    "treatment-logs": TreatmentLogForm,
+# The kinds the pages edit, each with its form (from the diary descriptors).
+EDIT_FORMS: dict[str, Any] = {name: r.form for name, r in RESOURCES.items() if r.form}
+# History's kind filter value -> (kind of entry, value of its `kind` field or "").
+HISTORY_KINDS: dict[str, tuple[str, str]] = {
+    **{name: (name, "") for name in RESOURCES},
+    **{k: (name, k) for name, r in RESOURCES.items() for k, _ in r.kinds},
 }
 
 
@@ -75,19 +77,17 @@ def _timeline(
     lists = []
     cutoff = None  # days on or before it may be incomplete
     recorded_by: set[int] = set()
+    only_resource, only_kind = HISTORY_KINDS.get(only, ("", ""))
     for name, res in RESOURCES.items():
-        if only in ("spasm", "twitch"):
-            if name != "muscle-events":
-                continue
-        elif only and only != name:
+        if only and only_resource != name:
             continue
         # Who recorded an entry is looked up below for the few rows that have one: joining
         # accounts_person (and auth_user) on every treatment log made PostgreSQL scan them.
         select = [f for f in res.select if not f.startswith("recorded_by")]
         qs = res.model.objects.filter(person=person).live().between(since, until)
         qs = qs.select_related(*select) if select else qs
-        if only in ("spasm", "twitch"):
-            qs = qs.filter(kind=only)
+        if only_kind:
+            qs = qs.filter(kind=only_kind)
         if limit is not None:
             # Newest first, in the order of the (person, newest, id) index.
             rows = list(qs.order_by(res.order, "-id")[: limit + 1])
@@ -245,6 +245,13 @@ def _treatment_choices(person: Person) -> list[tuple[str, str]]:
     return [(t.key, t.name) for t in treatments_for(person).order_by("name")]
 
 
+# What an edit form may ask the page for (a form class lists its `needs`).
+FORM_NEEDS: dict[str, Callable[[Person], Any]] = {
+    "treatments": _treatment_choices,
+    "last_intensity": _last_intensity,
+}
+
+
 @login_required
 def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
@@ -304,11 +311,7 @@ def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpRes
     form_class = EDIT_FORMS.get(resource)
     if form_class is None:
         raise Http404("This kind of entry is edited through the API")
-    kw: dict[str, Any] = {}
-    if form_class is TreatmentLogForm:
-        kw["treatments"] = _treatment_choices(person)
-    if form_class in (MuscleEventForm, PainDrawingForm):
-        kw["last_intensity"] = _last_intensity(person)
+    kw = {need: FORM_NEEDS[need](person) for need in getattr(form_class, "needs", ())}
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
     question = None
     conflict: list[tuple[str, Any, Any]] | None = None
