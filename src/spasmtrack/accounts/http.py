@@ -17,3 +17,8 @@ def person_of(request: AuthenticatedHttpRequest) -> Person:
     `request.person`), or looked up when a view runs without that middleware."""
     person = getattr(request, "person", None)
     return person if person is not None else Person.objects.for_user(request.user)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The request comes from htmx (`HX-Request` header): answer with a fragment, not a page."""
+    return bool(request.headers.get("HX-Request"))

@@ -1,8 +1,8 @@
 """Ownership and writes of diary entries, shared by pages, the API, import and the CLI.
 
-Every lookup goes through `get_entry_for_person`, which scopes the query to one person and
-raises Http404 for anyone else's (or a binned) entry, so another person's id looks exactly
-like an id that does not exist.
+Every lookup by code goes through `accounts.owned.owned_or_404(person, entries_for(person,
+res), code)`, which scopes the query to one person and raises Http404 for anyone else's (or a
+binned) entry, so another person's id looks exactly like an id that does not exist.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -194,18 +193,6 @@ def entries_for(person: Person, res: Resource) -> Any:
     qs = res.model.objects.filter(person=person).live()
     # (select_related() with no names would follow every foreign key: name them or none)
     return qs.select_related(*res.select) if res.select else qs
-
-
-def get_entry_for_person(person: Person, res: Resource, code: UUID | str) -> Any:
-    """The person's live entry with this code, or Http404 (also for other people's)."""
-    try:
-        code = UUID(str(code))
-    except ValueError:
-        raise Http404("No such entry") from None
-    entry = entries_for(person, res).filter(code=code).first()
-    if entry is None:
-        raise Http404("No such entry")
-    return entry
 
 
 def treatments_for(person: Person) -> Any:

@@ -19,8 +19,9 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -29,7 +30,6 @@ from spasmtrack.diary.entries import (
     StaleEntry,
     create_entry,
     entries_for,
-    get_entry_for_person,
     treatments_for,
     update_entry,
 )
@@ -307,7 +307,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
 def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     person = person_of(request)
     res = _resource(resource)
-    entry = get_entry_for_person(person, res, code)
+    entry = owned_or_404(person, entries_for(person, res), code)
     form_class = EDIT_FORMS.get(resource)
     if form_class is None:
         raise Http404("This kind of entry is edited through the API")
@@ -371,10 +371,11 @@ def _shown(value: Any) -> str:
 @require_POST
 def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     res = _resource(resource)
-    entry = get_entry_for_person(person_of(request), res, code)
+    person = person_of(request)
+    entry = owned_or_404(person, entries_for(person, res), code)
     entry.move_to_bin()
     entry.resource = resource
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
     # The next page shows "Deleted … Undo" (see accounts.context.site).
     request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
@@ -409,7 +410,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
     _for_row(entry, resource)
     if recorded := getattr(entry, "recorded_by", None):
         entry.recorded_by_label = str(recorded)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
         return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
     messages.success(request, f"Restored: {entry.summary()}")
@@ -433,7 +434,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             problems = [f"Not saved: {e}"]
         else:
             messages.success(request, "Saved: " + "; ".join(e.summary() for e in saved))
-            if request.headers.get("HX-Request"):
+            if is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = reverse("diary:today")
                 return response
@@ -444,7 +445,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     left = sum(1 for r in rows if not r["removed"])
     ctx = {"text": text, "reading": reading, "rows": rows, "left": left, "problems": problems}
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
     return render(request, "diary/quick.html", ctx)
 

@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import import_module
 from typing import Any
 
 from django.db import transaction
@@ -492,15 +491,6 @@ def questionnaire_resources() -> list[dict[str, Any]]:
     return out
 
 
-def _questionnaire_response_model() -> Any | None:
-    """The questionnaires app's response model, if that app has one (else None)."""
-    try:
-        models = import_module("spasmtrack.questionnaires.models")
-    except ImportError:
-        return None
-    return getattr(models, "QuestionnaireResponse", None)
-
-
 def _int_item(link: str, value: Any) -> dict[str, Any]:
     # A skipped item (FIQR allows one missing function item) is an item without an answer.
     return (
@@ -614,12 +604,11 @@ def response_answers(kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _questionnaire_responses(person: Person, subject: dict[str, str]) -> list[dict[str, Any]]:
-    """The person's questionnaire responses (empty if the questionnaires app has no model)."""
-    model = _questionnaire_response_model()
-    if model is None:
-        return []
+    """The person's questionnaire responses."""
+    from spasmtrack.questionnaires.models import QuestionnaireResponse
+
     out = []
-    for r in model.objects.filter(person=person).order_by("answered_at", "id"):
+    for r in QuestionnaireResponse.objects.filter(person=person).order_by("answered_at", "id"):
         res: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "id": str(r.code),
@@ -637,19 +626,20 @@ def _questionnaire_responses(person: Person, subject: dict[str, str]) -> list[di
 
 
 def _import_response(person: Person, r: dict[str, Any]) -> None:
-    model = _questionnaire_response_model()
-    if model is None:
-        raise _Refuse("this version cannot store questionnaire responses")
+    from spasmtrack.questionnaires.models import QuestionnaireResponse
+
     code = _base(r)["id"]
     kind = str(r.get("questionnaire", "")).removeprefix(_sys("questionnaire"))
     if kind not in QUESTIONNAIRES:
         raise _Refuse(f"unknown questionnaire {r.get('questionnaire')!r}")
-    if model.objects.filter(code=code).exists():
+    if QuestionnaireResponse.objects.filter(code=code).exists():
         raise _Refuse(f"entry {code} already exists")
     answered_at = datetime.fromisoformat(str(r.get("authored")))
     if answered_at.tzinfo is None:
         raise _Refuse("authored needs a time zone offset")
-    saved = model.record(person, kind, response_answers(kind, r.get("item") or []), answered_at)
+    saved = QuestionnaireResponse.record(
+        person, kind, response_answers(kind, r.get("item") or []), answered_at
+    )
     saved.code = uuid.UUID(code)
     fields = ["code"]
     if day := _ext_value(r, "local-date", "valueDate"):
