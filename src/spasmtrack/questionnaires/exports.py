@@ -25,7 +25,7 @@ class ResponseRow(BaseModel):
     answers: dict[str, Any]
 
 
-RESPONSE_COLUMNS = ("id", "kind", "answered_at", "local_date", "answers", "scores")
+RESPONSE_COLUMNS: tuple[str, ...] = ("id", "kind", "answered_at", "local_date", "answers", "scores")
 RESPONSE_COLUMNS += ("interpretation",)
 
 

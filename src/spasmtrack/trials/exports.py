@@ -21,8 +21,8 @@ from spasmtrack.trials.models import AdherenceAnswer, Trial, TrialEvent, TrialQu
 from spasmtrack.trials.schemas import EventOut, TrialOut
 
 PLANNING_HORIZON = timedelta(days=366)  # an experiment may be planned up to a year ahead
-DESIGN_KEYS = ("title", "treatment_a", "treatment_b", "outcome", "mcid", "period_days")
-DESIGN_KEYS += ("blocks", "washout_days", "start")
+DESIGN_KEYS: tuple[str, ...] = ("title", "treatment_a", "treatment_b", "outcome", "mcid")
+DESIGN_KEYS += ("period_days", "blocks", "washout_days", "start")
 
 
 class TrialRow(BaseModel):
