@@ -23,6 +23,7 @@ def main(rows: int) -> dict[str, Any]:
     from django.test import Client
 
     from spasmtrack.accounts.models import ApiToken, Person
+    from spasmtrack.diary import exports as diary_exports
     from spasmtrack.diary.models import MuscleEvent
     from spasmtrack.interop import native
 
@@ -41,7 +42,7 @@ def main(rows: int) -> dict[str, Any]:
     ]  # fmt: skip
 
     importing, release = threading.Event(), threading.Event()
-    real_create = native.create_entry
+    real_create = diary_exports.create_entry
     written = 0
 
     def create_and_hold(*args: Any, **kwargs: Any) -> Any:
@@ -53,7 +54,7 @@ def main(rows: int) -> dict[str, Any]:
             release.wait(60)
         return entry
 
-    native.create_entry = create_and_hold  # type: ignore[assignment]
+    diary_exports.create_entry = create_and_hold  # type: ignore[assignment]
     result: dict[str, Any] = {}
 
     def run_import() -> None:
@@ -82,7 +83,7 @@ def main(rows: int) -> dict[str, Any]:
     out["page_write"] = [r.status_code, r.get("Retry-After"), r.content.decode()[:2000]]
     release.set()
     thread.join()
-    native.create_entry = real_create  # type: ignore[assignment]
+    diary_exports.create_entry = real_create  # type: ignore[assignment]
     out["import"] = result
     out["rows_after_import"] = MuscleEvent.objects.count()
     r = api.post("/api/muscle-events", body, content_type="application/json")

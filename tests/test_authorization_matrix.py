@@ -156,22 +156,11 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         return Person.objects.create(user=user, role=Person.Role.CLINICIAN)
 
     def _alice_diary(self) -> dict[str, str]:
-        """One entry of every diary kind for A, each carrying MARKER; codes by resource."""
-        from spasmtrack.core.regions import all_regions
-
-        REGION = sorted(all_regions())[0]  # noqa: N806
-        samples: dict[str, dict[str, Any]] = {
-            "muscle-events": {"kind": "spasm", "intensity": 6, "regions": [REGION]},
-            "pain-drawings": {"regions": {REGION: 5}},
-            "checkins": {"local_date": "2024-01-02", "overall_pain": 5},
-            "treatment-logs": {"treatment": "heat"},
-            "habit-logs": {"habit": "hours_sitting", "local_date": "2024-01-02", "value": 3},
-            "symptom-ratings": {"name": "fog", "local_date": "2024-01-02", "value": 4},
-            "trigger-points": {"muscle": "upper_trapezius", "side": "left", "tenderness": 6},
-        }
+        """One entry of every diary kind for A (its descriptor's sample), each carrying MARKER;
+        codes by resource."""
         codes = {}
         for name, res in RESOURCES.items():
-            entry = create_entry(self.alice, res, {**samples[name], "notes": MARKER})
+            entry = create_entry(self.alice, res, {**res.sample, "notes": MARKER})
             codes[name] = str(entry.code)
         return codes
 

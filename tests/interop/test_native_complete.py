@@ -61,6 +61,51 @@ def _trial(person: Person, b: str, outcome: str = "spasm_burden") -> Trial:
     return trial
 
 
+# Person-owned models that export, backup, restore and delete_person_data leave out, on
+# purpose. Anything else that points at a Person (directly or through its foreign keys) must
+# be the model of an export section, or test_it_covers_every_person_owned_model fails.
+NOT_EXPORTED = {
+    # Credentials: a backup must not carry working API access; restore issues none.
+    "accounts.ApiToken",
+    # Who may see the diary is between accounts of this install (the clinician's account
+    # exists only here); a restore does not grant or revoke anyone's access.
+    "accounts.Grant",
+    # The audit trail records who saw what: it outlives restore --replace and deletion.
+    "accounts.AuditEvent",
+    # Stored answers of retried API requests (kept 90 days): transport state, not data.
+    "accounts.IdempotentRequest",
+    # A counter in the insights cache key, rebuilt from the diary as it changes.
+    "insights.DiaryVersion",
+}
+
+
+def _owner_path(model: type[Any], seen: frozenset[type[Any]] = frozenset()) -> str | None:
+    """The lookup from `model` to the Person it belongs to ("person", "trial__person"), or
+    None when no chain of foreign keys leads to a Person. Read from the models alone, not
+    from the export sections, so the two are checked against each other."""
+    fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+    for f in fks:
+        if f.related_model is Person:
+            return str(f.name)
+    for f in fks:
+        if f.related_model not in seen | {model}:
+            sub = _owner_path(f.related_model, seen | {model})
+            if sub:
+                return f"{f.name}__{sub}"
+    return None
+
+
+def _person_owned() -> dict[str, tuple[type[Any], str]]:
+    from django.apps import apps
+
+    out = {}
+    for model in apps.get_models():
+        path = _owner_path(model)
+        if model is not Person and path is not None:
+            out[model._meta.label] = (model, path)
+    return out
+
+
 class CompleteExportTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -254,3 +299,32 @@ class CompleteExportTestCase(BaseTestCase):
         doc["checkins"] = [{"local_date": "2026-01-05", "mood": 4}]  # type: ignore[assignment]
         counts = import_document(self.charlie, doc)
         assert counts["checkins"] == 1 and counts["trials"] == 0
+
+    # Every person-owned model is exported (so in every backup), imported (so restored) and
+    # deleted by delete_person_data (restore --replace), or on the commented allow-list.
+
+    def test_it_covers_every_person_owned_model(self) -> None:
+        owned = _person_owned()
+        exported = {s.stored(self.alice).model._meta.label for s in SECTIONS}
+        missing = set(owned) - exported - NOT_EXPORTED
+        assert missing == set(), f"person-owned models no export section covers: {missing}"
+        assert set(owned) >= NOT_EXPORTED, "the allow-list names a model that is not owned"
+        assert NOT_EXPORTED.isdisjoint(exported), "an allow-listed model is exported after all"
+
+    def test_it_deletes_every_exported_model_and_only_the_persons(self) -> None:
+        owned = _person_owned()
+        exported = {s.stored(self.alice).model._meta.label for s in SECTIONS}
+
+        def count(person: Person) -> dict[str, int]:
+            return {
+                label: owned[label][0]._default_manager.filter(**{owned[label][1]: person}).count()
+                for label in sorted(exported)
+            }
+
+        before, charlies = count(self.alice), count(self.charlie)
+        assert [label for label, n in before.items() if n == 0] == []  # the fixture has each
+        delete_person_data(self.alice)
+        assert count(self.alice) == dict.fromkeys(before, 0)
+        assert count(self.charlie) == charlies
+        doc = export_document(self.alice)
+        assert all(doc[s.key] == [] for s in SECTIONS if not s.catalogue)

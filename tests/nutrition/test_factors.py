@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.nutrition.factors import FACTORS, change_events, daily_intake_factors
-from spasmtrack.nutrition.intakes import get_owned, log_intake
+from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import Intake
 from spasmtrack.test import BaseTestCase
@@ -37,7 +38,7 @@ class FactorsTestCase(BaseTestCase):
     def test_it_leaves_out_binned_and_other_peoples_intakes(self) -> None:
         i = self.log(2, nutrient="magnesium", amount=250, unit="mg")
         log_intake(self.charlie, {"nutrient": "magnesium", "amount": 100, "unit": "mg"})
-        get_owned(self.alice, Intake, i.code).move_to_bin()
+        owned_or_404(self.alice, Intake.objects.live(), i.code).move_to_bin()
         f = daily_intake_factors(self.alice, MAY, date(2026, 5, 31))
         assert f["supplemental magnesium (mg)"] == {}
 

@@ -1,8 +1,9 @@
 """Clinician access to a patient's diary, decided by the patient's Grant on every request.
 
 Views and API handlers of any app reach a patient through `patient_for` (pages) or
-`patient_for_person` (API: `request.auth`), the same way `diary.entries.get_entry_for_person`
-scopes entries: no grant (or a revoked or expired one) looks exactly like no such patient.
+`patient_for_person` (API: `request.auth`), the same way `accounts.owned.owned_or_404`
+scopes a person's objects: no grant (or a revoked or expired one) looks exactly like no such
+patient.
 """
 
 from __future__ import annotations

@@ -24,3 +24,8 @@ class ApiRequest(HttpRequest):
     Person that TokenAuth or PersonSessionAuth returned."""
 
     auth: Person
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The request comes from htmx (`HX-Request` header): answer with a fragment, not a page."""
+    return bool(request.headers.get("HX-Request"))

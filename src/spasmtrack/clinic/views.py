@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from spasmtrack.accounts.access import (
 )
 from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.clinic import services
 from spasmtrack.clinic.forms import ClinicTreatmentForm, ClinicTriggerPointForm, GrantForm
 from spasmtrack.diary.entries import EntryError
@@ -113,7 +114,7 @@ def trial_report(request: AuthenticatedHttpRequest, patient: Any, code: Any) -> 
     from spasmtrack.trials.views import report_context
 
     person, _ = patient_for(request, patient)
-    trial = get_object_or_404(Trial.objects.for_person(person), code=code)
+    trial = owned_or_404(person, Trial.objects.for_person(person), code, "experiment")
     back = reverse("clinic:trials", args=[person.code])
     return render(
         request, "trials/report.html", report_context(trial, person.today(), back_url=back)

@@ -15,6 +15,7 @@ from ninja.responses import Status
 from pydantic import create_model
 
 from spasmtrack.accounts.http import ApiRequest
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.diary import schemas as s
 from spasmtrack.diary.entries import (
     RESOURCES,
@@ -22,7 +23,6 @@ from spasmtrack.diary.entries import (
     StaleEntry,
     create_entry,
     entries_for,
-    get_entry_for_person,
     habits_for,
     treatments_for,
     update_entry,
@@ -92,7 +92,7 @@ def _register(res: Resource[Entry]) -> None:
 
     @router.get(f"/{name}/{{code}}", response=schema_out, operation_id=f"read_{singular}")
     def read(request: ApiRequest, code: UUID, response: HttpResponse) -> Any:
-        entry = get_entry_for_person(request.auth, res, code)
+        entry = owned_or_404(request.auth, entries_for(request.auth, res), code)
         response["ETag"] = etag(entry)
         return entry
 
@@ -108,7 +108,7 @@ def _register(res: Resource[Entry]) -> None:
         payload: schema_patch,  # type: ignore[valid-type]
         response: HttpResponse,
     ) -> Any:
-        entry = get_entry_for_person(request.auth, res, code)
+        entry = owned_or_404(request.auth, entries_for(request.auth, res), code)
         expected = if_match_version(request)
         if isinstance(expected, str):  # "unreadable"
             return Status(412, {"detail": 'If-Match must be an ETag from this API, e.g. "3"'})
@@ -130,7 +130,7 @@ def _register(res: Resource[Entry]) -> None:
 
     @router.delete(f"/{name}/{{code}}", response={204: None}, operation_id=f"delete_{singular}")
     def delete(request: ApiRequest, code: UUID) -> Any:
-        get_entry_for_person(request.auth, res, code).move_to_bin()
+        owned_or_404(request.auth, entries_for(request.auth, res), code).move_to_bin()
         return Status(204, None)
 
 

@@ -1,23 +1,23 @@
 """Ownership and writes of diary entries, shared by pages, the API, import and the CLI.
 
-Every lookup goes through `get_entry_for_person`, which scopes the query to one person and
-raises Http404 for anyone else's (or a binned) entry, so another person's id looks exactly
-like an id that does not exist.
+Every lookup by code goes through `accounts.owned.owned_or_404(person, entries_for(person,
+res), code)`, which scopes the query to one person and raises Http404 for anyone else's (or a
+binned) entry, so another person's id looks exactly like an id that does not exist.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
-from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, UniqueConstraint
 from django.http import Http404
 from django.utils.timezone import now
 
@@ -38,6 +38,7 @@ from spasmtrack.diary.models import (
 )
 
 if TYPE_CHECKING:
+    from django import forms
     from ninja import Schema
 
 
@@ -56,7 +57,13 @@ E = TypeVar("E", bound=Entry)  # one kind of entry, in and out of a function
 
 @dataclass(frozen=True)
 class Resource(Generic[E_co]):
-    """One kind of diary entry as the API, export and import see it."""
+    """One kind of diary entry: the descriptor that the API, pages, export and import, the
+    insights cache and the authorization matrix all read.
+
+    Adding a kind is a model, its two schemas (and a form, for pages) plus one entry in
+    `RESOURCES`; the API routes, export section, history filter, edit page, per-day check and
+    authorization sample follow from here.
+    """
 
     name: str  # URL segment and export key, e.g. "muscle-events"
     model: type[E_co]
@@ -64,6 +71,12 @@ class Resource(Generic[E_co]):
     schema_out_name: str  # ninja stay out of `django.setup()` and the CLI's start-up
     order: str  # newest first
     select: tuple[str, ...] = ()
+    label: str = ""  # plural, as History's filter names the kind
+    # History filters by these values of the model's `kind` instead of by the whole kind.
+    kinds: tuple[tuple[str, str], ...] = ()
+    form_name: str = ""  # edit form in diary/forms.py; "" = edited through the API only
+    insights: bool = False  # read by the insights analysis (a change invalidates its cache)
+    sample: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # a minimal valid entry
 
     @property
     def schema_in(self) -> type[Schema]:
@@ -78,6 +91,28 @@ class Resource(Generic[E_co]):
             import_module("spasmtrack.diary.schemas"), self.schema_out_name
         )
         return schema
+
+    @property
+    def form(self) -> type[forms.Form] | None:
+        """The page's edit form, or None when the kind is edited through the API only."""
+        if not self.form_name:
+            return None
+        form: type[forms.Form] = getattr(import_module("spasmtrack.diary.forms"), self.form_name)
+        return form
+
+    @property
+    def unique_day(self) -> tuple[str, ...]:
+        """The fields besides the person that make a live entry "one per day", read from the
+        model's partial unique constraint (empty when the kind has none)."""
+        return _unique_day(self.model)
+
+
+@functools.cache
+def _unique_day(model: type[Entry]) -> tuple[str, ...]:
+    for c in model._meta.constraints:
+        if isinstance(c, UniqueConstraint) and c.condition == Q(deleted_at__isnull=True):
+            return tuple(f for f in c.fields if f != "person")
+    return ()
 
 
 class Resources(dict[str, Resource[Entry]]):
@@ -115,9 +150,34 @@ RESOURCES = Resources(
             "MuscleEventOut",
             "-started_at",
             ("trigger_habit",),
+            label="Spasms and twitches",
+            kinds=(("spasm", "Spasms"), ("twitch", "Twitches")),
+            form_name="MuscleEventForm",
+            insights=True,
+            sample={"kind": "spasm", "intensity": 6, "regions": ["calf_left"]},
         ),
-        Resource("pain-drawings", PainDrawing, "PainDrawingIn", "PainDrawingOut", "-at"),
-        Resource("checkins", DailyCheckin, "CheckinIn", "CheckinOut", "-local_date"),
+        Resource(
+            "pain-drawings",
+            PainDrawing,
+            "PainDrawingIn",
+            "PainDrawingOut",
+            "-at",
+            label="Pain drawings",
+            form_name="PainDrawingForm",
+            insights=True,
+            sample={"regions": {"calf_left": 5}},
+        ),
+        Resource(
+            "checkins",
+            DailyCheckin,
+            "CheckinIn",
+            "CheckinOut",
+            "-local_date",
+            label="Check-ins",
+            form_name="CheckinForm",
+            insights=True,
+            sample={"local_date": "2024-01-02", "overall_pain": 5},
+        ),
         Resource(
             "treatment-logs",
             TreatmentLog,
@@ -125,10 +185,31 @@ RESOURCES = Resources(
             "TreatmentLogOut",
             "-at",
             ("treatment", "recorded_by__user"),
+            label="Treatments",
+            form_name="TreatmentLogForm",
+            insights=True,
+            sample={"treatment": "heat"},
         ),
-        Resource("habit-logs", HabitLog, "HabitLogIn", "HabitLogOut", "-local_date", ("habit",)),
         Resource(
-            "symptom-ratings", SymptomRating, "SymptomRatingIn", "SymptomRatingOut", "-local_date"
+            "habit-logs",
+            HabitLog,
+            "HabitLogIn",
+            "HabitLogOut",
+            "-local_date",
+            ("habit",),
+            label="Habits",
+            insights=True,
+            sample={"habit": "hours_sitting", "local_date": "2024-01-02", "value": 3},
+        ),
+        Resource(
+            "symptom-ratings",
+            SymptomRating,
+            "SymptomRatingIn",
+            "SymptomRatingOut",
+            "-local_date",
+            label="Symptoms",
+            insights=True,
+            sample={"name": "fog", "local_date": "2024-01-02", "value": 4},
         ),
         Resource(
             "trigger-points",
@@ -137,6 +218,8 @@ RESOURCES = Resources(
             "TriggerPointOut",
             "-at",
             ("recorded_by__user",),
+            label="Trigger points",
+            sample={"muscle": "upper_trapezius", "side": "left", "tenderness": 6},
         ),
     )
 )
@@ -147,18 +230,6 @@ def entries_for(person: Person, res: Resource[E]) -> EntryQuerySet[E]:
     qs = cast("EntryQuerySet[E]", res.model.objects.filter(person=person).live())
     # (select_related() with no names would follow every foreign key: name them or none)
     return qs.select_related(*res.select) if res.select else qs
-
-
-def get_entry_for_person(person: Person, res: Resource[E], code: UUID | str) -> E:
-    """The person's live entry with this code, or Http404 (also for other people's)."""
-    try:
-        code = UUID(str(code))
-    except ValueError:
-        raise Http404("No such entry") from None
-    entry = entries_for(person, res).filter(code=code).first()
-    if entry is None:
-        raise Http404("No such entry")
-    return entry
 
 
 def treatments_for(person: Person) -> QuerySet[Treatment]:
@@ -201,14 +272,6 @@ def _resolve(
     return out
 
 
-# "One per day" entries: the fields (besides the person) that the database's partial unique
-# constraints make unique among live entries. _check_unique_day and the bulk importers read it.
-UNIQUE_DAY_KEYS: dict[type[Entry], tuple[str, ...]] = {
-    DailyCheckin: ("local_date",),
-    HabitLog: ("habit", "local_date"),
-    SymptomRating: ("name", "local_date"),
-}
-
 # Fields the model-level check leaves alone: set by the server (person, code, local_date), or
 # catalogue rows that _resolve has already checked the person may use.
 _NOT_FIELD_CHECKED = frozenset(
@@ -232,7 +295,7 @@ def validate_entry(
     The input schema (if given a mapping), the catalogue keys the person may use, then the
     model's own field rules (`Field.clean`: lengths, choices, validators, exactly what
     `Model.clean_fields` checks) on the values, with no model instance. The one-per-day rule
-    (`UNIQUE_DAY_KEYS`) is left to the caller: one row checks it with a query, a bulk import
+    (`Resource.unique_day`) is left to the caller: one row checks it with a query, a bulk import
     for a whole batch at once. Raises EntryError, pydantic or Django ValidationError.
 
     `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
@@ -366,7 +429,7 @@ def _check_unique_day(
     person: Person, res: Resource[Entry], values: Mapping[str, Any], exclude: Entry | None
 ) -> None:
     """Give a clear error instead of an IntegrityError for 'one per day' entries."""
-    keys = UNIQUE_DAY_KEYS.get(res.model)
+    keys = res.unique_day
     if not keys:
         return
     qs = entries_for(person, res).filter(**{k: values[k] for k in keys})

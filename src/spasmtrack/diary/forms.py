@@ -17,6 +17,7 @@ from spasmtrack.core import event_kind
 from spasmtrack.core.days import SkippedTime, resolve_wall_time
 from spasmtrack.core.plausible import instant_problem
 from spasmtrack.core.regions import groups
+from spasmtrack.diary.entries import RESOURCES
 from spasmtrack.diary.models import checkin_is_empty
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
@@ -153,6 +154,8 @@ def _aware(value: datetime | None) -> str | None:
 
 class BodyMapForm(KeepsUnchangedInstants):
     """A form with a body map: the slider's default is the person's last-used intensity."""
+
+    needs = ("last_intensity",)  # what the edit page passes in (see diary.views.FORM_NEEDS)
 
     def __init__(self, *args: Any, last_intensity: int = 5, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -314,6 +317,8 @@ class TreatmentLogForm(KeepsUnchangedInstants):
     pain_after = NrsField(required=False, skip=True, label="Pain after (0 none – 10 worst)")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    needs = ("treatments",)
+
     def __init__(self, *args: Any, treatments: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
         cast(forms.ChoiceField, self.fields["treatment"]).choices = [
@@ -355,21 +360,16 @@ class TreatmentLogForm(KeepsUnchangedInstants):
         }
 
 
+def history_kinds() -> list[tuple[str, str]]:
+    """History's kind filter, from the diary descriptors: a kind, or one value of its `kind`."""
+    out = [("", "Everything")]
+    for name, res in RESOURCES.items():
+        out += list(res.kinds) if res.kinds else [(name, res.label)]
+    return out
+
+
 class HistoryFilter(forms.Form):
-    kind = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "Everything"),
-            ("spasm", "Spasms"),
-            ("twitch", "Twitches"),
-            ("checkins", "Check-ins"),
-            ("treatment-logs", "Treatments"),
-            ("pain-drawings", "Pain drawings"),
-            ("habit-logs", "Habits"),
-            ("symptom-ratings", "Symptoms"),
-            ("trigger-points", "Trigger points"),
-        ],
-    )
+    kind = forms.ChoiceField(required=False, choices=history_kinds)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

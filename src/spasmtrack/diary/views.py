@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,8 +20,9 @@ from django.utils.timezone import localtime, now
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.days import counts_for_text, day_boundary
 from spasmtrack.diary import quicklog
 from spasmtrack.diary.entries import (
@@ -31,7 +32,6 @@ from spasmtrack.diary.entries import (
     StaleEntry,
     create_entry,
     entries_for,
-    get_entry_for_person,
     treatments_for,
     update_entry,
 )
@@ -51,11 +51,12 @@ QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
 BINNED_ROW_TMPL = get_template("diary/binned_row.html")
 DAY_HINT_TMPL = get_template("diary/day_hint.html")
 
-EDIT_FORMS: dict[str, Any] = {
-    "muscle-events": MuscleEventForm,
-    "pain-drawings": PainDrawingForm,
-    "checkins": CheckinForm,
-    "treatment-logs": TreatmentLogForm,
+# The kinds the pages edit, each with its form (from the diary descriptors).
+EDIT_FORMS: dict[str, Any] = {name: r.form for name, r in RESOURCES.items() if r.form}
+# History's kind filter value -> (kind of entry, value of its `kind` field or "").
+HISTORY_KINDS: dict[str, tuple[str, str]] = {
+    **{name: (name, "") for name in RESOURCES},
+    **{k: (name, k) for name, r in RESOURCES.items() for k, _ in r.kinds},
 }
 
 
@@ -81,19 +82,19 @@ def _timeline(
     lists: list[Any] = []  # entries with what entry_row.html shows attached (_for_row)
     cutoff = None  # days on or before it may be incomplete
     recorded_by: set[int] = set()
+    only_resource, only_kind = HISTORY_KINDS.get(only, ("", ""))
     for name, res in RESOURCES.items():
-        if only in ("spasm", "twitch"):
-            if name != "muscle-events":
-                continue
-        elif only and only != name:
+        if only and only_resource != name:
             continue
         # Who recorded an entry is looked up below for the few rows that have one: joining
         # accounts_person (and auth_user) on every treatment log made PostgreSQL scan them.
         select = [f for f in res.select if not f.startswith("recorded_by")]
         qs = res.model.objects.filter(person=person).live().between(since, until)
         qs = qs.select_related(*select) if select else qs
-        if only in ("spasm", "twitch"):
-            qs = qs.filter(**{"kind": only})  # a muscle event's field: the loop's type is Entry
+        if only_kind:
+            qs = qs.filter(
+                **{"kind": only_kind}
+            )  # a muscle event's field: the loop's type is Entry
         page: Iterable[Entry] = qs
         if limit is not None:
             # Newest first, in the order of the (person, newest, id) index.
@@ -328,6 +329,13 @@ def _treatment_choices(person: Person) -> list[Any]:
     return [("You use most", [(t.key, t.name) for t in top]), ("All others A–Z", rest)]
 
 
+# What an edit form may ask the page for (a form class lists its `needs`).
+FORM_NEEDS: dict[str, Callable[[Person], Any]] = {
+    "treatments": _treatment_choices,
+    "last_intensity": _last_intensity,
+}
+
+
 @login_required
 def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
@@ -383,15 +391,11 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
 def edit(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     person = person_of(request)
     res = _resource(resource)
-    entry = get_entry_for_person(person, res, code)
+    entry = owned_or_404(person, entries_for(person, res), code)
     form_class = EDIT_FORMS.get(resource)
     if form_class is None:
         raise Http404("This kind of entry is edited through the API")
-    kw: dict[str, Any] = {}
-    if form_class is TreatmentLogForm:
-        kw["treatments"] = _treatment_choices(person)
-    if form_class in (MuscleEventForm, PainDrawingForm):
-        kw["last_intensity"] = _last_intensity(person)
+    kw = {need: FORM_NEEDS[need](person) for need in getattr(form_class, "needs", ())}
     form = form_class(request.POST or None, initial=form_class.initial_from(entry), **kw)
     question = None
     conflict: list[tuple[str, Any, Any]] | None = None
@@ -451,11 +455,12 @@ def _shown(value: Any) -> str:
 @require_POST
 def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpResponse:
     res = _resource(resource)
-    entry = get_entry_for_person(person_of(request), res, code)
+    person = person_of(request)
+    entry = owned_or_404(person, entries_for(person, res), code)
     entry.move_to_bin()
     row: Any = entry  # binned_row.html's row: the entry with its kind attached
     row.resource = resource
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
     # The next page shows "Deleted … Undo" (see accounts.context.site).
     request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
@@ -490,7 +495,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
     row = _for_row(entry, resource)
     if recorded := getattr(entry, "recorded_by", None):
         row.recorded_by_label = str(recorded)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
         return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
     messages.success(request, f"Restored: {entry.summary()}")
@@ -514,7 +519,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             problems = [f"Not saved: {e}"]
         else:
             messages.success(request, "Saved: " + "; ".join(e.summary() for e in saved))
-            if request.headers.get("HX-Request"):
+            if is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = reverse("diary:today")
                 return response
@@ -525,7 +530,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     left = sum(1 for r in rows if not r["removed"])
     ctx = {"text": text, "reading": reading, "rows": rows, "left": left, "problems": problems}
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
     return render(request, "diary/quick.html", ctx)
 

@@ -272,12 +272,9 @@ def heat_month(
 
 
 def _bodymap_svgs(heat: Mapping[str, float], month: str) -> list[str]:
-    """Front and back heatmaps from the shared body map, when that module is installed
-    (built alongside this app); otherwise the page shows the table only."""
-    try:
-        from spasmtrack.core.bodymap import render_bodymap
-    except ImportError:
-        return []
+    """Front and back heatmaps from the shared body map."""
+    from spasmtrack.core.bodymap import render_bodymap
+
     prefix = "hm" + month.replace("-", "")
     return [
         render_bodymap(view, heat=heat, interactive=False, id_prefix=prefix)

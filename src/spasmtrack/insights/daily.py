@@ -440,12 +440,9 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
 
 def _add_tenderness_outcome(person: Any, out: DiarySeries) -> None:
     """The tender-point self-exam's sensitisation score (0-10, lower is better) as an outcome
-    on the days of an exam (feature check, like the nutrition factors: the exam lives in the
-    questionnaires app)."""
-    try:
-        from spasmtrack.questionnaires.series import SENSITISATION, sensitisation_series
-    except ImportError:
-        return
+    on the days of an exam (the exam lives in the questionnaires app)."""
+    from spasmtrack.questionnaires.series import SENSITISATION, sensitisation_series
+
     series = sensitisation_series(person, out.first_day, out.last_day)
     if series:
         out.outcomes[SENSITISATION] = series
@@ -453,12 +450,9 @@ def _add_tenderness_outcome(person: Any, out: DiarySeries) -> None:
 
 
 def _add_intake_factors(person: Any, out: DiarySeries) -> None:
-    """Numeric intake factors from the nutrition app, when it provides them (feature check:
-    the nutrition app is optional and was built alongside this one)."""
-    try:
-        from spasmtrack.nutrition.factors import daily_intake_factors
-    except ImportError:
-        return
+    """Numeric intake factors from the nutrition app."""
+    from spasmtrack.nutrition.factors import daily_intake_factors
+
     assert out.first_day is not None and out.last_day is not None
     merged: dict[str, Series] = defaultdict(dict)
     start = out.first_day

@@ -271,12 +271,9 @@ def same_session(
 
 
 def _change_events(person_id: int) -> list[tuple[date, str]] | None:
-    """The person's recorded changes, or None when the nutrition app does not provide them."""
-    try:
-        from spasmtrack.nutrition.factors import change_events
-    except ImportError:
-        return None
+    """The person's recorded changes (None is kept for a provider that has none to give)."""
     from spasmtrack.accounts.models import Person
+    from spasmtrack.nutrition.factors import change_events
 
     return change_events(Person.objects.get(pk=person_id))
 

@@ -43,35 +43,15 @@ def _on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def watched_models() -> list[type[Any]]:
-    """Diary models the analysis reads, plus the nutrition app's if it is installed."""
-    from spasmtrack.diary.models import (
-        DailyCheckin,
-        HabitLog,
-        MuscleEvent,
-        PainDrawing,
-        SymptomRating,
-        TreatmentLog,
-    )
+    """Models the analysis reads: the diary kinds whose descriptor says so (`insights`), the
+    nutrition app's intakes and changes, and questionnaire responses (the tender-point
+    exam's sensitisation outcome, see insights.daily)."""
+    from spasmtrack.diary.entries import RESOURCES
+    from spasmtrack.nutrition.models import ChangeEvent, Intake
+    from spasmtrack.questionnaires.models import QuestionnaireResponse
 
-    models: list[type[Any]] = [
-        MuscleEvent,
-        PainDrawing,
-        DailyCheckin,
-        TreatmentLog,
-        HabitLog,
-        SymptomRating,
-    ]
-    try:
-        from spasmtrack.nutrition.models import ChangeEvent, Intake
-    except ImportError:
-        pass
-    else:
-        models += [Intake, ChangeEvent]
-    try:  # the tender-point exam's sensitisation outcome (insights.daily)
-        from spasmtrack.questionnaires.models import QuestionnaireResponse
-    except ImportError:
-        return models
-    return [*models, QuestionnaireResponse]
+    diary: list[type[Any]] = [r.model for r in RESOURCES.values() if r.insights]
+    return [*diary, Intake, ChangeEvent, QuestionnaireResponse]
 
 
 def connect() -> None:

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.insights.charts import heat_month, marks_for, monthly_table, trend_chart
 from spasmtrack.insights.daily import MAIN_OUTCOMES
 from spasmtrack.insights.forms import RangeForm
@@ -37,7 +37,7 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "heat": heat_month(series.region_pain, month),
         "range_query": _range_query(since, until),
     }
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(HEATMAP_TMPL.render(ctx, request))
     charts = []
     if series.first_day and series.last_day:

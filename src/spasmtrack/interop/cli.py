@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -12,33 +11,37 @@ from typing import Annotated, Any
 import typer
 
 from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.interop import formats
 
 PASSPHRASE_ENV = "SPASMTRACK_PASSPHRASE"
 
 
+# Format-specific options of `import`, by the ImportFormat option name.
+IMPORT_OPTION_FLAGS = {
+    "source_user": "--source-user",
+    "notes": "--notes",
+    "kind": "--kind",
+    "dry_run": "--dry-run",
+}
+
+
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", help="json, csv or fhir")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help=formats.choices(formats.EXPORT_FORMATS))
+    ] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     user: UserOpt = None,
 ) -> None:
     """Export everything the person has (JSON document, a zip of CSVs, or a FHIR R4 Bundle)."""
     setup_django()
     ensure_migrated()
-    from spasmtrack.interop.native import export_csv_zip, export_document
-
     person = person_for(user)
-    if fmt == "json":
-        data = json.dumps(export_document(person), indent=2).encode()
-    elif fmt == "csv":
-        if output is None:
-            fail("--format csv writes a zip file: give -o FILE.zip")
-        data = export_csv_zip(person)
-    elif fmt == "fhir":
-        from spasmtrack.interop.fhir import export_bundle
-
-        data = json.dumps(export_bundle(person), indent=2, ensure_ascii=False).encode()
-    else:
-        fail(f"unknown format {fmt!r} (choose json, csv or fhir)", 2)
+    f = formats.EXPORT_FORMATS.get(fmt)
+    if f is None:
+        fail(f"unknown format {fmt!r} (choose {formats.choices(formats.EXPORT_FORMATS)})", 2)
+    if f.needs_file and output is None:
+        fail(f"--format {fmt} writes a {f.needs_file}: give -o FILE{f.suffix}")
+    data = f.write(person)
     from spasmtrack.accounts import audit
 
     audit.record(person, person, audit.EXPORT, detail=f"command line export {fmt}")
@@ -52,7 +55,7 @@ def export_cmd(
 def import_cmd(
     file: Path,
     fmt: Annotated[
-        str, typer.Option("--format", help="json, csv, fhir, flaredown or flaredown-user")
+        str, typer.Option("--format", help=formats.choices(formats.IMPORT_FORMATS))
     ] = "json",
     source_user: Annotated[
         str | None, typer.Option("--source-user", help="flaredown: the user_id to import")
@@ -74,50 +77,31 @@ def import_cmd(
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
     setup_django()
     ensure_migrated()
-    from spasmtrack.interop import limits
-    from spasmtrack.interop.native import ImportRefused, import_document, read_csv_zip
+    from spasmtrack.interop.limits import ImportRefused
 
     person = person_for(user)
     if not file.is_file():
         fail(f"{file}: no such file")
-    if source_user is not None and fmt != "flaredown":
-        fail("--source-user only applies to --format flaredown", 2)
-    if (notes is not None or kind or dry_run) and fmt != "flaredown-user":
-        fail("--notes, --kind and --dry-run only apply to --format flaredown-user", 2)
+    options = {"source_user": source_user, "notes": notes, "kind": kind or [], "dry_run": dry_run}
+    for other in formats.IMPORT_FORMATS.values():  # an option of another format is a mistake
+        given = [o for o in other.options if options[o] not in (None, [], False)]
+        if given and fmt != other.name:
+            flags = formats.choices([IMPORT_OPTION_FLAGS[o] for o in other.options])
+            verb = "applies" if len(other.options) == 1 else "apply"
+            fail(f"{flags} only {verb} to --format {other.name}", 2)
+    f = formats.IMPORT_FORMATS.get(fmt)
+    if f is None:
+        fail(f"unknown format {fmt!r} (choose {formats.choices(formats.IMPORT_FORMATS)})", 2)
     try:
-        if fmt == "flaredown-user":
-            from spasmtrack.interop.flaredown_user import flaredown_user_cli
-
-            flaredown_user_cli(person, file, notes, kind or [], dry_run, typer.echo)
-            return
-        if fmt == "flaredown":
-            from spasmtrack.interop.flaredown import import_flaredown_file
-
-            summary = import_flaredown_file(person, file, source_user)
-            for line in summary.lines():
-                typer.echo(line)
-            if not (summary.ratings or summary.treatment_logs or summary.habit_logs):
-                fail(f"{file}: no records to import — nothing was imported")
-            return
-        if fmt not in ("json", "csv", "fhir"):
-            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
-        limits.check_size(file.stat().st_size, str(file))  # before reading it into memory
-        if fmt == "csv":
-            doc = read_csv_zip(file.read_bytes(), str(file))
-        else:
-            doc = limits.read_json(file.read_bytes(), str(file))
-        if fmt == "fhir":
-            from spasmtrack.interop.fhir import import_bundle
-
-            counts = import_bundle(person, doc, where=str(file))
-        else:
-            counts = import_document(person, doc, where=str(file))
+        result = f.read(person, file, options, typer.echo)
     except ImportRefused as e:
         fail(f"{e} — nothing was imported")
-    total = sum(counts.values())
-    if total == 0:
+    if result is None:  # the reader has said everything (e.g. a dry run)
+        return
+    if result.records == 0:
         fail(f"{file}: no records to import — nothing was imported")
-    typer.echo(f"Imported {total} records from {file}.")
+    if not result.told:
+        typer.echo(f"Imported {result.records} records from {file}.")
 
 
 def _passphrase(confirm: bool) -> str:

@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import import_module
 from typing import Any
 
 from django.db import transaction
@@ -39,8 +38,9 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import definitions
 from spasmtrack.core.regions import all_regions
 from spasmtrack.diary.entries import RESOURCES, entries_for
+from spasmtrack.diary.exports import import_catalogue_row, import_entry
 from spasmtrack.diary.models import DailyCheckin, Habit, Treatment
-from spasmtrack.interop.native import ImportRefused, _import_catalogue_row, _import_entry
+from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.interop.snapshot import read_snapshot
 from spasmtrack.knowledge import data_path
 
@@ -54,6 +54,7 @@ class FhirImportRefused(ImportRefused):
     def __init__(self, where: str, index: int | None, reason: str) -> None:
         at = f"{where} entry {index}" if index is not None else where
         ValueError.__init__(self, f"{at}: {reason}")
+        self.reason = reason
 
 
 @cache
@@ -490,15 +491,6 @@ def questionnaire_resources() -> list[dict[str, Any]]:
     return out
 
 
-def _questionnaire_response_model() -> Any | None:
-    """The questionnaires app's response model, if that app has one (else None)."""
-    try:
-        models = import_module("spasmtrack.questionnaires.models")
-    except ImportError:
-        return None
-    return getattr(models, "QuestionnaireResponse", None)
-
-
 def _int_item(link: str, value: Any) -> dict[str, Any]:
     # A skipped item (FIQR allows one missing function item) is an item without an answer.
     return (
@@ -612,12 +604,11 @@ def response_answers(kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _questionnaire_responses(person: Person, subject: dict[str, str]) -> list[dict[str, Any]]:
-    """The person's questionnaire responses (empty if the questionnaires app has no model)."""
-    model = _questionnaire_response_model()
-    if model is None:
-        return []
+    """The person's questionnaire responses."""
+    from spasmtrack.questionnaires.models import QuestionnaireResponse
+
     out = []
-    for r in model.objects.filter(person=person).order_by("answered_at", "id"):
+    for r in QuestionnaireResponse.objects.filter(person=person).order_by("answered_at", "id"):
         res: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "id": str(r.code),
@@ -635,19 +626,20 @@ def _questionnaire_responses(person: Person, subject: dict[str, str]) -> list[di
 
 
 def _import_response(person: Person, r: dict[str, Any]) -> None:
-    model = _questionnaire_response_model()
-    if model is None:
-        raise _Refuse("this version cannot store questionnaire responses")
+    from spasmtrack.questionnaires.models import QuestionnaireResponse
+
     code = _base(r)["id"]
     kind = str(r.get("questionnaire", "")).removeprefix(_sys("questionnaire"))
     if kind not in QUESTIONNAIRES:
         raise _Refuse(f"unknown questionnaire {r.get('questionnaire')!r}")
-    if model.objects.filter(code=code).exists():
+    if QuestionnaireResponse.objects.filter(code=code).exists():
         raise _Refuse(f"entry {code} already exists")
     answered_at = datetime.fromisoformat(str(r.get("authored")))
     if answered_at.tzinfo is None:
         raise _Refuse("authored needs a time zone offset")
-    saved = model.record(person, kind, response_answers(kind, r.get("item") or []), answered_at)
+    saved = QuestionnaireResponse.record(
+        person, kind, response_answers(kind, r.get("item") or []), answered_at
+    )
     saved.code = uuid.UUID(code)
     fields = ["code"]
     if day := _ext_value(r, "local-date", "valueDate"):
@@ -727,7 +719,7 @@ def _ensure_catalogue(
     if custom:
         fields = ("key", "name", "unit", "category") + (("kind",) if model is Habit else ())
         row = {"key": key, "name": coding.get("display", key), **custom}
-        _import_catalogue_row(person, model, fields, row, where, i)
+        import_catalogue_row(person, model, fields, row, where, i)
     return key
 
 
@@ -918,11 +910,10 @@ def import_bundle(person: Person, doc: Any, where: str = "import") -> dict[str, 
             try:
                 name, row = MAPPERS[kind](r, ctx)
                 row = {k: v for k, v in row.items() if v is not None}
-                _import_entry(person, RESOURCES[name], row, "", i)
+                import_entry(person, RESOURCES[name], row, "", i)
             except ImportRefused as exc:
-                # "<where> row <i>: <reason>" -> keep the reason only; we name the entry.
-                reason = str(exc).split(f"row {i}: ", 1)[-1]
-                raise FhirImportRefused(where, i, f"{kind}: {reason}") from None
+                # Keep the reason only: the Bundle entry is named here.
+                raise FhirImportRefused(where, i, f"{kind}: {exc.reason}") from None
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 raise FhirImportRefused(where, i, f"{kind}: {exc}") from None
             counts[name] = counts.get(name, 0) + 1

@@ -22,6 +22,7 @@ class ImportRefused(ValueError):
     def __init__(self, where: str, row: int | None, reason: str) -> None:
         at = f"{where} row {row}" if row is not None else where
         super().__init__(f"{at}: {reason}")
+        self.reason = reason  # without the place, for a caller that names the place itself
 
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # a file as uploaded or read from disk

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 import uuid
@@ -18,6 +17,7 @@ from spasmtrack.accounts import audit
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.core import flaredown_user as fu
 from spasmtrack.interop import backup as bk
+from spasmtrack.interop import formats
 from spasmtrack.interop.flaredown_user import (
     MAX_FILE_BYTES,
     MAX_NOTES_BYTES,
@@ -33,22 +33,19 @@ from spasmtrack.interop.forms import (
     FlaredownUploadForm,
     RestoreForm,
 )
-from spasmtrack.interop.native import ImportRefused, export_csv_zip, export_document
+from spasmtrack.interop.native import ImportRefused
 
 
 @login_required
 def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
-    person = person_of(request)
-    day = person.today().isoformat()
-    if fmt == "json":
-        body = json.dumps(export_document(person), indent=2).encode()
-        resp = HttpResponse(body, content_type="application/json")
-        resp["Content-Disposition"] = f'attachment; filename="spasmtrack-{day}.json"'
-    elif fmt == "csv":
-        resp = HttpResponse(export_csv_zip(person), content_type="application/zip")
-        resp["Content-Disposition"] = f'attachment; filename="spasmtrack-{day}.zip"'
-    else:
+    """A download of one of the formats offered on the Settings page (`formats.page_exports`)."""
+    f = formats.EXPORT_FORMATS.get(fmt)
+    if f is None or not f.label:
         raise Http404("Unknown format")
+    person = person_of(request)
+    resp = HttpResponse(f.write(person), content_type=f.content_type)
+    name = f"spasmtrack-{person.today().isoformat()}{f.suffix}"
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
     audit.record(person, person, audit.EXPORT, request, f"download {fmt}")
     return resp
 

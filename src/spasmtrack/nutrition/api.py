@@ -1,7 +1,7 @@
 """JSON API: intakes, nutrition totals and profile, ergonomics checklist, recorded changes.
 
 Every handler acts on `request.auth` (the person) and reaches entries through
-`intakes.get_owned`, so another person's id is a 404, exactly like the diary API.
+`accounts.owned.owned_or_404`, so another person's id is a 404, exactly like the diary API.
 
 No `from __future__ import annotations` here (as in diary/api.py): django-ninja builds the
 query-parameter models from the handlers' annotations and cannot resolve them as strings.
@@ -18,10 +18,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from spasmtrack.accounts.http import ApiRequest
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.nutrition import schemas as s
-from spasmtrack.nutrition.intakes import get_owned, intakes_for, log_intake, totals
+from spasmtrack.nutrition.intakes import intakes_for, log_intake, totals
 from spasmtrack.nutrition.lifestyle import (
     changes_for,
     checklist,
@@ -57,12 +58,12 @@ def create_intake(request: ApiRequest, payload: s.IntakeIn) -> Any:
 
 @router.get("/intakes/{code}", response=s.IntakeOut, operation_id="read_intake")
 def read_intake(request: ApiRequest, code: UUID) -> Any:
-    return get_owned(request.auth, Intake, code)
+    return owned_or_404(request.auth, Intake.objects.live(), code)
 
 
 @router.delete("/intakes/{code}", response={204: None}, operation_id="delete_intake")
 def delete_intake(request: ApiRequest, code: UUID) -> Any:
-    get_owned(request.auth, Intake, code).move_to_bin()
+    owned_or_404(request.auth, Intake.objects.live(), code).move_to_bin()
     return Status(204, None)
 
 
@@ -133,16 +134,16 @@ def create_change(request: ApiRequest, payload: s.ChangeIn) -> Any:
 
 @router.get("/changes/{code}", response=s.ChangeOut, operation_id="read_change")
 def read_change(request: ApiRequest, code: UUID) -> Any:
-    return get_owned(request.auth, ChangeEvent, code)
+    return owned_or_404(request.auth, ChangeEvent.objects.live(), code)
 
 
 @router.patch("/changes/{code}", response=s.ChangeOut, operation_id="update_change")
 def patch_change(request: ApiRequest, code: UUID, payload: s.ChangePatch) -> Any:
-    change = get_owned(request.auth, ChangeEvent, code)
+    change = owned_or_404(request.auth, ChangeEvent.objects.live(), code)
     return update_change(change, payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/changes/{code}", response={204: None}, operation_id="delete_change")
 def delete_change(request: ApiRequest, code: UUID) -> Any:
-    get_owned(request.auth, ChangeEvent, code).move_to_bin()
+    owned_or_404(request.auth, ChangeEvent.objects.live(), code).move_to_bin()
     return Status(204, None)

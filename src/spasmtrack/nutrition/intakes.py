@@ -1,8 +1,9 @@
 """Ownership, writes and totals of intakes, shared by the page, the API and the factors.
 
-Every lookup goes through `get_owned`, which scopes the query to one person and raises
-Http404 for anyone else's (or a binned) entry. Totals are computed by
-`spasmtrack.core.nutrition` from the person's records; nothing here recommends an amount.
+Every lookup by code goes through `accounts.owned.owned_or_404` (with live rows only), which
+scopes the query to one person and raises Http404 for anyone else's (or a binned) entry.
+Totals are computed by `spasmtrack.core.nutrition` from the person's records; nothing here
+recommends an amount.
 
 A magnesium supplement logged as a *treatment* (the catalogue's magnesium treatments, e.g.
 the quick log's "400mg magnesium glycinate") counts too: its mg amount is a supplemental
@@ -17,10 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
-
-from django.http import Http404
+from typing import TYPE_CHECKING, Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import Food, foods
@@ -34,13 +32,11 @@ from spasmtrack.core.nutrition import (
     weekly_totals,
 )
 from spasmtrack.diary.entries import require_plausible
-from spasmtrack.diary.models import Entry, EntryQuerySet, TreatmentLog
+from spasmtrack.diary.models import EntryQuerySet, TreatmentLog
 from spasmtrack.nutrition.models import Intake, NutritionProfile
 
 if TYPE_CHECKING:  # ninja and pydantic stay out of what Insights imports (its factors)
     from spasmtrack.nutrition.schemas import IntakeIn
-
-E = TypeVar("E", bound=Entry)
 
 LABELS = {
     "potassium": "Potassium",
@@ -49,20 +45,6 @@ LABELS = {
     "vitamin_d": "Vitamin D",
 }
 MAX_RANGE_DAYS = 366
-
-
-def get_owned(person: Person, model: type[E], code: UUID | str) -> E:
-    """The person's live entry of `model` with this code, or Http404 (also for others')."""
-    try:
-        code = UUID(str(code))
-    except ValueError:
-        raise Http404("No such entry") from None
-    # (the plugin types `objects` of a type variable as its bound's manager)
-    entries = cast("EntryQuerySet[E]", model.objects.filter(person=person, code=code))
-    entry = entries.live().first()
-    if entry is None:
-        raise Http404("No such entry")
-    return entry
 
 
 def intakes_for(person: Person) -> EntryQuerySet[Intake]:

@@ -20,8 +20,9 @@ from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.catalogue import ergonomics, foods, reference_intakes, treatments
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.diary.models import Entry, Treatment
@@ -36,7 +37,6 @@ from spasmtrack.nutrition.forms import (
 from spasmtrack.nutrition.intakes import (
     LABELS,
     day_totals,
-    get_owned,
     intakes_for,
     log_intake,
     magnesium_limit,
@@ -84,10 +84,6 @@ def _pop_undo(request: AuthenticatedHttpRequest) -> dict[str, str] | None:
     """The just-deleted entry to offer "Undo" for, shown once."""
     undo: dict[str, str] | None = request.session.pop(UNDO_KEY, None)
     return undo
-
-
-def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _save(form: Any, action: Callable[[], Any]) -> Any:
@@ -214,11 +210,11 @@ def nutrition(request: AuthenticatedHttpRequest) -> HttpResponse:
     bound: dict[str, Any] = {}
     if request.method == "POST":
         saved, bound = _post_nutrition(request, person)
-        if saved and not _is_htmx(request):
+        if saved and not is_htmx(request):
             return redirect("nutrition:nutrition")
     ctx = _nutrition_context(request, person, **bound)
-    ctx["htmx"] = _is_htmx(request)  # a fragment shows its own status messages
-    if _is_htmx(request):
+    ctx["htmx"] = is_htmx(request)  # a fragment shows its own status messages
+    if is_htmx(request):
         return HttpResponse(PANEL_TMPL.render(ctx, request))
     return render(request, "nutrition/nutrition.html", ctx)
 
@@ -227,7 +223,7 @@ def nutrition(request: AuthenticatedHttpRequest) -> HttpResponse:
 def food_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The food picker filtered by ?q= (htmx); without htmx, the page with the filter."""
     query = request.GET.get("q", "")
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(reverse("nutrition:nutrition") + "?" + request.GET.urlencode())
     found = search_foods(query)
     form = FoodIntakeForm(foods=found or list(foods().values()))
@@ -252,10 +248,10 @@ def _back(kind: str) -> str:
 @require_POST
 def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
     model, row_tmpl = _binnable(kind)
-    entry = get_owned(person_of(request), model, code)
+    entry = owned_or_404(person_of(request), model.objects.live(), code)
     entry.move_to_bin()
     ctx = {"entry": entry, "kind": kind}
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponse(BINNED_ROW_TMPL.render(ctx, request))
     # The next page of this app offers "Deleted … Undo" once (see _pop_undo).
     summary = entry.summary()
@@ -274,7 +270,7 @@ def restore(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResp
         raise Http404("Nothing to restore")
     with transaction.atomic():
         entry.restore()
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponse(row_tmpl.render({"entry": entry, "kind": kind}, request))
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(_back(kind))
@@ -334,11 +330,11 @@ def lifestyle(request: AuthenticatedHttpRequest) -> HttpResponse:
     bound: dict[str, Any] = {}
     if request.method == "POST":
         saved, bound = _post_lifestyle(request, person)
-        if saved and not _is_htmx(request):
+        if saved and not is_htmx(request):
             return redirect("nutrition:lifestyle")
     ctx = _lifestyle_context(request, person, **bound)
-    ctx["htmx"] = _is_htmx(request)  # a fragment shows its own status messages
-    if _is_htmx(request):
+    ctx["htmx"] = is_htmx(request)  # a fragment shows its own status messages
+    if is_htmx(request):
         return HttpResponse(LIFESTYLE_PANEL_TMPL.render(ctx, request))
     return render(request, "nutrition/lifestyle.html", ctx)
 
@@ -352,11 +348,11 @@ def checklist_status(request: AuthenticatedHttpRequest, item: str) -> HttpRespon
     form = ChecklistForm(request.POST)
     if form.is_valid():
         ChecklistStatus.set(person, item, form.cleaned_data["status"], person.today())
-    elif _is_htmx(request):
+    elif is_htmx(request):
         return HttpResponse("Choose one of the options.", status=422)
     else:
         messages.error(request, "Choose one of the options for that item.")
-    if _is_htmx(request):
+    if is_htmx(request):
         ctx = {"item": checklist_item(person, item), "statuses": ChecklistStatus.Status.choices}
         return HttpResponse(CHECKLIST_ITEM_TMPL.render(ctx, request))
     return redirect(reverse("nutrition:lifestyle") + f"#item-{item}")

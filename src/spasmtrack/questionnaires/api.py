@@ -15,12 +15,12 @@ from ninja.responses import Status
 from pydantic import AwareDatetime
 
 from spasmtrack.accounts.http import ApiRequest
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.questionnaires import QuestionnaireError
 from spasmtrack.pagination import BoundedLimitOffsetPagination
 from spasmtrack.questionnaires.models import (
     QuestionnaireResponse,
     ResponseDict,
-    get_response_for_person,
     responses_for,
 )
 from spasmtrack.strict import StrictIn
@@ -109,4 +109,6 @@ def create_response(request: ApiRequest, payload: ResponseIn) -> Any:
     "/questionnaires/{code}", response=ResponseOut, operation_id="read_questionnaire_response"
 )
 def read_response(request: ApiRequest, code: UUID) -> Any:
-    return get_response_for_person(request.auth, code).to_dict()
+    return owned_or_404(
+        request.auth, responses_for(request.auth), code, "questionnaire response"
+    ).to_dict()

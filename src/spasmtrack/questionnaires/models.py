@@ -8,10 +8,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
-from uuid import UUID
 
 from django.db import models
-from django.http import Http404
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
@@ -116,18 +114,6 @@ class QuestionnaireResponse(models.Model):
 
 def responses_for(person: Person) -> DayRangeQuerySet[QuestionnaireResponse]:
     return QuestionnaireResponse.objects.filter(person=person)
-
-
-def get_response_for_person(person: Person, code: UUID | str) -> QuestionnaireResponse:
-    """The person's response with this code, or Http404 (also for other people's)."""
-    try:
-        code = UUID(str(code))
-    except ValueError:
-        raise Http404("No such questionnaire response") from None
-    found = responses_for(person).filter(code=code).first()
-    if found is None:
-        raise Http404("No such questionnaire response")
-    return found
 
 
 PREFILL_DAYS = 7

@@ -8,14 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.questionnaires import QuestionnaireError, definitions
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.charts import line_chart_svg
 from spasmtrack.questionnaires.forms import FORMS, Acr2016Form
 from spasmtrack.questionnaires.models import (
     QuestionnaireResponse,
-    get_response_for_person,
     responses_for,
     wpi_from_pain_drawings,
 )
@@ -83,7 +83,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "only": only,
         "filters": [("", "All"), *((k, kinds.SHORT_TITLES[k]) for k in kinds.KINDS)],
     }
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(HISTORY_TMPL.render(ctx, request))
     ctx["cards"] = _cards(responses)
     return render(request, "questionnaires/index.html", ctx)
@@ -121,7 +121,8 @@ def _sources(kind: str) -> list[str]:
 
 @login_required
 def result(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    response = get_response_for_person(person_of(request), code)
+    person = person_of(request)
+    response = owned_or_404(person, responses_for(person), code, "questionnaire response")
     ctx = {
         "response": response,
         "title": kinds.TITLES[response.kind],

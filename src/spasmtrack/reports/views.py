@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
 from spasmtrack.accounts import audit
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.models import Person
 from spasmtrack.reports.data import collect, default_period
 from spasmtrack.reports.forms import ReportForm
@@ -41,7 +41,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.POST.get("action") == "pdf":
             audit.record(person, person, audit.REPORT, request, "report PDF")
             return _pdf_response(person, form)
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             return HttpResponse(SAVED_TMPL.render({}, request))
         messages.success(request, "Your questions are saved.")
         return redirect("reports:report")

@@ -9,9 +9,10 @@ from ninja import Router
 from ninja.responses import Status
 
 from spasmtrack.accounts.http import ApiRequest
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.trials import days as trial_days
 from spasmtrack.trials.design import check_design, create_trial
-from spasmtrack.trials.models import Trial, TrialEvent, get_trial_for_person
+from spasmtrack.trials.models import Trial, TrialEvent
 from spasmtrack.trials.schemas import (
     AnalysisOut,
     AnswerIn,
@@ -35,7 +36,7 @@ EVENT_KINDS = {
 
 def _trial(request: ApiRequest, code: UUID) -> Trial:
     person = request.auth
-    trial = get_trial_for_person(person, code)
+    trial = owned_or_404(person, Trial.objects.for_person(person), code, "experiment")
     trial_days.refresh(trial, person.today())
     return trial
 

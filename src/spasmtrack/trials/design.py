@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -125,10 +126,9 @@ def check_power(person: Person, design: Design, today: date, seed: int) -> Power
     )
 
 
-@transaction.atomic
-def create_trial(person: Person, design: Design, today: date) -> tuple[Trial, PowerCheck]:
-    """Save a checked design with a freshly drawn seed; logs the `created` event."""
-    trial = Trial(
+def _unsaved(person: Person, design: Design, **recorded: Any) -> Trial:
+    """A new, unsaved trial of this design; `recorded` sets further fields (seed, status...)."""
+    return Trial(
         person=person,
         title=design.title,
         treatment_a=design.treatment_a,
@@ -139,7 +139,41 @@ def create_trial(person: Person, design: Design, today: date) -> tuple[Trial, Po
         blocks=design.blocks,
         washout_days=design.washout_days,
         start=design.start,
+        **recorded,
     )
+
+
+def restore_trial(
+    person: Person,
+    design: Design,
+    *,
+    code: uuid.UUID,
+    seed: int,
+    status: str,
+    power: float | None,
+    power_note: str,
+    created: datetime,
+) -> Trial:
+    """Save a checked design as it was recorded (for an import): its seed, status and power
+    check are kept, never re-drawn; no event is logged (the export brings its event log)."""
+    trial = _unsaved(
+        person,
+        design,
+        code=code,
+        seed=seed,
+        status=status,
+        power=power,
+        power_note=power_note,
+        created=created,
+    )
+    trial.save()
+    return trial
+
+
+@transaction.atomic
+def create_trial(person: Person, design: Design, today: date) -> tuple[Trial, PowerCheck]:
+    """Save a checked design with a freshly drawn seed; logs the `created` event."""
+    trial = _unsaved(person, design)
     check = check_power(person, design, today, trial.seed)
     trial.power = check.power
     trial.power_note = check.warning or ""

@@ -301,20 +301,6 @@ class AdherenceAnswer(AppendOnly):
         return f"{self.local_date}: used {self.asked_about} = {self.used}"
 
 
-def get_trial_for_person(person: Person, code: uuid.UUID | str) -> Trial:
-    """The person's trial with this code, or Http404 (also for another person's trial)."""
-    from django.http import Http404
-
-    try:
-        code = uuid.UUID(str(code))
-    except ValueError:
-        raise Http404("No such experiment") from None
-    trial = Trial.objects.for_person(person).filter(code=code).first()
-    if trial is None:
-        raise Http404("No such experiment")
-    return trial
-
-
 def find_trial(person: Person, ref: str) -> Trial:
     """A trial by full code or an unambiguous prefix of at least 6 hex digits (for the CLI).
 

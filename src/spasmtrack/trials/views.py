@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.models import Person
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.nof1 import PlanChoice, to_ics
 from spasmtrack.trials import days as trial_days
 from spasmtrack.trials.design import PREVIEW_SEED, check_power, create_trial, describe
 from spasmtrack.trials.findings import plan_for_finding
 from spasmtrack.trials.forms import AnswerForm, EventForm, TrialForm
-from spasmtrack.trials.models import Trial, TrialError, get_trial_for_person
+from spasmtrack.trials.models import Trial, TrialError
 from spasmtrack.trials.plot import build_plot
 from spasmtrack.trials.today import today_banner, today_status
 
@@ -30,7 +31,7 @@ BANNER_TMPL = get_template("trials/today_banner.html")
 def _trial(request: AuthenticatedHttpRequest, code: Any) -> tuple[Person, Trial]:
     """The signed-in person's trial (404 for anyone else's), with status brought up to date."""
     person = person_of(request)
-    trial = get_trial_for_person(person, code)
+    trial = owned_or_404(person, Trial.objects.for_person(person), code, "experiment")
     trial_days.refresh(trial, person.today())
     return person, trial
 
@@ -50,7 +51,7 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The create form; with HX-Request, only the preview of the design and its power check."""
     person = person_of(request)
     today = person.today()
-    if request.headers.get("HX-Request") and request.method == "GET":
+    if is_htmx(request) and request.method == "GET":
         form = TrialForm(request.GET, person=person, today=today)
         ctx: dict[str, Any] = {"form": form}
         if form.is_valid():
@@ -170,7 +171,7 @@ def answer(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
             error = e.message
     else:
         error = "answer yes or no for a day of the experiment"
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         if request.POST.get("target") == "row" and not error:
             return _rendered_row(request, trial, form.cleaned_data["day"])
         banner = today_banner(person, today)

@@ -18,10 +18,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
+from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.muscles import SIDES, Muscle, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.referral import Candidate
-from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for, get_entry_for_person
+from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for
 from spasmtrack.trigger_points.finder import (
     find_for,
     fit_share,
@@ -117,7 +118,7 @@ def finder(request: AuthenticatedHttpRequest) -> HttpResponse:
     drawing: dict[str, int] | None = None
     source = None
     if code := request.GET.get("from_drawing"):
-        source = get_entry_for_person(person, DRAWINGS, code)  # 404 for anyone else's
+        source = owned_or_404(person, entries_for(person, DRAWINGS), code)  # 404 for anyone else's
         drawing = {r: v for r, v in source.regions.items() if v > 0}
         initial = {"regions": drawing, "bodymap_intensity": max(drawing.values(), default=5)}
         form = FinderForm(initial=initial)
@@ -177,7 +178,7 @@ def pattern(request: AuthenticatedHttpRequest, muscle: str, side: str) -> HttpRe
         "pattern_spillover": _labels(sided.spillover),
         "trp_regions": _labels(sided.trp_regions),
     }
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(PATTERN_TMPL.render(ctx, request))
     return render(request, "trigger_points/pattern.html", ctx)
 
@@ -211,7 +212,7 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as e:
             form.add_error(None, "; ".join(err["msg"] for err in e.errors(include_url=False)))
     ctx = {"form": form, "entry": entry, "muscle_name": _muscle_name(form)}
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(SAVED_TMPL.render(ctx, request))
     if entry is not None:
         messages.success(request, f"Saved: {entry.summary()}")
