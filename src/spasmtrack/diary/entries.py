@@ -332,9 +332,8 @@ def validate_entry(
     return values
 
 
-@functools.cache
 def _input_schema(res: Resource[Any]) -> type[Schema]:
-    return _mapping_schema(res.schema_in)
+    return _mapping_schema(res.schema_in)  # cached by schema (a Resource holds dicts)
 
 
 @functools.cache
