@@ -227,8 +227,11 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     res = RESOURCES["checkins"]
     day = person.today()
     existing = entries_for(person, res).filter(local_date=day).first()
-    if existing:
+    if existing and request.method != "POST":
         return redirect("diary:edit", resource="checkins", code=existing.code)
+    # A post goes on to the form even then: it may be for another day (sent later from the
+    # phone's outbox), and one for the same day is refused there with a message, never
+    # dropped by a redirect.
     # Prefill from the most recent check-in: on a bad day, changing two sliders beats seven.
     last = entries_for(person, res).order_by("-local_date").first()
     initial = CheckinForm.initial_from(last) if last else {}
