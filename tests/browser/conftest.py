@@ -76,6 +76,9 @@ def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Without it, `context.set_offline` leaves the service worker's own requests online, and
+    # the offline tests (tests/browser/test_pwa.py, test_outbox.py) would test nothing.
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
