@@ -130,7 +130,11 @@
     b.type = "button";
     b.className = "btn small";
     b.textContent = "Start again";
-    b.addEventListener("click", function () { clearDraft(draftKey(form)); location.reload(); });
+    b.addEventListener("click", function () {
+      form.dataset.outboxDiscarded = "1"; // not kept again as the page unloads
+      clearDraft(draftKey(form));
+      location.reload();
+    });
     p.appendChild(b);
     form.insertBefore(p, form.firstChild);
   }
@@ -145,6 +149,7 @@
       noteRestored(form, draft.at);
     }
     function keep() {
+      if (form.dataset.outboxDiscarded) return;
       var now = fields(form);
       if (encode(now) === initial) clearDraft(key);
       else writeDraft(key, now);
