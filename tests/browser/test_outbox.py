@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, PHONE, USERNAME, shot, sign_in_or_up
+from tests.browser.conftest import PASSWORD, PHONE, SMALL, USERNAME, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
-SMALL = {"width": 320, "height": 640}
 WAITING = "#outbox .outbox-count"
 
 
@@ -111,7 +110,8 @@ def test_entries_made_offline_or_after_the_sign_in_ended_arrive_exactly_once(
     page.goto(server + "/checkin/")
     drop_session(page)
     fill_checkin(page, f"{mark} four")
-    page.wait_for_selector("#outbox >> text=sign in again")
+    waiting_is(page, 1)
+    assert "Sign in to send them" in page.inner_text("#outbox")  # on the sign-in page
     fill_pain(other, f"{mark} five")
     waiting_is(other, 2)
     shot(other, f"outbox-signed-out-{viewport['width']}")

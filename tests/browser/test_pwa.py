@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot, signed_in_page
+from tests.browser.conftest import DESKTOP, PHONE, SMALL, shot, signed_in_page
 
 pytestmark = pytest.mark.browser
-SMALL = {"width": 320, "height": 640}
 
 
 def controlled(page: Any) -> None:

@@ -292,6 +292,12 @@
       queue(rec).then(function () {
         clearDraft(key);
         delete form.dataset.outboxId; // the next entry is another one
+        // On to Today, as after a save (a copy kept by the service worker when offline; the
+        // sign-in page, saying what waits, when signed out). With neither, stay here.
+        if (navigator.onLine || (navigator.serviceWorker && navigator.serviceWorker.controller)) {
+          location.assign("/");
+          return;
+        }
         form.reset();
         var note = form.querySelector(".draft-note");
         if (note) note.remove();
@@ -362,7 +368,9 @@
         p.appendChild(document.createTextNode(" Waiting: "));
         p.appendChild(el("span", "outbox-count", String(waiting.length)));
         p.appendChild(document.createTextNode("."));
-        if (needsSignIn()) {
+        if (location.pathname === "/accounts/login/") {
+          p.appendChild(document.createTextNode(" Sign in to send them."));
+        } else if (needsSignIn()) {
           p.appendChild(document.createTextNode(" Your sign-in has ended: "));
           var a = el("a", "", "sign in again to send them");
           a.href = "/accounts/login/?next=" + encodeURIComponent(location.pathname);
