@@ -40,8 +40,10 @@ function warm() {
       // are used up by it.
       return fetch(path, { credentials: "same-origin", headers: { "X-SW-Cache": "1" } })
         .then(function (res) {
+          if (new URL(res.url).pathname === "/accounts/login/") return forget(); // signed out
+          // A redirect elsewhere (today's check-in is done: its edit page) is not kept.
           if (res.ok && !res.redirected) return cache.put(path, res);
-          if (res.redirected) return forget(); // signed out meanwhile
+          return cache.delete(path);
         }).catch(function () { /* offline: keep the copy we have */ });
     }));
   });

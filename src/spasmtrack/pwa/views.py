@@ -116,7 +116,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def favicon(request: HttpRequest) -> HttpResponse:
+def favicon(request: HttpRequest) -> FileResponse:
     path = finders.find("icons/favicon.ico")
     response = FileResponse(open(str(path), "rb"), content_type="image/x-icon")  # noqa: SIM115
     response["Cache-Control"] = "public, max-age=604800"
