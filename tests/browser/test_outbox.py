@@ -5,6 +5,7 @@ form comes back after a reload."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -150,6 +151,14 @@ def test_a_tab_closed_with_entries_waiting_sends_them_on_the_next_visit(
     ctx.set_offline(True)
     log_spasm(page, server, "closed-tab")
     assert waiting(page) == 1
+    # "When did it start? (blank = now)": now is when Save was pressed, not when it is sent.
+    body = page.evaluate(
+        """() => new Promise(ok => { const r = indexedDB.open('spasmtrack');
+             r.onsuccess = () => { const q = r.result.transaction('outbox')
+               .objectStore('outbox').getAll(); q.onsuccess = () => ok(q.result[0].body); }; })"""
+    )
+    started = dict(p.split("=", 1) for p in body.split("&"))["started_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d%3A\d\d", started), started
     page.close()
     ctx.set_offline(False)
     page = ctx.new_page()

@@ -244,3 +244,25 @@ class OutboxTestCase(BaseTestCase):
     def test_it_leaves_plain_form_posts_as_they_were(self) -> None:
         r = self.client.post("/log/spasm/", spasm_form())
         assert r.status_code == 302 and r["Location"] == "/"
+
+
+class QuickLogTypedAtTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.alice_user)
+
+    def saved_at(self, typed_at: str) -> Any:
+        data = {"text": "left calf cramp 7/10", "confirm": "1", "typed_at": typed_at}
+        r = self.client.post("/quick/", data)
+        assert r.status_code == 302, r.content[:300]
+        return MuscleEvent.objects.filter(person=self.alice).latest("id").started_at
+
+    def test_it_reads_a_line_kept_offline_against_when_it_was_typed(self) -> None:
+        typed = now() - timedelta(hours=3)
+        started = self.saved_at(typed.isoformat().replace("+00:00", "Z"))
+        assert abs(started - typed) < timedelta(minutes=1)
+
+    def test_it_ignores_an_unusable_typed_at(self) -> None:
+        for bad in ("yesterday", "2026-01-01T10:00", (now() + timedelta(hours=2)).isoformat()):
+            started = self.saved_at(bad)
+            assert abs(started - now()) < timedelta(minutes=1), bad

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timezone import localtime
+from django.utils.timezone import localtime, now
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -423,12 +423,13 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     only when the person confirms."""
     person = person_of(request)
     text = request.POST.get("text", "").strip()[:500]
-    reading = quicklog.read(person, text) if text else None
+    typed_at = _typed_at(request)
+    reading = quicklog.read(person, text, typed_at) if text else None
     removed = _removed(request, len(reading.entries) if reading else 0)
     problems = quicklog.problems(reading, removed) if reading else ["Type what happened first."]
     if reading and request.POST.get("confirm") and not problems:
         try:
-            saved = quicklog.save_reading(person, reading, removed)
+            saved = quicklog.save_reading(person, reading, removed, typed_at)
         except (EntryError, ValueError, DjangoValidationError) as e:  # refused: nothing saved
             problems = [f"Not saved: {e}"]
         else:
@@ -447,6 +448,25 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
     return render(request, "diary/quick.html", ctx)
+
+
+# How long a line may wait in the phone's outbox and still be read against when it was typed.
+TYPED_AT_WINDOW = timedelta(days=7)
+
+
+def _typed_at(request: AuthenticatedHttpRequest) -> datetime | None:
+    """When the line was typed, as the phone's outbox sends it (`typed_at`, ISO 8601 with an
+    offset), so that "20 min ago" means 20 minutes before that; None (now) for anything
+    unreadable, without an offset, in the future or older than TYPED_AT_WINDOW."""
+    raw = request.POST.get("typed_at", "").strip().replace("Z", "+00:00")
+    try:
+        at = datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    if at is None or at.tzinfo is None:
+        return None
+    current = now()
+    return at if current - TYPED_AT_WINDOW <= at <= current + timedelta(minutes=5) else None
 
 
 def _removed(request: AuthenticatedHttpRequest, n: int) -> set[int]:

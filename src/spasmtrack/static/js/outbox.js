@@ -84,6 +84,29 @@
     if (submitter && submitter.name) pairs.push([submitter.name, submitter.value]);
     return pairs;
   }
+  // "Blank = now" means when Save was pressed, not when the outbox gets to send it: blank
+  // times are filled in, in the person's own time zone (data-tz), as the form would read them.
+  function nowLocal() {
+    var tz = document.body.getAttribute("data-tz") || undefined;
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date())
+        .forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) { return ""; }
+    return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
+  }
+  function withTimes(form, pairs) {
+    var blank = {};
+    form.querySelectorAll("input[type=datetime-local]").forEach(function (el) {
+      if (el.name && !el.value) blank[el.name] = true;
+    });
+    var now = nowLocal();
+    var out = pairs.map(function (p) { return blank[p[0]] && !p[1] && now ? [p[0], now] : p; });
+    // The quick log reads "20 min ago" against this instead of the time it is sent.
+    if (form.querySelector("input[name=text]")) out.push(["typed_at", new Date().toISOString()]);
+    return out;
+  }
   function encode(pairs) {
     return pairs.map(function (p) { return encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1]); }).join("&");
   }
@@ -262,7 +285,7 @@
     var rec = {
       id: form.dataset.outboxId || uuid(), // the same id if Save is pressed again
       action: pathOf(form),
-      body: encode(fields(form, submitter)),
+      body: encode(withTimes(form, fields(form, submitter))),
       label: form.dataset.outbox || "entry",
       created: Date.now(),
       page: location.pathname + location.search,
@@ -327,7 +350,7 @@
     var form = btn.closest("form[data-outbox]");
     var pairs = fields(form).filter(function (p) { return p[0] === "text"; });
     if (!pairs.length || !pairs[0][1].trim()) return;
-    pairs.push(["confirm", "1"]);
+    pairs.push(["confirm", "1"], ["typed_at", new Date().toISOString()]);
     var rec = { id: uuid(), action: pathOf(form), body: encode(pairs), label: form.dataset.outbox,
                 created: Date.now(), page: location.pathname, draft: draftKey(form) };
     queue(rec).then(function () {
