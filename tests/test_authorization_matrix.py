@@ -50,6 +50,11 @@ PUBLIC_PAGES = {
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
+    # The installable app's files: no one's data (spasmtrack.pwa).
+    "pwa:manifest",
+    "pwa:service_worker",
+    "pwa:offline",
+    "pwa:favicon",
 }
 # Values for path parameters that are not one of A's object codes.
 PARAM_HINTS = {"fmt": "json", "resource": "muscle-events", "kind": "spasm", "item": "x"}

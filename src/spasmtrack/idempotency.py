@@ -8,6 +8,14 @@ is scoped to the person: another person's identical key is unrelated. A key reus
 different path or body is a 422, never a silent replay of something else. Answers that
 are not 2xx are not stored (the client may fix the request and retry with the same key),
 and whatever such a request wrote is rolled back.
+
+The pages' own log forms take the same key when the phone's outbox (static/js/outbox.js)
+sends them with `X-Outbox: 1`, so an entry is validated by one form whether it was saved at
+once or sent later. Such a post gets a short JSON answer instead of a page: 200
+`{"saved": true, "redirect": URL}` where the form would have redirected (saved), 422 with the
+page's HTML where the form was shown again (refused: errors, or a question to answer), 200
+`{"saved": true, "html": FRAGMENT}` from a view that marks its htmx fragment as saved, and 401
+when nobody is signed in (instead of the sign-in redirect, which would lose the entry).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.timezone import now
@@ -26,6 +35,9 @@ if TYPE_CHECKING:
     from spasmtrack.accounts.models import IdempotentRequest, Person
 
 HEADER = "Idempotency-Key"
+OUTBOX_HEADER = "X-Outbox"
+# Set by a view that answers htmx with a fragment whether it saved or not, when it saved.
+SAVED_FRAGMENT_HEADER = "X-Outbox-Saved"
 KEY_RE = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII; a UUID is best
 KEEP = timedelta(days=90)  # a retry later than this may create a second row
 
@@ -67,20 +79,34 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
-        if key is None or request.method != "POST" or not request.path.startswith("/api/"):
-            return self.get_response(request)
+        get_response = self.get_response
+        if request.method != "POST":
+            return get_response(request)
+        page = not request.path.startswith("/api/")
+        if page and not request.user.is_authenticated and request.headers.get("HX-Request"):
+            # htmx would put the sign-in page where the answer goes; a 401 leaves the form
+            # (and what was typed) as it is, and the outbox offers to keep it.
+            return JsonResponse({"detail": "Not signed in"}, status=401)
+        if page and request.headers.get(OUTBOX_HEADER) == "1":
+            if not request.user.is_authenticated:
+                return JsonResponse({"detail": "Not signed in"}, status=401)
+            get_response = self._form_answer
+            if key is None:
+                return get_response(request)
+        elif key is None or not request.path.startswith("/api/"):
+            return get_response(request)
         if not KEY_RE.fullmatch(key):
             return _error("must be 1 to 100 visible ASCII characters (a UUID is best)")
         person = _person(request)
         if person is None:  # the API answers 401/403 itself
-            return self.get_response(request)
+            return get_response(request)
         body_sha = hashlib.sha256(request.body).hexdigest()
         try:
             with transaction.atomic():
                 found = self._find(person, key)
                 if found is not None:
                     return self._replay(found, request.path, body_sha)
-                response = self.get_response(request)
+                response = get_response(request)
                 if not 200 <= response.status_code < 300 or response.streaming:
                     transaction.set_rollback(True)  # nothing half-done stays behind
                     return response
@@ -92,6 +118,28 @@ class IdempotencyMiddleware:
             if found is None:
                 raise
             return self._replay(found, request.path, body_sha)
+
+    def _form_answer(self, request: HttpRequest) -> HttpResponse:
+        """A log form's answer, for the outbox: saved (it redirected), refused (it showed the
+        form again) or anything else as it was (403 CSRF, 404, 503 busy, …)."""
+        response = self.get_response(request)
+        answer: HttpResponse
+        if response.status_code in (301, 302, 303):
+            location = response["Location"]
+            if location.startswith((str(settings.LOGIN_URL), "/accounts/2fa/")):
+                answer = JsonResponse({"detail": "Not signed in"}, status=401)
+            else:
+                answer = JsonResponse({"saved": True, "redirect": location})
+        elif response.status_code == 200 and response.has_header(SAVED_FRAGMENT_HEADER):
+            answer = JsonResponse({"saved": True, "html": response.content.decode()})
+        elif response.status_code == 200 and not response.streaming:
+            answer = HttpResponse(
+                response.content, status=422, content_type=response.get("Content-Type")
+            )
+        else:
+            return response
+        answer.cookies = response.cookies
+        return answer
 
     @staticmethod
     def _find(person: Person, key: str) -> IdempotentRequest | None:

@@ -20,6 +20,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
+SMALL = {"width": 320, "height": 640}
 
 
 def _free_port() -> int:
@@ -76,6 +77,9 @@ def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Without it, `context.set_offline` leaves the service worker's own requests online, and
+    # the offline tests (tests/browser/test_pwa.py, test_outbox.py) would test nothing.
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -119,9 +123,11 @@ def sign_in_or_up(page: Any, server: str, path: str = "/") -> None:
     page.wait_for_url(f"**{path}")
 
 
-def signed_in_page(browser: Any, server: str, viewport: dict[str, int]) -> Any:
-    """A new page at `viewport`, signed in and on Today."""
-    page = browser.new_context(viewport=viewport).new_page()
+def signed_in_page(
+    browser: Any, server: str, viewport: dict[str, int], color_scheme: str = "light"
+) -> Any:
+    """A new page at `viewport` in the light or dark theme, signed in and on Today."""
+    page = browser.new_context(viewport=viewport, color_scheme=color_scheme).new_page()
     page.set_default_timeout(10_000)
     sign_in_or_up(page, server)
     return page

@@ -5,6 +5,12 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """Site name, and the pending "Undo" of a just-deleted entry (shown once)."""
-    undo = request.session.pop("undo", None) if hasattr(request, "session") else None
-    return {"site_name": settings.SITE_NAME, "undo": undo}
+    """Site name, and the pending "Undo" of a just-deleted entry (shown once).
+
+    A copy fetched by the service worker to show offline later (`X-SW-Cache: 1`) uses up
+    neither the "Undo" nor the flash messages (base.html leaves them out of it)."""
+    for_cache = request.headers.get("X-SW-Cache") == "1"
+    undo = None
+    if not for_cache and hasattr(request, "session"):
+        undo = request.session.pop("undo", None)
+    return {"site_name": settings.SITE_NAME, "undo": undo, "for_cache": for_cache}

@@ -6,9 +6,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/")
+# The installable app's files (spasmtrack.pwa) hold nobody's data and are open to all.
+PWA_FILES = ("/manifest.webmanifest", "/sw.js", "/offline/", "/favicon.ico")
+OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/", *PWA_FILES)
 # Reachable before the second factor is confirmed: the TOTP pages themselves and signing out.
-SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz", *PWA_FILES)
 
 
 class FirstRunMiddleware:

@@ -103,9 +103,16 @@ def _iso(v: Any) -> Any:
 
 
 @transaction.atomic
-def save_reading(person: Person, reading: LineReading, removed: Collection[int] = ()) -> list[Any]:
+def save_reading(
+    person: Person,
+    reading: LineReading,
+    removed: Collection[int] = (),
+    at: datetime | None = None,
+) -> list[Any]:
     """Save the kept entries of a line (all or nothing); ValueError when something is open.
-    A check-in fills in the day's check-in; a habit replaces that day's value."""
+    A check-in fills in the day's check-in; a habit replaces that day's value. `at` (when the
+    line was typed, for a line sent later from the phone's outbox) is the time of an entry
+    whose line named none; without it, the time of saving."""
     found = problems(reading, removed)
     if found:
         raise ValueError(found[0])
@@ -113,6 +120,15 @@ def save_reading(person: Person, reading: LineReading, removed: Collection[int] 
     notes = reading.notes.strip()
     for _, e in kept(reading, removed):
         data = {k: _iso(v) for k, v in e.data.items()}
+        kind_resource = {
+            "muscle_event": "muscle-events",
+            "pain_drawing": "pain-drawings",
+            "treatment": "treatment-logs",
+        }.get(e.kind)
+        if at is not None and kind_resource:
+            field = RESOURCES[kind_resource].model.instant_field
+            if field and not data.get(field):
+                data[field] = at.isoformat()
         extra = "; ".join(n for n in (data.pop("notes", ""), notes) if n)
         notes = ""
         if e.kind == "muscle_event":

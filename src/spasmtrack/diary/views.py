@@ -291,8 +291,11 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     res = RESOURCES["checkins"]
     day = person.today()
     existing = entries_for(person, res).filter(local_date=day).first()
-    if existing:
+    if existing and request.method != "POST":
         return redirect("diary:edit", resource="checkins", code=existing.code)
+    # A post goes on to the form even then: it may be for another day (sent later from the
+    # phone's outbox), and one for the same day is refused there with a message, never
+    # dropped by a redirect.
     # Prefill from the most recent check-in: on a bad day, changing two sliders beats seven.
     last = entries_for(person, res).order_by("-local_date").first()
     initial = CheckinForm.initial_from(last) if last else {}
@@ -509,12 +512,13 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     only when the person confirms."""
     person = person_of(request)
     text = request.POST.get("text", "").strip()[:500]
-    reading = quicklog.read(person, text) if text else None
+    typed_at = _typed_at(request)
+    reading = quicklog.read(person, text, typed_at) if text else None
     removed = _removed(request, len(reading.entries) if reading else 0)
     problems = quicklog.problems(reading, removed) if reading else ["Type what happened first."]
     if reading and request.POST.get("confirm") and not problems:
         try:
-            saved = quicklog.save_reading(person, reading, removed)
+            saved = quicklog.save_reading(person, reading, removed, typed_at)
         except (EntryError, ValueError, DjangoValidationError) as e:  # refused: nothing saved
             problems = [f"Not saved: {e}"]
         else:
@@ -533,6 +537,25 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_htmx(request):
         return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
     return render(request, "diary/quick.html", ctx)
+
+
+# How long a line may wait in the phone's outbox and still be read against when it was typed.
+TYPED_AT_WINDOW = timedelta(days=7)
+
+
+def _typed_at(request: AuthenticatedHttpRequest) -> datetime | None:
+    """When the line was typed, as the phone's outbox sends it (`typed_at`, ISO 8601 with an
+    offset), so that "20 min ago" means 20 minutes before that; None (now) for anything
+    unreadable, without an offset, in the future or older than TYPED_AT_WINDOW."""
+    raw = request.POST.get("typed_at", "").strip().replace("Z", "+00:00")
+    try:
+        at = datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    if at is None or at.tzinfo is None:
+        return None
+    current = now()
+    return at if current - TYPED_AT_WINDOW <= at <= current + timedelta(minutes=5) else None
 
 
 def _removed(request: AuthenticatedHttpRequest, n: int) -> set[int]:

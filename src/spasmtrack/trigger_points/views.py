@@ -23,6 +23,7 @@ from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.muscles import SIDES, Muscle, SidedMuscle, all_muscles, for_side
 from spasmtrack.core.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for
+from spasmtrack.idempotency import SAVED_FRAGMENT_HEADER
 from spasmtrack.trigger_points.finder import (
     find_for,
     fit_share,
@@ -213,7 +214,10 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(None, "; ".join(err["msg"] for err in e.errors(include_url=False)))
     ctx = {"form": form, "entry": entry, "muscle_name": _muscle_name(form)}
     if is_htmx(request):
-        return HttpResponse(SAVED_TMPL.render(ctx, request))
+        response = HttpResponse(SAVED_TMPL.render(ctx, request))
+        if entry is not None:  # for the phone's outbox: this fragment means "saved"
+            response[SAVED_FRAGMENT_HEADER] = "1"
+        return response
     if entry is not None:
         messages.success(request, f"Saved: {entry.summary()}")
     else:
