@@ -1,0 +1,232 @@
+"""What a person should be reminded of right now: a pure function of their choices, a few facts
+from their diary and the instant `now`.
+
+No Django here. The scheduler (`spasmtrack reminders`), the Today page and the calendar feed
+all call `due()`; delivery (push, e-mail) is the app's business.
+
+Time: a reminder time is a wall-clock time on the person's calendar (`Plan.tz`), so "20:00"
+stays 20:00 across daylight-saving changes. A wall time that does not exist (02:30 on the night
+clocks go forward) fires at the same distance after the gap (03:30); a wall time that happens
+twice (02:30 on the night clocks go back) fires once, at the first of the two.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+KINDS = ("checkin", "pain_after", "experiment", "fiqr", "acr2016", "peg")
+QUESTIONNAIRES = ("fiqr", "acr2016", "peg")
+QUESTIONNAIRE_TITLES = {"fiqr": "FIQR", "acr2016": "ACR 2016 criteria", "peg": "PEG"}
+# "How is your pain now?" is only worth asking soon after the treatment: a reminder held back
+# by quiet hours (or a server that was off) beyond this window is dropped, not sent late.
+PAIN_AFTER_WINDOW = timedelta(hours=3)
+# An unanswered questionnaire is asked about again once a week until it is filled in.
+QUESTIONNAIRE_REPEAT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A person's reminder choices. `None` turns a reminder off.
+
+    `fiqr_weeks`, `acr2016_months` and `peg_weeks` are the intervals after the last answer;
+    a questionnaire never answered is due from `since` (the day reminders were set up).
+    Quiet hours run from `quiet_from` to `quiet_until` (may span midnight); nothing fires in
+    them: a reminder due inside waits for `quiet_until`, and is dropped if stale by then.
+    """
+
+    tz: str
+    since: date
+    checkin_at: time | None = None
+    pain_after_minutes: int | None = None
+    experiment_at: time | None = None
+    questionnaire_at: time = time(18, 0)
+    fiqr_weeks: int | None = None
+    acr2016_months: int | None = None
+    peg_weeks: int | None = None
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+
+
+@dataclass(frozen=True)
+class PendingTreatment:
+    """A treatment logged with a pain before and no pain after yet."""
+
+    code: str
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the diary says (only recent days matter).
+
+    `checkin_days`: local days with a check-in. `experiment_days`: for each local day, the
+    running experiments (code, title) whose adherence question is still unanswered that day.
+    `last_answered`: the local day each questionnaire kind was last filled in.
+    """
+
+    checkin_days: frozenset[date] = frozenset()
+    treatments: tuple[PendingTreatment, ...] = ()
+    experiment_days: Mapping[date, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    last_answered: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder that is due. `key` is unique per person and stable across ticks (it names
+    the reminder and its subject: a day, a treatment, a due date), so delivery can be made
+    once per key. `at` is when it may go out (after quiet hours), `until` when it goes stale;
+    both aware UTC. `subject` is the treatment or experiment code, or the questionnaire kind.
+    """
+
+    kind: str
+    key: str
+    at: datetime
+    until: datetime
+    title: str
+    body: str
+    subject: str = ""
+
+
+def wall(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of wall-clock `at` on `day` in `zone` (gap: shifted forward by the gap;
+    repeated hour: the first occurrence)."""
+    local = datetime.combine(day, at, tzinfo=zone)  # fold=0: first occurrence, pre-gap offset
+    return local.astimezone(UTC)
+
+
+def in_quiet(plan: Plan, instant: datetime) -> bool:
+    """True when `instant` falls in the person's quiet hours."""
+    if plan.quiet_from is None or plan.quiet_until is None or plan.quiet_from == plan.quiet_until:
+        return False
+    t = instant.astimezone(ZoneInfo(plan.tz)).time()
+    start, end = plan.quiet_from, plan.quiet_until
+    return start <= t < end if start < end else (t >= start or t < end)
+
+
+def after_quiet(plan: Plan, instant: datetime) -> datetime:
+    """`instant`, or the end of the quiet hours it falls in."""
+    if not in_quiet(plan, instant):
+        return instant
+    assert plan.quiet_until is not None
+    zone = ZoneInfo(plan.tz)
+    local_day = instant.astimezone(zone).date()
+    end = wall(local_day, plan.quiet_until, zone)
+    if end <= instant:
+        end = wall(local_day + timedelta(days=1), plan.quiet_until, zone)
+    return end
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months; the 31st becomes the month's last day."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_questionnaire_day(plan: Plan, kind: str, last: date | None) -> date | None:
+    """The first day `kind` is due again after an answer on `last` (None: off)."""
+    if last is None:
+        return plan.since if _interval(plan, kind) else None
+    if kind == "fiqr" and plan.fiqr_weeks:
+        return last + timedelta(weeks=plan.fiqr_weeks)
+    if kind == "acr2016" and plan.acr2016_months:
+        return add_months(last, plan.acr2016_months)
+    if kind == "peg" and plan.peg_weeks:
+        return last + timedelta(weeks=plan.peg_weeks)
+    return None
+
+
+def _interval(plan: Plan, kind: str) -> int | None:
+    return {"fiqr": plan.fiqr_weeks, "acr2016": plan.acr2016_months, "peg": plan.peg_weeks}[kind]
+
+
+def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[Due]:
+    """Every reminder due at `now` (aware), in the order they became due.
+
+    With `quiet=False` quiet hours are ignored (the Today page shows what is due whatever
+    the hour). A reminder whose task is done (check-in saved, pain after filled in,
+    adherence answered, questionnaire filled in) is not due.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    zone = ZoneInfo(plan.tz)
+    today = now.astimezone(zone).date()
+    tomorrow = wall(today + timedelta(days=1), time(0), zone)
+    candidates: list[Due] = []
+
+    if plan.checkin_at is not None and today not in facts.checkin_days:
+        candidates.append(
+            Due(
+                "checkin",
+                f"checkin:{today.isoformat()}",
+                wall(today, plan.checkin_at, zone),
+                tomorrow,
+                "Daily check-in",
+                "How was today? The check-in takes a minute.",
+            )
+        )
+
+    if plan.pain_after_minutes is not None:
+        delay = timedelta(minutes=plan.pain_after_minutes)
+        for t in facts.treatments:
+            fire = t.at + delay
+            candidates.append(
+                Due(
+                    "pain_after",
+                    f"pain_after:{t.code}",
+                    fire,
+                    fire + PAIN_AFTER_WINDOW,
+                    "How is your pain now?",
+                    f"{t.name} at {t.at.astimezone(zone):%H:%M}: tap how much it hurts now.",
+                    t.code,
+                )
+            )
+
+    if plan.experiment_at is not None:
+        for code, title in facts.experiment_days.get(today, ()):
+            candidates.append(
+                Due(
+                    "experiment",
+                    f"experiment:{code}:{today.isoformat()}",
+                    wall(today, plan.experiment_at, zone),
+                    tomorrow,
+                    "Experiment: today's question",
+                    f"{title}: did you stick to today's plan?",
+                    code,
+                )
+            )
+
+    for kind in QUESTIONNAIRES:
+        first = next_questionnaire_day(plan, kind, facts.last_answered.get(kind))
+        if first is None or first > today:
+            continue
+        weeks_late = (today - first).days // QUESTIONNAIRE_REPEAT_DAYS
+        day = first + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS * weeks_late)
+        candidates.append(
+            Due(
+                kind,
+                f"{kind}:{day.isoformat()}",
+                wall(day, plan.questionnaire_at, zone),
+                wall(day + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS), time(0), zone),
+                f"{QUESTIONNAIRE_TITLES[kind]} is due",
+                f"Time for the {QUESTIONNAIRE_TITLES[kind]} questionnaire.",
+                kind,
+            )
+        )
+
+    result = []
+    for d in candidates:
+        at = after_quiet(plan, d.at) if quiet else d.at
+        if at <= now < d.until and at < d.until:
+            result.append(d if at == d.at else _replace_at(d, at))
+    result.sort(key=lambda d: (d.at, d.key))
+    return result
+
+
+def _replace_at(d: Due, at: datetime) -> Due:
+    return Due(d.kind, d.key, at, d.until, d.title, d.body, d.subject)
