@@ -147,9 +147,8 @@ def serve(
         typer.echo(f"HTTPS with the local CA (SHA-256 {local_tls.fingerprint(ca)}).")
         typer.echo(f"On a phone: open {scheme}://{names[-1]}:{port}/https/ to trust it once.")
     os.environ["SPASMTRACK_SERVE_REMINDERS"] = "1" if reminders else "0"
-    typer.echo(
-        f"Spasmtrack on {scheme}://{host}:{port}/  (database: {settings.DATABASES['default']['NAME']})"
-    )
+    database = settings.DATABASES["default"]["NAME"]
+    typer.echo(f"Spasmtrack on {scheme}://{host}:{port}/  (database: {database})")
     os.execv(sys.executable, gunicorn_args(host, port, workers, tls=tls))
 
 
