@@ -18,6 +18,7 @@ from spasmtrack.diary.entries import RESOURCES, EntryError, get_entry_for_person
 from spasmtrack.reminders import calendar as cal
 from spasmtrack.reminders.forms import ReminderSettingsForm
 from spasmtrack.reminders.models import Delivery, ReminderSettings
+from spasmtrack.reminders.scheduler import TEST_KIND
 
 PAIN_SCALE = range(11)
 
@@ -68,7 +69,7 @@ def send_test(request: AuthenticatedHttpRequest) -> HttpResponse:
         Delivery.objects.create(
             person=person,
             key=key,
-            kind="test",
+            kind=TEST_KIND,
             channel=c,
             due_at=t,
             until=t + timedelta(hours=1),
