@@ -81,7 +81,13 @@ class EmailChannelTestCase(BaseTestCase):
         super().setUp()
         self.inbox = Inbox()
         self.port = free_port()
-        self.smtp = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        # Both ends name themselves "localhost": no reverse DNS lookup (slow, or network).
+        from django.core.mail.utils import DNS_NAME
+
+        DNS_NAME._fqdn = "localhost"  # type: ignore[attr-defined]
+        self.smtp = Controller(
+            self.inbox, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
         self.smtp.start()
         self.addCleanup(self.smtp.stop)
 
