@@ -68,10 +68,13 @@ def ensure_ca(folder: Path, at: datetime) -> tuple[x509.Certificate, ec.Elliptic
         assert isinstance(key, ec.EllipticCurvePrivateKey)
         return x509.load_pem_x509_certificate(cert_path.read_bytes()), key
     key = ec.generate_private_key(ec.SECP256R1())
+    serial = x509.random_serial_number()
+    # The serial in the name keeps two installs' CAs apart on a phone that trusts both.
     name = x509.Name(
         [
             x509.NameAttribute(
-                NameOID.COMMON_NAME, f"Spasmtrack local CA ({socket.gethostname()})"
+                NameOID.COMMON_NAME,
+                f"Spasmtrack local CA {socket.gethostname()[:20]} {serial:x}"[:64],
             ),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Spasmtrack (this computer only)"),
         ]
@@ -81,7 +84,7 @@ def ensure_ca(folder: Path, at: datetime) -> tuple[x509.Certificate, ec.Elliptic
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial)
         .not_valid_before(at - timedelta(hours=1))
         .not_valid_after(at + timedelta(days=CA_DAYS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
