@@ -37,9 +37,11 @@ class TlsTestCase(TestCase):
 
         threading.Thread(target=serve, daemon=True).start()
         client_ctx = ssl.create_default_context(cafile=str(cafile))
-        with socket.create_connection(listener.getsockname()) as raw:
-            with client_ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
-                return s.recv(2)
+        with (
+            socket.create_connection(listener.getsockname()) as raw,
+            client_ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s,
+        ):
+            return s.recv(2)
 
     def test_it_makes_a_certificate_a_client_trusting_the_ca_accepts(self) -> None:
         cert, key = tls.ensure_server_cert(["localhost", "127.0.0.1", "192.168.1.20"], self.dir)

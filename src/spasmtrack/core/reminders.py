@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 KINDS = ("checkin", "pain_after", "experiment", "fiqr", "acr2016", "peg")
@@ -28,8 +30,7 @@ PAIN_AFTER_WINDOW = timedelta(hours=3)
 QUESTIONNAIRE_REPEAT_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A person's reminder choices. `None` turns a reminder off.
 
     `fiqr_weeks`, `acr2016_months` and `peg_weeks` are the intervals after the last answer;
@@ -51,8 +52,7 @@ class Plan:
     quiet_until: time | None = None
 
 
-@dataclass(frozen=True)
-class PendingTreatment:
+class PendingTreatment(NamedTuple):
     """A treatment logged with a pain before and no pain after yet."""
 
     code: str
@@ -60,8 +60,7 @@ class PendingTreatment:
     at: datetime
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the diary says (only recent days matter).
 
     `checkin_days`: local days with a check-in. `experiment_days`: for each local day, the
@@ -71,12 +70,11 @@ class Facts:
 
     checkin_days: frozenset[date] = frozenset()
     treatments: tuple[PendingTreatment, ...] = ()
-    experiment_days: Mapping[date, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    last_answered: Mapping[str, date] = field(default_factory=dict)
+    experiment_days: Mapping[date, tuple[tuple[str, str], ...]] = MappingProxyType({})
+    last_answered: Mapping[str, date] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """One reminder that is due. `key` is unique per person and stable across ticks (it names
     the reminder and its subject: a day, a treatment, a due date), so delivery can be made
     once per key. `at` is when it may go out (after quiet hours), `until` when it goes stale;
@@ -92,6 +90,11 @@ class Due:
     subject: str = ""
 
 
+# Named tuples, not dataclasses: `due()` builds these for every person on every tick, and a
+# frozen dataclass costs several times more to construct.
+
+
+@lru_cache(maxsize=8192)  # people share zones and times: a tick computes each one once
 def wall(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock `at` on `day` in `zone` (gap: shifted forward by the gap;
     repeated hour: the first occurrence)."""
@@ -101,23 +104,29 @@ def wall(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def in_quiet(plan: Plan, instant: datetime) -> bool:
     """True when `instant` falls in the person's quiet hours."""
-    if plan.quiet_from is None or plan.quiet_until is None or plan.quiet_from == plan.quiet_until:
-        return False
-    t = instant.astimezone(ZoneInfo(plan.tz)).time()
+    return _in_quiet(plan, instant.astimezone(ZoneInfo(plan.tz)).time())
+
+
+def _in_quiet(plan: Plan, t: time) -> bool:
     start, end = plan.quiet_from, plan.quiet_until
+    if start is None or end is None or start == end:
+        return False
     return start <= t < end if start < end else (t >= start or t < end)
 
 
 def after_quiet(plan: Plan, instant: datetime) -> datetime:
     """`instant`, or the end of the quiet hours it falls in."""
-    if not in_quiet(plan, instant):
+    return _after_quiet(plan, ZoneInfo(plan.tz), instant)
+
+
+def _after_quiet(plan: Plan, zone: ZoneInfo, instant: datetime) -> datetime:
+    local = instant.astimezone(zone)
+    if not _in_quiet(plan, local.time()):
         return instant
     assert plan.quiet_until is not None
-    zone = ZoneInfo(plan.tz)
-    local_day = instant.astimezone(zone).date()
-    end = wall(local_day, plan.quiet_until, zone)
+    end = wall(local.date(), plan.quiet_until, zone)
     if end <= instant:
-        end = wall(local_day + timedelta(days=1), plan.quiet_until, zone)
+        end = wall(local.date() + timedelta(days=1), plan.quiet_until, zone)
     return end
 
 
@@ -156,50 +165,58 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
         raise ValueError("now must be timezone-aware")
     zone = ZoneInfo(plan.tz)
     today = now.astimezone(zone).date()
-    tomorrow = wall(today + timedelta(days=1), time(0), zone)
-    candidates: list[Due] = []
+    shift = quiet and plan.quiet_from is not None and plan.quiet_until is not None
+    result: list[Due] = []
+    # Each reminder: its wall-clock time first, and nothing more is built for one that is not
+    # due yet (quiet hours only ever move a time later). This loop runs for every person on
+    # every tick, so it stays cheap (bench/reminders.py).
 
+    def fire(at: datetime, until: datetime) -> datetime | None:
+        if shift:
+            at = _after_quiet(plan, zone, at)
+        return at if at <= now < until and at < until else None
+
+    quiet_hours = (plan.quiet_from, plan.quiet_until) if shift else (None, None)
     if plan.checkin_at is not None and today not in facts.checkin_days:
-        candidates.append(
-            Due(
-                "checkin",
-                f"checkin:{today.isoformat()}",
-                wall(today, plan.checkin_at, zone),
-                tomorrow,
-                "Daily check-in",
-                "How was today? The check-in takes a minute.",
-            )
-        )
+        found = _checkin_due(today, plan.checkin_at, plan.tz, *quiet_hours, now)
+        if found is not None:
+            result.append(found)
 
-    if plan.pain_after_minutes is not None:
+    if plan.pain_after_minutes is not None and facts.treatments:
         delay = timedelta(minutes=plan.pain_after_minutes)
         for t in facts.treatments:
-            fire = t.at + delay
-            candidates.append(
+            at = t.at + delay
+            if at > now or (fired := fire(at, at + PAIN_AFTER_WINDOW)) is None:
+                continue
+            result.append(
                 Due(
                     "pain_after",
                     f"pain_after:{t.code}",
-                    fire,
-                    fire + PAIN_AFTER_WINDOW,
+                    fired,
+                    at + PAIN_AFTER_WINDOW,
                     "How is your pain now?",
                     f"{t.name} at {t.at.astimezone(zone):%H:%M}: tap how much it hurts now.",
                     t.code,
                 )
             )
 
-    if plan.experiment_at is not None:
-        for code, title in facts.experiment_days.get(today, ()):
-            candidates.append(
-                Due(
-                    "experiment",
-                    f"experiment:{code}:{today.isoformat()}",
-                    wall(today, plan.experiment_at, zone),
-                    tomorrow,
-                    "Experiment: today's question",
-                    f"{title}: did you stick to today's plan?",
-                    code,
-                )
-            )
+    if plan.experiment_at is not None and today in facts.experiment_days:
+        at = wall(today, plan.experiment_at, zone)
+        if at <= now:
+            tomorrow = wall(today + timedelta(days=1), time(0), zone)
+            if (fired := fire(at, tomorrow)) is not None:
+                for code, title in facts.experiment_days[today]:
+                    result.append(
+                        Due(
+                            "experiment",
+                            f"experiment:{code}:{today.isoformat()}",
+                            fired,
+                            tomorrow,
+                            "Experiment: today's question",
+                            f"{title}: did you stick to today's plan?",
+                            code,
+                        )
+                    )
 
     for kind in QUESTIONNAIRES:
         first = next_questionnaire_day(plan, kind, facts.last_answered.get(kind))
@@ -207,26 +224,82 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
             continue
         weeks_late = (today - first).days // QUESTIONNAIRE_REPEAT_DAYS
         day = first + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS * weeks_late)
-        candidates.append(
-            Due(
-                kind,
-                f"{kind}:{day.isoformat()}",
-                wall(day, plan.questionnaire_at, zone),
-                wall(day + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS), time(0), zone),
-                f"{QUESTIONNAIRE_TITLES[kind]} is due",
-                f"Time for the {QUESTIONNAIRE_TITLES[kind]} questionnaire.",
-                kind,
-            )
-        )
+        found = _questionnaire_due(kind, day, plan.questionnaire_at, plan.tz, *quiet_hours, now)
+        if found is not None:
+            result.append(found)
 
-    result = []
-    for d in candidates:
-        at = after_quiet(plan, d.at) if quiet else d.at
-        if at <= now < d.until and at < d.until:
-            result.append(d if at == d.at else _replace_at(d, at))
-    result.sort(key=lambda d: (d.at, d.key))
+    if len(result) > 1:
+        result.sort(key=lambda d: (d.at, d.key))
     return result
 
 
-def _replace_at(d: Due, at: datetime) -> Due:
-    return Due(d.kind, d.key, at, d.until, d.title, d.body, d.subject)
+# The day-bound reminders depend only on the day, the chosen time, the zone, the quiet hours
+# and `now`, never on who: people who share them share one computation per tick.
+
+
+def _fire(
+    at: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    quiet_from: time | None,
+    quiet_until: time | None,
+    now: datetime,
+) -> datetime | None:
+    if at > now:
+        return None
+    if quiet_from is not None and quiet_until is not None:
+        at = _after_quiet(
+            Plan("", date.min, quiet_from=quiet_from, quiet_until=quiet_until), zone, at
+        )
+    return at if at <= now < until and at < until else None
+
+
+@lru_cache(maxsize=4096)
+def _checkin_due(
+    today: date,
+    at_time: time,
+    tz: str,
+    quiet_from: time | None,
+    quiet_until: time | None,
+    now: datetime,
+) -> Due | None:
+    zone = ZoneInfo(tz)
+    until = wall(today + timedelta(days=1), time(0), zone)
+    fired = _fire(wall(today, at_time, zone), until, zone, quiet_from, quiet_until, now)
+    if fired is None:
+        return None
+    return Due(
+        "checkin",
+        f"checkin:{today.isoformat()}",
+        fired,
+        until,
+        "Daily check-in",
+        "How was today? The check-in takes a minute.",
+    )
+
+
+@lru_cache(maxsize=8192)
+def _questionnaire_due(
+    kind: str,
+    day: date,
+    at_time: time,
+    tz: str,
+    quiet_from: time | None,
+    quiet_until: time | None,
+    now: datetime,
+) -> Due | None:
+    zone = ZoneInfo(tz)
+    until = wall(day + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS), time(0), zone)
+    fired = _fire(wall(day, at_time, zone), until, zone, quiet_from, quiet_until, now)
+    if fired is None:
+        return None
+    name = QUESTIONNAIRE_TITLES[kind]
+    return Due(
+        kind,
+        f"{kind}:{day.isoformat()}",
+        fired,
+        until,
+        f"{name} is due",
+        f"Time for the {name} questionnaire.",
+        kind,
+    )

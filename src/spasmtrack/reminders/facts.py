@@ -1,20 +1,22 @@
 """From the database to `core.reminders`: each person's Plan and Facts, read in bulk.
 
-One scheduler tick reads everybody with a few queries per chunk of people (settings, recent
-check-ins, treatments waiting for a pain after, latest questionnaire days, running
-experiments), never a query per person, so 10,000 people take well under a second
-(`bench/reminders.py`). Running experiments cost a few queries each (their schedules are
-derived from a seed); few people run one at a time.
+A scheduler tick reads everybody who wants push or e-mail with five queries in all (settings,
+recent check-ins, treatments waiting for a pain after, latest questionnaire days, running
+experiments), each one scan joined to the settings table, as plain tuples (no model objects),
+so 10,000 people take a fraction of a second (`bench/reminders.py`). The same code reads one
+person (Today) or a worker's batch (`person_ids`). Running experiments cost a few queries
+each (their schedules are derived from a seed); few people run one at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from spasmtrack.core.reminders import (
     PAIN_AFTER_WINDOW,
@@ -25,108 +27,148 @@ from spasmtrack.core.reminders import (
 )
 from spasmtrack.reminders.models import ReminderSettings
 
-CHUNK = 900  # people per round of queries (SQLite allows 32,766 parameters; PostgreSQL more)
 # A treatment older than this cannot be due for a pain-after question (longest delay + window).
-MAX_PAIN_AFTER = timedelta(minutes=24 * 60) + PAIN_AFTER_WINDOW
+MAX_PAIN_AFTER = timedelta(minutes=720) + PAIN_AFTER_WINDOW
+
+# Who to read: a filter on ReminderSettings given the path to it ("" from ReminderSettings,
+# "person__reminder_settings__" from a diary table).
+Scope = Callable[[str], Q]
 
 
-def plans_and_facts(
-    rows: Iterable[ReminderSettings], now: datetime
-) -> Iterator[tuple[ReminderSettings, Plan, Facts]]:
-    """Each settings row (with `person` loaded) with its Plan and Facts at `now`."""
-    batch: list[ReminderSettings] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= CHUNK:
-            yield from _chunk(batch, now)
-            batch = []
-    if batch:
-        yield from _chunk(batch, now)
+@dataclass(frozen=True)
+class Reminded:
+    """One person's reminders: their choices as a Plan, their diary as Facts."""
+
+    person_id: int
+    by_push: bool
+    by_email: bool
+    plan: Plan
+    facts: Facts
 
 
-def _chunk(
-    rows: list[ReminderSettings], now: datetime
-) -> Iterator[tuple[ReminderSettings, Plan, Facts]]:
+def wanting_delivery(prefix: str) -> Q:
+    """Everybody who wants push or e-mail."""
+    return Q(**{f"{prefix}by_push": True}) | Q(**{f"{prefix}by_email": True})
+
+
+def people(ids: Iterable[int]) -> Scope:
+    ids = list(ids)
+    return lambda prefix: Q(person_id__in=ids)
+
+
+_FIELDS = (
+    "person_id",
+    "person__tz",
+    "since",
+    "checkin_at",
+    "pain_after_minutes",
+    "experiment_at",
+    "questionnaire_at",
+    "fiqr_weeks",
+    "acr2016_months",
+    "peg_weeks",
+    "quiet_from",
+    "quiet_until",
+    "by_push",
+    "by_email",
+)
+
+
+def load(scope: Scope, now: datetime) -> list[Reminded]:
+    """Plan and Facts at `now` of everybody in `scope`."""
     from spasmtrack.diary.models import DailyCheckin, TreatmentLog
     from spasmtrack.questionnaires.models import QuestionnaireResponse
 
+    rows = list(ReminderSettings.objects.filter(scope("")).values_list(*_FIELDS))
+    if not rows:
+        return []
+    via = "person__reminder_settings__"
     zones: dict[str, ZoneInfo] = {}
-    today: dict[int, date] = {}
-    for r in rows:
-        tz = r.person.tz
-        zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
-        today[r.person_id] = now.astimezone(zone).date()
-    first_day = min(today.values())
+    local_today: dict[str, date] = {}
+    for row in rows:
+        tz = row[1]
+        if tz not in zones:
+            zones[tz] = ZoneInfo(tz)
+            local_today[tz] = now.astimezone(zones[tz]).date()
+    today = {row[0]: local_today[row[1]] for row in rows}
 
     checkins: dict[int, set[date]] = defaultdict(set)
-    wants_checkin = [r.person_id for r in rows if r.checkin_at is not None]
-    if wants_checkin:
-        for pid, day in (
-            DailyCheckin.objects.live()
-            .filter(person_id__in=wants_checkin, local_date__gte=first_day)
-            .values_list("person_id", "local_date")
-        ):
-            checkins[pid].add(day)
+    for pid, day in (
+        DailyCheckin.objects.live()
+        .filter(scope(via), local_date__gte=min(local_today.values()))
+        .filter(**{f"{via}checkin_at__isnull": False})
+        .values_list("person_id", "local_date")
+    ):
+        checkins[pid].add(day)
 
     treatments: dict[int, list[PendingTreatment]] = defaultdict(list)
-    wants_pain = [r.person_id for r in rows if r.pain_after_minutes is not None]
-    if wants_pain:
-        for pid, code, name, at in (
-            TreatmentLog.objects.live()
-            .filter(
-                person_id__in=wants_pain,
-                pain_before__isnull=False,
-                pain_after__isnull=True,
-                at__gte=now - MAX_PAIN_AFTER,
-                at__lte=now,
-            )
-            .values_list("person_id", "code", "treatment__name", "at")
-        ):
-            treatments[pid].append(PendingTreatment(str(code), name, at))
+    for pid, code, name, at in (
+        TreatmentLog.objects.live()
+        .filter(
+            scope(via),
+            pain_before__isnull=False,
+            pain_after__isnull=True,
+            at__gte=now - MAX_PAIN_AFTER,
+            at__lte=now,
+            **{f"{via}pain_after_minutes__isnull": False},
+        )
+        .values_list("person_id", "code", "treatment__name", "at")
+    ):
+        treatments[pid].append(PendingTreatment(str(code), name, at))
 
     answered: dict[int, dict[str, date]] = defaultdict(dict)
-    wants_q = [r.person_id for r in rows if r.fiqr_weeks or r.acr2016_months or r.peg_weeks]
-    if wants_q:
-        for pid, kind, last in (
-            QuestionnaireResponse.objects.filter(person_id__in=wants_q, kind__in=QUESTIONNAIRES)
-            .values("person_id", "kind")
-            .annotate(last=Max("local_date"))
-            .values_list("person_id", "kind", "last")
-        ):
-            answered[pid][kind] = last
+    for pid, kind, last in (
+        QuestionnaireResponse.objects.filter(scope(via), kind__in=QUESTIONNAIRES)
+        .values("person_id", "kind")
+        .annotate(last=Max("local_date"))
+        .values_list("person_id", "kind", "last")
+    ):
+        answered[pid][kind] = last
 
-    experiments = _experiment_days([r for r in rows if r.experiment_at is not None], today)
+    experiments = _experiment_days(scope, today)
 
-    for r in rows:
-        pid = r.person_id
+    out = []
+    for pid, tz, since, c_at, pain_min, e_at, q_at, fiqr, acr, peg, q_from, q_until, bp, be in rows:
+        plan = Plan(
+            tz,
+            since,
+            c_at,
+            pain_min,
+            e_at,
+            q_at,
+            fiqr or None,
+            acr or None,
+            peg or None,
+            q_from,
+            q_until,
+        )
         facts = Facts(
             checkin_days=frozenset(checkins.get(pid, ())),
             treatments=tuple(treatments.get(pid, ())),
             experiment_days=experiments.get(pid, {}),
             last_answered=answered.get(pid, {}),
         )
-        yield r, r.plan(r.person.tz), facts
+        out.append(Reminded(pid, bp, be, plan, facts))
+    return out
 
 
 def _experiment_days(
-    rows: list[ReminderSettings], today: dict[int, date]
+    scope: Scope, today: dict[int, date]
 ) -> dict[int, dict[date, tuple[tuple[str, str], ...]]]:
     """For each person, today's running experiments whose adherence question is unanswered."""
-    if not rows:
-        return {}
     from spasmtrack.trials.models import Trial
     from spasmtrack.trials.today import today_status
 
-    latest = max(today[r.person_id] for r in rows)
     out: dict[int, dict[date, tuple[tuple[str, str], ...]]] = {}
     trials = Trial.objects.filter(
-        person_id__in=[r.person_id for r in rows],
+        scope("person__reminder_settings__"),
+        person__reminder_settings__experiment_at__isnull=False,
         status__in=(Trial.Status.PLANNED, Trial.Status.RUNNING),
-        start__lte=latest,
+        start__lte=max(today.values()),
     ).select_related("treatment_a", "treatment_b")
     for trial in trials:
-        day = today[trial.person_id]
-        if trial.status_on(day) != Trial.Status.RUNNING:
+        day = today.get(trial.person_id)
+        if day is None or trial.status_on(day) != Trial.Status.RUNNING:
             continue
         if today_status(trial, day)["ask_adherence"]:
             found = out.setdefault(trial.person_id, {})
@@ -134,9 +176,7 @@ def _experiment_days(
     return out
 
 
-def for_person(person_id: int, now: datetime) -> tuple[ReminderSettings, Plan, Facts] | None:
-    """One person's saved settings, plan and facts (None: no reminders set up)."""
-    row = ReminderSettings.objects.select_related("person").filter(person_id=person_id).first()
-    if row is None:
-        return None
-    return next(plans_and_facts([row], now))
+def for_person(person_id: int, now: datetime) -> Reminded | None:
+    """One person's plan and facts (None: no reminders set up)."""
+    found = load(people([person_id]), now)
+    return found[0] if found else None

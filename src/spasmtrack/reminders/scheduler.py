@@ -11,15 +11,16 @@ plus the thread in each `spasmtrack serve` worker), on SQLite or PostgreSQL, wit
   waiting; SQLite: the IMMEDIATE transaction serialises claimers) and stamps them with the
   worker's id and a lease (`claim_until`). The UPDATE is filtered on "still pending and
   unclaimed or lease expired", so even without row locks two workers cannot both win a row.
-- Each claimed row is sent, then marked sent by a filtered UPDATE (`claimed_by = me`).
-  A worker killed between claim and mark leaves its lease to expire (`LEASE`); another worker
-  then claims and sends it again. That makes push and e-mail **at-least-once**: after a crash
-  in the window between the channel accepting a message and the row being marked, the
-  message goes out twice. We prefer a rare duplicate to a lost reminder, and soften it: a
-  push carries the reminder key as its notification `tag` and `Topic`, so a second copy
-  replaces the first on the phone; an e-mail carries a Message-ID made from the delivery, so
-  mail systems that drop duplicate Message-IDs (e.g. Gmail) show it once. Today and the
-  calendar need no delivery (computed when shown / alarms kept by the calendar app).
+- Each claimed row is sent, then marked sent by a filtered UPDATE (`claimed_by = me`), in
+  groups of at most `MARK_EVERY` rows or `MARK_SECONDS` (one commit per group, not per row). A
+  worker killed between claim and mark leaves its lease to expire (`LEASE`); another worker
+  then claims and sends the unmarked rows again. That makes push and e-mail **at-least-once**:
+  after a crash between the channel accepting a message and its row being marked, the message
+  goes out twice. We prefer a rare duplicate to a lost reminder, and soften it: a push carries
+  the reminder key as its notification `tag` and `Topic`, so a second copy replaces the first
+  on the phone; an e-mail carries a Message-ID made from the delivery, so mail systems that
+  drop duplicate Message-IDs (e.g. Gmail) show it once. Today and the calendar need no delivery
+  (computed when shown / alarms kept by the calendar app).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -38,14 +40,17 @@ from django.urls import reverse
 from django.utils.timezone import now as _now
 
 from spasmtrack.core.reminders import Due, due
-from spasmtrack.reminders.facts import plans_and_facts
-from spasmtrack.reminders.models import Delivery, ReminderSettings
+from spasmtrack.reminders import facts as reminder_facts
+from spasmtrack.reminders.models import Delivery
 
 log = logging.getLogger("spasmtrack.reminders")
 
 BATCH = 50
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
+# Sent rows are marked in small groups (one commit each), not one by one.
+MARK_EVERY = 10
+MARK_SECONDS = 0.5
 TEST_KIND = "test"
 
 
@@ -72,31 +77,22 @@ def url_for(d: Due) -> str:
     return reverse("questionnaires:fill", args=[d.kind])
 
 
-def channels_of(s: ReminderSettings) -> list[str]:
+def channels_of(r: reminder_facts.Reminded) -> list[str]:
     out = []
-    if s.by_push:
+    if r.by_push:
         out.append(Delivery.Channel.PUSH)
-    if s.by_email:
+    if r.by_email:
         out.append(Delivery.Channel.EMAIL)
     return out
 
 
-def wanting_delivery() -> object:
-    """Everybody who wants reminders pushed or e-mailed, with their person (one query)."""
-    return (
-        ReminderSettings.objects.filter(Q(by_push=True) | Q(by_email=True))
-        .select_related("person")
-        .order_by("person_id")
-        .iterator(chunk_size=2000)
-    )
-
-
-def compute_due(now: datetime) -> list[tuple[ReminderSettings, Due]]:
+def compute_due(now: datetime) -> list[tuple[reminder_facts.Reminded, Due]]:
     """What is due at `now` for everybody who wants push or e-mail (reads only)."""
-    out: list[tuple[ReminderSettings, Due]] = []
-    for s, plan, facts in plans_and_facts(wanting_delivery(), now):  # type: ignore[arg-type]
-        out.extend((s, d) for d in due(plan, facts, now))
-    return out
+    return [
+        (r, d)
+        for r in reminder_facts.load(reminder_facts.wanting_delivery, now)
+        for d in due(r.plan, r.facts, now)
+    ]
 
 
 def queue_due(now: datetime | None = None) -> int:
@@ -173,12 +169,13 @@ def _finish(d: Delivery, worker: str, **fields: object) -> bool:
 def still_due_keys(deliveries: list[Delivery], now: datetime) -> set[tuple[int, str]]:
     """(person id, key) of the claimed reminders that are still due: a check-in saved or a
     pain-after filled in since queueing cancels the reminder. One bulk read per batch."""
-    people = {d.person_id for d in deliveries}
-    rows = ReminderSettings.objects.filter(person_id__in=people).select_related("person")
+    if not deliveries:
+        return set()
+    scope = reminder_facts.people({d.person_id for d in deliveries})
     return {
-        (s.person_id, d.key)
-        for s, plan, facts in plans_and_facts(rows, now)
-        for d in due(plan, facts, now)
+        (r.person_id, d.key)
+        for r in reminder_facts.load(scope, now)
+        for d in due(r.plan, r.facts, now)
     }
 
 
@@ -194,6 +191,22 @@ def handle_one_batch(
     if not batch:
         return 0
     live = still_due_keys([d for d in batch if d.kind != TEST_KIND], now)
+    sent: list[int] = []
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        # One UPDATE (one commit) for the rows sent since the last one, still only where the
+        # claim is ours. A crash loses at most these marks: at most MARK_EVERY sends, or
+        # MARK_SECONDS of them, go out again (at-least-once).
+        nonlocal flushed
+        if sent:
+            lease = batch[0].claim_until
+            Delivery.objects.filter(id__in=sent, claimed_by=worker, claim_until=lease).update(
+                status=Delivery.Status.SENT, sent_at=_now(), claim_until=None
+            )
+            sent.clear()
+        flushed = time.monotonic()
+
     for d in batch:
         # A test reminder (Reminders page) is sent whatever is due.
         if d.until <= now or (d.kind != TEST_KIND and (d.person_id, d.key) not in live):
@@ -211,7 +224,10 @@ def handle_one_batch(
             # Otherwise the lease runs out and any worker retries it then.
             _finish(d, worker, **fields)
         else:
-            _finish(d, worker, status=Delivery.Status.SENT, sent_at=_now(), claim_until=None)
+            sent.append(d.id)
+            if len(sent) >= MARK_EVERY or time.monotonic() - flushed >= MARK_SECONDS:
+                flush()
+    flush()
     return len(batch)
 
 

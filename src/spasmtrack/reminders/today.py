@@ -27,7 +27,7 @@ def due_for(person: Person, now: datetime) -> list[DueDict]:
     found = for_person(person.pk, now)
     if found is None:
         return []
-    _, plan, facts = found
+    plan, facts = found.plan, found.facts
     return [
         {
             "kind": d.kind,
