@@ -6,8 +6,8 @@ Creates a throwaway PostgreSQL database (TEST_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and fills it with synthetic people in three time
 zones, all with reminders by e-mail: a daily check-in at 20:00 local (a third already checked
 in), "pain now" 60 minutes after a treatment (one in ten has one waiting), and FIQR/ACR/PEG
-(half answered some). The clock is pinned to 19:30 UTC, so Berlin's check-ins are due and New
-York's are not.
+(nine in ten answered within the interval). The clock is pinned to 19:30 UTC, so Berlin's
+check-ins are due and New York's are not.
 
 Prints: the time of one scheduler tick computing what is due (median of 5; target <= 1 s) and
 its ratio against the bare SQL reads of the same rows in the same run (the floor); then the
@@ -95,10 +95,13 @@ def fill(people: int) -> None:
             )
     TreatmentLog.objects.bulk_create(logs, batch_size=2000)
     answers = []
+    # Most people keep up with their questionnaires: nine in ten answered each one within its
+    # interval (not due); the rest are late or never answered (due).
+    spans = {"fiqr": (1, 28), "acr2016": (1, 90), "peg": (1, 7)}
     for p in persons:
-        if rng.random() < 0.5:
+        if rng.random() < 0.9:
             for kind in ("fiqr", "acr2016", "peg"):
-                day = NOW.date() - timedelta(days=rng.randrange(1, 120))
+                day = NOW.date() - timedelta(days=rng.randrange(*spans[kind]))
                 answers.append(
                     QuestionnaireResponse(
                         person=p,
@@ -154,6 +157,9 @@ def measure(workers: int) -> None:
             times.append(time.perf_counter() - t)
         return statistics.median(times), out
 
+    t = time.perf_counter()
+    scheduler.compute_due(NOW)
+    cold = time.perf_counter() - t
     floor, _ = median_time(bare_reads)
     tick, found = median_time(lambda: scheduler.compute_due(NOW))
     kinds = Counter(d.kind for _, d in found)  # type: ignore[union-attr]
@@ -161,7 +167,8 @@ def measure(workers: int) -> None:
         f"tick (what is due for {len(set(s.person_id for s, _ in found))} of the people, "  # type: ignore[union-attr]
         f"{len(found)} reminders: {dict(kinds)}): {tick * 1000:.0f} ms median of 5 "  # type: ignore[arg-type]
         f"(target <= 1000 ms: {'meets' if tick <= 1 else 'misses'}); "
-        f"bare SQL reads of the same rows {floor * 1000:.0f} ms, ratio {tick / floor:.1f}x"
+        f"bare SQL reads of the same rows {floor * 1000:.0f} ms, ratio {tick / floor:.1f}x; "
+        f"the first tick after start-up (cold caches) {cold * 1000:.0f} ms"
     )
 
     sent: list[tuple[str, int, str]] = []

@@ -130,6 +130,7 @@ def _after_quiet(plan: Plan, zone: ZoneInfo, instant: datetime) -> datetime:
     return end
 
 
+@lru_cache(maxsize=4096)
 def add_months(day: date, months: int) -> date:
     """`day` plus whole calendar months; the 31st becomes the month's last day."""
     m = day.month - 1 + months
@@ -139,19 +140,19 @@ def add_months(day: date, months: int) -> date:
 
 def next_questionnaire_day(plan: Plan, kind: str, last: date | None) -> date | None:
     """The first day `kind` is due again after an answer on `last` (None: off)."""
-    if last is None:
-        return plan.since if _interval(plan, kind) else None
-    if kind == "fiqr" and plan.fiqr_weeks:
-        return last + timedelta(weeks=plan.fiqr_weeks)
-    if kind == "acr2016" and plan.acr2016_months:
-        return add_months(last, plan.acr2016_months)
-    if kind == "peg" and plan.peg_weeks:
-        return last + timedelta(weeks=plan.peg_weeks)
-    return None
-
-
-def _interval(plan: Plan, kind: str) -> int | None:
-    return {"fiqr": plan.fiqr_weeks, "acr2016": plan.acr2016_months, "peg": plan.peg_weeks}[kind]
+    if kind == "fiqr":
+        if not plan.fiqr_weeks:
+            return None
+        return plan.since if last is None else last + timedelta(weeks=plan.fiqr_weeks)
+    if kind == "acr2016":
+        if not plan.acr2016_months:
+            return None
+        return plan.since if last is None else add_months(last, plan.acr2016_months)
+    if kind == "peg":
+        if not plan.peg_weeks:
+            return None
+        return plan.since if last is None else last + timedelta(weeks=plan.peg_weeks)
+    raise ValueError(f"unknown questionnaire {kind!r}")
 
 
 def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[Due]:
