@@ -243,12 +243,17 @@ def handle_one_batch(
     return len(batch)
 
 
-def tick(worker: str, senders: Mapping[str, Sender] | None = None) -> tuple[int, int]:
-    """One round: queue what is due, then send until nothing claimable is left.
-    Returns (queued, handled)."""
+def tick(
+    worker: str,
+    senders: Mapping[str, Sender] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[int, int]:
+    """One round: queue what is due, then send until nothing claimable is left (or `stop` is
+    set: the batch in hand is finished, the rest left for the next worker). Returns
+    (queued, handled)."""
     queued = queue_due()
     handled = 0
-    while n := handle_one_batch(worker, senders):
+    while not (stop is not None and stop.is_set()) and (n := handle_one_batch(worker, senders)):
         handled += n
     return queued, handled
 
@@ -266,7 +271,7 @@ def run_loop(
     while not stop.is_set():
         try:
             close_old_connections()
-            tick(worker, senders)
+            tick(worker, senders, stop)
         except Exception:  # a database hiccup: log, wait, try again
             log.exception("reminder tick failed")
         stop.wait(interval)
