@@ -79,7 +79,7 @@ def url_for(d: Due) -> str:
 
 
 def channels_of(r: reminder_facts.Reminded) -> list[str]:
-    out = []
+    out: list[str] = []
     if r.by_push:
         out.append(Delivery.Channel.PUSH)
     if r.by_email:
