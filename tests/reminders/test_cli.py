@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from unittest import mock
 
 import time_machine
 from django.core import mail
@@ -43,6 +44,15 @@ class RemindersCommandTestCase(BaseTestCase):
             seen.append(d.key)
             stop.set()  # SIGTERM arrives during the first send
 
-        scheduler.run_loop(stop, interval=3600, worker="w", senders={"email": send})
+        # (The loop drops stale connections between ticks; inside this test's transaction
+        # that would close the test's own connection, so it is left out here.) A timer stops
+        # the loop after 20 s should the send never happen, so a failure cannot hang.
+        guard = threading.Timer(20, stop.set)
+        guard.start()
+        try:
+            with mock.patch("django.db.close_old_connections"):
+                scheduler.run_loop(stop, 3600, "w", {"email": send})
+        finally:
+            guard.cancel()
         self.assertEqual(seen, ["checkin:2026-06-01"])
         self.assertEqual(Delivery.objects.get().status, "sent")
