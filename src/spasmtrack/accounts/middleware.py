@@ -6,7 +6,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/")
+# /https/: a phone must be able to trust the local CA (serve --https) before setting up.
+OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/", "/https/")
 # Reachable before the second factor is confirmed: the TOTP pages themselves and signing out.
 SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
 
