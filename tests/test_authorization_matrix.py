@@ -45,6 +45,8 @@ PUBLIC_PAGES = {
     "healthz",
     "accounts:setup",
     "interop:first_run_restore",  # like setup: open until the first account exists
+    "reminders:https",  # how to trust the local CA: the phone needs it before signing in
+    "reminders:ca_certificate",  # a CA certificate is public (no key in it)
     "accounts:login",
     "accounts:logout",
     "api:openapi-json",

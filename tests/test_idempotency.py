@@ -43,6 +43,10 @@ BODIES: dict[str, dict[str, Any]] = {
         "tenderness": 6,
     },
     "/api/clinic/patients/{patient}/treatment-logs": {"treatment": "manual_therapy"},
+    "/api/reminders/push-subscriptions": {
+        "endpoint": "https://push.example.invalid/send/abc",
+        "keys": {"p256dh": "B" + "A" * 86, "auth": "c2VjcmV0c2VjcmV0"},
+    },
 }
 NOT_CREATES = {"/api/trp/find"}  # a POST that only computes
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from typing import Annotated
 
 import typer
 
@@ -41,24 +42,58 @@ def migrate() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https", help="TLS with a local CA made in the data dir (phones on the home network)"
+        ),
+    ] = False,
+    reminders: Annotated[
+        bool, typer.Option(help="Send due reminders from a thread in each worker.")
+    ] = True,
+) -> None:
     """Apply migrations and serve the app (gunicorn)."""
     setup_django()
     ensure_migrated()
     from django.conf import settings
 
-    typer.echo(
-        f"Spasmtrack on http://{host}:{port}/  (database: {settings.DATABASES['default']['NAME']})"
-    )
-    os.execv(sys.executable, gunicorn_args(host, port, workers))
+    tls: tuple[str, str] | None = None
+    scheme = "http"
+    if https:
+        from spasmtrack.reminders import tls as local_tls
+
+        names = local_tls.local_addresses()
+        if host not in ("0.0.0.0", "::", *names):
+            names.append(host)
+        cert, key = local_tls.ensure_server_cert(names)
+        tls, scheme = (str(cert), str(key)), "https"
+        ca = local_tls.existing_ca()
+        assert ca is not None
+        # A phone uses the LAN address: let Django answer it unless hosts were configured.
+        os.environ.setdefault("ALLOWED_HOSTS", ",".join(names))
+        typer.echo(f"HTTPS with the local CA (SHA-256 {local_tls.fingerprint(ca)}).")
+        typer.echo(f"On a phone: open {scheme}://{names[-1]}:{port}/https/ to trust it once.")
+    os.environ["SPASMTRACK_SERVE_REMINDERS"] = "1" if reminders else "0"
+    database = settings.DATABASES["default"]["NAME"]
+    typer.echo(f"Spasmtrack on {scheme}://{host}:{port}/  (database: {database})")
+    os.execv(sys.executable, gunicorn_args(host, port, workers, tls=tls))
 
 
 def gunicorn_args(
-    host: str, port: int, workers: int, app: str = "spasmtrack.wsgi:application"
+    host: str,
+    port: int,
+    workers: int,
+    app: str = "spasmtrack.wsgi:application",
+    tls: tuple[str, str] | None = None,
 ) -> list[str]:
     """The gunicorn command line of `serve`: access log to stdout, errors (gunicorn's own and
-    every unhandled exception the app logs) to stderr."""
-    return [
+    every unhandled exception the app logs) to stderr; the reminder thread's hooks; with
+    `tls` (certificate chain, key), HTTPS."""
+    args = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -71,7 +106,12 @@ def gunicorn_args(
         "-",
         "--error-logfile",
         "-",
+        "--config",
+        "python:spasmtrack.reminders.gunicorn_hooks",
     ]
+    if tls is not None:
+        args += ["--certfile", tls[0], "--keyfile", tls[1]]
+    return args
 
 
 # The order of `spasmtrack --help`: export, import, log and demo after serve, then the

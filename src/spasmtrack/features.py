@@ -15,4 +15,5 @@ FEATURE_APPS = (
     "trials",
     "clinic",
     "pwa",
+    "reminders",
 )

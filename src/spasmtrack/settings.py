@@ -337,6 +337,24 @@ LOGGING = {
     },
 }
 
+# Reminders (spasmtrack.reminders). Links in e-mails point at SITE_URL; the VAPID key pair for
+# Web Push and the local HTTPS certificates (`serve --https`) live in the data directory.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+REMINDERS_KEY_DIR = str(
+    Path(os.getenv("SPASMTRACK_DATA_DIR") or user_data_dir("spasmtrack", appauthor=False))
+)
+VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "mailto:reminders@spasmtrack.invalid")
+# E-mail reminders go through Django's SMTP backend (defaults: Django's, localhost:25). A send
+# that fails is retried by the reminder workers, up to 5 attempts.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Spasmtrack <reminders@localhost>")
+
 # /api/docs and /api/openapi.json: open on a laptop; with PRODUCTION, for signed-in people only
 # unless PUBLIC_API_DOCS=true.
 PUBLIC_API_DOCS = envbool("PUBLIC_API_DOCS", "false")

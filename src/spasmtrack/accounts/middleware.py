@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 
 # The installable app's files (spasmtrack.pwa) hold nobody's data and are open to all.
 PWA_FILES = ("/manifest.webmanifest", "/sw.js", "/offline/", "/favicon.ico")
-OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/", *PWA_FILES)
+# /https/: a phone must be able to trust the local CA (serve --https) before setting up.
+OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/api/", "/https/", *PWA_FILES)
 # Reachable before the second factor is confirmed: the TOTP pages themselves and signing out.
 SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz", *PWA_FILES)
 

@@ -15,7 +15,7 @@ continues the previous period's condition (B then B across a block boundary) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 Condition = Literal["A", "B"]
@@ -189,8 +189,13 @@ def to_ics(
     *,
     uid: str,
     dtstamp: datetime,
+    alarm_at: time | None = None,
 ) -> str:
     """The schedule as an iCalendar file: one all-day VEVENT per period.
+
+    With `alarm_at`, each period's event carries one VALARM per day at that wall-clock time
+    (a trigger relative to the all-day start, so it follows the phone's own time zone), for
+    the daily adherence question.
 
     `uid` is a globally unique stem for this trial (e.g. "<trial uuid>@spasmtrack"); each event's
     UID is "<period>-<uid>". `dtstamp` must be timezone-aware; it is written in UTC. Lines end
@@ -227,7 +232,17 @@ def to_ics(
             f"SUMMARY:{_ics_escape(f'{first.condition}: {titles[first.condition]}')}",
             f"DESCRIPTION:{_ics_escape(description)}",
             "TRANSP:TRANSPARENT",
-            "END:VEVENT",
         ]
+        if alarm_at is not None:
+            at = f"{alarm_at.hour}H{alarm_at.minute}M"
+            for i in range(len(pdays)):
+                lines += [
+                    "BEGIN:VALARM",
+                    "ACTION:DISPLAY",
+                    "DESCRIPTION:Experiment: did you stick to today's plan?",
+                    f"TRIGGER;RELATED=START:P{i}DT{at}",
+                    "END:VALARM",
+                ]
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(piece + "\r\n" for line in lines for piece in _ics_fold(line))

@@ -11,6 +11,9 @@
 //   outbox (static/js/outbox.js) in IndexedDB, which also works where service workers do not.
 "use strict";
 
+// Reminders by Web Push (spasmtrack.reminders): its push and notificationclick handlers.
+importScripts("/static/reminders/sw-push.js");
+
 const SHELL_CACHE = "shell-" + VERSION;
 const PAGE_CACHE = "pages";
 

@@ -220,13 +220,18 @@ def report_context(trial: Any, today: Any, *, back_url: str) -> dict[str, Any]:
 @login_required
 def ics(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
     """The schedule as a calendar file: one all-day event per period."""
-    _, trial = _trial(request, code)
+    person, trial = _trial(request, code)
+    from spasmtrack.reminders.models import ReminderSettings
+
+    # With calendar alarms on in Reminders, each experiment day rings at the chosen time.
+    rem = ReminderSettings.objects.filter(person=person, in_calendar=True).first()
     text = to_ics(
         trial.schedule,
         trial.a_name,
         trial.b_name,
         uid=f"{trial.code}@spasmtrack",
         dtstamp=trial.created,
+        alarm_at=rem.experiment_at if rem else None,
     )
     resp = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="experiment-{trial.short_code()}.ics"'
