@@ -50,6 +50,8 @@ PUBLIC_PAGES = {
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
+    "sharing:open",  # a share link: the token in the path is the credential
+    "sharing:open_report",
 }
 # Values for path parameters that are not one of A's object codes.
 PARAM_HINTS = {"fmt": "json", "resource": "muscle-events", "kind": "spasm", "item": "x"}

@@ -218,6 +218,10 @@ class AuditEvent(AppendOnly):
         GRANT_CREATE = "grant_create", "Access granted"
         GRANT_CHANGE = "grant_change", "Access changed"
         GRANT_REVOKE = "grant_revoke", "Access revoked"
+        SHARE_CREATE = "share_create", "Share link created"
+        SHARE_REVOKE = "share_revoke", "Share link revoked"
+        SHARE_OPEN = "share_open", "Share link opened"
+        SHARE_PIN_FAILED = "share_pin_failed", "Share link: wrong PIN"
 
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     at = models.DateTimeField(default=now)
