@@ -10,7 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts import totp
-from spasmtrack.accounts.forms import SetupForm, TimeZoneForm, TokenForm, TotpForm, machine_tz
+from spasmtrack.accounts.forms import (
+    ProfileForm,
+    SetupForm,
+    TimeZoneForm,
+    TokenForm,
+    TotpForm,
+    machine_tz,
+)
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
 from spasmtrack.accounts.models import ApiToken, Person
 
@@ -31,13 +38,20 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
-    tz_form = TimeZoneForm(request.POST or None, instance=person)
-    if request.method == "POST" and tz_form.is_valid():
+    which = request.POST.get("form", "tz") if request.method == "POST" else ""
+    tz_form = TimeZoneForm(request.POST if which == "tz" else None, instance=person)
+    profile_form = ProfileForm(request.POST if which == "profile" else None, instance=person)
+    if which == "tz" and tz_form.is_valid():
         tz_form.save()
         messages.success(request, "Time zone saved.")
         return redirect("accounts:settings")
+    if which == "profile" and profile_form.is_valid():
+        profile_form.save()
+        messages.success(request, "Name and date of birth saved.")
+        return redirect("accounts:settings")
     ctx = {
         "tz_form": tz_form,
+        "profile_form": profile_form,
         "token_form": TokenForm(),
         "tokens": person.tokens.order_by("-created"),
         "new_token": request.session.pop("new_token", None),
