@@ -254,10 +254,10 @@ def _changes(fig: Any, r: Report, top: float) -> float:
         Col("This period", 0.42, 12, "right"),
         Col("Previous", 0.52, 12, "right"),
         Col("Change", 0.64, 14, "right"),
-        Col("Verdict", 0.66, 58),
+        Col("Verdict", 0.66, 46),
     ]
     rows = [[c.label, c.now_text, c.before_text, c.change_text, c.verdict] for c in r.changes]
-    return _table(fig, y, cols, rows, line=0.0142, max_lines=1) - 0.012
+    return _table(fig, y, cols, rows, line=0.0142, max_lines=2) - 0.012
 
 
 def _body(fig: Any, r: Report, top: float) -> None:

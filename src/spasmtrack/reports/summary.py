@@ -90,12 +90,12 @@ class Change:
         better = (diff < 0) == self.lower_is_better
         way = "better" if better else "worse"
         if self.mcid is None:
-            return f"{way}; no published threshold for a change that matters"
+            return f"{way}; no published threshold"
         if not self.before:
             return f"{way} (from 0, no percentage)"
         if abs(diff) / abs(self.before) * 100 >= self.mcid.percent:
             return f"{way} by at least the smallest change that matters ({self.mcid.wording})"
-        return f"{way}, but less than the smallest change that matters ({self.mcid.wording})"
+        return f"{way}, but by less than the smallest change that matters ({self.mcid.wording})"
 
 
 @dataclass(frozen=True)
