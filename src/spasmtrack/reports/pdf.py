@@ -224,7 +224,8 @@ def _page_header(fig: Any, r: Report) -> None:
 
 def _footer(fig: Any, r: Report, page: int, pages: int) -> None:
     fig.add_artist(_rule(fig, 0.038, "#c9c6bd", 0.5))
-    _text(fig, 0.5, 0.022, FOOTER, ha="center", fontsize=8.5, fontstyle="italic")
+    # Regular, not italic: each extra font face costs a subset and an embedding (bench/report.py)
+    _text(fig, 0.5, 0.022, FOOTER, ha="center", fontsize=8.5, color="#333333")
     _text(
         fig,
         LEFT,
