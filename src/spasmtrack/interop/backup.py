@@ -143,7 +143,31 @@ def restore(
         if isinstance(tz, str) and valid_tz(tz) and tz != person.tz:
             person.tz = tz
             person.save(update_fields=("tz",))
+        _restore_profile(person, doc)
         return import_document(person, doc, where=where)
+
+
+def _restore_profile(person: Person, doc: dict[str, Any]) -> None:
+    """The display name and date of birth of a backup (both optional; a bad value is left
+    out, never an error: they only label the report)."""
+    from datetime import date
+
+    name = doc.get("display_name")
+    born = doc.get("birth_date")
+    fields = []
+    if isinstance(name, str) and len(name) <= 100 and "\n" not in name:
+        person.display_name = name
+        fields.append("display_name")
+    if isinstance(born, str):
+        try:
+            day = date.fromisoformat(born)
+        except ValueError:
+            day = None
+        if day is not None and date(1900, 1, 1) <= day <= person.today():
+            person.birth_date = day
+            fields.append("birth_date")
+    if fields:
+        person.save(update_fields=fields)
 
 
 def restore_as_new_account(
@@ -178,5 +202,6 @@ def restore_as_new_account(
         person = Person.objects.create(
             user=user, tz=tz if isinstance(tz, str) and valid_tz(tz) else "UTC"
         )
+        _restore_profile(person, doc)
         counts = import_document(person, doc, where=where)
     return person, counts

@@ -638,6 +638,9 @@ def export_document(person: Person) -> dict[str, Any]:
         "version": VERSION,
         "exported_at": now().isoformat(),
         "tz": person.tz,
+        # For the report's header (Settings); information like `tz`, applied by a restore.
+        "display_name": person.display_name,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
     }
     with read_snapshot():
         for section in SECTIONS:
