@@ -4,7 +4,9 @@ matplotlib PDF of 400 text items in DejaVu Sans and DejaVu Sans Bold, no charts 
 (what embedding the report's two font faces and drawing its text alone costs). On a shared,
 loaded machine compare the ratio; the seconds move with the load (printed).
 
-In-process on a throwaway SQLite database.
+In-process on a throwaway SQLite database. The first report of a process also pays for the
+imports and the font subsets (kept per process afterwards, reports.pdf._cache_font_subsets);
+"Insights cache cold" clears only the Insights cache.
 
 Run: .venv/bin/python bench/report.py [--days 365] [--runs 3]
 """
@@ -85,8 +87,13 @@ def main() -> None:
     def report() -> bytes:
         return render_pdf(collect(person, start, today, made_on=today))
 
-    pdf = report()  # warm imports and fonts once, unmeasured
+    t = time.perf_counter()
+    pdf = report()  # the first in this process: imports, font subsets, Insights all cold
+    first = time.perf_counter() - t
     print(f"report: {start}..{today}, {len(pdf) / 1024:.0f} KiB")
+    print(
+        f"first report in a fresh process: {first:.2f} s  ({first / CEILING_S:.2f} of the ceiling)"
+    )
     cold = median_s(report, args.runs, before=cache.clear)
     warm = median_s(report, args.runs)
     t = time.perf_counter()
@@ -97,7 +104,7 @@ def main() -> None:
     print(f"report, Insights cache cold:   {cold:.2f} s  ({cold / CEILING_S:.2f} of the ceiling)")
     print(f"report, Insights cache warm:   {warm:.2f} s  ({warm / CEILING_S:.2f} of the ceiling)")
     print(f"bare 2-page PDF, 400 texts:    {bare:.2f} s  (report cold = {cold / bare:.1f} x bare)")
-    print("OK" if cold <= CEILING_S else "OVER THE CEILING")
+    print("OK" if max(first, cold) <= CEILING_S else "OVER THE CEILING")
 
 
 if __name__ == "__main__":

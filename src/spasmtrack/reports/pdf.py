@@ -72,6 +72,45 @@ def _text(fig: Any, x: float, y: float, text: str, **kw: Any) -> Any:
     return fig.text(x, y, shaped(text), **kw)
 
 
+# Characters every report font subset includes, so that most reports ask for the same subset
+# (see _cache_font_subsets): printable ASCII, Latin-1 and the punctuation the report uses.
+_SUBSET_BASE = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "".join(chr(c) for c in range(0xA0, 0x100))
+    + "–—‘’“”•…→←±−≥≤×·"
+)
+_SUBSETS: dict[tuple[str, str], bytes] = {}
+
+
+def _cache_font_subsets() -> None:
+    """Keep matplotlib's font subsets in memory, per (font file, characters).
+
+    matplotlib subsets every embedded face on every PDF with fontTools, which parses the whole
+    font file each time (most of a report's time, bench/report.py). Asking for the report's
+    characters plus _SUBSET_BASE makes the request the same for most reports, so a server
+    process subsets each face once. This wraps a private matplotlib function; if it is not
+    there (another matplotlib version), nothing is changed and reports are only slower.
+    """
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    original = getattr(pdf_ps, "get_glyphs_subset", None)
+    if original is None or getattr(original, "_spasmtrack_cached", False):
+        return
+
+    def cached(fontfile: Any, characters: str) -> Any:
+        from fontTools.ttLib import TTFont
+
+        wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
+        key = (str(fontfile), wanted)
+        if key not in _SUBSETS:
+            with original(fontfile, wanted) as subset:
+                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()
+        return TTFont(io.BytesIO(_SUBSETS[key]))
+
+    cached._spasmtrack_cached = True  # type: ignore[attr-defined]
+    pdf_ps.get_glyphs_subset = cached
+
+
 def _font_families() -> list[str]:
     """DejaVu Sans, then the fallback fonts that are installed (registered on first use)."""
     from pathlib import Path
@@ -628,6 +667,7 @@ def render_pdf(report: Report) -> bytes:
         "CreationDate": None,  # the same diary gives the same file
     }
     pages = (_page_one, _page_two)
+    _cache_font_subsets()
     rc = {**RC, "font.family": _font_families()}
     with matplotlib.rc_context(rc), PdfPages(buf, metadata=metadata) as pdf:
         for n, draw in enumerate(pages, start=1):
