@@ -61,8 +61,8 @@ def shaped(text: str) -> str:
     never before (visual order is per line)."""
     if not _RTL.search(text):
         return text
-    import arabic_reshaper
-    from bidi import get_display
+    import arabic_reshaper  # type: ignore[import-untyped]
+    from bidi import get_display  # type: ignore[import-untyped]
 
     return str(get_display(arabic_reshaper.reshape(text)))
 
@@ -98,13 +98,13 @@ def _cache_font_subsets() -> None:
         return
 
     def cached(fontfile: Any, characters: str) -> Any:
-        from fontTools.ttLib import TTFont
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
         wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
         key = (str(fontfile), wanted)
         if key not in _SUBSETS:
             with original(fontfile, wanted) as subset:
-                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()
+                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()  # type: ignore[no-untyped-call]
         return TTFont(io.BytesIO(_SUBSETS[key]))
 
     cached._spasmtrack_cached = True  # type: ignore[attr-defined]

@@ -147,7 +147,7 @@ def _figures(report: Any) -> list[tuple[str, str]]:
     """The headline numbers, each with its own wording when there is nothing to show."""
     from spasmtrack.reports.summary import CHECKIN_ITEMS
 
-    weeks = max(report.days / 7, 1.0)
+    weeks = report.rate_days / 7  # the days tracked, not the whole period
     rows = [
         ("Spasms", f"{report.spasms} ({report.spasms / weeks:.1f} a week)"),
         ("Twitches", f"{report.twitches} ({report.twitches / weeks:.1f} a week)"),
@@ -155,7 +155,8 @@ def _figures(report: Any) -> list[tuple[str, str]]:
             "Mean spasm intensity (0-10)",
             f"{report.spasm_intensity:.1f}" if report.spasm_intensity is not None else "no spasms",
         ),
-        ("Days with a check-in", f"{report.checkin_days} of {report.days}"),
+        ("Days with a check-in", f"{report.checkin_days} of {report.tracked_days or report.days}"),
+        ("History", report.history_text),
     ]
     for item, label in CHECKIN_ITEMS:
         values = [w.checkins.get(item) for w in report.weeks]
