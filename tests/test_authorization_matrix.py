@@ -57,6 +57,8 @@ PUBLIC_PAGES = {
     "pwa:service_worker",
     "pwa:offline",
     "pwa:favicon",
+    "sharing:open",  # a share link: the token in the path is the credential
+    "sharing:open_report",
 }
 # Values for path parameters that are not one of A's object codes.
 PARAM_HINTS = {"fmt": "json", "resource": "muscle-events", "kind": "spasm", "item": "x"}

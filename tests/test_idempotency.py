@@ -49,6 +49,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
 }
 NOT_CREATES = {"/api/trp/find"}  # a POST that only computes
+SECRET_CREATES = {"/api/sharing/links"}  # the answer holds a secret: a key is refused
 
 
 def _counts() -> dict[str, int]:
@@ -111,7 +112,15 @@ class IdempotencyTestCase(BaseTestCase):
     def test_it_covers_every_create_of_the_api(self) -> None:
         doc = self.client.get("/api/openapi.json").json()
         posts = {p for p, ops in doc["paths"].items() if "post" in ops} - NOT_CREATES
-        self.assertEqual(posts - set(BODIES), set(), "add a body for these creates")
+        self.assertEqual(posts - set(BODIES) - SECRET_CREATES, set(), "add a body for these")
+
+    def test_it_refuses_a_key_where_the_answer_holds_a_secret(self) -> None:
+        before = _counts()
+        r = self.post("/api/sharing/links", {"days": 3}, str(uuid.uuid4()))
+        self.assertEqual(r.status_code, 422)
+        self.assertIn("never stored", r.content.decode())
+        self.assertEqual(_counts(), before)
+        self.assertFalse(IdempotentRequest.objects.exists())
 
     def test_it_replays_the_first_answer_for_every_create(self) -> None:
         problems = []

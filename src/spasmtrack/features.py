@@ -16,4 +16,5 @@ FEATURE_APPS = (
     "clinic",
     "pwa",
     "reminders",
+    "sharing",
 )

@@ -40,6 +40,9 @@ OUTBOX_HEADER = "X-Outbox"
 SAVED_FRAGMENT_HEADER = "X-Outbox-Saved"
 KEY_RE = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII; a UUID is best
 KEEP = timedelta(days=90)  # a retry later than this may create a second row
+# Creates whose answer holds a secret shown once and stored nowhere (a share link's token):
+# storing the answer for a replay would store the secret, so a key is refused there.
+SECRET_ANSWERS = frozenset({"/api/sharing/links"})
 
 
 def _error(msg: str) -> JsonResponse:
@@ -97,6 +100,11 @@ class IdempotencyMiddleware:
             return get_response(request)
         if not KEY_RE.fullmatch(key):
             return _error("must be 1 to 100 visible ASCII characters (a UUID is best)")
+        if request.path in SECRET_ANSWERS:
+            return _error(
+                "not accepted here: the answer holds a secret that is never stored, so it "
+                "cannot be replayed (send the request without this header)"
+            )
         person = _person(request)
         if person is None:  # the API answers 401/403 itself
             return get_response(request)

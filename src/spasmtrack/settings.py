@@ -137,6 +137,9 @@ if PRODUCTION:
             "(a wildcard lets forged Host headers into password-reset links and redirects)"
         )
 SITE_NAME = os.getenv("SITE_NAME", "Spasmtrack")
+# Where people reach this server: the start of the share links the CLI prints (pages use the
+# address the browser asked for).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

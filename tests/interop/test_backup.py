@@ -87,3 +87,27 @@ class BackupTestCase(BaseTestCase):
         with pytest.raises(ValueError, match="wing_left"):
             bk.restore(self.alice, doc, replace=True)
         assert MuscleEvent.objects.filter(person=self.alice).count() == 1
+
+
+class BackupProfileTestCase(BaseTestCase):
+    def test_it_restores_the_display_name_and_date_of_birth(self) -> None:
+        from datetime import date
+
+        self.alice.display_name, self.alice.birth_date = "Alice Example", date(1980, 7, 4)
+        self.alice.save()
+        data = bk.backup_bytes(self.alice, PASS)
+        self.alice.display_name, self.alice.birth_date = "", None
+        self.alice.save()
+        bk.restore(self.alice, bk.read_backup(data, PASS), replace=True)
+        self.alice.refresh_from_db()
+        assert (self.alice.display_name, self.alice.birth_date) == (
+            "Alice Example",
+            date(1980, 7, 4),
+        )
+
+    def test_it_leaves_out_a_bad_date_of_birth(self) -> None:
+        doc = export_document(self.alice)
+        doc["birth_date"] = "2999-01-01"
+        bk.restore(self.alice, doc, replace=True)
+        self.alice.refresh_from_db()
+        assert self.alice.birth_date is None

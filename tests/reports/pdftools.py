@@ -32,9 +32,10 @@ def pdf_pages(data: bytes) -> list[str]:
 
 
 def page_one_png(data: bytes, name: str = "report-page1") -> Path:
-    """Page 1 at 60 dpi into artifacts/<name>.png (to look at)."""
+    """Page 1 at 60 dpi into artifacts/<name>.png (to look at); the PDF beside it."""
     tool = _tool("pdftoppm")
     ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{name}.pdf").write_bytes(data)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "report.pdf"
         src.write_bytes(data)

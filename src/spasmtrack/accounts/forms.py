@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
@@ -62,6 +62,38 @@ class DayStartForm(_PersonForm):
         if problem := day_start_problem(value):
             raise forms.ValidationError(f"Choose another time: {problem}.")
         return value
+
+
+class ProfileForm(_PersonForm):
+    """Who the clinician report names: both optional."""
+
+    display_name = forms.CharField(
+        label="Your name on the report",
+        required=False,
+        max_length=100,
+        help_text="E.g. your full name as your clinic knows it. Empty: your user name.",
+    )
+    birth_date = forms.DateField(
+        label="Date of birth (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Printed on the report so the clinic files it with the right person.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ("display_name", "birth_date")
+
+    def clean_display_name(self) -> str:
+        name: str = " ".join(self.cleaned_data["display_name"].split())
+        return name
+
+    def clean_birth_date(self) -> date | None:
+        born: date | None = self.cleaned_data["birth_date"]
+        today = self.instance.today()
+        if born is not None and not date(1900, 1, 1) <= born <= today:
+            raise forms.ValidationError("Choose a day between 1 Jan 1900 and today.")
+        return born
 
 
 class TokenForm(forms.Form):

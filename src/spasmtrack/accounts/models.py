@@ -47,11 +47,19 @@ class Person(models.Model):
     # A role adds duties, never other people's data: a clinician sees a patient only through
     # that patient's Grant, and an admin manages accounts but sees no diary at all.
     role = models.CharField(max_length=9, choices=Role.choices, default=Role.PATIENT)
+    # Optional, for the clinician report's header (Settings); empty = the user name.
+    display_name = models.CharField(max_length=100, blank=True, default="")
+    birth_date = models.DateField(null=True, blank=True)
 
     objects = PersonManager()
 
     def __str__(self) -> str:
         return self.user.username
+
+    @property
+    def name(self) -> str:
+        """The display name when set, else the user name."""
+        return self.display_name or self.user.username
 
     @property
     def zone(self) -> ZoneInfo:
@@ -225,6 +233,10 @@ class AuditEvent(AppendOnly):
         GRANT_CREATE = "grant_create", "Access granted"
         GRANT_CHANGE = "grant_change", "Access changed"
         GRANT_REVOKE = "grant_revoke", "Access revoked"
+        SHARE_CREATE = "share_create", "Share link created"
+        SHARE_REVOKE = "share_revoke", "Share link revoked"
+        SHARE_OPEN = "share_open", "Share link opened"
+        SHARE_PIN_FAILED = "share_pin_failed", "Share link: wrong PIN"
 
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     at = models.DateTimeField(default=now)

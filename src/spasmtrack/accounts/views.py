@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from spasmtrack.accounts import totp
 from spasmtrack.accounts.forms import (
     DayStartForm,
+    ProfileForm,
     SetupForm,
     TimeZoneForm,
     TokenForm,
@@ -38,12 +39,18 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
-    # Two forms post here; the day-start form is the one that sends `day_start`.
-    posted = request.POST or None
-    day_posted = posted is not None and "day_start" in posted
-    tz_form = TimeZoneForm(None if day_posted else posted, instance=person)
-    day_form = DayStartForm(posted if day_posted else None, instance=person)
-    if day_posted and day_form.is_valid():
+    # Three forms post here: the day-start form sends `day_start`, the others name themselves.
+    posted = request.POST if request.method == "POST" else None
+    if posted is None:
+        which = ""
+    elif "day_start" in posted:
+        which = "day"
+    else:
+        which = posted.get("form", "tz")
+    tz_form = TimeZoneForm(posted if which == "tz" else None, instance=person)
+    day_form = DayStartForm(posted if which == "day" else None, instance=person)
+    profile_form = ProfileForm(posted if which == "profile" else None, instance=person)
+    if which == "day" and day_form.is_valid():
         day_form.save()
         start = f"{person.day_start:%H:%M}"
         messages.success(
@@ -51,13 +58,18 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"Saved: your day starts at {start}. Entries already saved keep their day.",
         )
         return redirect("accounts:settings")
-    if posted is not None and not day_posted and tz_form.is_valid():
+    if which == "tz" and tz_form.is_valid():
         tz_form.save()
         messages.success(request, "Time zone saved.")
+        return redirect("accounts:settings")
+    if which == "profile" and profile_form.is_valid():
+        profile_form.save()
+        messages.success(request, "Name and date of birth saved.")
         return redirect("accounts:settings")
     ctx = {
         "tz_form": tz_form,
         "day_form": day_form,
+        "profile_form": profile_form,
         "token_form": TokenForm(),
         "tokens": person.tokens.order_by("-created"),
         "new_token": request.session.pop("new_token", None),

@@ -69,6 +69,11 @@ def give_grant(
     return grant
 
 
+def active_grant_for(clinician: Person, patient: Person) -> Grant | None:
+    """The grant in force from `patient` to `clinician`, if any (no audit: a lookup only)."""
+    return Grant.objects.active().filter(patient=patient, clinician=clinician).first()
+
+
 def revoke_grant(patient: Person, code: Any, request: HttpRequest | None = None) -> Grant | None:
     """End the patient's grant with this code at once; None if it is not theirs or not live."""
     grant = (

@@ -12,6 +12,9 @@ urlpatterns = [
     path("clinic/", views.patients, name="patients"),
     path("clinic/<uuid:patient>/", views.dashboard, name="dashboard"),
     path("clinic/<uuid:patient>/report/", views.report, name="report"),
+    path("clinic/<uuid:patient>/report/choose/", views.report_choose, name="report_choose"),
+    path("clinic/<uuid:patient>/questionnaires/", views.questionnaires, name="questionnaires"),
+    path("clinic/<uuid:patient>/insights/", views.insights, name="insights"),
     path("clinic/<uuid:patient>/trials/", views.trials, name="trials"),
     path("clinic/<uuid:patient>/trials/<uuid:code>/", views.trial_report, name="trial_report"),
     path(

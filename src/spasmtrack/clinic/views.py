@@ -6,6 +6,7 @@ the patient's grant on each request (so a revocation is immediate) and audits th
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,12 @@ from spasmtrack.accounts.http import AuthenticatedHttpRequest
 from spasmtrack.accounts.models import Person
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.clinic import services
-from spasmtrack.clinic.forms import ClinicTreatmentForm, ClinicTriggerPointForm, GrantForm
+from spasmtrack.clinic.forms import (
+    ClinicTreatmentForm,
+    ClinicTriggerPointForm,
+    GrantForm,
+    ReportPeriodForm,
+)
 from spasmtrack.diary.entries import EntryError
 
 AUDIT_PAGE_SIZE = 200
@@ -123,18 +129,76 @@ def trial_report(request: AuthenticatedHttpRequest, patient: Any, code: Any) -> 
 
 @login_required
 def report(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
-    """The clinician PDF of the last 12 weeks (the same report the patient can download)."""
+    """The clinician PDF (the same report the patient can download): the period chosen on
+    `report_choose` (`?start=…&end=…`), else the last 90 days. Audited with its period."""
     clinician = request_person(request)
     from spasmtrack.reports.data import collect, default_period
     from spasmtrack.reports.pdf import render_pdf
 
     person, _ = patient_for_person(clinician, patient, request=request, audit_view=False)
     start, end = default_period(person.today())
+    if request.GET:
+        form = ReportPeriodForm(request.GET)
+        if not form.is_valid():
+            return redirect_with_errors(request, person, form)
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     pdf = render_pdf(collect(person, start, end, made_on=person.today()))
     audit.record(clinician, person, audit.REPORT, request, f"clinician PDF {start}..{end}")
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="spasmtrack-report-{start}-{end}.pdf"'
     return resp
+
+
+def redirect_with_errors(
+    request: AuthenticatedHttpRequest, person: Person, form: ReportPeriodForm
+) -> HttpResponse:
+    """A bad period: the choosing page again with the reasons (nothing is rendered)."""
+    grant = services.active_grant_for(request_person(request), person)
+    ctx = {"patient": person, "grant": grant, "form": form}
+    return render(request, "clinic/report_choose.html", ctx, status=422)
+
+
+@login_required
+def report_choose(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    """Choose the report's period (the PDF link is a plain GET with start and end)."""
+    from spasmtrack.reports.data import default_period
+
+    person, grant = patient_for(request, patient)
+    start, end = default_period(person.today())
+    form = ReportPeriodForm(initial={"start": start, "end": end})
+    return render(
+        request, "clinic/report_choose.html", {"patient": person, "grant": grant, "form": form}
+    )
+
+
+@login_required
+def questionnaires(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    """The patient's questionnaire results, each with the trend of its headline score."""
+    from spasmtrack.questionnaires.models import responses_for
+    from spasmtrack.questionnaires.views import questionnaire_cards
+
+    person, grant = patient_for(request, patient)
+    responses = list(responses_for(person).order_by("-answered_at", "-id"))
+    cards = [c for c in questionnaire_cards(responses) if c["count"]]
+    ctx = {"patient": person, "grant": grant, "cards": cards, "history": responses[:100]}
+    return render(request, "clinic/questionnaires.html", ctx)
+
+
+@login_required
+def insights(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    """What the patient's Insights say, in the same plain words as their report."""
+    from spasmtrack.insights.present import finding_lines
+    from spasmtrack.reports.data import experiment_lines
+
+    person, grant = patient_for(request, patient)
+    today = person.today()
+    ctx = {
+        "patient": person,
+        "grant": grant,
+        "findings": finding_lines(person, None, None, today, limit=20),
+        "experiments": experiment_lines(person, date(1900, 1, 1), today, today),
+    }
+    return render(request, "clinic/insights.html", ctx)
 
 
 @login_required

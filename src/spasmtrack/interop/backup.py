@@ -148,6 +148,7 @@ def restore(
         if (start := backup_day_start(doc)) != person.day_start:
             person.day_start = start
             person.save(update_fields=("day_start",))
+        _restore_profile(person, doc)
         return import_document(person, doc, where=where)
 
 
@@ -162,6 +163,29 @@ def backup_day_start(doc: dict[str, Any]) -> time:
     except ValueError:
         return MIDNIGHT
     return start if day_start_problem(start) is None else MIDNIGHT
+
+
+def _restore_profile(person: Person, doc: dict[str, Any]) -> None:
+    """The display name and date of birth of a backup (both optional; a bad value is left
+    out, never an error: they only label the report)."""
+    from datetime import date
+
+    name = doc.get("display_name")
+    born = doc.get("birth_date")
+    fields = []
+    if isinstance(name, str) and len(name) <= 100 and "\n" not in name:
+        person.display_name = name
+        fields.append("display_name")
+    if isinstance(born, str):
+        try:
+            day = date.fromisoformat(born)
+        except ValueError:
+            day = None
+        if day is not None and date(1900, 1, 1) <= day <= person.today():
+            person.birth_date = day
+            fields.append("birth_date")
+    if fields:
+        person.save(update_fields=fields)
 
 
 def restore_as_new_account(
@@ -198,5 +222,6 @@ def restore_as_new_account(
             tz=tz if isinstance(tz, str) and valid_tz(tz) else "UTC",
             day_start=backup_day_start(doc),
         )
+        _restore_profile(person, doc)
         counts = import_document(person, doc, where=where)
     return person, counts

@@ -473,11 +473,18 @@ def questionnaire_resources() -> list[dict[str, Any]]:
     neutral item labels)."""
     defs = definitions()
     out = []
+    loinc = codes()["loinc"]
     for name in QUESTIONNAIRES:
         q = defs["questionnaires"][name]
         cites = "; ".join(defs["sources"][s]["citation"] for s in q["sources"])
+        coded: dict[str, Any] = {}
+        if key := codes().get("questionnaire_loinc", {}).get(name):
+            # The instrument's LOINC panel code, where a verified one exists (fhir_codes.json).
+            c = loinc[key]
+            coded["code"] = [{"system": _sys("loinc"), "code": c["code"], "display": c["display"]}]
         out.append(
             {
+                **coded,
                 "resourceType": "Questionnaire",
                 "id": f"spasmtrack-{name}",
                 "url": _sys("questionnaire") + name,

@@ -73,6 +73,9 @@ def export_document(person: Person) -> dict[str, Any]:
         "tz": person.tz,
         # When the person's diary day starts (core.days); each entry also carries its day.
         "day_start": person.day_start.strftime("%H:%M"),
+        # For the report's header (Settings); information like `tz`, applied by a restore.
+        "display_name": person.display_name,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
     }
     with read_snapshot():
         for section in SECTIONS:

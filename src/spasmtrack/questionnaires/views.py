@@ -40,7 +40,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _cards(responses: list[QuestionnaireResponse]) -> list[dict[str, Any]]:
+def questionnaire_cards(responses: list[QuestionnaireResponse]) -> list[dict[str, Any]]:
     """One card per questionnaire: latest result and the trend of its headline score."""
     cards = []
     for kind in kinds.KINDS:
@@ -85,7 +85,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     if is_htmx(request):
         return HttpResponse(HISTORY_TMPL.render(ctx, request))
-    ctx["cards"] = _cards(responses)
+    ctx["cards"] = questionnaire_cards(responses)
     return render(request, "questionnaires/index.html", ctx)
 
 

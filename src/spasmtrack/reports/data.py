@@ -79,6 +79,129 @@ def _score_rows(person: Person, end: date) -> list[summary.ScoreRow]:
     return rows
 
 
+def first_day(person: Person, until: date) -> date | None:
+    """The first day anything was logged (spasm, check-in, drawing, treatment), up to `until`."""
+    from django.db.models import Min
+
+    days = [
+        entries_for(person, RESOURCES[name])
+        .filter(local_date__lte=until)
+        .aggregate(first=Min("local_date"))["first"]
+        for name in ("muscle-events", "checkins", "pain-drawings", "treatment-logs")
+    ]
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
+
+
+def tracked_days(start: date, end: date, first: date | None) -> int:
+    """Days of start..end from the first logged day on (0 when nothing was logged by `end`)."""
+    if first is None or first > end:
+        return 0
+    return (end - max(start, first)).days + 1
+
+
+def _latest_scores(person: Person, kind: str, start: date, end: date) -> dict[str, object] | None:
+    latest = (
+        responses_for(person)
+        .filter(kind=kind, local_date__gte=start, local_date__lte=end)
+        .order_by("-answered_at", "-id")
+        .first()
+    )
+    return latest.scores() if latest is not None else None
+
+
+def period_figures(
+    person: Person, start: date, end: date, first: date | None
+) -> dict[str, float | None]:
+    """The headline figures of one period, by key (None: nothing recorded)."""
+    from django.db.models import Avg, Count, Q
+
+    days = tracked_days(start, end, first)
+    events = (
+        entries_for(person, RESOURCES["muscle-events"])
+        .between(start, end)
+        .aggregate(
+            spasms=Count("id", filter=Q(kind="spasm")),
+            twitches=Count("id", filter=Q(kind="twitch")),
+            intensity=Avg("intensity", filter=Q(kind="spasm")),
+        )
+    )
+    checkins = (
+        entries_for(person, RESOURCES["checkins"])
+        .between(start, end)
+        .aggregate(pain=Avg("overall_pain"), sleep=Avg("sleep_quality"))
+    )
+    weeks = days / 7
+    out: dict[str, float | None] = {
+        "spasms_week": events["spasms"] / weeks if days else None,
+        "twitches_week": events["twitches"] / weeks if days else None,
+        "intensity": events["intensity"],
+        "pain": checkins["pain"],
+        "sleep": checkins["sleep"],
+    }
+    fiqr = _latest_scores(person, "fiqr", start, end)
+    peg = _latest_scores(person, "peg", start, end)
+    acr = _latest_scores(person, "acr2016", start, end)
+    out["fiqr"] = float(fiqr["total"]) if fiqr else None  # type: ignore[arg-type]
+    out["peg"] = float(peg["score"]) if peg else None  # type: ignore[arg-type]
+    out["wpi"] = float(acr["wpi"]) if acr else None  # type: ignore[arg-type]
+    out["sss"] = float(acr["sss"]) if acr else None  # type: ignore[arg-type]
+    return out
+
+
+# (key, label, lower is better, digits); the MCID comes from knowledge/mcid.json by key.
+CHANGE_ROWS = (
+    ("spasms_week", "Spasms a week", True, 1),
+    ("twitches_week", "Twitches a week", True, 1),
+    ("intensity", "Spasm intensity (0–10)", True, 1),
+    ("pain", "Pain, daily mean (0–10)", True, 1),
+    ("sleep", "Sleep quality (0–10, higher = better)", False, 1),
+    ("fiqr", "FIQR total (0–100)", True, 1),
+    ("peg", "PEG (0–10)", True, 1),
+    ("wpi", "Widespread Pain Index (0–19)", True, 0),
+    ("sss", "Symptom Severity (0–12)", True, 0),
+)
+
+
+def changes(now: dict[str, float | None], before: dict[str, float | None]) -> list[summary.Change]:
+    """Each headline figure beside the previous period; rows with neither value are left out
+    (no empty cells), questionnaires included only when answered in one of the periods."""
+    thresholds = summary.mcids()
+    key_map = {"pain": "pain", "peg": "peg", "fiqr": "fiqr"}
+    rows = []
+    for key, label, lower, digits in CHANGE_ROWS:
+        if now[key] is None and before[key] is None:
+            continue
+        mcid = thresholds.get(key_map.get(key, ""))
+        rows.append(summary.Change(label, now[key], before[key], lower, mcid, digits))
+    return rows
+
+
+def experiment_lines(person: Person, start: date, end: date, today: date) -> list[str]:
+    """Finished experiments that ended in or before the period, with their answer in words."""
+    from spasmtrack.trials import days as trial_days
+    from spasmtrack.trials.findings import finished_trials
+
+    lines = []
+    for trial in finished_trials(person, today):
+        if trial.schedule.end > end:
+            continue
+        result = trial_days.analysis(trial, today)
+        title = f"{trial.title} ({trial.b_name} vs {trial.a_name}, {trial.outcome_label})"
+        if result.itt is None:
+            lines.append(f"{title}: finished, too few days logged for an answer.")
+            continue
+        p = result.itt.p_b_better
+        if p > 0.95:
+            answer = f"{trial.b_name} was likely better"
+        elif p < 0.05:
+            answer = f"{trial.b_name} was likely worse"
+        else:
+            answer = "no clear difference"
+        lines.append(f"{title}: {answer} (chance {trial.b_name} better: {p:.0%}).")
+    return lines[:5]
+
+
 def collect(person: Person, start: date, end: date, made_on: date) -> summary.Report:
     """Everything the report prints for start..end (the person's local days, inclusive)."""
     check_period(start, end)
@@ -104,11 +227,30 @@ def collect(person: Person, start: date, end: date, made_on: date) -> summary.Re
         (t.treatment.name, t.pain_before, t.pain_after)
         for t in live(RESOURCES["treatment-logs"]).order_by("at")
     ]
-    rows = summary.region_rows(drawings, [(regions, i) for _, _, i, regions in events])
+    rows = summary.region_rows(
+        drawings, [(regions, i) for _, kind, i, regions in events if kind == "spasm"]
+    )
+    twitch_rows = summary.twitch_rows(
+        [regions for _, kind, _, regions in events if kind == "twitch"]
+    )
+    first = first_day(person, end)
+    length = (end - start).days + 1
+    prev_end = start - timedelta(days=1)
+    prev_start = prev_end - timedelta(days=length - 1)
+    now_figures = period_figures(person, start, end, first)
+    before_figures = period_figures(person, prev_start, prev_end, first)
     heat, heat_source = summary.heat_map(rows, bool(drawings))
     spasm_intensities = [i for _, kind, i, _ in events if kind == "spasm"]
     return summary.Report(
-        person=person.user.username,
+        person=person.name,
+        birth_date=person.birth_date,
+        first_day=first,
+        tracked_days=tracked_days(start, end, first),
+        previous_start=prev_start,
+        previous_end=prev_end,
+        changes=changes(now_figures, before_figures),
+        twitch_regions=twitch_rows,
+        experiments=experiment_lines(person, start, end, made_on),
         tz=person.tz,
         start=start,
         end=end,

@@ -11,6 +11,7 @@ Figure objects are used (no pyplot), so nothing global is touched while serving 
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from spasmtrack.reports.summary import CHECKIN_ITEMS, Report
 A4 = (8.27, 11.69)  # inches
 LEFT, RIGHT = 0.06, 0.94
 FOOTER = "Spasmtrack informs and tracks; it does not diagnose."
-TABLE_ROWS = 12  # regions, trigger points, treatments: the most relevant rows only
+TABLE_ROWS = 12  # regions: the most relevant rows only
+PAGE_TWO_ROWS = 8  # trigger points, treatments
 RC = {
     "pdf.fonttype": 42,  # embed TrueType: real, searchable text (pdftotext reads it)
     "text.parse_math": False,  # people's own words: "$20 vs $5" is text, not TeX
@@ -38,12 +40,91 @@ RC = {
     "legend.fontsize": 7,
 }
 SPASM_COLOUR, TWITCH_COLOUR, LINE_COLOUR = "#7a1f2b", "#8ea3d6", "#1a1a1a"
-CHECKIN_STYLES = (
-    ("#a4161a", "-", "o"),
-    ("#7a1f2b", "--", "s"),
-    ("#3b4d8f", "-.", "^"),
-    ("#1d6b35", ":", "D"),
+
+
+# Right-to-left letters (Hebrew, Arabic and their presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# Fonts that carry what DejaVu Sans lacks, from Debian packages, tried in this order for each
+# glyph (matplotlib's font fallback): CJK (fonts-droid-fallback), emoji and symbols
+# (fonts-symbola, monochrome outlines: a PDF needs outlines, colour bitmaps would not embed).
+FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
 )
+
+
+def shaped(text: str) -> str:
+    """`text` as matplotlib has to be handed it: matplotlib lays out glyphs left to right one
+    by one, so Arabic letters are first joined (contextual presentation forms, arabic-reshaper)
+    and right-to-left runs put in visual order (the Unicode bidi algorithm, python-bidi).
+    Text without right-to-left letters is returned unchanged. Shape each line after wrapping,
+    never before (visual order is per line)."""
+    if not _RTL.search(text):
+        return text
+    import arabic_reshaper  # type: ignore[import-untyped]
+    from bidi import get_display  # type: ignore[import-untyped]
+
+    return str(get_display(arabic_reshaper.reshape(text)))
+
+
+def _text(fig: Any, x: float, y: float, text: str, **kw: Any) -> Any:
+    """fig.text for any script (see `shaped`)."""
+    return fig.text(x, y, shaped(text), **kw)
+
+
+# Characters every report font subset includes, so that most reports ask for the same subset
+# (see _cache_font_subsets): printable ASCII, Latin-1 and the punctuation the report uses.
+_SUBSET_BASE = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "".join(chr(c) for c in range(0xA0, 0x100))
+    + "–—‘’“”•…→←±−≥≤×·"
+)
+_SUBSETS: dict[tuple[str, str], bytes] = {}
+
+
+def _cache_font_subsets() -> None:
+    """Keep matplotlib's font subsets in memory, per (font file, characters).
+
+    matplotlib subsets every embedded face on every PDF with fontTools, which parses the whole
+    font file each time (most of a report's time, bench/report.py). Asking for the report's
+    characters plus _SUBSET_BASE makes the request the same for most reports, so a server
+    process subsets each face once. This wraps a private matplotlib function; if it is not
+    there (another matplotlib version), nothing is changed and reports are only slower.
+    """
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    original = getattr(pdf_ps, "get_glyphs_subset", None)
+    if original is None or getattr(original, "_spasmtrack_cached", False):
+        return
+
+    def cached(fontfile: Any, characters: str) -> Any:
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+        wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
+        key = (str(fontfile), wanted)
+        if key not in _SUBSETS:
+            with original(fontfile, wanted) as subset:
+                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()  # type: ignore[no-untyped-call]
+        return TTFont(io.BytesIO(_SUBSETS[key]))
+
+    cached._spasmtrack_cached = True  # type: ignore[attr-defined]
+    pdf_ps.get_glyphs_subset = cached
+
+
+def _font_families() -> list[str]:
+    """DejaVu Sans, then the fallback fonts that are installed (registered on first use)."""
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    families = ["DejaVu Sans"]
+    for path in FALLBACK_FONTS:
+        if Path(path).exists():
+            name = font_manager.FontProperties(fname=path).get_name()
+            if name not in {f.name for f in font_manager.fontManager.ttflist}:
+                font_manager.fontManager.addfont(path)
+            families.append(name)
+    return families
 
 
 def day_text(day: date, year: bool = True) -> str:
@@ -63,9 +144,9 @@ class Col:
 
 
 def _heading(fig: Any, y: float, text: str, note: str = "") -> None:
-    fig.text(LEFT, y, text, fontsize=11, fontweight="bold", color="#17324d", va="baseline")
+    _text(fig, LEFT, y, text, fontsize=11, fontweight="bold", color="#17324d", va="baseline")
     if note:
-        fig.text(RIGHT, y, note, fontsize=7, color="#4a4a4a", ha="right", va="baseline")
+        _text(fig, RIGHT, y, note, fontsize=7, color="#4a4a4a", ha="right", va="baseline")
     fig.add_artist(_rule(fig, y - 0.007))
 
 
@@ -97,7 +178,7 @@ def _table(
     from matplotlib.lines import Line2D
 
     for c in cols:
-        fig.text(c.x, y, c.header, fontsize=7, color="#4a4a4a", ha=c.align, va="baseline")
+        _text(fig, c.x, y, c.header, fontsize=7, color="#4a4a4a", ha=c.align, va="baseline")
     y -= 0.006
     fig.add_artist(
         Line2D([left, right], [y, y], transform=fig.transFigure, color="#9c988e", lw=0.5)
@@ -107,28 +188,38 @@ def _table(
         cells = [_cell_lines(text, c.width, max_lines) for c, text in zip(cols, row, strict=True)]
         for c, lines in zip(cols, cells, strict=True):
             for i, text in enumerate(lines):
-                fig.text(c.x, y - i * line * 0.8, text, fontsize=8, ha=c.align, va="baseline")
+                _text(fig, c.x, y - i * line * 0.8, text, fontsize=8, ha=c.align, va="baseline")
         height = line * (1 + 0.8 * (max(len(lines) for lines in cells) - 1))
         y -= height
     return y
 
 
+def _per_week(count: int, r: Report) -> str:
+    return f"{count / (r.rate_days / 7):.1f} a week" if count else "none"
+
+
 def _tiles(r: Report) -> list[tuple[str, str]]:
-    """The key figures as (big number, small label) pairs."""
-    rate = f"{r.spasms / (r.days / 7):.1f} a week" if r.spasms else "none"
-    return [
-        (str(r.spasms), f"spasms ({rate})"),
-        (f"{_num(r.spasm_intensity)} / 10", "average spasm intensity"),
-        (str(r.twitches), "twitches"),
-        (f"{r.checkin_days} of {r.days}", "days with a check-in"),
-        (str(r.drawings), "pain drawings"),
+    """The key figures as (big number, small label) pairs; never an empty or zero-only cell
+    that says nothing (no "0 pain drawings")."""
+    tiles = [
+        (str(r.spasms), f"spasms ({_per_week(r.spasms, r)})"),
+        (
+            f"{r.spasm_intensity:.1f} / 10" if r.spasm_intensity is not None else "no spasms",
+            "average spasm intensity",
+        ),
+        (str(r.twitches), f"twitches ({_per_week(r.twitches, r)})"),
+        (f"{r.checkin_days} of {r.tracked_days or r.days}", "days with a check-in"),
     ]
+    if r.drawings:
+        tiles.append((str(r.drawings), "pain drawings"))
+    return tiles
 
 
 def _page_header(fig: Any, r: Report) -> None:
     from matplotlib.patches import FancyBboxPatch
 
-    fig.text(
+    _text(
+        fig,
         LEFT,
         0.962,
         "Spasmtrack summary for a clinician visit",
@@ -136,18 +227,26 @@ def _page_header(fig: Any, r: Report) -> None:
         fontweight="bold",
         color="#17324d",
     )
-    fig.text(
+    born = f"     Born {day_text(r.birth_date)}" if r.birth_date else ""
+    _text(
+        fig,
         LEFT,
         0.942,
-        f"Period: {day_text(r.start)} – {day_text(r.end)} ({r.days} days)     "
-        f"Person: {r.person}     Time zone: {r.tz}     Made on {day_text(r.made_on)}",
+        f"Period: {day_text(r.start)} – {day_text(r.end)} ({r.days} days) · {r.history_text}",
+        fontsize=8.5,
+    )
+    _text(
+        fig,
+        LEFT,
+        0.9285,
+        f"Person: {r.person}{born}     Time zone: {r.tz}     Made on {day_text(r.made_on)}",
         fontsize=8.5,
     )
     fig.add_artist(
         FancyBboxPatch(
-            (LEFT, 0.893),
+            (LEFT, 0.882),
             RIGHT - LEFT,
-            0.038,
+            0.036,
             boxstyle="round,pad=0,rounding_size=0.006",
             transform=fig.transFigure,
             facecolor="#e8f1fb",
@@ -158,52 +257,81 @@ def _page_header(fig: Any, r: Report) -> None:
     width = (RIGHT - LEFT) / len(tiles)
     for i, (big, small) in enumerate(tiles):
         x = LEFT + 0.012 + i * width
-        fig.text(x, 0.912, big, fontsize=13, fontweight="bold", color="#17324d")
-        fig.text(x, 0.899, small, fontsize=7, color="#333333")
+        _text(fig, x, 0.9, big, fontsize=13, fontweight="bold", color="#17324d")
+        _text(fig, x, 0.887, small, fontsize=7, color="#333333")
 
 
 def _footer(fig: Any, r: Report, page: int, pages: int) -> None:
     fig.add_artist(_rule(fig, 0.038, "#c9c6bd", 0.5))
-    fig.text(0.5, 0.022, FOOTER, ha="center", fontsize=8.5, fontstyle="italic")
-    fig.text(
+    # Regular, not italic: each extra font face costs a subset and an embedding (bench/report.py)
+    _text(fig, 0.5, 0.022, FOOTER, ha="center", fontsize=8.5, color="#333333")
+    _text(
+        fig,
         LEFT,
         0.022,
         f"{r.person} · {day_text(r.start)} – {day_text(r.end)}",
         fontsize=6.5,
         color="#4a4a4a",
     )
-    fig.text(RIGHT, 0.022, f"Page {page} of {pages}", fontsize=6.5, ha="right", color="#4a4a4a")
+    _text(fig, RIGHT, 0.022, f"Page {page} of {pages}", fontsize=6.5, ha="right", color="#4a4a4a")
 
 
-def _body(fig: Any, r: Report) -> None:
-    """Body map (left) and the ranked region table (right)."""
+def _changes(fig: Any, r: Report, top: float) -> float:
+    """This period beside the previous one of the same length; returns the new y."""
+    assert r.previous_start is not None and r.previous_end is not None
+    _heading(
+        fig,
+        top,
+        "Change since the previous period",
+        f"Previous: {day_text(r.previous_start)} – {day_text(r.previous_end)}; "
+        "verdicts only where a published threshold exists",
+    )
+    y = top - 0.026
+    if not r.changes:
+        return _nothing(fig, y, "Nothing recorded in this period or the one before.") + 0.006
+    cols = [
+        Col("Figure", LEFT, 40),
+        Col("This period", 0.42, 12, "right"),
+        Col("Previous", 0.52, 12, "right"),
+        Col("Change", 0.64, 14, "right"),
+        Col("Verdict", 0.66, 46),
+    ]
+    rows = [[c.label, c.now_text, c.before_text, c.change_text, c.verdict] for c in r.changes]
+    return _table(fig, y, cols, rows, line=0.0142, max_lines=2) - 0.012
+
+
+def _body(fig: Any, r: Report, top: float) -> None:
+    """Body map (left) and the ranked region table (right), from `top` down ~0.3."""
     from matplotlib import colormaps
     from matplotlib.patches import Rectangle
 
-    cmap = colormaps["YlOrRd"]
+    cmap = colormaps["YlOrRd"]  # the app's body heatmap uses the same scale
     if r.heat_source == "drawings":
         note = (
             f"Colour: average pain over {r.drawings} pain drawing(s), 0–10, unmarked days count 0"
         )
     elif r.heat_source == "events":
-        note = "No pain drawings: colour = average intensity of spasms and twitches there, 0–10"
+        note = "No pain drawings: colour = average intensity of the spasms there, 0–10"
     else:
         note = ""
-    _heading(fig, 0.872, "Where it hurts", note)
-    top = list(r.regions[:TABLE_ROWS])
-    numbers = {row.region_id: i for i, row in enumerate(top, start=1)}
-    boxes = {"front": [0.035, 0.55, 0.215, 0.305], "back": [0.255, 0.55, 0.215, 0.305]}
+    _heading(fig, top, "Where it hurts", note)
+    top_rows = list(r.regions[:TABLE_ROWS])
+    numbers = {row.region_id: i for i, row in enumerate(top_rows, start=1)}
+    height = 0.25
+    base = top - 0.02 - height
+    boxes = {"front": [0.035, base, 0.215, height], "back": [0.255, base, 0.215, height]}
     for view, box in boxes.items():
         ax = fig.add_axes(box)
         title = "Front (facing you)" if view == "front" else "Back"
         bodymap.draw_view(ax, view, r.heat, numbers, cmap, title)
     # A stepped colour key drawn as rectangles (vector, unlike a raster colour bar).
-    fig.text(0.07, 0.536, "0–10:", fontsize=7, va="center", color="#4a4a4a")
+    key_y = base - 0.012
+    _text(fig, 0.07, key_y, "0–10:", fontsize=7, va="center", color="#4a4a4a")
     for i, value in enumerate((1, 3, 5, 7, 9)):
         x = 0.115 + i * 0.06
         fig.add_artist(
             Rectangle(
-                (x, 0.530),
+                (x, key_y - 0.006),
                 0.022,
                 0.012,
                 transform=fig.transFigure,
@@ -212,7 +340,7 @@ def _body(fig: Any, r: Report) -> None:
                 lw=0.4,
             )
         )
-        fig.text(x + 0.026, 0.536, f"{value - 1}–{value + 1}", fontsize=6.5, va="center")
+        _text(fig, x + 0.026, key_y, f"{value - 1}–{value + 1}", fontsize=6.5, va="center")
     if r.heat_source == "drawings":
         from matplotlib.lines import Line2D
 
@@ -220,7 +348,7 @@ def _body(fig: Any, r: Report) -> None:
         fig.add_artist(
             Line2D(
                 [0.42],
-                [0.5365],
+                [key_y + 0.0005],
                 transform=fig.transFigure,
                 marker="o",
                 markersize=7,
@@ -229,43 +357,55 @@ def _body(fig: Any, r: Report) -> None:
                 markeredgewidth=0.6,
             )
         )
-        fig.text(0.43, 0.536, "not in drawings", fontsize=6.5, va="center")
+        _text(fig, 0.43, key_y, "not in drawings", fontsize=6.5, va="center")
 
     x0 = 0.50
-    if not top:
-        fig.text(x0, 0.835, "No pain drawings, spasms or twitches in this period.", fontsize=8.5)
-        return
-    if r.heat_source == "drawings":
-        cols = [
-            Col("#", x0 + 0.018, 3, "right"),
-            Col("Region", x0 + 0.03, 29),
-            Col("Drawings", 0.8, 6, "right"),
-            Col("Avg pain", 0.87, 6, "right"),
-            Col("Spasms", RIGHT, 6, "right"),
-        ]
-        rows = [
-            [str(i), row.label, str(row.drawings), _num(row.mean_pain), str(row.events)]
-            for i, row in enumerate(top, start=1)
-        ]
-        key = "Drawings: times marked. Avg pain: when marked. Spasms: with twitches."
+    y = top - 0.027
+    if not top_rows:
+        _text(fig, x0, y - 0.01, "No pain drawings or spasms in this period.", fontsize=8.5)
+        y -= 0.03
     else:
-        cols = [
-            Col("#", x0 + 0.018, 3, "right"),
-            Col("Region", x0 + 0.03, 30),
-            Col("Spasms", 0.855, 6, "right"),
-            Col("Avg intensity", RIGHT, 8, "right"),
-        ]
-        rows = [
-            [str(i), row.label, str(row.events), _num(row.event_intensity)]
-            for i, row in enumerate(top, start=1)
-        ]
-        key = "Spasms: spasms and twitches logged there, with their average intensity."
-    y = _table(fig, 0.845, cols, rows, line=0.0185, max_lines=1, left=x0)
-    more = len(r.regions) - len(top)
-    if more > 0:
-        fig.text(x0 + 0.03, y, f"and {more} more region(s)", fontsize=7, color="#4a4a4a")
-        y -= 0.016
-    fig.text(x0 + 0.03, y, key, fontsize=6.5, color="#4a4a4a")
+        if r.heat_source == "drawings":
+            cols = [
+                Col("#", x0 + 0.018, 3, "right"),
+                Col("Region", x0 + 0.03, 29),
+                Col("Drawings", 0.8, 6, "right"),
+                Col("Avg pain", 0.87, 6, "right"),
+                Col("Spasms", RIGHT, 6, "right"),
+            ]
+            rows = [
+                [str(i), row.label, str(row.drawings), _num(row.mean_pain), str(row.events)]
+                for i, row in enumerate(top_rows, start=1)
+            ]
+            key = "Drawings: times marked. Avg pain: when marked. Spasms: logged there."
+        else:
+            cols = [
+                Col("#", x0 + 0.018, 3, "right"),
+                Col("Region", x0 + 0.03, 30),
+                Col("Spasms", 0.855, 6, "right"),
+                Col("Avg intensity", RIGHT, 8, "right"),
+            ]
+            rows = [
+                [str(i), row.label, str(row.events), _num(row.event_intensity)]
+                for i, row in enumerate(top_rows, start=1)
+            ]
+            key = "Spasms logged there, with their average intensity (0–10)."
+        y = _table(fig, y, cols, rows, line=0.0165, max_lines=1, left=x0)
+        more = len(r.regions) - len(top_rows)
+        if more > 0:
+            _text(fig, x0 + 0.03, y, f"and {more} more region(s)", fontsize=7, color="#4a4a4a")
+            y -= 0.014
+        _text(fig, x0 + 0.03, y, key, fontsize=6.5, color="#4a4a4a")
+        y -= 0.018
+    # Twitches apart: small, often harmless (an eyelid), never ranked with spasms.
+    if r.twitch_regions:
+        where = ", ".join(f"{label} {n}" for label, n in r.twitch_regions[:6])
+        more = len(r.twitch_regions) - 6
+        text = f"Twitches ({r.twitches}), by place: {where}" + (
+            f", and {more} more" if more > 0 else ""
+        )
+        for i, piece in enumerate(textwrap.wrap(text, 62)[:3]):
+            _text(fig, x0 + 0.03, y - i * 0.013, piece, fontsize=7.5)
 
 
 def _week_ticks(ax: Any, weeks: Sequence[date]) -> None:
@@ -282,29 +422,23 @@ def _empty(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
-def _spasm_chart(fig: Any, r: Report) -> None:
+def _spasm_chart(fig: Any, r: Report, top: float) -> None:
     _heading(
         fig,
-        0.505,
+        top,
         "Spasms and twitches per week",
         "Weeks start on Monday; the first and last week may be partial",
     )
-    ax = fig.add_axes([0.085, 0.3, 0.83, 0.175])
+    ax = fig.add_axes([0.085, 0.07, 0.83, top - 0.13])
     starts = [w.start for w in r.weeks]
     if not (r.spasms or r.twitches):
         _empty(ax, "No spasms or twitches logged in this period.")
         return
     x = list(range(len(starts)))
-    spasms = [w.spasms for w in r.weeks]
-    ax.bar(x, spasms, color=SPASM_COLOUR, width=0.7, label="Spasms")
-    ax.bar(
-        x,
-        [w.twitches for w in r.weeks],
-        bottom=spasms,
-        color=TWITCH_COLOUR,
-        width=0.7,
-        label="Twitches",
-    )
+    ax.bar([i - 0.19 for i in x], [w.spasms for w in r.weeks], color=SPASM_COLOUR, width=0.38,
+           label="Spasms")  # fmt: skip
+    ax.bar([i + 0.19 for i in x], [w.twitches for w in r.weeks], color=TWITCH_COLOUR,
+           width=0.38, label="Twitches")  # fmt: skip
     ax.set_ylabel("count per week", fontsize=7)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top"]].set_visible(False)
@@ -319,7 +453,7 @@ def _spasm_chart(fig: Any, r: Report) -> None:
         marker="o",
         markersize=3,
         linewidth=1.2,
-        label="Average spasm intensity (right, 0–10)",
+        label="Average spasm intensity (right axis, 0–10)",
     )
     right.set_ylim(0, 10.5)
     right.set_ylabel("intensity 0–10", fontsize=7)
@@ -336,54 +470,62 @@ def _spasm_chart(fig: Any, r: Report) -> None:
     )
 
 
-def _checkin_chart(fig: Any, r: Report) -> None:
+def _checkin_chart(fig: Any, r: Report, top: float) -> float:
+    """All seven check-in items as small multiples: same weeks, same 0–10 axis. Returns y."""
     _heading(
         fig,
-        0.245,
+        top,
         "Daily check-ins, weekly averages (0–10)",
-        f"{r.checkin_days} check-in(s) in {r.days} days",
+        f"The same 0–10 scale in every panel; {r.checkin_days} check-in(s) in {r.days} days",
     )
-    ax = fig.add_axes([0.085, 0.065, 0.83, 0.13])
     if not r.checkin_days:
-        _empty(ax, "No daily check-ins in this period.")
-        return
+        return _nothing(fig, top - 0.028, "No daily check-ins in this period.")
     starts = [w.start for w in r.weeks]
-    for (item, label), (colour, style, marker) in zip(CHECKIN_ITEMS, CHECKIN_STYLES, strict=True):
-        pts = [(i, w.checkins.get(item)) for i, w in enumerate(r.weeks)]
-        pts = [(i, v) for i, v in pts if v is not None]
-        if pts:
-            ax.plot(
-                [p[0] for p in pts],
-                [p[1] for p in pts],
-                color=colour,
-                linestyle=style,
-                marker=marker,
-                markersize=3,
-                linewidth=1.2,
-                label=label,
-            )
-    ax.set_ylim(0, 10.5)
-    ax.set_yticks([0, 5, 10])
-    ax.grid(axis="y", color="#e3e0d8", linewidth=0.5)
-    ax.spines[["top", "right"]].set_visible(False)
-    _week_ticks(ax, starts)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, borderaxespad=0.2)
+    cols, width, gap, height = 4, 0.19, 0.03, 0.075
+    x0 = 0.07
+    for n, (item, label) in enumerate(CHECKIN_ITEMS):
+        row, col = divmod(n, cols)
+        bottom = top - 0.03 - height - row * (height + 0.035)
+        ax = fig.add_axes([x0 + col * (width + gap), bottom, width, height])
+        got = [(i, w.checkins.get(item)) for i, w in enumerate(r.weeks)]
+        got = [(i, v) for i, v in got if v is not None]
+        ax.set_title(label, fontsize=7, loc="left", pad=2)
+        if got:
+            ax.plot([p[0] for p in got], [p[1] for p in got], color="#17324d", marker="o",
+                    markersize=2, linewidth=1.0)  # fmt: skip
+        else:
+            ax.text(0.5, 0.5, "not rated", ha="center", va="center", fontsize=7,
+                    color="#4a4a4a", transform=ax.transAxes)  # fmt: skip
+        ax.set_ylim(0, 10.5)
+        ax.set_yticks([0, 5, 10])
+        ax.set_xlim(-0.6, len(starts) - 0.4)
+        ticks = [0, len(starts) - 1] if len(starts) > 1 else [0]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([day_text(starts[i], year=False) for i in ticks])
+        ax.tick_params(labelsize=6, length=2)
+        ax.grid(axis="y", color="#e3e0d8", linewidth=0.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        if col:
+            ax.set_yticklabels([])
+    rows = -(-len(CHECKIN_ITEMS) // cols)
+    return top - 0.03 - rows * (height + 0.035) - 0.012
 
 
 def _page_one(fig: Any, r: Report) -> None:
     _page_header(fig, r)
-    _body(fig, r)
-    _spasm_chart(fig, r)
-    _checkin_chart(fig, r)
+    y = _changes(fig, r, 0.862)
+    _body(fig, r, y)
+    _spasm_chart(fig, r, y - 0.345)
 
 
 def _nothing(fig: Any, y: float, text: str) -> float:
-    fig.text(LEFT, y, text, fontsize=8.5, color="#4a4a4a")
+    _text(fig, LEFT, y, text, fontsize=8.5, color="#4a4a4a")
     return y - 0.03
 
 
 def _page_two(fig: Any, r: Report) -> None:
-    fig.text(
+    _text(
+        fig,
         LEFT,
         0.962,
         "Spasmtrack summary for a clinician visit (continued)",
@@ -391,9 +533,10 @@ def _page_two(fig: Any, r: Report) -> None:
         fontweight="bold",
         color="#17324d",
     )
-    fig.text(LEFT, 0.945, f"Period: {day_text(r.start)} – {day_text(r.end)}", fontsize=8.5)
+    _text(fig, LEFT, 0.945, f"Period: {day_text(r.start)} – {day_text(r.end)}", fontsize=8.5)
 
-    y = 0.91
+    y = _checkin_chart(fig, r, 0.915)
+    y = _suggestions(fig, r, y)
     _heading(fig, y, "Latest questionnaire scores", "Self-report; informs, does not diagnose")
     y -= 0.028
     if r.scores:
@@ -432,11 +575,11 @@ def _page_two(fig: Any, r: Report) -> None:
                 f"({day_text(t.last_day, False)})",
                 t.status,
             ]
-            for t in r.trigger_points[:TABLE_ROWS]
+            for t in r.trigger_points[:PAGE_TWO_ROWS]
         ]
         y = _table(fig, y, cols, rows, max_lines=1)
-        if len(r.trigger_points) > TABLE_ROWS:
-            fig.text(LEFT, y, f"and {len(r.trigger_points) - TABLE_ROWS} more", fontsize=7)
+        if len(r.trigger_points) > PAGE_TWO_ROWS:
+            _text(fig, LEFT, y, f"and {len(r.trigger_points) - PAGE_TWO_ROWS} more", fontsize=7)
             y -= 0.014
         y -= 0.018
     else:
@@ -463,36 +606,42 @@ def _page_two(fig: Any, r: Report) -> None:
                 str(t.pairs),
                 f"{_num(t.mean_before)} → {_num(t.mean_after)}" if t.pairs else "–",
             ]
-            for t in r.treatments[:TABLE_ROWS]
+            for t in r.treatments[:PAGE_TWO_ROWS]
         ]
         y = _table(fig, y, cols, rows, max_lines=1)
-        if len(r.treatments) > TABLE_ROWS:
-            fig.text(LEFT, y, f"and {len(r.treatments) - TABLE_ROWS} more", fontsize=7)
+        if len(r.treatments) > PAGE_TWO_ROWS:
+            _text(fig, LEFT, y, f"and {len(r.treatments) - PAGE_TWO_ROWS} more", fontsize=7)
             y -= 0.014
         y -= 0.018
     else:
         y = _nothing(fig, y, "No treatments logged in this period.")
-
-    _heading(fig, y, "Patterns in the diary", "Observed, not proof; an experiment can test one")
-    y -= 0.028
-    if r.findings:
-        for text in r.findings:
-            for i, piece in enumerate(textwrap.wrap(text, 118)[:2]):
-                fig.text(LEFT + (0.012 if i else 0), y, piece, fontsize=8, va="baseline")
-                y -= 0.0145
-        y -= 0.014
-    else:
-        y = _nothing(fig, y, "No clear pattern in this period.")
 
     _heading(fig, y, "Questions for my visit")
     y -= 0.03
     _questions(fig, y, r.questions)
 
 
+def _suggestions(fig: Any, r: Report, y: float) -> float:
+    """Insights' findings in plain words, then finished experiments with their answer."""
+    _heading(
+        fig, y, "What the diary suggests", "Patterns in this diary, not proof; not a diagnosis"
+    )
+    y -= 0.026
+    lines = [*r.findings, *(f"Experiment: {e}" for e in r.experiments)]
+    if not lines:
+        return _nothing(fig, y, "No clear pattern and no finished experiment in this period.")
+    for text in lines:
+        for i, piece in enumerate(textwrap.wrap(text, 118)[:2]):
+            _text(fig, LEFT + (0.012 if i else 0), y, "• " + piece if not i else piece,
+                  fontsize=8, va="baseline")  # fmt: skip
+            y -= 0.0142
+    return y - 0.014
+
+
 def _questions(fig: Any, y: float, text: str) -> None:
     """The person's own words, wrapped; cut with a note when they do not fit the page."""
     if not text.strip():
-        fig.text(LEFT, y, "(none written)", fontsize=9, color="#4a4a4a")
+        _text(fig, LEFT, y, "(none written)", fontsize=9, color="#4a4a4a")
         return
     line = 0.0165
     lines = [
@@ -502,7 +651,7 @@ def _questions(fig: Any, y: float, text: str) -> None:
     if len(lines) > room:
         lines = [*lines[: room - 1], "… (more in the app)"]
     for i, text_line in enumerate(lines):
-        fig.text(LEFT, y - i * line, text_line, fontsize=9, va="baseline")
+        _text(fig, LEFT, y - i * line, text_line, fontsize=9, va="baseline")
 
 
 def render_pdf(report: Report) -> bytes:
@@ -518,7 +667,9 @@ def render_pdf(report: Report) -> bytes:
         "CreationDate": None,  # the same diary gives the same file
     }
     pages = (_page_one, _page_two)
-    with matplotlib.rc_context(RC), PdfPages(buf, metadata=metadata) as pdf:
+    _cache_font_subsets()
+    rc = {**RC, "font.family": _font_families()}
+    with matplotlib.rc_context(rc), PdfPages(buf, metadata=metadata) as pdf:
         for n, draw in enumerate(pages, start=1):
             fig = Figure(figsize=A4)
             draw(fig, report)

@@ -7,20 +7,95 @@ Weeks start on Monday; the first and last week of a period may be partial.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from statistics import fmean
 
 from spasmtrack.core.regions import all_regions
+from spasmtrack.knowledge import data_path
 
 CHECKIN_ITEMS = (
     ("overall_pain", "Overall pain"),
     ("spasm_burden", "Spasm burden"),
     ("fatigue", "Tiredness"),
+    ("brain_fog", "Brain fog"),
+    ("stress", "Stress"),
     ("sleep_quality", "Sleep quality (higher = better)"),
+    ("mood", "Mood (higher = better)"),
 )
+HIGHER_IS_BETTER = frozenset({"sleep_quality", "mood"})
+
+
+@dataclass(frozen=True)
+class Mcid:
+    """The smallest change that matters, as a percentage of the earlier value."""
+
+    percent: float
+    wording: str  # e.g. "14% (FIQ-derived)"
+
+
+@lru_cache(maxsize=1)
+def mcids() -> dict[str, Mcid]:
+    """Thresholds by figure key, from knowledge/mcid.json (cited there)."""
+    with data_path("mcid.json").open(encoding="utf-8") as f:
+        data = json.load(f)
+    return {k: Mcid(float(v["percent"]), v["wording"]) for k, v in data["thresholds"].items()}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One headline figure now and in the previous period of the same length."""
+
+    label: str
+    now: float | None
+    before: float | None
+    lower_is_better: bool = True
+    mcid: Mcid | None = None
+    digits: int = 1
+
+    def _fmt(self, value: float) -> str:
+        return f"{value:.{self.digits}f}"
+
+    @property
+    def now_text(self) -> str:
+        return "not recorded" if self.now is None else self._fmt(self.now)
+
+    @property
+    def before_text(self) -> str:
+        return "not recorded" if self.before is None else self._fmt(self.before)
+
+    @property
+    def change_text(self) -> str:
+        if self.now is None or self.before is None:
+            return "–"
+        diff = self.now - self.before
+        sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+        text = f"{sign}{self._fmt(abs(diff))}"
+        if self.before:
+            text += f" ({sign}{abs(diff) / abs(self.before) * 100:.0f}%)"
+        return text
+
+    @property
+    def verdict(self) -> str:
+        """Plain words; a verdict only where a published threshold exists."""
+        if self.now is None or self.before is None:
+            return "nothing to compare"
+        diff = self.now - self.before
+        if diff == 0:
+            return "no change"
+        better = (diff < 0) == self.lower_is_better
+        way = "better" if better else "worse"
+        if self.mcid is None:
+            return f"{way}; no published threshold"
+        if not self.before:
+            return f"{way} (from 0, no percentage)"
+        if abs(diff) / abs(self.before) * 100 >= self.mcid.percent:
+            return f"{way} by at least the smallest change that matters ({self.mcid.wording})"
+        return f"{way}, but by less than the smallest change that matters ({self.mcid.wording})"
 
 
 @dataclass(frozen=True)
@@ -99,6 +174,30 @@ class Report:
     questions: str
     # Insights patterns for the period, one line each, with any experiment's verdict.
     findings: Sequence[str] = ()
+    birth_date: date | None = None
+    first_day: date | None = None  # first day anything was logged (None: nothing yet)
+    tracked_days: int = 0  # days of the period from the first logged day on
+    previous_start: date | None = None
+    previous_end: date | None = None
+    changes: Sequence[Change] = ()
+    twitch_regions: Sequence[tuple[str, int]] = ()  # (region label, twitches), most first
+    experiments: Sequence[str] = ()  # finished experiments with their answer
+
+    @property
+    def history_text(self) -> str:
+        """Honest wording for how long the diary has been kept, e.g. "tracked for 1 day"."""
+        if self.first_day is None or self.tracked_days == 0:
+            return "nothing logged yet"
+        n = self.tracked_days
+        days = f"{n} day" + ("" if n == 1 else "s")
+        if n < self.days:
+            return f"tracked for {days}, since {self.first_day.day} {self.first_day:%b %Y}"
+        return f"tracked all {days}"
+
+    @property
+    def rate_days(self) -> int:
+        """Days to divide counts by for "a week": the tracked days, at least one."""
+        return max(self.tracked_days, 1)
 
     @property
     def days(self) -> int:
@@ -192,6 +291,16 @@ def region_rows(
             )
         )
     return sorted(rows, key=lambda row: (-row.heat, -row.events, -(row.event_intensity or 0)))
+
+
+def twitch_rows(events: Iterable[Sequence[str]]) -> list[tuple[str, int]]:
+    """(region label, twitches there), most first: twitches are listed apart from spasms."""
+    counts: dict[str, int] = defaultdict(int)
+    for rids in events:
+        for rid in rids:
+            counts[rid] += 1
+    regions = all_regions()
+    return sorted(((regions[r].label, n) for r, n in counts.items()), key=lambda x: (-x[1], x[0]))
 
 
 def heat_map(rows: Sequence[RegionRow], has_drawings: bool) -> tuple[dict[str, float], str]:
