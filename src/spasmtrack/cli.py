@@ -225,7 +225,12 @@ def export_cmd(
 def import_cmd(
     file: Path,
     fmt: Annotated[
-        str, typer.Option("--format", help="json, csv, fhir, flaredown or flaredown-user")
+        str,
+        typer.Option(
+            "--format",
+            help="json, csv, fhir, flaredown, flaredown-user, apple-health, fitbit, "
+            "metrics-csv or weather-csv",
+        ),
     ] = "json",
     source_user: Annotated[
         str | None, typer.Option("--source-user", help="flaredown: the user_id to import")
@@ -269,11 +274,26 @@ def import_cmd(
             summary = import_flaredown_file(person, file, source_user)
             for line in summary.lines():
                 typer.echo(line)
-            if not (summary.ratings or summary.treatment_logs or summary.habit_logs):
+            if not (
+                summary.ratings
+                or summary.treatment_logs
+                or summary.habit_logs
+                or summary.weather_values
+            ):
                 fail(f"{file}: no records to import — nothing was imported")
             return
+        from spasmtrack.measures.imports import IMPORT_FORMATS as measure_formats
+
+        if fmt in measure_formats:
+            from spasmtrack.measures.cli import run_import
+
+            run_import(measure_formats[fmt], person, file)
+            return
         if fmt not in ("json", "csv", "fhir"):
-            fail(f"unknown format {fmt!r} (choose json, csv, fhir, flaredown or flaredown-user)", 2)
+            known = ", ".join(
+                ("json", "csv", "fhir", "flaredown", "flaredown-user", *measure_formats)
+            )
+            fail(f"unknown format {fmt!r} (choose {known})", 2)
         limits.check_size(file.stat().st_size, str(file))  # before reading it into memory
         if fmt == "csv":
             doc = read_csv_zip(file.read_bytes(), str(file))

@@ -14,4 +14,5 @@ FEATURE_APPS = (
     "insights",
     "trials",
     "clinic",
+    "measures",
 )
