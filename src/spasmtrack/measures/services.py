@@ -9,13 +9,14 @@ version, since an upsert that only changes values adds no new row id.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.timezone import now
@@ -146,24 +147,54 @@ def _upsert(
             summary.new += 1
         else:
             summary.updated += 1
-        rows.append(
-            DailyMetric(
-                person=person,
-                local_date=v.day,
-                metric=v.metric,
-                value=v.value,
-                unit=v.unit,
-                source=source,
-                created=stamp,
-                updated=stamp,
-            )
+        rows.append((person.pk, uuid.uuid4(), v.day, v.metric, v.value, v.unit, source))
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _upsert_copy(rows, stamp)
+        return
+    ops = connection.ops
+    code = DailyMetric._meta.get_field("code")
+    at = ops.adapt_datetimefield_value(stamp)
+    params = [
+        (p, code.get_db_prep_value(c, connection), ops.adapt_datefield_value(d), m, v, u, s, at, at)
+        for p, c, d, m, v, u, s in rows
+    ]
+    with connection.cursor() as cursor:  # SQLite is in-process: executemany is the fast path
+        cursor.executemany(
+            f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            + _ON_CONFLICT,
+            params,
         )
-    if rows:
-        DailyMetric.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["person", "local_date", "metric", "source"],
-            update_fields=["value", "unit", "updated"],
+
+
+_TABLE = "measures_dailymetric"
+_COLUMNS = "person_id, code, local_date, metric, value, unit, source, created, updated"
+# A value already there for this person, day, metric and source is replaced; its code and
+# creation time stay.
+_ON_CONFLICT = (
+    "ON CONFLICT (person_id, local_date, metric, source) DO UPDATE SET "
+    "value = excluded.value, unit = excluded.unit, updated = excluded.updated"
+)
+
+
+def _upsert_copy(rows: list[tuple[Any, ...]], stamp: Any) -> None:
+    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON
+    CONFLICT (a server round trip per row, or one huge statement, is several times slower)."""
+    raw = connection.connection  # the driver's connection, inside Django's transaction
+    with raw.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS measures_upsert (person_id bigint, code uuid, "
+            "local_date date, metric varchar(40), value double precision, unit varchar(16), "
+            "source varchar(16), created timestamptz, updated timestamptz) ON COMMIT DROP"
+        )
+        cur.execute("TRUNCATE measures_upsert")
+        with cur.copy(f"COPY measures_upsert ({_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, stamp, stamp))
+        cur.execute(
+            f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM measures_upsert "
+            + _ON_CONFLICT
         )
 
 
