@@ -67,6 +67,10 @@ def watched_models() -> list[type[Any]]:
         pass
     else:
         models += [Intake, ChangeEvent]
+    from spasmtrack.insights.providers import factor_providers
+
+    for provider in factor_providers():  # apps that bring factors (insights.daily)
+        models += provider.watched_models()
     try:  # the tender-point exam's sensitisation outcome (insights.daily)
         from spasmtrack.questionnaires.models import QuestionnaireResponse
     except ImportError:

@@ -7,3 +7,4 @@ class MeasuresConfig(AppConfig):
     name = "spasmtrack.measures"
     label = "measures"
     verbose_name = "Daily measurements (weather, sleep, activity)"
+    insight_factors = "spasmtrack.measures.factors"  # see insights.daily.factor_providers
