@@ -550,6 +550,21 @@ def _columns(*models_: type[BaseModel], first: Iterable[str] = ()) -> tuple[str,
     return tuple(out)
 
 
+def feature_sections() -> tuple[Section, ...]:
+    """Sections feature apps declare: an AppConfig naming a module in `export_sections`
+    whose `sections(Section, each_row)` returns that app's Sections (they go last, so
+    anything they refer to is in place first)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    out: list[Section] = []
+    for config in apps.get_app_configs():
+        if path := getattr(config, "export_sections", None):
+            out += import_module(path).sections(Section, _each_row)
+    return tuple(out)
+
+
 SECTIONS: tuple[Section, ...] = (
     *(_catalogue_section(name, model, fields) for name, (model, fields) in CATALOGUES.items()),
     *(_resource_section(res) for res in RESOURCES.values()),
@@ -620,6 +635,7 @@ SECTIONS: tuple[Section, ...] = (
         _each_row(_load_answer),
         lambda p: AdherenceAnswer.objects.filter(trial__person=p),
     ),
+    *feature_sections(),
 )
 BY_KEY = {s.key: s for s in SECTIONS}
 

@@ -7,4 +7,5 @@ class MeasuresConfig(AppConfig):
     name = "spasmtrack.measures"
     label = "measures"
     verbose_name = "Daily measurements (weather, sleep, activity)"
-    insight_factors = "spasmtrack.measures.factors"  # see insights.daily.factor_providers
+    insight_factors = "spasmtrack.measures.factors"  # see insights.providers
+    export_sections = "spasmtrack.measures.sections"  # see interop.native.feature_sections
