@@ -67,6 +67,18 @@ def test_it_reads_a_weather_csv_and_skips_empty_cells() -> None:
     assert [(v.metric, v.value) for _, v in rows] == [("temperature_max", 4.5), ("pressure", 1012)]
 
 
+def test_it_reads_an_open_meteo_download_with_units_in_the_header() -> None:
+    text = (
+        "latitude,longitude,elevation,utc_offset_seconds,timezone,timezone_abbreviation\n"
+        "52.52,13.42,38.0,3600,Europe/Berlin,GMT+1\n"
+        "\n"
+        "time,temperature_2m_max (°F),precipitation_sum (mm),pressure_msl_mean (hPa)\n"
+        "2024-01-02,41.0,1.2,1011.4\n"
+    )
+    rows = [(v.metric, round(v.value, 3)) for _, v in iter_weather_csv(_lines(text))]
+    assert rows == [("temperature_max", 5.0), ("precipitation", 1.2), ("pressure", 1011.4)]
+
+
 def test_it_refuses_an_unknown_weather_column() -> None:
     with pytest.raises(MeasureError, match="unknown column.*'wind'"):
         list(iter_weather_csv(_lines("date,wind\n2024-01-02,3\n")))

@@ -11,7 +11,9 @@ first bad line with "line N: reason" (header = line 1):
 
 - generic `date,metric,value[,unit]` (one value per line), and
 - weather: a `date` column plus any of `temperature_min`, `temperature_max`, `pressure`,
-  `humidity`, `precipitation` (aliases in WEATHER_COLUMNS), values in the canonical units.
+  `humidity`, `precipitation` (aliases in WEATHER_COLUMNS), in the canonical units unless a
+  column names its unit ("pressure_msl (hPa)"); an Open-Meteo CSV download (two location
+  lines, then `time,temperature_2m_max (°C),…`) reads as it is.
 
 `pressure_factors` derives "pressure change since yesterday" and "pressure drop of 5 hPa or
 more" from a daily pressure series.
@@ -277,7 +279,17 @@ def iter_weather_csv(lines: Iterable[str]) -> Iterator[tuple[int, DailyValue]]:
     first = next(rows, None)
     if first is None:
         raise MeasureError("the file is empty")
-    names = _header(first[1])
+    if _header(first[1])[:2] == ["latitude", "longitude"]:
+        # An Open-Meteo download: a location preamble (two lines), then the daily table.
+        next(rows, None)
+        first = next(rows, None)
+        if first is None:
+            raise MeasureError("the file holds no daily table after the location lines")
+    names, units = [], []
+    for cell in _header(first[1]):
+        m = re.fullmatch(r"(.*?)\s*\((.*)\)", cell)  # "temperature_2m_max (°c)"
+        names.append(m.group(1) if m else cell)
+        units.append(m.group(2) if m else None)
     date_cols = [i for i, n in enumerate(names) if n in DATE_COLUMNS]
     if len(date_cols) != 1:
         raise MeasureError("the header needs one date column (date, day or time)", first[0])
@@ -301,7 +313,7 @@ def iter_weather_csv(lines: Iterable[str]) -> Iterator[tuple[int, DailyValue]]:
             if not row[i].strip():
                 continue
             try:
-                value, unit = checked_value(metric, _number(row[i], metric, line), None)
+                value, unit = checked_value(metric, _number(row[i], metric, line), units[i])
             except MeasureError as e:
                 raise MeasureError(e.reason, line) from None
             yield line, DailyValue(day, metric, value, unit)
