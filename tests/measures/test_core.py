@@ -10,6 +10,7 @@ import pytest
 
 from spasmtrack.core.measures import (
     MeasureError,
+    boom_days,
     checked_value,
     iter_metrics_csv,
     iter_weather_csv,
@@ -224,3 +225,14 @@ def test_it_names_the_bad_fitbit_item() -> None:
             [syn.fitbit_sleep(date(2024, 1, 1), 400, 90, 1), {"x": 1}],
             "sleep-2024-01-01.json",
         )
+
+
+def test_it_marks_days_well_above_the_persons_usual_activity() -> None:
+    d = date(2024, 1, 1)
+    steps = {d + timedelta(days=i): 4000.0 + (i % 3) * 100 for i in range(20)}
+    steps[d + timedelta(days=20)] = 6500  # above 1.5 x the median of 4100
+    steps[d + timedelta(days=21)] = 6000  # not above
+    boom = boom_days(steps)
+    assert min(boom) == d + timedelta(days=14)  # 14 days of history before a baseline
+    assert boom[d + timedelta(days=20)] == 1.0 and boom[d + timedelta(days=21)] == 0.0
+    assert sum(boom.values()) == 1

@@ -9,7 +9,7 @@ import time_machine
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.insights.daily import diary_series
 from spasmtrack.insights.services import diary_version
-from spasmtrack.measures.factors import PRESSURE_CHANGE, PRESSURE_DROP
+from spasmtrack.measures.factors import BOOM, PRESSURE_CHANGE, PRESSURE_DROP
 from spasmtrack.measures.models import DailyMetric, Source
 from spasmtrack.measures.services import update_value
 from spasmtrack.test import BaseTestCase
@@ -54,6 +54,14 @@ class MeasureFactorsTestCase(BaseTestCase):
         assert any("daily measurements" in n for n in s.notes)
         other = diary_series(self.charlie)
         assert "steps (thousands)" not in other.factors
+
+    def test_it_adds_the_pacing_factor_from_the_weeks_before(self) -> None:
+        for i in range(40):  # steps from 30 days before the diary starts
+            self.add(FIRST + timedelta(days=i - 30), "steps", 9000 if i == 33 else 4000 + i)
+        s = diary_series(self.alice)
+        boom = s.factors[BOOM]
+        assert min(boom) == FIRST and boom[FIRST + timedelta(days=3)] == 1.0
+        assert sum(boom.values()) == 1 and s.factor_info[BOOM].kind == "binary"
 
     def test_it_refreshes_the_cached_analysis_when_a_value_changes(self) -> None:
         self.add(FIRST, "steps", 1000)

@@ -332,3 +332,32 @@ def pressure_factors(pressure: Mapping[date, float]) -> tuple[dict[date, float],
         change[day] = delta
         drop[day] = 1.0 if delta <= -PRESSURE_DROP_HPA else 0.0
     return change, drop
+
+
+BOOM_WINDOW_DAYS = 28  # the person's usual range: the 4 weeks before the day
+BOOM_MIN_DAYS = 14  # days with steps in that window before "usual" means anything
+BOOM_RATIO = 1.5  # "well above": half as much again as the usual (median) day
+
+
+def boom_days(steps: Mapping[date, float]) -> dict[date, float]:
+    """Pacing: 1 on a day well above the person's own usual activity, else 0.
+
+    "Usual" is the median daily steps of the BOOM_WINDOW_DAYS before the day (at least
+    BOOM_MIN_DAYS of them logged); "well above" is more than BOOM_RATIO times that. Only days
+    with such a baseline get a value. Whether a boom day is followed by worse days ("boom and
+    bust") is then the Insights engine's question at lags 1 and 2, with its usual uncertainty.
+    """
+    from statistics import median
+
+    days = sorted(steps)
+    out: dict[date, float] = {}
+    start = 0
+    for i, day in enumerate(days):
+        while days[start] < day - timedelta(days=BOOM_WINDOW_DAYS):
+            start += 1
+        window = [steps[d] for d in days[start:i]]
+        if len(window) < BOOM_MIN_DAYS:
+            continue
+        usual = median(window)
+        out[day] = 1.0 if usual > 0 and steps[day] > BOOM_RATIO * usual else 0.0
+    return out

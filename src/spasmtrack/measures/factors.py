@@ -6,7 +6,9 @@ cached analysis. One value per day and metric: when two sources have one, the fi
 `models.SOURCE_PRIORITY` (typed in, then Apple Health, Fitbit, CSV, Flaredown). Every
 metric is a numeric factor in its own unit (steps in thousands, so an effect reads "per
 1,000 steps"); from air pressure come "air pressure change since yesterday" (hPa) and the
-yes/no "air pressure drop of 5 hPa or more", on days whose day before has a pressure.
+yes/no "air pressure drop of 5 hPa or more", on days whose day before has a pressure; from
+steps the pacing factor "a day well above your usual activity" (`core.measures.boom_days`),
+whose later days (lags 1-2) show boom and bust.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from spasmtrack.core.measures import METRICS, PRESSURE, PRESSURE_DROP_HPA, pressure_factors
+from spasmtrack.core.measures import (
+    BOOM_WINDOW_DAYS,
+    METRICS,
+    PRESSURE,
+    PRESSURE_DROP_HPA,
+    STEPS,
+    boom_days,
+    pressure_factors,
+)
 from spasmtrack.measures.models import SOURCE_PRIORITY, DailyMetric
 
 if TYPE_CHECKING:  # core.insights loads numpy and scipy: not at django.setup()
@@ -23,6 +33,7 @@ if TYPE_CHECKING:  # core.insights loads numpy and scipy: not at django.setup()
 Series = dict[date, float]
 PRESSURE_CHANGE = "air pressure change since yesterday"
 PRESSURE_DROP = f"air pressure drop of {PRESSURE_DROP_HPA:g} hPa or more"
+BOOM = "a day well above your usual activity (steps)"
 
 
 def daily_values(person: Any, first: date, last: date) -> dict[str, Series]:
@@ -46,11 +57,11 @@ def daily_values(person: Any, first: date, last: date) -> dict[str, Series]:
 def insight_factors(
     person: Any, first: date, last: date
 ) -> tuple[dict[str, Series], dict[str, Factor], list[str]]:
-    """(factors, how to read them, notes) for [first, last]; the pressure change also reads
-    the day before `first`."""
+    """(factors, how to read them, notes) for [first, last]; the pressure change and the
+    usual activity also read the weeks before `first`."""
     from spasmtrack.core.insights import Factor
 
-    values = daily_values(person, first - timedelta(days=1), last)
+    values = daily_values(person, first - timedelta(days=BOOM_WINDOW_DAYS), last)
     factors: dict[str, Series] = {}
     info: dict[str, Factor] = {}
     for metric, series in values.items():
@@ -72,6 +83,11 @@ def insight_factors(
         if len(set(drop.values())) == 2:
             factors[PRESSURE_DROP] = drop
             info[PRESSURE_DROP] = Factor(PRESSURE_DROP, "binary")
+    if STEPS in values:
+        boom = {d: v for d, v in boom_days(values[STEPS]).items() if d >= first}
+        if len(set(boom.values())) == 2:
+            factors[BOOM] = boom
+            info[BOOM] = Factor(BOOM, "binary")
     notes = []
     if factors:
         notes.append(
