@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.timezone import now
@@ -155,6 +155,7 @@ def _upsert(
         return
     ops = connection.ops
     code = DailyMetric._meta.get_field("code")
+    assert isinstance(code, models.UUIDField)
     at = ops.adapt_datetimefield_value(stamp)
     params = [
         (p, code.get_db_prep_value(c, connection), ops.adapt_datefield_value(d), m, v, u, s, at, at)
