@@ -146,6 +146,14 @@ def test_it_counts_overlapping_sleep_from_two_sources_once() -> None:
     assert [(v.metric, v.value) for v in values] == [("sleep_hours", 7.5)]  # no in-bed data
 
 
+def test_it_leaves_out_a_day_asleep_around_the_clock() -> None:
+    s = syn.datetime(2024, 3, 1, 0, 0, tzinfo=CET).timestamp()
+    asleep = "HKCategoryValueSleepAnalysisAsleepUnspecified"
+    skipped: list[date] = []
+    values = sleep_values([(s, s + 23 * 3600, asleep)], CET, skipped)
+    assert values == [] and skipped == [date(2024, 3, 1)]
+
+
 def test_it_puts_each_day_of_a_dst_change_on_its_own_calendar_day() -> None:
     # Europe/Berlin springs forward on 2024-03-31: samples at 01:30 and 03:30 local time.
     xml = syn.health_xml(

@@ -65,6 +65,7 @@ ASLEEP = frozenset(
 )
 IN_BED = "HKCategoryValueSleepAnalysisInBed"
 AWAKE = "HKCategoryValueSleepAnalysisAwake"
+MAX_ASLEEP_HOURS = 20
 SLEEP_GAP = 3 * 3600.0  # seconds between segments that start a new sleep
 CHUNK = 1 << 20
 MAX_SLEEP_SEGMENTS = 2_000_000  # a decade of staged nights is about 200,000
@@ -79,6 +80,7 @@ class AppleHealthResult:
     values: list[DailyValue]
     records: int = 0  # <Record> elements seen
     used: dict[str, int] = field(default_factory=dict)  # records read, per type
+    skipped_sleep_days: list[date] = field(default_factory=list)  # see sleep_values
 
 
 class _AppleHealthReader:
@@ -91,6 +93,7 @@ class _AppleHealthReader:
         self.sums: dict[tuple[str, date], float] = defaultdict(float)
         self.counts: dict[tuple[str, date], int] = defaultdict(int)
         self.sleep: list[tuple[float, float, str]] = []
+        self.skipped_sleep_days: list[date] = []
         self._day_cache: dict[str, date] = {}
 
     # -- dates ----------------------------------------------------------------------------
@@ -175,7 +178,7 @@ class _AppleHealthReader:
         for (kind, day), total in sorted(self.sums.items()):
             mean = total / self.counts[(kind, day)]
             out.append(_value(day, RESTING_HR if kind == RHR else HRV_SDNN, round(mean, 3)))
-        out += sleep_values(self.sleep, self.zone)
+        out += sleep_values(self.sleep, self.zone, self.skipped_sleep_days)
         return out
 
 
@@ -201,8 +204,14 @@ def _length(segments: list[tuple[float, float]]) -> float:
     return sum(e - s for s, e in segments)
 
 
-def sleep_values(segments: list[tuple[float, float, str]], zone: tzinfo) -> list[DailyValue]:
-    """Hours asleep, sleep efficiency and awakenings per day of waking (see module doc)."""
+def sleep_values(
+    segments: list[tuple[float, float, str]], zone: tzinfo, skipped: list[date] | None = None
+) -> list[DailyValue]:
+    """Hours asleep, sleep efficiency and awakenings per day of waking (see module doc).
+
+    A day with more than MAX_ASLEEP_HOURS asleep (a source that logged "asleep" around the
+    clock, so that sleeps run into each other) is left out and added to `skipped`, rather
+    than refusing the whole export or storing a day that cannot be right."""
     sleeps: list[list[tuple[float, float, str]]] = []
     end = -1.0
     for seg in sorted(segments):
@@ -224,6 +233,10 @@ def sleep_values(segments: list[tuple[float, float, str]], zone: tzinfo) -> list
             main[day] = (length, sleep)
     out: list[DailyValue] = []
     for day in sorted(asleep_by_day):
+        if asleep_by_day[day] > MAX_ASLEEP_HOURS * 3600:
+            if skipped is not None:
+                skipped.append(day)
+            continue
         out.append(_value(day, SLEEP_HOURS, round(asleep_by_day[day] / 3600, 3)))
         length, sleep = main[day]
         if not any(v in (IN_BED, AWAKE) for _, _, v in sleep):
@@ -281,7 +294,8 @@ def read_apple_health(
         raise MeasureError(f"a Record's {what} at XML line {parser.CurrentLineNumber}") from None
     if not reader.root_seen:
         raise MeasureError("not an Apple Health export (no <HealthData> element)")
-    return AppleHealthResult(reader.values(), reader.records, dict(reader.used))
+    values = reader.values()
+    return AppleHealthResult(values, reader.records, dict(reader.used), reader.skipped_sleep_days)
 
 
 # --- Fitbit / Google Takeout -----------------------------------------------------------------

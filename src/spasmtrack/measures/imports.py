@@ -161,7 +161,13 @@ def import_apple_health(
             f"no sleep, steps, resting heart rate or HRV among {result.records:,} "
             "records: nothing to import",
         )
-    return store_values(person, ((None, v) for v in result.values), Source.APPLE_HEALTH, where)
+    summary = store_values(person, ((None, v) for v in result.values), Source.APPLE_HEALTH, where)
+    if skipped := result.skipped_sleep_days:
+        days = ", ".join(d.isoformat() for d in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+        summary.notes.append(
+            f"Sleep left out on {len(skipped)} days with more than 20 hours asleep ({days})."
+        )
+    return summary
 
 
 # --- Fitbit / Google Takeout ----------------------------------------------------------------

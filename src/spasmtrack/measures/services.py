@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -40,6 +40,7 @@ class StoreSummary:
     unchanged: int = 0
     first_day: date | None = None
     last_day: date | None = None
+    notes: list[str] = field(default_factory=list)  # what was left out, one line each
 
     @property
     def total(self) -> int:
@@ -50,7 +51,7 @@ class StoreSummary:
         return (
             f"Imported {self.total} daily values{span} from {self.where}: {self.new} new, "
             f"{self.updated} updated, {self.unchanged} already there."
-        )
+        ) + "".join(f" {n}" for n in self.notes)
 
 
 def bump_insights(person: Person) -> None:
