@@ -99,3 +99,14 @@ def insight_factors(
 
 def watched_models() -> list[type[Any]]:
     return [DailyMetric]
+
+
+def boom_days_this_week(person: Any, today: date) -> tuple[int, int] | None:
+    """(days well above the usual activity, days with a usual range) over the 7 days up to
+    `today`, or None when none of them has a usual range yet (too few days of steps)."""
+    first = today - timedelta(days=6)
+    values = daily_values(person, first - timedelta(days=BOOM_WINDOW_DAYS), today)
+    boom = {d: v for d, v in boom_days(values.get(STEPS, {})).items() if d >= first}
+    if not boom:
+        return None
+    return int(sum(boom.values())), len(boom)
