@@ -7,7 +7,8 @@ Writes a synthetic single-person export (bench/flaredown_import.py `write_export
 of ~22 rows with every trackable type; made-up values), then, for each database:
 1. `import_flaredown` of the file into a fresh database (validation with create_entry's
    rules, bulk writes, one transaction): written rows/s (about 57 % of the CSV rows are
-   written; foods, weather and HBI rows are counted and skipped) and peak RSS;
+   written; foods and HBI rows are counted and skipped, weather rows become daily
+   values of the measures app, not counted here) and peak RSS;
 2. the ceiling: a bare `executemany` (SQLite) / `COPY` (PostgreSQL) on the driver's own
    connection of the very rows the import wrote, into the same tables (rolled back), and
    the ratio of the two rates (the issue's target: at least 50 %).

@@ -33,7 +33,15 @@ HEADER = [
     "trackable_name",
     "trackable_value",
 ]
-WEATHER = ("icon", "temperature_min", "temperature_max", "precip_intensity", "pressure", "humidity")
+# Dark Sky-era values (°F, inches per hour, millibars, humidity as a fraction): imported.
+WEATHER = {
+    "icon": None,
+    "temperature_min": (20, 60),
+    "temperature_max": (40, 90),
+    "precip_intensity": (0, 0.05),
+    "pressure": (990, 1035),
+    "humidity": (0.3, 1.0),
+}
 
 
 def write_export(path: Path, n_rows: int, seed: int = 20170305) -> None:
@@ -55,8 +63,8 @@ def write_export(path: Path, n_rows: int, seed: int = 20170305) -> None:
             rows += [("Food", f"Food {rng.randint(0, 200)}", "") for _ in range(2)]
             rows += [("HBI", "HBI", str(rng.randint(0, 20)))]
             rows += [
-                ("Weather", m, "rain" if m == "icon" else f"{rng.uniform(0, 30):.2f}")
-                for m in WEATHER
+                ("Weather", m, "rain" if span is None else f"{rng.uniform(*span):.2f}")
+                for m, span in WEATHER.items()
             ]
             for kind, name, value in rows[: n_rows - written]:
                 out.writerow(["bench-user", "40", "female", "GB", day, "1", kind, name, value])

@@ -17,4 +17,5 @@ FEATURE_APPS = (
     "pwa",
     "reminders",
     "sharing",
+    "measures",
 )

@@ -80,7 +80,8 @@ class FlaredownImportTestCase(BaseTestCase):
         assert HabitLog.objects.filter(habit=rainy, value=1).count() == 2
         text = "\n".join(summary.lines())
         assert "1 food rows not imported yet" in text
-        assert "1 weather rows and 1 HBI rows skipped" in text
+        assert "1 weather rows read: 1 daily weather values imported" in text
+        assert "0 weather rows and 1 HBI rows skipped" in text
         assert "New treatments of your own: Lyrica" in text
 
     def test_it_keeps_the_last_rating_of_a_repeated_symptom_day(self) -> None:

@@ -25,6 +25,7 @@ from spasmtrack.interop.native import (
     import_document,
     read_csv_zip,
 )
+from spasmtrack.measures.models import DailyMetric
 from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import ChecklistStatus, NutritionProfile
@@ -150,6 +151,12 @@ class CompleteExportTestCase(BaseTestCase):
         record_answer(self.trial, TODAY, True, TODAY + timedelta(days=1))
         record_answer(self.trial, TODAY, False, TODAY + timedelta(days=1))
         self.trial.record(TrialEvent.Kind.PAUSED, TODAY + timedelta(days=2), reason="a cold")
+        DailyMetric.objects.create(
+            person=a, local_date=TODAY, metric="steps", value=8123.0, source="apple-health"
+        )
+        DailyMetric.objects.create(
+            person=a, local_date=TODAY, metric="own_metric", value=2.5, unit="=cups"
+        )  # formula-like cells round-trip in CSV
 
         c = self.charlie
         QuestionnaireResponse.record(c, "peg", {"pain": 1, "enjoyment": 1, "activity": 1})
@@ -158,6 +165,7 @@ class CompleteExportTestCase(BaseTestCase):
         record_change(c, {"title": "charlie's desk", "local_date": TODAY})
         self.charlie_trial = _trial(c, self.ice())
         record_answer(self.charlie_trial, TODAY, True, TODAY)
+        DailyMetric.objects.create(person=c, local_date=TODAY, metric="steps", value=1.0)
 
     def food(self) -> str:
         from spasmtrack.core.catalogue import foods

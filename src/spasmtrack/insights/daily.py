@@ -435,7 +435,22 @@ def diary_series(person: Any, since: date | None = None, until: date | None = No
     out.region_pain = region_pain_by_month(events, drawings)
     _add_intake_factors(person, out)
     _add_tenderness_outcome(person, out)
+    _add_provided_factors(person, out)
     return out
+
+
+def _add_provided_factors(person: Any, out: DiarySeries) -> None:
+    """Factors other apps provide (`insights.providers`), named uniquely beside the rest."""
+    from spasmtrack.insights.providers import factor_providers
+
+    assert out.first_day is not None and out.last_day is not None
+    for provider in factor_providers():
+        factors, info, notes = provider.insight_factors(person, out.first_day, out.last_day)
+        for name, series in factors.items():
+            unique = _unique(name, out.factors)
+            out.factors[unique] = series
+            out.factor_info[unique] = Factor(unique, info[name].kind, info[name].unit)
+        out.notes.extend(notes)
 
 
 def _add_tenderness_outcome(person: Any, out: DiarySeries) -> None:

@@ -51,7 +51,12 @@ def watched_models() -> list[type[Any]]:
     from spasmtrack.questionnaires.models import QuestionnaireResponse
 
     diary: list[type[Any]] = [r.model for r in RESOURCES.values() if r.insights]
-    return [*diary, Intake, ChangeEvent, QuestionnaireResponse]
+    from spasmtrack.insights.providers import factor_providers
+
+    extra: list[type[Any]] = []
+    for provider in factor_providers():  # apps that bring factors (insights.daily)
+        extra += provider.watched_models()
+    return [*diary, Intake, ChangeEvent, QuestionnaireResponse, *extra]
 
 
 def connect() -> None:

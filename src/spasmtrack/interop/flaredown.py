@@ -13,7 +13,10 @@ Parsing is `spasmtrack.core.flaredown.iter_flaredown`; this module maps its reco
 - Tags -> HabitLog value 1 for a yes/no habit of the same name (shared or the person's
   own), created with Habit.add_custom when missing.
 - Foods are counted and skipped: Flaredown records no amount, and an intake needs one, so
-  importing them would invent quantities. Weather and HBI rows are counted and skipped.
+  importing them would invent quantities. HBI rows are counted and skipped.
+- Weather rows (temperature min/max, pressure, humidity, precipitation) become the person's
+  daily weather (`measures.imports.store_flaredown_weather`, in the same transaction) when
+  the measures app is installed; otherwise they are counted and skipped.
 
 Duplicates: the same symptom on the same day twice in the file -> the last row wins (its
 value is kept and the summary says how many were replaced). The same tag twice on a day is
@@ -67,6 +70,7 @@ CATALOGUE_NAME_MAX = 120  # Catalogue.name
 UNIT_MAX = 20
 DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
 NOON = time(12, 0)
+WEATHER_DAYS = 50  # days of weather rows held before they are stored
 
 
 class FlaredownImportRefused(ImportRefused):
@@ -92,6 +96,7 @@ class FlaredownSummary:
     new_habits: list[str] = field(default_factory=list)
     foods: int = 0
     weather: int = 0
+    weather_values: int = 0
     hbi: int = 0
 
     def lines(self) -> list[str]:
@@ -114,9 +119,15 @@ class FlaredownSummary:
                 f"{self.foods} food rows not imported yet (Flaredown records no amount, "
                 "and an intake needs one)."
             )
-        if self.weather or self.hbi:
+        if self.weather_values:
             out.append(
-                f"{self.weather} weather rows and {self.hbi} HBI rows skipped "
+                f"{self.weather} weather rows read: {self.weather_values} daily weather "
+                "values imported (the weather icon rows are left out)."
+            )
+        if (self.weather and not self.weather_values) or self.hbi:
+            skipped = self.weather if not self.weather_values else 0
+            out.append(
+                f"{skipped} weather rows and {self.hbi} HBI rows skipped "
                 "(Spasmtrack does not track them)."
             )
         return out
@@ -184,6 +195,8 @@ class _Importer:
         self.rating_rows = EntryRows(SymptomRating, person, self.stamp, batch_size)
         self.habit_rows = EntryRows(HabitLog, person, self.stamp, batch_size)
         self.treatment_rows = EntryRows(TreatmentLog, person, self.stamp, batch_size)
+        # {day: {weather name: (line, value)}}: stored every WEATHER_DAYS days.
+        self.weather: dict[date, dict[str, tuple[int, float]]] = {}
 
     def fail(self, line: int, reason: str) -> FlaredownImportRefused:
         return FlaredownImportRefused(self.where, line, reason)
@@ -276,6 +289,10 @@ class _Importer:
             self.summary.foods += 1
         elif rec.kind == "weather":
             self.summary.weather += 1
+            if rec.value is not None:
+                if rec.date not in self.weather and len(self.weather) >= WEATHER_DAYS:
+                    self.flush_weather()
+                self.weather.setdefault(rec.date, {})[rec.name] = (line, rec.value)
         else:
             self.summary.hbi += 1
         if len(self.ratings) + len(self.habit_logs) >= self.batch_size:
@@ -302,6 +319,10 @@ class _Importer:
         self._flush_habit_logs()
         self.treatment_rows.flush()
         self.summary.treatment_logs = self.treatment_rows.written
+
+    def flush_weather(self) -> None:
+        self.summary.weather_values += _store_weather(self.person, self.weather, self.where)
+        self.weather = {}
 
     def _existing(self, model: Any, names: set[Any], days: set[date], field: str) -> Any:
         return model.objects.filter(
@@ -370,6 +391,7 @@ def import_flaredown(
             for rec in iter_flaredown(counter, source_user):
                 imp.add(rec, counter.line)
             imp.flush()
+            imp.flush_weather()
     except FlaredownError as e:
         raise FlaredownImportRefused(where, e.line, e.reason) from None
     except csv.Error as e:
@@ -380,6 +402,17 @@ def import_flaredown(
             reason = f"a cell is longer than {MAX_FIELD_CHARS} characters"
         raise FlaredownImportRefused(where, counter.line, reason) from None
     return imp.summary
+
+
+def _store_weather(
+    person: Person, rows: dict[date, dict[str, tuple[int, float]]], where: str
+) -> int:
+    """The weather rows as daily values, when the measures app is installed (else 0)."""
+    try:
+        from spasmtrack.measures.imports import store_flaredown_weather
+    except ImportError:
+        return 0
+    return store_flaredown_weather(person, rows, where)
 
 
 def import_flaredown_file(

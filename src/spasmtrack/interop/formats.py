@@ -130,7 +130,7 @@ def read_flaredown(person: Person, file: Path, options: Mapping[str, Any], echo:
     for line in summary.lines():
         echo(line)
     written = summary.ratings + summary.treatment_logs + summary.habit_logs
-    return Imported(written, told=True)
+    return Imported(written + summary.weather_values, told=True)
 
 
 def read_flaredown_user(person: Person, file: Path, options: Mapping[str, Any], echo: Echo) -> None:
@@ -169,6 +169,11 @@ IMPORT_FORMATS: dict[str, ImportFormat] = {
         ImportFormat(
             "flaredown-user", f"{_HERE}:read_flaredown_user", ("notes", "kind", "dry_run")
         ),
+        # Weather, sleep and activity (the measures app).
+        ImportFormat("apple-health", "spasmtrack.measures.cli:read_apple_health"),
+        ImportFormat("fitbit", "spasmtrack.measures.cli:read_fitbit"),
+        ImportFormat("metrics-csv", "spasmtrack.measures.cli:read_metrics_csv"),
+        ImportFormat("weather-csv", "spasmtrack.measures.cli:read_weather_csv"),
     )
 }
 

@@ -1,0 +1,375 @@
+"""Daily sleep and activity from wearable exports: Apple Health and Fitbit / Google Takeout.
+
+Pure: byte streams and a time zone in, `DailyValue`s (core.measures) out.
+
+**Apple Health** (`export.xml`, also inside the `export.zip` the Health app shares): a
+`<HealthData>` root with one `<Record type=… sourceName=… unit=… startDate=… endDate=…
+value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". It is read with the standard
+library's expat parser, event by event: no tree is built, so memory stays flat however big
+the file (only per-day totals and the night's sleep segments are kept). Entity declarations
+are refused (an export has none; this rules out entity-expansion bombs), and external
+entities are never fetched. Read:
+
+- HKQuantityTypeIdentifierStepCount: summed per local day (of `startDate`) and source
+  (iPhone, Watch…), then the day's largest source total, since the phone and the watch count
+  the same steps (Apple's own de-duplication is not in the export).
+- HKQuantityTypeIdentifierRestingHeartRate (count/min), HKQuantityTypeIdentifierHeart
+  RateVariabilitySDNN (ms): the day's mean.
+- HKCategoryTypeIdentifierSleepAnalysis: segments InBed, Asleep / AsleepUnspecified /
+  AsleepCore / AsleepDeep / AsleepREM, Awake. Segments less than SLEEP_GAP apart form one
+  sleep; a sleep belongs to the local day on which it ends (the day of waking). Hours asleep
+  are the union of the asleep segments (several sources overlap), summed over the day's
+  sleeps (a nap counts); sleep efficiency (asleep / time in bed, %) and awakenings (awake
+  segments between falling asleep and the last waking) come from the day's longest sleep,
+  only when the source recorded in-bed or awake time.
+
+**Fitbit** (`sleep-YYYY-MM-DD.json`, `steps-YYYY-MM-DD.json` in a Fitbit or Google Takeout
+export): sleep logs carry `dateOfSleep` (Fitbit's day of waking), `minutesAsleep`,
+`efficiency`, `mainSleep` and `levels.summary` (`wake.count` for staged logs, `awake.count`
+for classic ones); hours asleep sum the day's logs, efficiency and awakenings come from the
+main sleep. Steps files hold `{"dateTime": "MM/DD/YY HH:MM:SS", "value": "12"}` per minute;
+the times are read as UTC (as Fitbit writes them in its data export (unverified)) and
+summed per local day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, Protocol
+from xml.parsers import expat
+
+from spasmtrack.core.measures import (
+    AWAKENINGS,
+    HRV_SDNN,
+    RESTING_HR,
+    SLEEP_EFFICIENCY,
+    SLEEP_HOURS,
+    STEPS,
+    DailyValue,
+    MeasureError,
+    checked_value,
+)
+
+STEP = "HKQuantityTypeIdentifierStepCount"
+RHR = "HKQuantityTypeIdentifierRestingHeartRate"
+HRV = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
+SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
+ASLEEP = frozenset(
+    "HKCategoryValueSleepAnalysis" + s
+    for s in ("Asleep", "AsleepUnspecified", "AsleepCore", "AsleepDeep", "AsleepREM")
+)
+IN_BED = "HKCategoryValueSleepAnalysisInBed"
+AWAKE = "HKCategoryValueSleepAnalysisAwake"
+MAX_ASLEEP_HOURS = 20
+SLEEP_GAP = 3 * 3600.0  # seconds between segments that start a new sleep
+CHUNK = 1 << 20
+MAX_SLEEP_SEGMENTS = 2_000_000  # a decade of staged nights is about 200,000
+
+Progress = Callable[[int], None]  # called with the bytes read so far
+_HOUR_END = timedelta(minutes=59, seconds=59)
+_EXACT = date.min  # cache marker: convert each record of this hour on its own
+
+
+@dataclass
+class AppleHealthResult:
+    values: list[DailyValue]
+    records: int = 0  # <Record> elements seen
+    used: dict[str, int] = field(default_factory=dict)  # records read, per type
+    skipped_sleep_days: list[date] = field(default_factory=list)  # see sleep_values
+
+
+class _AppleHealthReader:
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.records = 0
+        self.used: dict[str, int] = defaultdict(int)
+        self.root_seen = False
+        self.steps: dict[tuple[date, str], float] = defaultdict(float)
+        self.sums: dict[tuple[str, date], float] = defaultdict(float)
+        self.counts: dict[tuple[str, date], int] = defaultdict(int)
+        self.sleep: list[tuple[float, float, str]] = []
+        self.skipped_sleep_days: list[date] = []
+        self._day_cache: dict[str, date] = {}
+
+    # -- dates ----------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> datetime:
+        # "2024-01-02 07:30:00 +0100" -> fromisoformat("2024-01-02 07:30:00+0100")
+        try:
+            return datetime.fromisoformat(text[:19] + text[20:] if len(text) == 25 else text)
+        except ValueError:
+            raise MeasureError(f"unreadable date {text[:40]!r}") from None
+
+    def local_day(self, text: str) -> date:
+        """The person's local day of an Apple date string, cached per hour and offset.
+
+        Within one hour of the record's clock, the person's clock covers one hour too; when
+        that hour starts on the hour (the two offsets differ by whole hours, as nearly always)
+        it lies in one day, cached. Otherwise (e.g. +05:30 against +01:00, or a DST change
+        inside the hour) each record is converted on its own."""
+        key = text[:13] + text[19:]
+        day = self._day_cache.get(key)
+        if day is None:
+            if len(self._day_cache) > 200_000:
+                self._day_cache.clear()
+            start = self._parse(text[:13] + ":00:00" + text[19:])
+            if start.tzinfo is None:
+                raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
+            local = start.astimezone(self.zone)
+            last = (start + _HOUR_END).astimezone(self.zone)
+            whole = local.minute == 0 and local.second == 0 and last.date() == local.date()
+            day = self._day_cache[key] = local.date() if whole else _EXACT
+        if day is _EXACT:
+            return self._parse(text).astimezone(self.zone).date()
+        return day
+
+    def timestamp(self, text: str) -> float:
+        dt = self._parse(text)
+        if dt.tzinfo is None:
+            raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
+        return dt.timestamp()
+
+    # -- expat handlers -------------------------------------------------------------------
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "Record":
+            self.records += 1
+            kind = attrs.get("type")
+            if kind == STEP:
+                day = self.local_day(attrs["startDate"])
+                self.steps[(day, attrs.get("sourceName", ""))] += float(attrs["value"])
+            elif kind in (RHR, HRV):
+                key = (kind, self.local_day(attrs["startDate"]))
+                self.sums[key] += float(attrs["value"])
+                self.counts[key] += 1
+            elif kind == SLEEP:
+                value = attrs.get("value", "")
+                if value in ASLEEP or value in (IN_BED, AWAKE):
+                    if len(self.sleep) >= MAX_SLEEP_SEGMENTS:
+                        raise MeasureError("more sleep segments than any real export holds")
+                    start = self.timestamp(attrs["startDate"])
+                    end = self.timestamp(attrs["endDate"])
+                    if end > start:
+                        self.sleep.append((start, end, value))
+            else:
+                return
+            self.used[kind] += 1
+        elif not self.root_seen:
+            if name != "HealthData":
+                raise MeasureError(
+                    f"not an Apple Health export (the XML starts with <{name[:40]}>, "
+                    "not <HealthData>)"
+                )
+            self.root_seen = True
+
+    # -- results --------------------------------------------------------------------------
+
+    def values(self) -> list[DailyValue]:
+        out: list[DailyValue] = []
+        per_day: dict[date, float] = {}
+        for (day, _source), total in self.steps.items():
+            per_day[day] = max(per_day.get(day, 0.0), total)
+        out += [_value(d, STEPS, v) for d, v in sorted(per_day.items())]
+        for (kind, day), total in sorted(self.sums.items()):
+            mean = total / self.counts[(kind, day)]
+            out.append(_value(day, RESTING_HR if kind == RHR else HRV_SDNN, round(mean, 3)))
+        out += sleep_values(self.sleep, self.zone, self.skipped_sleep_days)
+        return out
+
+
+def _value(day: date, metric: str, value: float) -> DailyValue:
+    try:
+        v, unit = checked_value(metric, value, None)
+    except MeasureError as e:
+        raise MeasureError(f"{day.isoformat()}: {e.reason}") from None
+    return DailyValue(day, metric, v, unit)
+
+
+def _union(segments: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for s, e in sorted(segments):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _length(segments: list[tuple[float, float]]) -> float:
+    return sum(e - s for s, e in segments)
+
+
+def sleep_values(
+    segments: list[tuple[float, float, str]], zone: tzinfo, skipped: list[date] | None = None
+) -> list[DailyValue]:
+    """Hours asleep, sleep efficiency and awakenings per day of waking (see module doc).
+
+    A day with more than MAX_ASLEEP_HOURS asleep (a source that logged "asleep" around the
+    clock, so that sleeps run into each other) is left out and added to `skipped`, rather
+    than refusing the whole export or storing a day that cannot be right."""
+    sleeps: list[list[tuple[float, float, str]]] = []
+    end = -1.0
+    for seg in sorted(segments):
+        if not sleeps or seg[0] - end > SLEEP_GAP:
+            sleeps.append([])
+            end = seg[1]
+        sleeps[-1].append(seg)
+        end = max(end, seg[1])
+    asleep_by_day: dict[date, float] = defaultdict(float)
+    main: dict[date, tuple[float, list[tuple[float, float, str]]]] = {}
+    for sleep in sleeps:
+        asleep = _union((s, e) for s, e, v in sleep if v in ASLEEP)
+        if not asleep:
+            continue
+        day = datetime.fromtimestamp(max(e for _, e, _ in sleep), zone).date()
+        length = _length(asleep)
+        asleep_by_day[day] += length
+        if day not in main or length > main[day][0]:
+            main[day] = (length, sleep)
+    out: list[DailyValue] = []
+    for day in sorted(asleep_by_day):
+        if asleep_by_day[day] > MAX_ASLEEP_HOURS * 3600:
+            if skipped is not None:
+                skipped.append(day)
+            continue
+        out.append(_value(day, SLEEP_HOURS, round(asleep_by_day[day] / 3600, 3)))
+        length, sleep = main[day]
+        if not any(v in (IN_BED, AWAKE) for _, _, v in sleep):
+            continue  # an asleep-only source cannot tell time awake in bed
+        in_bed = _length(_union((s, e) for s, e, _ in sleep))
+        out.append(_value(day, SLEEP_EFFICIENCY, round(min(100.0, 100 * length / in_bed), 1)))
+        asleep = _union((s, e) for s, e, v in sleep if v in ASLEEP)
+        first, last = asleep[0][0], asleep[-1][1]
+        awake = _union((s, e) for s, e, v in sleep if v == AWAKE)
+        out.append(_value(day, AWAKENINGS, float(sum(1 for s, e in awake if first < s < last))))
+    return out
+
+
+class Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def read_apple_health(
+    stream: Readable, zone: tzinfo, progress: Progress | None = None
+) -> AppleHealthResult:
+    """Daily values from an Apple Health export.xml stream (see the module docstring).
+
+    MeasureError (with the XML line when known) for anything that is not a readable export.
+    """
+    reader = _AppleHealthReader(zone)
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = reader.start
+
+    def no_entities(*_: Any) -> None:
+        raise MeasureError("the XML declares entities, which an Apple Health export never does")
+
+    parser.EntityDeclHandler = no_entities
+    read = 0
+    try:
+        while chunk := stream.read(CHUNK):
+            read += len(chunk)
+            parser.Parse(chunk, False)
+            if progress is not None:
+                progress(read)
+        parser.Parse(b"", True)
+    except expat.ExpatError as e:
+        reason = expat.errors.messages.get(e.code, str(e)) if hasattr(e, "code") else str(e)
+        what = (
+            "the file ends too early (truncated?)"
+            if "no element" in reason or ("unclosed token" in reason)
+            else f"not well-formed XML ({reason})"
+        )
+        raise MeasureError(f"{what} at XML line {e.lineno}") from None
+    except MeasureError as e:
+        raise MeasureError(f"{e.reason} at XML line {parser.CurrentLineNumber}") from None
+    except (KeyError, ValueError) as e:
+        what = f"attribute {e} missing" if isinstance(e, KeyError) else "a value is not a number"
+        raise MeasureError(f"a Record's {what} at XML line {parser.CurrentLineNumber}") from None
+    if not reader.root_seen:
+        raise MeasureError("not an Apple Health export (no <HealthData> element)")
+    values = reader.values()
+    return AppleHealthResult(values, reader.records, dict(reader.used), reader.skipped_sleep_days)
+
+
+# --- Fitbit / Google Takeout -----------------------------------------------------------------
+
+FITBIT_FILE = re.compile(r"(?:^|/)(sleep|steps)-\d{4}-\d{2}-\d{2}\.json$")
+
+
+def fitbit_kind(name: str) -> str | None:
+    """ "sleep" or "steps" for a Fitbit export file name, None for any other file."""
+    m = FITBIT_FILE.search(name)
+    return m.group(1) if m else None
+
+
+@dataclass
+class FitbitDays:
+    """Accumulates several Fitbit files, then gives the daily values."""
+
+    zone: tzinfo
+    asleep: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    main: dict[date, tuple[float, float | None, float | None]] = field(default_factory=dict)
+    steps: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    logs: int = 0
+
+    def add(self, kind: str, data: Any, where: str) -> None:
+        if not isinstance(data, list):
+            raise MeasureError(f"{where}: a Fitbit {kind} file holds a JSON list")
+        for i, item in enumerate(data, start=1):
+            try:
+                if kind == "sleep":
+                    self._sleep(item)
+                else:
+                    self._steps(item)
+            except (KeyError, TypeError, ValueError) as e:
+                why = e.reason if isinstance(e, MeasureError) else f"unreadable ({e!s:.60})"
+                raise MeasureError(f"{where} item {i}: {why}") from None
+            self.logs += 1
+
+    def _sleep(self, item: dict[str, Any]) -> None:
+        day = date.fromisoformat(item["dateOfSleep"])
+        minutes = float(item["minutesAsleep"])
+        self.asleep[day] += minutes
+        if item.get("mainSleep", True) and minutes >= self.main.get(day, (-1.0, None, None))[0]:
+            eff = item.get("efficiency")
+            summary = (item.get("levels") or {}).get("summary") or {}
+            wake = summary.get("wake") or summary.get("awake") or {}
+            count = wake.get("count")
+            self.main[day] = (
+                minutes,
+                float(eff) if eff is not None else None,
+                float(count) if count is not None else None,
+            )
+
+    def _steps(self, item: dict[str, Any]) -> None:
+        at = datetime.strptime(item["dateTime"], "%m/%d/%y %H:%M:%S")
+        day = at.replace(tzinfo=UTC).astimezone(self.zone).date()
+        self.steps[day] += float(item["value"])
+
+    def values(self) -> list[DailyValue]:
+        out: list[DailyValue] = []
+        for day in sorted(self.asleep):
+            out.append(_value(day, SLEEP_HOURS, round(self.asleep[day] / 60, 3)))
+            _, eff, wakes = self.main.get(day, (0.0, None, None))
+            if eff is not None:
+                out.append(_value(day, SLEEP_EFFICIENCY, eff))
+            if wakes is not None:
+                out.append(_value(day, AWAKENINGS, wakes))
+        out += [_value(d, STEPS, v) for d, v in sorted(self.steps.items())]
+        return out
+
+
+def read_fitbit_json(data: bytes, kind: str, days: FitbitDays, where: str) -> None:
+    """Add one Fitbit JSON file's logs to `days`; MeasureError naming `where` if unreadable."""
+    try:
+        parsed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise MeasureError(f"{where}: not a JSON file ({e!s:.80})") from None
+    days.add(kind, parsed, where)

@@ -1,0 +1,81 @@
+"""Daily measurements: one value per person, day, metric and source.
+
+Weather, sleep, steps, heart rate… arrive from files (Apple Health, Fitbit, a CSV, a
+Flaredown export) or the API. The key (person, local day, metric, source) is unique, so
+importing the same file again replaces each value instead of adding a second one, and two
+sources (a watch and a typed-in value) can both be kept; Insights takes one per day by
+`SOURCE_PRIORITY`. The metrics, units and ranges are `spasmtrack.core.measures.METRICS`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TypedDict
+
+from django.db import models
+from django.utils.timezone import now
+
+from spasmtrack.accounts.models import Person
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "typed in"
+    APPLE_HEALTH = "apple-health", "Apple Health"
+    FITBIT = "fitbit", "Fitbit"
+    METRICS_CSV = "metrics-csv", "CSV file"
+    WEATHER_CSV = "weather-csv", "weather CSV file"
+    FLAREDOWN = "flaredown", "Flaredown"
+
+
+# When two sources have the same metric on a day, Insights uses the first of these.
+SOURCE_PRIORITY = tuple(Source.values)
+
+
+class DailyMetricDict(TypedDict):
+    id: str
+    local_date: str
+    metric: str
+    value: float
+    unit: str
+    source: str
+    created: str
+    updated: str
+
+
+class DailyMetric(models.Model):
+    person = models.ForeignKey(Person, models.CASCADE)
+    code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    local_date = models.DateField()
+    metric = models.CharField(max_length=40)
+    value = models.FloatField()
+    unit = models.CharField(max_length=16, blank=True, default="")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    created = models.DateTimeField(default=now)
+    updated = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            # Re-import is idempotent: the same value from the same source is stored once.
+            models.UniqueConstraint(
+                fields=["person", "local_date", "metric", "source"], name="metric_once_per_source"
+            )
+        ]
+        indexes = [
+            # The API lists and Insights read a person's values by day.
+            models.Index(fields=["person", "local_date"], name="metric_person_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.value:g}{self.unit} on {self.local_date} ({self.source})"
+
+    def to_dict(self) -> DailyMetricDict:
+        return {
+            "id": str(self.code),
+            "local_date": self.local_date.isoformat(),
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+        }

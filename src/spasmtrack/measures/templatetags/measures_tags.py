@@ -1,0 +1,25 @@
+"""`{% load measures_tags %}{% pacing_line %}`: the weekly pacing line on the Today page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from spasmtrack.measures.factors import boom_days_this_week
+
+register = template.Library()
+
+
+@register.inclusion_tag("measures/pacing_line.html", takes_context=True)
+def pacing_line(context: template.Context) -> dict[str, Any]:
+    """ "N days above your usual range this week", for a person with steps imported (one
+    query; nothing at all for everybody else)."""
+    request = context.get("request")
+    person = getattr(request, "person", None)
+    if person is None:
+        return {}
+    week = boom_days_this_week(person, person.today())
+    if week is None:
+        return {}
+    return {"above": week[0], "of": week[1]}
