@@ -30,6 +30,7 @@ from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import ChecklistStatus, NutritionProfile
 from spasmtrack.questionnaires.models import QuestionnaireResponse
+from spasmtrack.reminders.models import ReminderSettings
 from spasmtrack.reports.models import VisitQuestions
 from spasmtrack.test import BaseTestCase
 from spasmtrack.trials.days import record_answer
@@ -77,6 +78,13 @@ NOT_EXPORTED = {
     "accounts.IdempotentRequest",
     # A counter in the insights cache key, rebuilt from the diary as it changes.
     "insights.DiaryVersion",
+    # A browser's push subscription (endpoint and keys of one device): the phone subscribes
+    # again after a restore. The delivery outbox is transport state.
+    "reminders.PushSubscription",
+    "reminders.Delivery",
+    # Share links are access, like grants: a restore must not reopen a revoked or expired
+    # link (and only the token's hash is stored, so it could not be shown again anyway).
+    "sharing.ShareLink",
 }
 
 
@@ -157,6 +165,9 @@ class CompleteExportTestCase(BaseTestCase):
         DailyMetric.objects.create(
             person=a, local_date=TODAY, metric="own_metric", value=2.5, unit="=cups"
         )  # formula-like cells round-trip in CSV
+        ReminderSettings.objects.create(
+            person=a, since=TODAY, peg_weeks=2, by_email=True, email="alice@example.org"
+        )
 
         c = self.charlie
         QuestionnaireResponse.record(c, "peg", {"pain": 1, "enjoyment": 1, "activity": 1})
@@ -166,6 +177,7 @@ class CompleteExportTestCase(BaseTestCase):
         self.charlie_trial = _trial(c, self.ice())
         record_answer(self.charlie_trial, TODAY, True, TODAY)
         DailyMetric.objects.create(person=c, local_date=TODAY, metric="steps", value=1.0)
+        ReminderSettings.objects.create(person=c, since=TODAY)
 
     def food(self) -> str:
         from spasmtrack.core.catalogue import foods

@@ -86,22 +86,3 @@ class ClinicTreatmentForm(forms.Form):
     pain_before = forms.IntegerField(required=False, min_value=0, max_value=10)
     pain_after = forms.IntegerField(required=False, min_value=0, max_value=10)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ReportPeriodForm(forms.Form):
-    """The clinician's choice of report period (the same rules as the patient's)."""
-
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict[str, Any]:
-        from spasmtrack.reports.data import PeriodError, check_period
-
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            try:
-                check_period(start, end)
-            except PeriodError as e:
-                raise forms.ValidationError(f"Please check the dates: {e}.") from None
-        return data

@@ -33,9 +33,9 @@ from spasmtrack.clinic.forms import (
     ClinicTreatmentForm,
     ClinicTriggerPointForm,
     GrantForm,
-    ReportPeriodForm,
 )
 from spasmtrack.diary.entries import EntryError
+from spasmtrack.reports.forms import ReportPeriodForm
 
 AUDIT_PAGE_SIZE = 200
 

@@ -8,17 +8,11 @@ from spasmtrack.reports.data import PeriodError, check_period
 from spasmtrack.reports.models import MAX_QUESTIONS_CHARS
 
 
-class ReportForm(forms.Form):
+class ReportPeriodForm(forms.Form):
+    """The report's period, the same rules for patients and clinicians (`check_period`)."""
+
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    questions = forms.CharField(
-        required=False,
-        max_length=MAX_QUESTIONS_CHARS,
-        label="Questions for my visit",
-        help_text="Printed at the end of the report, so you don't forget them in the room. "
-        "Saved for next time.",
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -29,3 +23,14 @@ class ReportForm(forms.Form):
             except PeriodError as e:
                 raise forms.ValidationError(f"Please check the dates: {e}.") from None
         return data
+
+
+class ReportForm(ReportPeriodForm):
+    questions = forms.CharField(
+        required=False,
+        max_length=MAX_QUESTIONS_CHARS,
+        label="Questions for my visit",
+        help_text="Printed at the end of the report, so you don't forget them in the room. "
+        "Saved for next time.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
