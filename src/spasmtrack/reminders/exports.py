@@ -15,7 +15,7 @@ from spasmtrack.interop.sections import Row, Section, at_most_one, same_or_refus
 from spasmtrack.reminders.forms import ReminderSettingsForm
 from spasmtrack.reminders.models import ReminderSettings
 
-FIELDS: tuple[str, ...] = tuple(ReminderSettingsForm._meta.fields or ())
+FIELDS: tuple[str, ...] = tuple(ReminderSettingsForm.Meta.fields)
 COLUMNS = (*FIELDS, "since")
 
 
