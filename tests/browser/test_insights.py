@@ -110,7 +110,7 @@ def test_findings_read_plainly_and_open_a_filled_in_experiment(
         page.goto(server + "/insights/")
         card = page.locator("section[aria-labelledby=helps-h] li.finding").first
         assert card.locator(".verdict").inner_text() == "Likely helps"
-        assert "points lower (range" in card.inner_text()
+        assert "points lower than on days without (likely range" in card.inner_text()
         numbers = card.locator("details.numbers")
         assert not numbers.locator("li").first.is_visible()  # q-values wait behind details
         numbers.locator("summary").click()
