@@ -23,7 +23,7 @@ echo "== data layer on PostgreSQL"
 if $BIN/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$PG_URL" 2>/dev/null; then
   # A throwaway test database per run, dropped by pytest-django at the end.
   DATABASE_URL="$PG_URL" DB_TEST_NAME="test_spasmtrack_$$" \
-    $BIN/pytest -m "not browser" tests/accounts tests/clinic tests/diary tests/interop tests/reminders tests/test_cli.py "$@"
+    $BIN/pytest -m "not browser" tests/accounts tests/clinic tests/diary tests/interop tests/reminders tests/measures tests/sharing tests/test_cli.py "$@"
 elif [ "$CI" = "true" ]; then
   echo "PostgreSQL is not reachable at $PG_URL, and CI=true makes that run mandatory." >&2
   exit 1
