@@ -90,12 +90,7 @@ class GlsFit:
         """F statistic and p-value of "all L factor coefficients are 0", per pair."""
         n_l = self.coef.shape[-1]
         # A pair whose covariance is not positive definite (no residual variation) gets NaN.
-        low = np.linalg.eigvalsh(self.cov)[..., 0]
-        scale = np.maximum(np.abs(np.einsum("...ll->...", self.cov)), 1e-300)
-        good = np.isfinite(low) & (low > 1e-12 * scale)
-        cov = np.where(good[..., None, None], self.cov, np.eye(n_l))
-        sol = np.linalg.solve(cov, self.coef[..., None])[..., 0]
-        f = np.where(good, np.einsum("...l,...l->...", self.coef, sol) / n_l, np.nan)
+        f = self.wald_form(self.coef) / n_l
         p = stats.f.sf(f, n_l, self.pair_df())
         return np.asarray(f, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
