@@ -72,14 +72,6 @@ def test_its_bias_corrected_fit_is_glsar_at_the_corrected_rho() -> None:
         assert fit.cov[1, o] == pytest.approx(ref.cov_params()[4:, 4:], abs=1e-6)
 
 
-def test_paired_mode_fits_factor_i_with_outcome_i_only() -> None:
-    adjust, x, y = data(4)
-    both = ar1_gls(adjust, x, y[:2])
-    paired = ar1_gls(adjust, x, y[:2], paired=True)
-    assert paired.coef[0, 0] == pytest.approx(both.coef[0, 0], abs=1e-12)
-    assert paired.coef[1, 0] == pytest.approx(both.coef[1, 1], abs=1e-12)
-
-
 def test_it_flags_factors_that_are_a_function_of_the_adjustment_columns() -> None:
     adjust, x, _ = data(5)
     tied = np.stack([adjust[2], adjust[3], adjust[2] + adjust[3]])[None]

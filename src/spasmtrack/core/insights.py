@@ -51,7 +51,7 @@ from typing import TypedDict, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from spasmtrack.core.insights_change import (
     ItsResult,
@@ -63,7 +63,9 @@ from spasmtrack.core.insights_gls import (
     FloatArray,
     allow_for_rho,
     ar1_gls,
-    identifiable,
+    batch_moments,
+    factors_of,
+    identifiable_in,
     independent_rows,
     least_favourable,
 )
@@ -384,10 +386,10 @@ def _fit_pairs(
                 if not reason:
                     fit_rows.append(b)
             ok = np.zeros(len(batch), dtype=bool)
+            moments = None
             if fit_rows:
-                ok[fit_rows] = identifiable(
-                    a[:, 1:][:, consecutive], x[fit_rows][..., 1:][..., consecutive]
-                )
+                moments = batch_moments(a, x[fit_rows], y, consecutive)
+                ok[fit_rows] = identifiable_in(moments, a.shape[0], int(consecutive.sum()))
             for b in np.flatnonzero(~ok):
                 if not reasons[b][0]:
                     reasons[b] = ("tied_to_weekday", 0, 0)
@@ -395,8 +397,17 @@ def _fit_pairs(
             y_const = np.ptp(y, axis=1) == 0 if n else np.ones(len(oidx), dtype=bool)
             fit = None
             if good and not y_const.all():
+                assert moments is not None
+                in_fit = [fit_rows.index(b) for b in good]
                 try:
-                    fit = ar1_gls(a, x[good], y, bias_correction=True, consecutive=consecutive)
+                    fit = ar1_gls(
+                        a,
+                        x[good],
+                        y,
+                        bias_correction=True,
+                        consecutive=consecutive,
+                        moments=factors_of(moments, in_fit),
+                    )
                     fit, _ = least_favourable(a, x[good], y, fit, consecutive)
                     fit = allow_for_rho(a, x[good], y, fit, consecutive)
                     pvals = fit.joint_f()[1]
@@ -439,7 +450,7 @@ class _Timing:
 
 @lru_cache(maxsize=4096)
 def _t_quantile(q: float, df: float) -> float:
-    return float(stats.t.ppf(q, df))
+    return float(special.stdtrit(df, q))  # = scipy.stats.t.ppf(q, df), without its overhead
 
 
 def _timing(pair: _Pair) -> _Timing:
@@ -791,7 +802,7 @@ def _worse_days(
             for p in tested:
                 assert p.coef is not None and p.cov is not None
                 se = float(np.sqrt(p.cov[0, 0]))
-                stats_.append((float(2 * stats.t.sf(abs(p.coef[0] / se), p.df)), p, se))
+                stats_.append((float(2 * special.stdtr(p.df, -abs(p.coef[0] / se))), p, se))
             stats_.sort(key=lambda s: s[0])
             p_main, pair, se = stats_[0]
             found.append((_simes([s[0] for s in stats_]), j, pair, float(pair.coef[0]), se))  # type: ignore[index]

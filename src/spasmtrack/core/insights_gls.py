@@ -23,24 +23,28 @@ Conventions (identical to statsmodels, so results can be checked against
 
 Vectorisation: for one rho the whitened cross products are
 ``S - rho (C + C') + rho^2 P`` where S, P are the sums of ``z_t z_t'`` over rows 1.. and
-0..n-2 and C the sum of ``z_t z_{t-1}'``; these are computed once per batch, so every
-iteration of every pair costs one small (k x k) solve.
+0..n-2 and C the sum of ``z_t z_{t-1}'``; these are computed once per batch
+(`batch_moments`), so every iteration of every pair costs one small (k x k) solve.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
+# A batch's cross products per pair (S, P, C, all rows) and sums per pair (over current,
+# previous and all rows): see `batch_moments`.
+Moments = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 
 ITERATIONS = 8  # Yule–Walker updates of rho (statsmodels: maxiter = ITERATIONS + 1, rtol = 0)
 RHO_MAX = 0.99
+RHO_TOL = 1e-10  # stop the updates early once every rho has settled to this
 RHO_BAND = 0.5  # half-width of the least-favourable band, in standard errors of rho
 
 
@@ -59,7 +63,7 @@ class GlsFit:
     n: int
     k: int
     pairs: int  # whitened rows: consecutive-day pairs (n - 1 without gaps)
-    moments: tuple[FloatArray, ...] | None = field(default=None, repr=False, compare=False)
+    moments: Moments | None = field(default=None, repr=False, compare=False)
     # Per pair (F, O): degrees of freedom that allow for rho being estimated
     # (`allow_for_rho`); None: the residual df for every pair.
     dfs: FloatArray | None = field(default=None, repr=False, compare=False)
@@ -91,7 +95,7 @@ class GlsFit:
         n_l = self.coef.shape[-1]
         # A pair whose covariance is not positive definite (no residual variation) gets NaN.
         f = self.wald_form(self.coef) / n_l
-        p = stats.f.sf(f, n_l, self.pair_df())
+        p = special.fdtrc(n_l, self.pair_df(), f)  # = scipy.stats.f.sf(f, n_l, df), faster
         return np.asarray(f, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
     def wald_form(self, coef: FloatArray) -> FloatArray:
@@ -105,45 +109,26 @@ class GlsFit:
         return np.asarray(np.where(good, np.einsum("...l,...l->...", coef, sol), np.nan))
 
 
-def _dot(u: FloatArray, v: FloatArray, spec: str) -> FloatArray:
-    """einsum(spec, u, v), with the large (factor x day) products done as matrix products
-    (several times faster than einsum's loops on 3,650 days)."""
-    if spec == "fli,oi->fol":
-        n_f, n_l, n = u.shape
-        return np.asarray((u.reshape(n_f * n_l, n) @ v.T).reshape(n_f, n_l, -1).transpose(0, 2, 1))
-    if spec == "ci,fli->fcl":
-        n_f, n_l, n = v.shape
-        return np.asarray((u @ v.reshape(n_f * n_l, n).T).reshape(-1, n_f, n_l).transpose(1, 0, 2))
-    if spec == "fli,fmi->flm":
-        return np.asarray(np.matmul(u, np.swapaxes(v, -1, -2)))
-    return np.asarray(np.einsum(spec, u, v))
-
-
-def _moments(
-    u: FloatArray, v: FloatArray, spec: str, mask: FloatArray, c_only: bool = False
-) -> tuple[FloatArray, ...]:
-    """S, P, C over the consecutive pairs (`mask` 1 where row t follows row t - 1 by one
-    day), and the sum of u v' over all rows (for the Yule–Walker step). With `c_only`,
-    only C (the others are transposes of a block already computed)."""
-    um = u[..., 1:] * mask
-    c = _dot(um, v[..., :-1], spec)
-    if c_only:
-        return (c,)
-    s = _dot(um, v[..., 1:], spec)
-    p = _dot(u[..., :-1] * mask, v[..., :-1], spec)
-    full = _dot(u, v, spec)
-    return s, p, c, full
+def _quadratic(a: FloatArray, mat: FloatArray) -> FloatArray:
+    """a' mat a per pair: (..., m) and (..., m, m); matmul, not einsum's slower loops."""
+    return np.asarray(((mat @ a[..., None])[..., 0] * a).sum(-1))
 
 
 def independent_rows(adjust: FloatArray) -> list[int]:
     """Indices of the adjustment rows (c, n) that are not all zero on these days (a
     weekday never logged) nor a linear combination of earlier ones."""
     keep: list[int] = []
+    n = adjust.shape[1]
+    # Rank as numpy.linalg.matrix_rank(adjust[rows].T) decides it, from the singular values
+    # of the same columns of R (adjust.T = QR, Q orthonormal: the same singular values), so
+    # the long (days x c) matrix is decomposed once, not once per row.
+    r: FloatArray = np.asarray(np.linalg.qr(adjust.T, mode="r")) if n else adjust.T
     for i in range(adjust.shape[0]):
         if not np.any(adjust[i]):
             continue
-        trial = adjust[[*keep, i]]
-        if np.linalg.matrix_rank(trial.T) == len(keep) + 1:
+        sv = np.linalg.svd(r[:, [*keep, i]], compute_uv=False)
+        tol = sv.max(initial=0.0) * max(n, len(keep) + 1) * np.finfo(np.float64).eps
+        if int(np.count_nonzero(sv > tol)) == len(keep) + 1:
             keep.append(i)
     return keep
 
@@ -157,82 +142,95 @@ def identifiable(adjust: FloatArray, x: FloatArray, tol: float = 1e-8) -> NDArra
     """Per factor (x is (F, L, n)): are its L columns linearly independent of each other
     and of the adjustment columns on these rows? (A factor that only follows the weekdays,
     or a one-day course tested at three lags, is not.)"""
-    n_f, n_l, _ = x.shape
-    aa = adjust @ adjust.T
     ax = np.einsum("ci,fli->fcl", adjust, x)
     xx = np.einsum("fli,fmi->flm", x, x)
-    c = aa.shape[0]
-    coef = np.linalg.solve(aa, ax.transpose(1, 0, 2).reshape(c, n_f * n_l))
-    coef = coef.reshape(c, n_f, n_l).transpose(1, 0, 2)
+    return _independent_of_adjustment(adjust @ adjust.T, ax, xx, x.sum(-1), x.shape[-1], tol)
+
+
+def identifiable_in(moments: Moments, c: int, pairs: int, tol: float = 1e-8) -> NDArray[np.bool_]:
+    """`identifiable` on the rows the whitened regression uses (the `pairs` rows that
+    follow the previous day), read off a batch's `batch_moments` (its S blocks, the same
+    for every outcome) instead of the days; `c` adjustment columns."""
+    s, sum_1 = moments[0][:, 0], moments[4][:, 0]
+    k = s.shape[-1] - 1
+    return _independent_of_adjustment(
+        s[:, :c, :c], s[:, :c, c:k], s[:, c:k, c:k], sum_1[:, c:k], pairs, tol
+    )
+
+
+CHUNK = 20  # factors per cross-product matrix in `batch_moments`
+
+
+def batch_moments(
+    adjust: FloatArray, x: FloatArray, y: FloatArray, consecutive: NDArray[np.bool_] | None = None
+) -> Moments:
+    """The cross products `ar1_gls` needs (arguments as there), computed once per batch:
+    every fit, refit and identifiability check of the batch reads them.
+
+    Per pair (factor f, outcome o) the variables are [adjust, x[f], y[o]] (m of them);
+    S, P, C (m x m) sum z_t z_t', z_{t-1} z_{t-1}' and z_t z_{t-1}' over the consecutive
+    pairs, the fourth z_t z_t' over all rows; then the sums of z over the current rows,
+    the previous rows and all rows. They are read off one cross-product matrix of all the
+    batch's variables (CHUNK factors at a time): two matrix products over the days (S, C),
+    while the sum over all rows is S plus the few rows S leaves out (the first row and
+    each row after a gap), and P that sum minus the rows P leaves out (the last row and
+    each row before a gap)."""
+    n_f, n_l, n = x.shape
+    if n_f > CHUNK:
+        parts = [
+            batch_moments(adjust, x[i : i + CHUNK], y, consecutive) for i in range(0, n_f, CHUNK)
+        ]
+        s_mat, p_mat, c_mat, full, sum_1, sum_0, sums = (
+            np.concatenate(blocks) for blocks in zip(*parts, strict=True)
+        )
+        return (s_mat, p_mat, c_mat, full, sum_1, sum_0, sums)
+    mask = np.ones(n - 1) if consecutive is None else np.asarray(consecutive, dtype=np.float64)
+    c, n_o = adjust.shape[0], y.shape[0]
+    z = np.concatenate([adjust, x.reshape(n_f * n_l, n), y])
+    now = z[:, 1:] * mask
+    s = now @ z[:, 1:].T
+    cross = now @ z[:, :-1].T
+    after_gap = z[:, np.flatnonzero(np.concatenate([[0.0], mask]) == 0)]
+    before_gap = z[:, np.flatnonzero(np.concatenate([mask, [0.0]]) == 0)]
+    every = s + after_gap @ after_gap.T
+    prev = every - before_gap @ before_gap.T
+    idx = np.empty((n_f, n_o, c + n_l + 1), dtype=np.intp)
+    idx[..., :c] = np.arange(c)
+    idx[..., c:-1] = (c + n_l * np.arange(n_f)[:, None] + np.arange(n_l))[:, None, :]
+    idx[..., -1] = c + n_f * n_l + np.arange(n_o)
+    rows, cols = idx[..., :, None], idx[..., None, :]
+    return (
+        s[rows, cols],
+        prev[rows, cols],
+        cross[rows, cols],
+        every[rows, cols],
+        now.sum(1)[idx],
+        (z[:, :-1] * mask).sum(1)[idx],
+        z.sum(1)[idx],
+    )
+
+
+def factors_of(moments: Moments, idx: Sequence[int]) -> Moments:
+    """The moments of factors `idx` of a batch (its first axis)."""
+    s_mat, p_mat, c_mat, full, sum_1, sum_0, sums = (m[list(idx)] for m in moments)
+    return (s_mat, p_mat, c_mat, full, sum_1, sum_0, sums)
+
+
+def _independent_of_adjustment(
+    aa: FloatArray, ax: FloatArray, xx: FloatArray, sx: FloatArray, rows: int, tol: float
+) -> NDArray[np.bool_]:
+    """From the cross products (aa (c, c) or (F, c, c), ax (F, c, L), xx (F, L, L)) and the
+    factor columns' sums sx (F, L) over `rows` rows: the smallest eigenvalue of the factor
+    block left after the adjustment columns, against the factor's own spread."""
+    n_f = ax.shape[0]
+    if not n_f:
+        return np.zeros(0, dtype=np.bool_)
+    coef = np.linalg.solve(np.broadcast_to(aa, (n_f, *aa.shape[-2:])), ax)
     schur = xx - np.einsum("fcl,fcm->flm", ax, coef)
-    centred = xx - np.einsum("fl,fm->flm", x.sum(-1), x.sum(-1)) / x.shape[-1]
+    centred = xx - np.einsum("fl,fm->flm", sx, sx) / rows
     scale = np.maximum(np.einsum("fll->f", centred), 1e-300)
-    low = np.linalg.eigvalsh(schur)[:, 0] if n_f else np.zeros(0)
+    low = np.linalg.eigvalsh(schur)[:, 0]
     return np.asarray(low > tol * scale, dtype=np.bool_)
-
-
-def _pair_matrices(
-    adjust: FloatArray, x: FloatArray, y: FloatArray, paired: bool, mask: FloatArray
-) -> tuple[list[FloatArray], FloatArray, FloatArray, FloatArray]:
-    """S, P, C as one (m x m) matrix per pair, plus the first row, the last row and the
-    sum over all rows of each pair's variables [adjust, x, y]. Pairs are every factor
-    with every outcome, shape (F, O), or (paired) factor i with outcome i, shape (F, 1)."""
-    n_f, n_l, _ = x.shape
-    c = adjust.shape[0]
-    k = c + n_l
-    m = k + 1
-    n_o = 1 if paired else y.shape[0]
-    xy_spec = "fli,fi->fl" if paired else "fli,oi->fol"
-    blocks = {
-        "aa": _moments(adjust, adjust, "ci,di->cd", mask),
-        "ax": _moments(adjust, x, "ci,fli->fcl", mask),
-        "ay": _moments(adjust, y, "ci,oi->oc", mask),
-        "xx": _moments(x, x, "fli,fmi->flm", mask),
-        "xy": _moments(x, y, xy_spec, mask),
-        "yy": _moments(y, y, "oi,oi->o", mask),
-    }
-    # S, P and the full sum of the lower blocks are transposes of the upper ones; C is not.
-    xa_c = _moments(x, adjust, "fli,ci->flc", mask, c_only=True)[0]
-    ya_c = _moments(y, adjust, "oi,ci->oc", mask, c_only=True)[0]
-    yx_c = _moments(y, x, "fi,fli->fl" if paired else "oi,fli->fol", mask, c_only=True)[0]
-    ax = blocks["ax"]
-    blocks["xa"] = tuple(np.swapaxes(b, 1, 2) for b in ax[:2]) + (xa_c, np.swapaxes(ax[3], 1, 2))
-    blocks["ya"] = (*blocks["ay"][:2], ya_c, blocks["ay"][3])
-    blocks["yx"] = (*blocks["xy"][:2], yx_c, blocks["xy"][3])
-    # Paired: outcome-only blocks belong to pair (i, 0); unpaired: shared by every factor.
-    y_ax = (slice(None), None) if paired else (None, slice(None))
-    mats = []
-    for which in range(4):
-        mat = np.empty((n_f, n_o, m, m))
-        b = {key: v[which] for key, v in blocks.items()}
-        mat[:, :, :c, :c] = b["aa"]
-        mat[:, :, :c, c:k] = b["ax"][:, None]
-        mat[:, :, c:k, :c] = b["xa"][:, None]
-        mat[:, :, :c, k] = b["ay"][y_ax]
-        mat[:, :, k, :c] = b["ya"][y_ax]
-        mat[:, :, c:k, c:k] = b["xx"][:, None]
-        mat[:, :, c:k, k] = b["xy"][:, None] if paired else b["xy"]
-        mat[:, :, k, c:k] = b["yx"][:, None] if paired else b["yx"]
-        mat[:, :, k, k] = b["yy"][y_ax]
-        mats.append(mat)
-
-    def rows(pick: int | None) -> FloatArray:
-        """Per pair: sums over all rows (None), over current (1) or previous (0) rows of
-        the consecutive pairs."""
-        out = np.empty((n_f, n_o, m))
-        take: Callable[[NDArray[np.float64]], NDArray[np.float64]]
-        if pick is None:
-            take = lambda a: a.sum(-1)  # noqa: E731
-        elif pick == 1:
-            take = lambda a: (a[..., 1:] * mask).sum(-1)  # noqa: E731
-        else:
-            take = lambda a: (a[..., :-1] * mask).sum(-1)  # noqa: E731
-        out[:, :, :c] = take(adjust)
-        out[:, :, c:k] = take(x)[:, None]
-        out[:, :, k] = take(y)[y_ax]
-        return out
-
-    return mats, rows(1), rows(0), rows(None)
 
 
 def ar1_gls(
@@ -241,54 +239,57 @@ def ar1_gls(
     y: FloatArray,
     iterations: int = ITERATIONS,
     *,
-    paired: bool = False,
     bias_correction: bool = False,
     consecutive: NDArray[np.bool_] | None = None,
     rho_fixed: FloatArray | None = None,
-    moments: tuple[FloatArray, ...] | None = None,
+    moments: Moments | None = None,
 ) -> GlsFit:
     """Iterated Cochrane–Orcutt fit of every outcome row of `y` (O, n) on the adjustment
     rows `adjust` (c, n; full rank, including the intercept) and every factor's columns
-    `x` (F, L, n). Factors must be `identifiable`. With `paired`, y is (F, n) and factor
-    i goes with outcome i only (results have shape (F, 1, ...)): used by simulations.
-    `bias_correction` adds Kendall's (1 + 3 rho) / n to every Yule–Walker estimate (the app
-    uses it; without it the fit is exactly statsmodels' GLSAR.iterative_fit). `rho_fixed`
-    (F, O) skips the estimation and fits at those values. `consecutive` (n - 1,) marks the
-    rows that follow the previous row by one day; only those pairs are whitened (a gap in
-    the diary is not treated as one day; default: no gaps, as GLSAR)."""
+    `x` (F, L, n). Factors must be `identifiable`. `bias_correction` adds Kendall's
+    (1 + 3 rho) / n to every Yule–Walker estimate (the app uses it; without it the fit is
+    statsmodels' GLSAR.iterative_fit, to about 1e-10: the updates stop once rho settles).
+    `rho_fixed` (F, O) skips the estimation and fits at those values. `consecutive`
+    (n - 1,) marks the rows that follow the previous row by one day; only those pairs are
+    whitened (a gap in the diary is not treated as one day; default: no gaps, as GLSAR).
+    `moments`: the batch's `batch_moments`, when already computed."""
     n_f, n_l, n = x.shape
-    n_o = 1 if paired else y.shape[0]
+    n_o = y.shape[0]
     c = adjust.shape[0]
     k = c + n_l
     mask = np.ones(n - 1) if consecutive is None else np.asarray(consecutive, dtype=np.float64)
     pairs = int(mask.sum())
     if moments is None:
-        (s_mat, p_mat, c_mat, full), sum_1, sum_0, sums = _pair_matrices(adjust, x, y, paired, mask)
-        moments = (s_mat, p_mat, c_mat, full, sum_1, sum_0, sums)
+        moments = batch_moments(adjust, x, y, consecutive)
     s_mat, p_mat, c_mat, full, sum_1, sum_0, sums = moments
     d_mat = c_mat + np.swapaxes(c_mat, -1, -2)
 
     rho = np.zeros((n_f, n_o)) if rho_fixed is None else np.asarray(rho_fixed, dtype=np.float64)
     if rho_fixed is not None:
         iterations = 0
+    converged = False
     for it in range(iterations + 1):
         w = s_mat - rho[..., None, None] * d_mat + (rho**2)[..., None, None] * p_mat
         beta = np.linalg.solve(w[..., :k, :k], w[..., :k, k, None])[..., 0]
-        if it == iterations:
+        if it == iterations or converged:
             break
         a = np.concatenate([-beta, np.ones((n_f, n_o, 1))], axis=-1)
         mean = np.einsum("...i,...i->...", a, sums) / n
-        lag1 = np.einsum("...i,...ij,...j->...", a, c_mat, a)
+        lag1 = _quadratic(a, c_mat)
         lag1 = lag1 - mean * np.einsum("...i,...i->...", a, sum_1 + sum_0) + pairs * mean**2
-        lag0 = np.einsum("...i,...ij,...j->...", a, full, a) - n * mean**2
+        lag0 = _quadratic(a, full) - n * mean**2
         with np.errstate(divide="ignore", invalid="ignore"):
-            rho = (lag1 / pairs) / (lag0 / n)
+            new = (lag1 / pairs) / (lag0 / n)
         if bias_correction:
             # Kendall's first-order bias of the AR(1) estimate, E[rho_hat] - rho = -(1 + 3 rho) / n:
             # uncorrected, rho is too small by about 0.02 on 180 days and persistent factors
             # (runs, courses) are flagged a little too often (see bench/calibration.py).
-            rho = rho + (1.0 + 3.0 * rho) / n
-        rho = np.clip(np.nan_to_num(rho), -RHO_MAX, RHO_MAX)
+            new = new + (1.0 + 3.0 * new) / n
+        new = np.clip(np.nan_to_num(new), -RHO_MAX, RHO_MAX)
+        # A fixed point: once no rho moves by more than RHO_TOL, further updates change the
+        # estimates by less than that (statsmodels' rtol = 0 would keep iterating).
+        converged = bool(np.all(np.abs(new - rho) <= RHO_TOL))
+        rho = new
     ssr = w[..., k, k] - np.einsum("...i,...i->...", w[..., :k, k], beta)
     sigma2 = np.maximum(ssr, 0.0) / (pairs - k)
     inv = np.linalg.inv(w[..., :k, :k])
