@@ -43,6 +43,7 @@ pattern in the diary), never as proof.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -456,24 +457,23 @@ def _t_quantile(q: float, df: float) -> float:
 def _timing(pair: _Pair) -> _Timing:
     """The strongest lag, plus the lags not clearly different from it; effect = their sum."""
     assert pair.coef is not None and pair.cov is not None
-    coef, cov, lags = pair.coef, pair.cov, pair.lags
-    se = np.sqrt(np.diagonal(cov))
-    best = int(np.argmax(np.abs(coef / se)))
+    lags = pair.lags
+    # Plain floats: for 2-3 lags, Python arithmetic is faster than numpy's per-call cost.
+    coef: list[float] = pair.coef.tolist()
+    cov: list[list[float]] = pair.cov.tolist()
+    n = len(lags)
+    best = max(range(n), key=lambda i: abs(coef[i]) / math.sqrt(cov[i][i]))
     crit = _t_quantile(1 - TIMING_ALPHA / 2, pair.df)
-    together = []
-    for i in range(len(lags)):
-        if i == best:
-            together.append(i)
-            continue
-        var = cov[best, best] + cov[i, i] - 2 * cov[best, i]
-        if abs(coef[best] - coef[i]) <= crit * np.sqrt(max(var, 0.0)):
-            together.append(i)
-    lo, hi = min(together), max(together)
-    span = list(range(lo, hi + 1))  # contiguous: {0, 2} is reported as 0-2
-    w = np.zeros(len(lags))
-    w[span] = 1.0
-    effect = float(w @ coef)
-    s = float(np.sqrt(max(float(w @ cov @ w), 0.0)))
+    together = [
+        i
+        for i in range(n)
+        if i == best
+        or abs(coef[best] - coef[i])
+        <= crit * math.sqrt(max(cov[best][best] + cov[i][i] - 2 * cov[best][i], 0.0))
+    ]
+    span = range(min(together), max(together) + 1)  # contiguous: {0, 2} is reported as 0-2
+    effect = sum(coef[i] for i in span)
+    s = math.sqrt(max(sum(cov[i][j] for i in span for j in span), 0.0))
     half = _t_quantile(0.975, pair.df) * s
     return _Timing(
         tuple(lags[i] for i in span), lags[best], effect, s, effect - half, effect + half
@@ -482,9 +482,9 @@ def _timing(pair: _Pair) -> _Timing:
 
 def _simes(p: Sequence[float]) -> float:
     """Simes' combination of dependent p-values (valid under positive dependence)."""
-    ps = np.sort(np.asarray(p, dtype=np.float64))
-    m = ps.size
-    return float(min(1.0, np.min(ps * m / np.arange(1, m + 1))))
+    ps = sorted(p)
+    m = len(ps)
+    return min(1.0, min(v * m / (i + 1) for i, v in enumerate(ps)))
 
 
 def _lower_is_better(
@@ -748,11 +748,16 @@ def _findings(
         t = _timing(main)
         clear = qv <= q_threshold and (t.low > 0 or t.high < 0)
         better = (t.effect < 0) == ctx.lower_better[main.o]
-        agree = [
-            p.o
-            for p in tested[1:]
-            if p.p <= AGREE_ALPHA and ((_timing(p).effect < 0) == ctx.lower_better[p.o]) == better
-        ]
+        agree = (
+            [
+                p.o
+                for p in tested[1:]
+                if p.p <= AGREE_ALPHA
+                and ((_timing(p).effect < 0) == ctx.lower_better[p.o]) == better
+            ]
+            if clear
+            else []
+        )
         verdict: Verdict = ("helps" if better else "aggravates") if clear else "no_clear_effect"
         w = ctx.wording(j, main.o, t.lags, agree if clear else ())
         more = None if clear else more_days_to_tell(main.n, t.se)
