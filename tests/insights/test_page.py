@@ -36,7 +36,8 @@ class PageTestCase(BaseTestCase):
         self.assertContains(
             r, "On days with heat, mean spasm intensity and max spasm intensity were"
         )
-        self.assertContains(r, "The same pattern in: mean spasm intensity, max spasm intensity.")
+        # The sentence names the group's outcomes once; no second line repeats them.
+        self.assertNotContains(r, "The same pattern in:")
         self.assertContains(r, '<span class="verdict">Likely helps</span>')
         self.assertContains(r, "points lower than on days without (likely range ")
         self.assertContains(
