@@ -86,6 +86,11 @@ class ReportPdfTestCase(BaseTestCase):
         assert "Sleep quality" in one and "Mood" in one
         assert one.count("(higher = better)") >= 2
         assert one.index("Change since the previous period") < one.index("Daily check-ins")
+        # the diary starts with this period: no column of blanks, and the heading says why
+        changes = one[one.index("Change since the previous period") : one.index("Where it hurts")]
+        assert "(tracked 0 days)" in changes
+        assert "Nothing recorded in the previous period: no comparison yet." in changes
+        assert "Pain, daily mean (0–10) 5.0" in changes and "not recorded" not in changes
         # Latest FIQR (20 April) with the one before it, and the PEG of today (1 May) which is
         # after the period, so not shown.
         assert "FIQR 20 Apr 2026 Total 47.0 of 100 58.0 on 5 Mar 2026" in two

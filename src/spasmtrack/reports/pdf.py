@@ -289,18 +289,23 @@ def _changes(fig: Any, r: Report, top: float) -> float:
         fig,
         top,
         "Change since the previous period",
-        f"Previous: {day_text(r.previous_start)} – {day_text(r.previous_end)}{tracked}; "
-        "verdicts only where a published threshold exists",
+        f"Previous: {day_text(r.previous_start)} – {day_text(r.previous_end)}{tracked}",
     )
     y = top - 0.026
     if not r.changes:
         return _nothing(fig, y, "Nothing recorded in this period or the one before.") + 0.006
+    if all(c.before is None for c in r.changes):
+        # nothing to compare with: this period's figures only, no column of blanks
+        y = _nothing(fig, y, "Nothing recorded in the previous period: no comparison yet.")
+        cols = [Col("Figure", LEFT, 40), Col("This period", 0.42, 12, "right")]
+        rows = [[c.label, c.now_text] for c in r.changes]
+        return _table(fig, y + 0.012, cols, rows, line=0.0142, max_lines=1) - 0.012
     cols = [
         Col("Figure", LEFT, 40),
         Col("This period", 0.42, 12, "right"),
         Col("Previous", 0.52, 12, "right"),
         Col("Change", 0.64, 14, "right"),
-        Col("Verdict", 0.66, 46),
+        Col("Verdict (only where a published threshold exists)", 0.66, 46),
     ]
     rows = [[c.label, c.now_text, c.before_text, c.change_text, c.verdict] for c in r.changes]
     return _table(fig, y, cols, rows, line=0.0142, max_lines=2) - 0.012
@@ -502,7 +507,7 @@ def _checkin_chart(fig: Any, r: Report, top: float, rows: int = 1) -> float:
         fig,
         top,
         "Daily check-ins, weekly means (0–10)",
-        f"Same scale in every panel; dashed: mean of the weeks; {r.checkin_days} check-in(s) "
+        f"Same scale everywhere; dashed: mean of the weeks; {r.checkin_days} check-in(s) "
         f"in {r.days} days",
     )
     if not r.checkin_days:
