@@ -74,7 +74,23 @@ class ReportPdfTestCase(BaseTestCase):
         assert "Period: 2 Mar 2026 – 30 Apr 2026 (60 days)" in one
         page_one_png(data)
         assert "calf (left)" in one  # the most painful region heads the table
-        assert "Spasms and twitches per week" in one and "Daily check-ins" in two
+        # page 1 answers "better or worse?": the changes, then the check-in trends; page 2
+        # has room for the spasm chart here, so it comes there (before the questions)
+        assert "Daily check-ins" in one and "Daily check-ins" not in two
+        assert "Spasms and twitches per week" in two and "Spasms and twitches" not in one
+        assert two.index("Treatments tried") < two.index("Spasms and twitches per week")
+        assert two.index("Spasms and twitches per week") < two.index("Questions for my visit")
+        for title in ("Overall pain", "Spasm burden", "Tiredness", "Brain fog", "Stress"):
+            assert title in one  # all seven small multiples, on page 1
+        # the last two panel titles are two lines: "(higher = better)" under each
+        assert "Sleep quality" in one and "Mood" in one
+        assert one.count("(higher = better)") >= 2
+        assert one.index("Change since the previous period") < one.index("Daily check-ins")
+        # the diary starts with this period: no column of blanks, and the heading says why
+        changes = one[one.index("Change since the previous period") : one.index("Where it hurts")]
+        assert "(tracked 0 days)" in changes
+        assert "Nothing recorded in the previous period: no comparison yet." in changes
+        assert "Pain, daily mean (0–10) 5.0" in changes and "not recorded" not in changes
         # Latest FIQR (20 April) with the one before it, and the PEG of today (1 May) which is
         # after the period, so not shown.
         assert "FIQR 20 Apr 2026 Total 47.0 of 100 58.0 on 5 Mar 2026" in two
@@ -89,11 +105,22 @@ class ReportPdfTestCase(BaseTestCase):
         png = page_one_png(data)
         assert png.stat().st_size > 10_000
 
+    def test_it_keeps_the_spasm_chart_on_page_one_when_page_two_is_full(self) -> None:
+        fill_diary(self)
+        many = "\n".join(f"Question {n}: does the stretching help my calves?" for n in range(30))
+        VisitQuestions.save_for(self.alice, many)
+        one, two = (squash(p) for p in pdf_pages(render_pdf(collect(
+            self.alice, START, END, made_on=date(2026, 5, 1)))))  # fmt: skip
+        assert "Spasms and twitches per week" in one and "Spasms and twitches" not in two
+        assert one.index("Daily check-ins") < one.index("Spasms and twitches per week")
+        assert "Question 29: does the stretching help my calves?" in two  # all 30 fit
+
     def test_it_says_plainly_when_there_is_nothing_to_show(self) -> None:
         data = render_pdf(collect(self.charlie, START, END, made_on=date(2026, 5, 1)))
         one, two = (squash(p) for p in pdf_pages(data))
         assert "No pain drawings or spasms in this period." in one
-        assert "No daily check-ins in this period." in two
+        assert "No daily check-ins in this period." in one
+        assert "Sleep, activity and weather" not in two  # no measurements: no empty section
         assert "No questionnaire answered up to the end of this period." in two
         assert "No trigger points recorded in this period." in two
         assert "(none written)" in two

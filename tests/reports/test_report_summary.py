@@ -9,7 +9,9 @@ import pytest
 from spasmtrack.core.regions import all_regions
 from spasmtrack.reports import bodymap
 from spasmtrack.reports.summary import (
+    Change,
     heat_map,
+    measure_rows,
     region_rows,
     treatment_rows,
     trigger_point_rows,
@@ -129,3 +131,32 @@ def test_it_keeps_every_dot_inside_the_outline() -> None:
         x, y = bodymap.position(rid)
         in_head = ((x - cx) / (w / 2)) ** 2 + ((y - cy) / (h / 2)) ** 2 <= 1.05
         assert in_head or body.contains_point((x, y)), rid
+
+
+def test_it_compares_measurement_means_and_leaves_out_what_is_not_there() -> None:
+    d1, d2, d3 = date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 3)
+    now = {"sleep_hours": {d1: 6.0, d2: 7.0}, "steps": {d1: 5200.0}, "my_own": {d1: 1.0}}
+    before = {"sleep_hours": {d3: 8.0}, "temperature_max": {d1: 4.0, d2: 8.0}}
+    rows = measure_rows(now, before)
+    # REPORT_MEASURES order; a metric of the person's own is left out
+    assert [(r.change.label, r.days, r.previous_days) for r in rows] == [
+        ("Sleep (hours a night)", 2, 1),
+        ("Steps a day", 1, 0),
+        ("Highest temperature of the day (°C)", 0, 2),
+    ]
+    sleep, steps, warm = rows
+    assert (sleep.change.now_text, sleep.change.before_text) == ("6.5", "8.0")
+    assert sleep.change.change_text == "−1.5 (−19%)" and sleep.change.mcid is None
+    assert steps.change.now_text == "5,200" and steps.change.change_text == "–"
+    assert warm.change.now_text == "not recorded" and warm.change.before_text == "6.0"
+
+
+def test_it_prints_changes_of_the_printed_values_and_no_percentage_where_none_means_anything() -> (
+    None
+):
+    # the change of the printed values: 63 beside 63 is ±0 (never "−0 (−0%)"), 63 beside 64 −1
+    assert Change("Heart rate", 63.2, 63.4, digits=0).change_text == "±0"
+    assert Change("Heart rate", 63.2, 63.4, digits=0).verdict == "no change"
+    assert Change("Heart rate", 63.4, 63.6, digits=0).change_text == "−1 (−2%)"
+    assert Change("Warmth", 6.0, 4.0, percent=False).change_text == "+2.0"
+    assert Change("Steps", 6000.0, 4500.0, digits=0).change_text == "+1,500 (+33%)"

@@ -110,6 +110,33 @@ class ReportVisitTestCase(BaseTestCase):
         assert "Twitches (1), by place: around the eye and eyebrow (left) 1" in one
         assert png.stat().st_size > 10_000
 
+    def test_it_compares_sleep_activity_and_weather_without_a_verdict(self) -> None:
+        from spasmtrack.core.measures import DailyValue
+        from spasmtrack.measures.services import store_values
+
+        self._diary()
+
+        def values(person: object, first: date, days: int, sleep: float, steps: float) -> None:
+            rows = []
+            for n in range(days):
+                day = first + timedelta(days=n)
+                rows += [DailyValue(day, "sleep_hours", sleep, "h"),
+                         DailyValue(day, "steps", steps, ""),
+                         DailyValue(day, "pressure", 1010.0 + n % 2 * 10, "hPa")]  # fmt: skip
+            store_values(person, ((None, v) for v in rows), "fitbit", "test")
+
+        values(self.alice, date(2026, 3, 4), 29, 7.0, 4000)  # the previous period
+        values(self.alice, START, 20, 6.0, 5000)  # 20 of the 29 days
+        values(self.charlie, START, 29, 2.0, 99_000)
+        two = squash(pdf_pages(render_pdf(collect(self.alice, START, END, made_on=END)))[1])
+        section = two[two.index("Sleep, activity and weather") : two.index("Latest questionnaire")]
+        assert "Sleep (hours a night) 6.0 7.0 −1.0 (−14%) 20 / 29" in section
+        assert "Steps a day 5,000 4,000 +1,000 (+25%) 20 / 29" in section
+        # pressure: 1010/1020 alternating, 10 of each now, 15 of 1010 and 14 of 1020 before
+        assert "Air pressure (hPa) 1,015 1,015 ±0 20 / 29" in section
+        assert "better" not in section and "worse" not in section  # no verdict here
+        assert "99,000" not in two and "2.0" not in section  # charlie's values stay his
+
     def test_it_says_honestly_how_long_the_diary_was_kept(self) -> None:
         create_entry(self.alice, RESOURCES["muscle-events"], {
             "kind": "spasm", "intensity": 6, "regions": ["calf_left"],

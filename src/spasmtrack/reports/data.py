@@ -202,6 +202,23 @@ def experiment_lines(person: Person, start: date, end: date, today: date) -> lis
     return lines[:5]
 
 
+def measure_rows(
+    person: Person, start: date, end: date, prev_start: date
+) -> list[summary.MeasureRow]:
+    """Sleep, activity and weather means of start..end beside prev_start..start-1, one value
+    a day (the measures app's choice of source); none when that app is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("spasmtrack.measures"):
+        return []
+    from spasmtrack.measures.factors import daily_values
+
+    values = daily_values(person, prev_start, end)
+    now = {m: {d: v for d, v in s.items() if d >= start} for m, s in values.items()}
+    before = {m: {d: v for d, v in s.items() if d < start} for m, s in values.items()}
+    return summary.measure_rows(now, before)
+
+
 def collect(person: Person, start: date, end: date, made_on: date) -> summary.Report:
     """Everything the report prints for start..end (the person's local days, inclusive)."""
     check_period(start, end)
@@ -248,9 +265,11 @@ def collect(person: Person, start: date, end: date, made_on: date) -> summary.Re
         tracked_days=tracked_days(start, end, first),
         previous_start=prev_start,
         previous_end=prev_end,
+        previous_tracked_days=tracked_days(prev_start, prev_end, first),
         changes=changes(now_figures, before_figures),
         twitch_regions=twitch_rows,
         experiments=experiment_lines(person, start, end, made_on),
+        measures=measure_rows(person, start, end, prev_start),
         tz=person.tz,
         start=start,
         end=end,

@@ -1,8 +1,11 @@
 """The clinician report as a two-page A4 PDF, drawn with matplotlib (vector only).
 
-Page 1: period, key figures, where it hurts (body map + table), spasms per week, check-ins.
-Page 2: questionnaire scores, trigger points, treatments with observed pain before/after,
-the person's questions. Built for a 60-second read: numbers first, words plain.
+Page 1 answers "better or worse?": period, key figures, each figure beside the previous period,
+where it hurts (body map + table), the seven check-in items as small multiples (same weeks,
+same 0-10 axis) and spasms per week. Page 2: what the diary suggests, sleep, activity and
+weather beside the previous period, questionnaire scores, trigger points, treatments with
+observed pain before/after, the person's questions. Built for a 60-second read: numbers first,
+words plain.
 
 matplotlib is imported inside `render_pdf`, so importing this module stays cheap. Only
 Figure objects are used (no pyplot), so nothing global is touched while serving requests.
@@ -24,7 +27,7 @@ from spasmtrack.reports.summary import CHECKIN_ITEMS, Report
 A4 = (8.27, 11.69)  # inches
 LEFT, RIGHT = 0.06, 0.94
 FOOTER = "Spasmtrack informs and tracks; it does not diagnose."
-TABLE_ROWS = 12  # regions: the most relevant rows only
+TABLE_ROWS = 10  # regions: the most relevant rows only
 PAGE_TWO_ROWS = 8  # trigger points, treatments
 RC = {
     "pdf.fonttype": 42,  # embed TrueType: real, searchable text (pdftotext reads it)
@@ -279,29 +282,38 @@ def _footer(fig: Any, r: Report, page: int, pages: int) -> None:
 def _changes(fig: Any, r: Report, top: float) -> float:
     """This period beside the previous one of the same length; returns the new y."""
     assert r.previous_start is not None and r.previous_end is not None
+    length = (r.previous_end - r.previous_start).days + 1
+    short = r.previous_tracked_days
+    tracked = "" if short >= length else f" (tracked {short} day{'' if short == 1 else 's'})"
     _heading(
         fig,
         top,
         "Change since the previous period",
-        f"Previous: {day_text(r.previous_start)} – {day_text(r.previous_end)}; "
-        "verdicts only where a published threshold exists",
+        f"Previous: {day_text(r.previous_start)} – {day_text(r.previous_end)}{tracked}",
     )
     y = top - 0.026
     if not r.changes:
         return _nothing(fig, y, "Nothing recorded in this period or the one before.") + 0.006
+    if all(c.before is None for c in r.changes):
+        # nothing to compare with: this period's figures only, no column of blanks
+        y = _nothing(fig, y, "Nothing recorded in the previous period: no comparison yet.")
+        cols = [Col("Figure", LEFT, 40), Col("This period", 0.42, 12, "right")]
+        rows = [[c.label, c.now_text] for c in r.changes]
+        return _table(fig, y + 0.012, cols, rows, line=0.0142, max_lines=1) - 0.012
     cols = [
         Col("Figure", LEFT, 40),
         Col("This period", 0.42, 12, "right"),
         Col("Previous", 0.52, 12, "right"),
         Col("Change", 0.64, 14, "right"),
-        Col("Verdict", 0.66, 46),
+        Col("Verdict (only where a published threshold exists)", 0.66, 46),
     ]
     rows = [[c.label, c.now_text, c.before_text, c.change_text, c.verdict] for c in r.changes]
     return _table(fig, y, cols, rows, line=0.0142, max_lines=2) - 0.012
 
 
-def _body(fig: Any, r: Report, top: float) -> None:
-    """Body map (left) and the ranked region table (right), from `top` down ~0.3."""
+def _body(fig: Any, r: Report, top: float) -> float:
+    """Body map (left) and the ranked region table (right), from `top` down ~0.27; returns
+    the y below both."""
     from matplotlib import colormaps
     from matplotlib.patches import Rectangle
 
@@ -317,7 +329,7 @@ def _body(fig: Any, r: Report, top: float) -> None:
     _heading(fig, top, "Where it hurts", note)
     top_rows = list(r.regions[:TABLE_ROWS])
     numbers = {row.region_id: i for i, row in enumerate(top_rows, start=1)}
-    height = 0.25
+    height = 0.225
     base = top - 0.02 - height
     boxes = {"front": [0.035, base, 0.215, height], "back": [0.255, base, 0.215, height]}
     for view, box in boxes.items():
@@ -390,7 +402,7 @@ def _body(fig: Any, r: Report, top: float) -> None:
                 for i, row in enumerate(top_rows, start=1)
             ]
             key = "Spasms logged there, with their average intensity (0–10)."
-        y = _table(fig, y, cols, rows, line=0.0165, max_lines=1, left=x0)
+        y = _table(fig, y, cols, rows, line=0.0152, max_lines=1, left=x0)
         more = len(r.regions) - len(top_rows)
         if more > 0:
             _text(fig, x0 + 0.03, y, f"and {more} more region(s)", fontsize=7, color="#4a4a4a")
@@ -404,8 +416,11 @@ def _body(fig: Any, r: Report, top: float) -> None:
         text = f"Twitches ({r.twitches}), by place: {where}" + (
             f", and {more} more" if more > 0 else ""
         )
-        for i, piece in enumerate(textwrap.wrap(text, 62)[:3]):
+        pieces = textwrap.wrap(text, 62)[:3]
+        for i, piece in enumerate(pieces):
             _text(fig, x0 + 0.03, y - i * 0.013, piece, fontsize=7.5)
+        y -= 0.013 * len(pieces)
+    return min(y - 0.016, key_y - 0.03)
 
 
 def _week_ticks(ax: Any, weeks: Sequence[date]) -> None:
@@ -422,14 +437,15 @@ def _empty(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
-def _spasm_chart(fig: Any, r: Report, top: float) -> None:
+def _spasm_chart(fig: Any, r: Report, top: float, bottom: float = 0.07) -> None:
+    """Weekly spasm and twitch counts with the mean spasm intensity, from `top` to `bottom`."""
     _heading(
         fig,
         top,
         "Spasms and twitches per week",
         "Weeks start on Monday; the first and last week may be partial",
     )
-    ax = fig.add_axes([0.085, 0.07, 0.83, top - 0.13])
+    ax = fig.add_axes([0.085, bottom, 0.83, top - bottom - 0.05])
     starts = [w.start for w in r.weeks]
     if not (r.spasms or r.twitches):
         _empty(ax, "No spasms or twitches logged in this period.")
@@ -456,6 +472,7 @@ def _spasm_chart(fig: Any, r: Report, top: float) -> None:
         label="Average spasm intensity (right axis, 0–10)",
     )
     right.set_ylim(0, 10.5)
+    right.set_yticks([0, 2, 4, 6, 8, 10])
     right.set_ylabel("intensity 0–10", fontsize=7)
     right.spines[["top"]].set_visible(False)
     _week_ticks(ax, starts)
@@ -470,29 +487,50 @@ def _spasm_chart(fig: Any, r: Report, top: float) -> None:
     )
 
 
-def _checkin_chart(fig: Any, r: Report, top: float) -> float:
-    """All seven check-in items as small multiples: same weeks, same 0–10 axis. Returns y."""
+# Panel titles on two lines: seven panels share one row.
+CHECKIN_TITLES = {
+    "overall_pain": "Overall pain",
+    "spasm_burden": "Spasm burden",
+    "fatigue": "Tiredness",
+    "brain_fog": "Brain fog",
+    "stress": "Stress",
+    "sleep_quality": "Sleep quality\n(higher = better)",
+    "mood": "Mood\n(higher = better)",
+}
+
+
+def _checkin_chart(fig: Any, r: Report, top: float, rows: int = 1) -> float:
+    """All seven check-in items as small multiples, in one row or (more room) two rows of
+    four: the same weeks and the same 0–10 axis in every panel, a dashed line at the
+    mean of the weeks. Returns the y below."""
     _heading(
         fig,
         top,
-        "Daily check-ins, weekly averages (0–10)",
-        f"The same 0–10 scale in every panel; {r.checkin_days} check-in(s) in {r.days} days",
+        "Daily check-ins, weekly means (0–10)",
+        f"Same scale everywhere; dashed: mean of the weeks; {r.checkin_days} check-in(s) "
+        f"in {r.days} days",
     )
     if not r.checkin_days:
         return _nothing(fig, top - 0.028, "No daily check-ins in this period.")
     starts = [w.start for w in r.weeks]
-    cols, width, gap, height = 4, 0.19, 0.03, 0.075
-    x0 = 0.07
-    for n, (item, label) in enumerate(CHECKIN_ITEMS):
-        row, col = divmod(n, cols)
-        bottom = top - 0.03 - height - row * (height + 0.035)
-        ax = fig.add_axes([x0 + col * (width + gap), bottom, width, height])
-        got = [(i, w.checkins.get(item)) for i, w in enumerate(r.weeks)]
-        got = [(i, v) for i, v in got if v is not None]
-        ax.set_title(label, fontsize=7, loc="left", pad=2)
+    per_row = -(-len(CHECKIN_ITEMS) // rows)
+    x0 = 0.085
+    gap, height = (0.013, 0.068) if rows == 1 else (0.03, 0.1)
+    width = (RIGHT - x0 - gap * (per_row - 1)) / per_row
+    bottom = top - 0.05 - height
+    for n, (item, _) in enumerate(CHECKIN_ITEMS):
+        row, col = divmod(n, per_row)
+        panel_bottom = bottom - row * (height + 0.05)
+        ax = fig.add_axes([x0 + col * (width + gap), panel_bottom, width, height])
+        got = [(i, v) for i, w in enumerate(r.weeks) if (v := w.checkins.get(item)) is not None]
+        ax.set_title(shaped(CHECKIN_TITLES[item]), fontsize=7, loc="left", pad=2,
+                     linespacing=1.0)  # fmt: skip
         if got:
-            ax.plot([p[0] for p in got], [p[1] for p in got], color="#17324d", marker="o",
-                    markersize=2, linewidth=1.0)  # fmt: skip
+            values = [p[1] for p in got]
+            ax.plot([p[0] for p in got], values, color="#17324d", marker="o",
+                    markersize=1.8 if len(got) < 20 else 0, linewidth=1.0)  # fmt: skip
+            mean = sum(values) / len(values)
+            ax.axhline(mean, color="#7a7566", linewidth=0.6, linestyle=(0, (3, 2)))
         else:
             ax.text(0.5, 0.5, "not rated", ha="center", va="center", fontsize=7,
                     color="#4a4a4a", transform=ax.transAxes)  # fmt: skip
@@ -501,21 +539,34 @@ def _checkin_chart(fig: Any, r: Report, top: float) -> float:
         ax.set_xlim(-0.6, len(starts) - 0.4)
         ticks = [0, len(starts) - 1] if len(starts) > 1 else [0]
         ax.set_xticks(ticks)
-        ax.set_xticklabels([day_text(starts[i], year=False) for i in ticks])
-        ax.tick_params(labelsize=6, length=2)
+        labels = ax.set_xticklabels([day_text(starts[i], year=False) for i in ticks])
+        if len(labels) == 2:  # inside the panel: neighbours' labels never touch
+            labels[0].set_horizontalalignment("left")
+            labels[1].set_horizontalalignment("right")
+        ax.tick_params(labelsize=5.5, length=2, pad=1.5)
         ax.grid(axis="y", color="#e3e0d8", linewidth=0.5)
         ax.spines[["top", "right"]].set_visible(False)
         if col:
             ax.set_yticklabels([])
-    rows = -(-len(CHECKIN_ITEMS) // cols)
-    return top - 0.03 - rows * (height + 0.035) - 0.012
+    if rows > 1 and len(CHECKIN_ITEMS) % per_row:  # the free cell says how to read them
+        x = x0 + (len(CHECKIN_ITEMS) % per_row) * (width + gap) + 0.01
+        key = ("Weekly means of the daily ratings.", "Dashed line: mean of the weeks.",
+               "Higher = worse, except sleep", "quality and mood.")  # fmt: skip
+        for i, line in enumerate(key):
+            _text(fig, x, panel_bottom + height - 0.012 - i * 0.013, line, fontsize=7,
+                  color="#4a4a4a")  # fmt: skip
+    return panel_bottom - 0.032
 
 
-def _page_one(fig: Any, r: Report) -> None:
+def _page_one(fig: Any, r: Report, spasms_here: bool = True) -> None:
+    """Better or worse: the changes, where it hurts, then the trends week by week. Without
+    the spasm chart (moved to a page 2 with room for it) the check-ins get two rows."""
     _page_header(fig, r)
     y = _changes(fig, r, 0.862)
-    _body(fig, r, y)
-    _spasm_chart(fig, r, y - 0.345)
+    y = _body(fig, r, y)
+    y = _checkin_chart(fig, r, y, rows=1 if spasms_here else 2)
+    if spasms_here:
+        _spasm_chart(fig, r, y, bottom=0.065)
 
 
 def _nothing(fig: Any, y: float, text: str) -> float:
@@ -523,7 +574,18 @@ def _nothing(fig: Any, y: float, text: str) -> float:
     return y - 0.03
 
 
-def _page_two(fig: Any, r: Report) -> None:
+SPASM_CHART_ROOM = 0.3  # of the page height, heading included
+
+
+def _question_lines(text: str) -> list[str]:
+    return [w for para in text.splitlines() for w in (textwrap.wrap(para, 100) or [""])]
+
+
+def _page_two(fig: Any, r: Report) -> bool:
+    """Suggestions, measures, scores, trigger points, treatments, the person's questions.
+    When that leaves room for it, the spasm chart comes here, before the questions (so page 2
+    is not mostly blank and page 1 has room for bigger check-in panels); returns whether it
+    did."""
     _text(
         fig,
         LEFT,
@@ -535,8 +597,8 @@ def _page_two(fig: Any, r: Report) -> None:
     )
     _text(fig, LEFT, 0.945, f"Period: {day_text(r.start)} – {day_text(r.end)}", fontsize=8.5)
 
-    y = _checkin_chart(fig, r, 0.915)
-    y = _suggestions(fig, r, y)
+    y = _suggestions(fig, r, 0.915)
+    y = _measures(fig, r, y)
     _heading(fig, y, "Latest questionnaire scores", "Self-report; informs, does not diagnose")
     y -= 0.028
     if r.scores:
@@ -616,9 +678,56 @@ def _page_two(fig: Any, r: Report) -> None:
     else:
         y = _nothing(fig, y, "No treatments logged in this period.")
 
+    questions = 0.05 + 0.0165 * max(len(_question_lines(r.questions)), 1)
+    moved = y - questions - 0.06 >= SPASM_CHART_ROOM
+    if moved:
+        _spasm_chart(fig, r, y, bottom=y - SPASM_CHART_ROOM + 0.04)
+        y -= SPASM_CHART_ROOM
     _heading(fig, y, "Questions for my visit")
     y -= 0.03
     _questions(fig, y, r.questions)
+    return moved
+
+
+def _measures(fig: Any, r: Report, y: float) -> float:
+    """Sleep, activity and weather beside the previous period (only when there are any)."""
+    if not r.measures:
+        return y
+    _heading(
+        fig,
+        y,
+        "Sleep, activity and weather",
+        "Daily means; previous period of the same length; no verdict (no published threshold)",
+    )
+    y -= 0.026
+    cols = [
+        Col("Measure", LEFT, 40),
+        Col("This period", 0.5, 12, "right"),
+        Col("Previous", 0.6, 12, "right"),
+        Col("Change", 0.74, 16, "right"),
+        Col("Days with a value", RIGHT, 18, "right"),
+    ]
+    rows = [
+        [
+            m.change.label,
+            m.change.now_text,
+            m.change.before_text,
+            m.change.change_text,
+            f"{m.days} / {m.previous_days}",
+        ]
+        for m in r.measures
+    ]
+    y = _table(fig, y, cols, rows, max_lines=1)
+    _text(
+        fig,
+        LEFT,
+        y,
+        "From the person's imports (watch, phone, weather file) or typed in; one value a day. "
+        "Days with a value: this period / previous.",
+        fontsize=6.5,
+        color="#4a4a4a",
+    )
+    return y - 0.026
 
 
 def _suggestions(fig: Any, r: Report, y: float) -> float:
@@ -644,9 +753,7 @@ def _questions(fig: Any, y: float, text: str) -> None:
         _text(fig, LEFT, y, "(none written)", fontsize=9, color="#4a4a4a")
         return
     line = 0.0165
-    lines = [
-        wrapped for para in text.splitlines() for wrapped in (textwrap.wrap(para, 100) or [""])
-    ]
+    lines = _question_lines(text)
     room = max(int((y - 0.06) / line), 1)
     if len(lines) > room:
         lines = [*lines[: room - 1], "… (more in the app)"]
@@ -666,13 +773,13 @@ def render_pdf(report: Report) -> bytes:
         "Creator": "Spasmtrack",
         "CreationDate": None,  # the same diary gives the same file
     }
-    pages = (_page_one, _page_two)
     _cache_font_subsets()
     rc = {**RC, "font.family": _font_families()}
     with matplotlib.rc_context(rc), PdfPages(buf, metadata=metadata) as pdf:
-        for n, draw in enumerate(pages, start=1):
-            fig = Figure(figsize=A4)
-            draw(fig, report)
-            _footer(fig, report, n, len(pages))
+        one, two = Figure(figsize=A4), Figure(figsize=A4)
+        moved = _page_two(two, report)  # first: it decides where the spasm chart goes
+        _page_one(one, report, spasms_here=not moved)
+        for n, fig in enumerate((one, two), start=1):
+            _footer(fig, report, n, 2)
             pdf.savefig(fig)
     return buf.getvalue()

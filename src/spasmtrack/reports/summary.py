@@ -56,9 +56,10 @@ class Change:
     lower_is_better: bool = True
     mcid: Mcid | None = None
     digits: int = 1
+    percent: bool = True  # False where a percentage means nothing (temperatures in °C)
 
     def _fmt(self, value: float) -> str:
-        return f"{value:.{self.digits}f}"
+        return f"{value:,.{self.digits}f}"
 
     @property
     def now_text(self) -> str:
@@ -68,15 +69,23 @@ class Change:
     def before_text(self) -> str:
         return "not recorded" if self.before is None else self._fmt(self.before)
 
+    def _shown_diff(self) -> float:
+        """The change between the values as printed (so 63 beside 63 reads ±0, never −0)."""
+        assert self.now is not None and self.before is not None
+        return round(self.now, self.digits) - round(self.before, self.digits)
+
     @property
     def change_text(self) -> str:
         if self.now is None or self.before is None:
             return "–"
-        diff = self.now - self.before
-        sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+        diff = round(self._shown_diff(), self.digits)
+        if diff == 0:
+            return f"±{self._fmt(0)}"
+        sign = "+" if diff > 0 else "−"
         text = f"{sign}{self._fmt(abs(diff))}"
-        if self.before:
-            text += f" ({sign}{abs(diff) / abs(self.before) * 100:.0f}%)"
+        before = round(self.before, self.digits)
+        if before and self.percent:
+            text += f" ({sign}{abs(diff) / abs(before) * 100:.0f}%)"
         return text
 
     @property
@@ -85,7 +94,7 @@ class Change:
         if self.now is None or self.before is None:
             return "nothing to compare"
         diff = self.now - self.before
-        if diff == 0:
+        if round(self._shown_diff(), self.digits) == 0:
             return "no change"
         better = (diff < 0) == self.lower_is_better
         way = "better" if better else "worse"
@@ -96,6 +105,55 @@ class Change:
         if abs(diff) / abs(self.before) * 100 >= self.mcid.percent:
             return f"{way} by at least the smallest change that matters ({self.mcid.wording})"
         return f"{way}, but by less than the smallest change that matters ({self.mcid.wording})"
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One daily measurement (sleep, steps, heart rate, weather…): its mean over the days
+    with a value in this period and in the previous one. No verdict: no smallest change that
+    matters is published for these in this context."""
+
+    change: Change  # label, both means and the change (mcid always None)
+    days: int  # days of this period with a value
+    previous_days: int
+
+
+# The measures the report prints, in this order, as (metric key, label, digits, percent).
+# Keys are spasmtrack.core.measures metric keys; other (own) metrics are left out.
+REPORT_MEASURES = (
+    ("sleep_hours", "Sleep (hours a night)", 1, True),
+    ("sleep_efficiency", "Sleep efficiency (%)", 0, False),
+    ("awakenings", "Awakenings a night", 1, True),
+    ("steps", "Steps a day", 0, True),
+    ("resting_heart_rate", "Resting heart rate (bpm)", 0, True),
+    ("hrv_sdnn", "Heart-rate variability, SDNN (ms)", 0, True),
+    ("temperature_max", "Highest temperature of the day (°C)", 1, False),
+    ("temperature_min", "Lowest temperature of the day (°C)", 1, False),
+    ("pressure", "Air pressure (hPa)", 0, False),
+    ("humidity", "Relative humidity (%)", 0, False),
+    ("precipitation", "Precipitation (mm a day)", 1, True),
+)
+
+
+def measure_rows(
+    now: Mapping[str, Mapping[date, float]], before: Mapping[str, Mapping[date, float]]
+) -> list[MeasureRow]:
+    """The daily means of each known measurement the person has in either period
+    ({metric: {day: value}}, one value a day), in REPORT_MEASURES order."""
+    rows = []
+    for key, label, digits, percent in REPORT_MEASURES:
+        this, last = now.get(key, {}), before.get(key, {})
+        if not this and not last:
+            continue
+        change = Change(
+            label,
+            mean_or_none(list(this.values())),
+            mean_or_none(list(last.values())),
+            digits=digits,
+            percent=percent,
+        )
+        rows.append(MeasureRow(change, len(this), len(last)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -182,6 +240,8 @@ class Report:
     changes: Sequence[Change] = ()
     twitch_regions: Sequence[tuple[str, int]] = ()  # (region label, twitches), most first
     experiments: Sequence[str] = ()  # finished experiments with their answer
+    previous_tracked_days: int = 0  # days of the previous period from the first logged day on
+    measures: Sequence[MeasureRow] = ()  # sleep, activity and weather, where the person has them
 
     @property
     def history_text(self) -> str:
