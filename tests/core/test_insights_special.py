@@ -25,9 +25,9 @@ def test_it_gives_scipy_stats_student_t_p_values_and_intervals(seed: int) -> Non
     for level in (0.95, 0.9):
         p, low, high = t_inference(effect, se, df, level)
         half = stats.t.ppf(0.5 + level / 2, df) * se
-        np.testing.assert_allclose(p, 2 * stats.t.sf(np.abs(effect / se), df), rtol=1e-13)
-        np.testing.assert_allclose(low, effect - half, rtol=1e-13)
-        np.testing.assert_allclose(high, effect + half, rtol=1e-13)
+        np.testing.assert_array_equal(p, 2 * stats.t.sf(np.abs(effect / se), df))
+        np.testing.assert_array_equal(low, effect - half)
+        np.testing.assert_array_equal(high, effect + half)
 
 
 def test_it_sizes_the_more_days_estimate_with_the_normal_quantiles() -> None:
@@ -52,9 +52,7 @@ def test_it_gives_scipy_stats_benjamini_hochberg_q_values(p: list[float]) -> Non
 @pytest.mark.parametrize("seed", range(5))
 def test_it_gives_scipy_stats_q_values_for_random_p_values(seed: int) -> None:
     p = np.random.default_rng(seed).random(97) ** 3
-    np.testing.assert_allclose(
-        bh_q_values(p), stats.false_discovery_control(p, method="bh"), rtol=1e-15
-    )
+    np.testing.assert_array_equal(bh_q_values(p), stats.false_discovery_control(p, method="bh"))
 
 
 def test_it_gives_no_q_values_for_no_p_values_and_refuses_a_p_value_beyond_one() -> None:
@@ -65,16 +63,17 @@ def test_it_gives_no_q_values_for_no_p_values_and_refuses_a_p_value_beyond_one()
         bh_q_values(np.array([0.2, np.nan]))
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(20))
 def test_it_gives_the_paired_t_test_of_scipy_stats(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    before = rng.integers(2, 9, 12).astype(np.float64)
-    after = before - rng.normal(0.5, 1.0, 12)
+    n = int(rng.integers(2, 120))
+    before = rng.integers(2, 9, n).astype(np.float64)
+    after = before - rng.normal(0.5, 1.0, n)
     result = paired_effect(list(zip(before, after, strict=True)))
     ref = stats.ttest_rel(after, before)
     ci = ref.confidence_interval(0.95)
-    assert result.p_value == pytest.approx(ref.pvalue, rel=1e-12)
-    assert result.ci95 == pytest.approx((ci.low, ci.high), rel=1e-12)
+    assert result.p_value == ref.pvalue
+    assert result.ci95 == (ci.low, ci.high)
 
 
 def test_its_arithmetic_modules_do_not_import_scipy_stats() -> None:
