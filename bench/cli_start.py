@@ -9,7 +9,8 @@ In a temporary data directory (SQLite) it creates the demo account with a 180-da
 runs each command N times as a fresh process and prints the median wall time and peak RSS,
 with the ratios to two ceilings measured in the same run: `python -c pass` (the interpreter)
 and `django.setup()` alone (every command that reads the diary pays it), and the issue's
-target. Nothing here asserts: the figures are for a person to read.
+target. Beside them, Django's own floor: `django.setup()` with only auth and contenttypes.
+Nothing here asserts: the figures are for a person to read.
 
 Python's bytecode cache is on (an installed package has its .pyc files), kept in the temporary
 directory (PYTHONPYCACHEPREFIX) so that nothing is written beside the sources, and each command
@@ -32,6 +33,11 @@ from pathlib import Path
 PY = sys.executable
 CLI = [PY, "-m", "spasmtrack.cli"]
 PEG = json.dumps({"pain": 6, "enjoyment": 5, "activity": 7})
+DJANGO_FLOOR = (
+    "import django; from django.conf import settings; settings.configure("
+    "INSTALLED_APPS=['django.contrib.auth', 'django.contrib.contenttypes'], DATABASES={'default':"
+    " {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}); django.setup()"
+)
 
 # (label, argv, standard input, target in ms or None, data directory: "demo" or "empty")
 COMMANDS: list[tuple[str, list[str], str | None, float | None, str]] = [
@@ -43,6 +49,10 @@ COMMANDS: list[tuple[str, list[str], str | None, float | None, str]] = [
         None,
         "demo",
     ),
+    # Django's own floor: the ORM with only auth and contenttypes (no app of ours, no
+    # third-party app), on SQLite in memory. A command that reads the diary cannot start
+    # faster than this; the 300 ms leaves the rest of a command little room above it.
+    ("Django floor (2 apps)", [PY, "-c", DJANGO_FLOOR], None, None, "empty"),
     ("spasmtrack --help", [*CLI, "--help"], None, 300, "empty"),
     (
         "trp find (no account)",

@@ -126,3 +126,24 @@ def test_it_skips_migrate_only_when_every_migration_file_is_applied() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM django_migrations WHERE app = 'diary'")
     assert _migrations_pending() is True
+
+
+def test_it_marks_insights_findings_without_loading_the_trial_analysis(tmp_path: Path) -> None:
+    # Insights' findings only read the trials' list; the analysis and the power check (with
+    # scipy.stats, half a second) load when an experiment is analysed or planned.
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'spasmtrack.settings'; "
+        "import django; django.setup(); "
+        "import spasmtrack.trials.findings, spasmtrack.trials.days, spasmtrack.trials.design; "
+        "names = ['spasmtrack.core.nof1_model', 'spasmtrack.core.nof1_power']; "
+        "print([m for m in names if m in sys.modules]); "
+        "from spasmtrack.trials.days import analysis; from spasmtrack.core.nof1 import analyse; "
+        "from spasmtrack.trials.design import check_power; "
+        "from spasmtrack.core.nof1 import power_warning; "
+        "print([m for m in names if m in sys.modules])"
+    )
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    loaded = "['spasmtrack.core.nof1_model', 'spasmtrack.core.nof1_power']"
+    assert r.stdout.split("\n")[:2] == ["[]", loaded], r.stderr

@@ -153,7 +153,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "csp",
+    # (not "csp": its app only registers a check for django-csp's pre-4.0 setting names, whose
+    # import of packaging and importlib.metadata costs every command; the middleware needs no
+    # app, and no template loads its tags)
     "spasmtrack.accounts",
     "spasmtrack.diary",
     *(f"spasmtrack.{app}" for app in FEATURE_APPS),

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy import stats
+from scipy import special
 
 Kind = Literal["binary", "numeric"]
 Verdict = Literal["helps", "aggravates", "no_clear_effect", "not_enough_data"]
@@ -39,7 +39,7 @@ class Wording:
 MEANINGFUL_CHANGE = 1.0  # on the outcome's scale: 1 point of 0–10, or one more spasm a day
 POWER = 0.8
 MAX_MORE_DAYS = 3650
-_Z_SUM = float(stats.norm.ppf(0.975) + stats.norm.ppf(POWER))
+_Z_SUM = float(special.ndtri(0.975) + special.ndtri(POWER))  # ndtri = norm.ppf
 
 
 def more_days_to_tell(n_days: int, se: float, change: float = MEANINGFUL_CHANGE) -> int | None:

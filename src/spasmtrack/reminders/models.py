@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import time
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.reminders import Plan
+
+if TYPE_CHECKING:  # the scheduling arithmetic loads where reminders are planned, not at setup
+    from spasmtrack.core.reminders import Plan
 
 
 class ReminderSettings(models.Model):
@@ -68,6 +70,8 @@ class ReminderSettings(models.Model):
         )
 
     def plan(self, tz: str) -> Plan:
+        from spasmtrack.core.reminders import Plan
+
         return Plan(
             tz=tz,
             since=self.since,

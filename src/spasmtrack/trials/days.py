@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spasmtrack.core.nof1 import (
-    ProtocolDay,
-    TrialResult,
-    analyse,
-    analyse_itt_and_per_protocol,
-)
 from spasmtrack.diary.entries import RESOURCES, entries_for
 from spasmtrack.trials.models import AdherenceAnswer, Trial, TrialError, TrialEvent
 from spasmtrack.trials.outcomes import daily_values, late_entries, priors_for
+
+if TYPE_CHECKING:
+    # The analysis needs NumPy and SciPy (half a second to import): imported where it runs,
+    # so the pages and commands that only list days (and Insights' findings) do not pay it.
+    from spasmtrack.core.nof1 import ProtocolDay, TrialResult
 
 ACTUAL_LABELS = {
     "A": "A",
@@ -211,6 +210,8 @@ def protocol_days(rows: list[DayRow]) -> tuple[list[ProtocolDay], list[bool]]:
 
 def analysis(trial: Trial, today: date) -> Analysis:
     """ITT and per-protocol analyses of the days so far (an interim look while running)."""
+    from spasmtrack.core.nof1 import analyse, analyse_itt_and_per_protocol
+
     rows = day_rows(trial, today)
     out = Analysis(rows=rows, adherence=adherence(rows), washout_days=trial.washout_days)
     days, mask = protocol_days(rows)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.nof1 import PowerCheck, Schedule, make_schedule, power_warning
+from spasmtrack.core.nof1 import Schedule, make_schedule
 from spasmtrack.diary.entries import treatments_for
 from spasmtrack.diary.models import Treatment
 from spasmtrack.trials.models import USUAL, USUAL_LABEL, Trial, TrialError, TrialEvent
@@ -21,6 +21,11 @@ from spasmtrack.trials.outcomes import (
     priors_for,
     series,
 )
+
+if TYPE_CHECKING:
+    # The power check simulates with NumPy and SciPy (half a second to import): imported in
+    # `check_power`, so that importing this module (Insights' findings do) does not pay it.
+    from spasmtrack.core.nof1 import PowerCheck
 
 MAX_BLOCKS = 12
 MAX_PERIOD_DAYS = 56
@@ -116,6 +121,8 @@ def check_design(person: Person, data: dict[str, Any], today: date) -> Design:
 
 def check_power(person: Person, design: Design, today: date, seed: int) -> PowerCheck:
     """Simulate the design from the person's last PAST_DAYS days of the chosen outcome."""
+    from spasmtrack.core.nof1 import power_warning
+
     past = series(person, design.outcome, today - timedelta(days=PAST_DAYS), today - timedelta(1))
     return power_warning(
         past,

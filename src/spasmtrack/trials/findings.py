@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.nof1 import PlanChoice, plan_to_power
 from spasmtrack.diary.entries import treatments_for
 from spasmtrack.diary.models import Treatment
 from spasmtrack.insights.daily import (
@@ -51,6 +50,11 @@ _TRIAL_OUTCOME = {
     MAX_INTENSITY: "max_spasm_intensity",
     MEAN_INTENSITY: "mean_spasm_intensity",
 }
+
+if TYPE_CHECKING:
+    # The power check needs NumPy and SciPy (half a second to import): findings only mark
+    # the Insights list, so `plan_to_power` is imported where a plan is made.
+    from spasmtrack.core.nof1 import PlanChoice
 
 
 class ExperimentMark(TypedDict):
@@ -184,6 +188,8 @@ def plan_for_finding(
     initial["outcome"] = key
     washout = max(0, min(2, lag_days))
     initial["washout_days"] = washout
+    from spasmtrack.core.nof1 import plan_to_power
+
     past = series(person, key, today - timedelta(days=PAST_DAYS), today - timedelta(days=1))
     choice = plan_to_power(
         past,

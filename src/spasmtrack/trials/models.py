@@ -11,16 +11,18 @@ import secrets
 import uuid
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models, transaction
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import AppendOnly, Person
-from spasmtrack.core.nof1 import Schedule, make_schedule
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.diary.models import Treatment
 from spasmtrack.trials.outcomes import lower_is_better, outcome_label
+
+if TYPE_CHECKING:  # the design module is imported where a schedule is made, not at setup
+    from spasmtrack.core.nof1 import Schedule
 
 USUAL = "usual"
 USUAL_LABEL = "Usual routine"
@@ -110,6 +112,8 @@ class Trial(models.Model):
     @cached_property
     def schedule(self) -> Schedule:
         """The randomised schedule, derived from the stored parameters and seed."""
+        from spasmtrack.core.nof1 import make_schedule
+
         return make_schedule(
             self.start,
             self.period_days,
