@@ -78,7 +78,8 @@ def test_it_gives_the_paired_t_test_of_scipy_stats(seed: int) -> None:
 
 def test_its_arithmetic_modules_do_not_import_scipy_stats() -> None:
     code = (
-        "import sys; import spasmtrack.core.insights_stats, spasmtrack.core.insights_text; "
+        "import sys; import spasmtrack.core.insights_stats, spasmtrack.core.insights_text, "
+        "spasmtrack.core.insights, spasmtrack.core.insights_gls, spasmtrack.core.insights_change; "
         "print('scipy.special' in sys.modules, 'scipy.stats' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
