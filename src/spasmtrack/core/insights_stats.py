@@ -221,7 +221,7 @@ def bh_q_values(p: FloatArray) -> FloatArray:
     """Benjamini–Hochberg adjusted p-values (q-values) over all of `p`, as
     `scipy.stats.false_discovery_control(p, method="bh")` computes them, step by step (sorted
     p-values times m / rank, made monotone from the largest down, capped at 1;
-    tests/core/test_insights_stats_speed.py checks both agree): importing scipy.stats for it
+    tests/core/test_insights_special.py checks both agree): importing scipy.stats for it
     would cost half a second of `spasmtrack insights`. ValueError outside [0, 1], as there."""
     flat = np.asarray(p, dtype=np.float64).ravel()
     if not np.all((flat >= 0) & (flat <= 1)):
