@@ -214,11 +214,13 @@ class WeatherFetchTestCase(BaseTestCase):
         assert WeatherSettings.objects.get(person=self.alice).fetched_at is None
 
     def test_it_turns_a_network_failure_into_one_line(self) -> None:
-        with mock.patch.object(
-            weather.urllib.request, "urlopen", side_effect=urllib.error.URLError("timed out")
-        ) as urlopen:
-            with pytest.raises(weather.WeatherError) as caught:
-                weather.open_url(f"{om.ARCHIVE_URL}?latitude=52.5", weather.TIMEOUT)
+        with (
+            mock.patch.object(
+                weather.urllib.request, "urlopen", side_effect=urllib.error.URLError("timed out")
+            ) as urlopen,
+            pytest.raises(weather.WeatherError) as caught,
+        ):
+            weather.open_url(f"{om.ARCHIVE_URL}?latitude=52.5", weather.TIMEOUT)
         assert str(caught.value) == (
             "could not reach archive-api.open-meteo.com (timed out); check the internet connection"
         )

@@ -102,11 +102,14 @@ def means(series: Series, spans: Sequence[tuple[date, date]]) -> list[float | No
 
 
 def _num(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    """1 decimal at most; thousands separators only from 10,000 (steps, not hPa)."""
+    if abs(v) >= 10_000:
+        return f"{v:,.0f}"
+    return f"{v:.1f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:.0f}"
 
 
-def _tick(v: float) -> str:
-    if abs(v) >= 1000:
+def _tick(v: float, step: float) -> str:
+    if step >= 1000 and v:  # steps: 5k, 10k
         return f"{v / 1000:.1f}".rstrip("0").rstrip(".") + "k"
     return _num(v)
 
@@ -167,7 +170,7 @@ def metric_chart(
             f'<line x1="{_num(PAD_L)}" x2="{_num(WIDTH - PAD_R)}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="0.6"/>'
             f'<text x="{_num(PAD_L - 4)}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
-            f'fill="{TEXT}">{_tick(v)}</text>'
+            f'fill="{TEXT}">{_tick(v, step)}</text>'
         )
     for line, m in zip(lines, per_line, strict=True):
         parts += _polylines(spans, m, first, x_of, y_of, line.colour)

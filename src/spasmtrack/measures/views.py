@@ -39,7 +39,10 @@ def charts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         chosen = DEFAULT_RANGE
     last = person.today()
     first = last - timedelta(days=int(chosen) - 1)
-    charts = charts_for(daily_values(person, first, last), first, last)
+    values = daily_values(person, first, last)
+    # From the first day with a value: no empty stretch before the measurements began.
+    first = min((min(series) for series in values.values() if series), default=first)
+    charts = charts_for(values, first, last)
     ctx = {
         "charts": charts,
         "ranges": RANGES,
@@ -100,11 +103,9 @@ def weather_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = WeatherSettingsForm(request.POST, initial=initial)
         if form.is_valid() and _save(request, settings, form):
             if settings.enabled:
-                messages.success(
-                    request,
-                    f"Online weather is on for {settings.place} "
-                    f"({settings.latitude:.1f}, {settings.longitude:.1f}).",
-                )
+                at = f"{settings.latitude:.1f}, {settings.longitude:.1f}"
+                where = settings.place if settings.place == at else f"{settings.place} ({at})"
+                messages.success(request, f"Online weather is on for {where}.")
             else:
                 messages.success(request, "Online weather is off: nothing is sent.")
             return redirect("measures:weather")
