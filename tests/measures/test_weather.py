@@ -303,6 +303,21 @@ class WeatherPagesTestCase(BaseTestCase):
             r = self.client.post("/measures/weather/fetch/", follow=True)
         self.assertContains(r, "No weather fetched: could not reach the service")
 
+    def test_it_gives_the_settings_page_a_weather_section(self) -> None:
+        from django.template import Context, Template
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/settings/")
+        request.person = self.alice  # type: ignore[attr-defined]
+        tag = Template("{% load measures_tags %}{% weather_setting %}")
+        html = tag.render(Context({"request": request}))
+        assert "Online weather is off: nothing is sent." in html
+        assert 'href="/measures/weather/"' in html
+        WeatherSettings.objects.create(
+            person=self.alice, enabled=True, place="Leeds", latitude=53.8, longitude=-1.5
+        )
+        assert "Online weather is on for Leeds" in tag.render(Context({"request": request}))
+
     def test_it_refuses_the_fetch_button_while_off(self) -> None:
         with mock.patch.object(weather, "open_url", Recorded()) as opener:
             r = self.client.post("/measures/weather/fetch/", follow=True)

@@ -171,7 +171,7 @@ def what_is_sent(settings: WeatherSettings) -> str:
     )
     return (
         f"Each fetch sends only the rounded coordinates ({where}), the first and last day, "
-        "and the names of the five daily values to archive-api.open-meteo.com and "
-        "api.open-meteo.com; like any web request it also shows them this computer's "
-        "internet address. Nothing from your diary is sent."
+        "and the list of the five daily values wanted (not even your time zone) to "
+        "archive-api.open-meteo.com and api.open-meteo.com; like any web request it also "
+        "shows them this computer's internet address. Nothing from your diary is sent."
     )
