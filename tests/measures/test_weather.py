@@ -334,7 +334,8 @@ def test_the_cli_fetch_refuses_while_off_and_fetches_when_on(tmp_path: Path) -> 
     r = runner.invoke(app, ["weather", "fetch"])
     assert r.exit_code == 1
     assert r.output.strip() == (
-        "Error: online weather is off: turn it on in Settings → Weather first — nothing was changed"
+        "Error: online weather is off: turn it on on the Weather page (/measures/weather/) "
+        "first — nothing was changed"
     )
     from spasmtrack.accounts.models import Person
 

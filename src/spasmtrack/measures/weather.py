@@ -1,5 +1,5 @@
 """Online weather: the only part of Spasmtrack that uses the network, and only when the person
-turned it on (Settings → Weather) and gave a place.
+turned it on (the Weather page, /measures/weather/) and gave a place.
 
 `fetch_weather` asks Open-Meteo (`core.open_meteo`: rounded coordinates, a date range, the
 five daily values) and stores the answer as daily metrics of the source "open-meteo",
@@ -123,9 +123,13 @@ def fetch_weather(
     range is wrong, the network fails or an answer cannot be read."""
     settings = settings_for(person)
     if not settings.enabled:
-        raise WeatherError("online weather is off: turn it on in Settings → Weather first")
+        raise WeatherError(
+            "online weather is off: turn it on on the Weather page (/measures/weather/) first"
+        )
     if settings.latitude is None or settings.longitude is None:
-        raise WeatherError("no place for the weather yet: choose one in Settings → Weather")
+        raise WeatherError(
+            "no place for the weather yet: choose one on the Weather page (/measures/weather/)"
+        )
     today = person.today()
     until = until or today
     since = since or default_since(person, today)
