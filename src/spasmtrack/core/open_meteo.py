@@ -40,7 +40,6 @@ from spasmtrack.core.measures import (
 ARCHIVE_URL = "https://archive-api.open-meteo.com/v1/archive"
 FORECAST_URL = "https://api.open-meteo.com/v1/forecast"
 GEOCODING_URL = "https://geocoding-api.open-meteo.com/v1/search"
-HOSTS = ("archive-api.open-meteo.com", "api.open-meteo.com")
 ARCHIVE_LAG_DAYS = 7  # days before today the archive may not have yet: ask the forecast
 FIRST_DAY = date(1940, 1, 1)  # the archive's first day
 MAX_DAYS = 20 * 366  # one fetch: 20 years
