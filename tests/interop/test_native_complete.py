@@ -25,7 +25,7 @@ from spasmtrack.interop.native import (
     import_document,
     read_csv_zip,
 )
-from spasmtrack.measures.models import DailyMetric
+from spasmtrack.measures.models import DailyMetric, WeatherSettings
 from spasmtrack.nutrition.intakes import log_intake
 from spasmtrack.nutrition.lifestyle import record_change
 from spasmtrack.nutrition.models import ChecklistStatus, NutritionProfile
@@ -168,6 +168,9 @@ class CompleteExportTestCase(BaseTestCase):
         ReminderSettings.objects.create(
             person=a, since=TODAY, peg_weeks=2, by_email=True, email="alice@example.org"
         )
+        WeatherSettings.objects.create(
+            person=a, enabled=True, place="Leeds", latitude=53.8, longitude=-1.5
+        )
 
         c = self.charlie
         QuestionnaireResponse.record(c, "peg", {"pain": 1, "enjoyment": 1, "activity": 1})
@@ -178,6 +181,7 @@ class CompleteExportTestCase(BaseTestCase):
         record_answer(self.charlie_trial, TODAY, True, TODAY)
         DailyMetric.objects.create(person=c, local_date=TODAY, metric="steps", value=1.0)
         ReminderSettings.objects.create(person=c, since=TODAY)
+        WeatherSettings.objects.create(person=c, place="Boston")
 
     def food(self) -> str:
         from spasmtrack.core.catalogue import foods

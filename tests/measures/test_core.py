@@ -199,6 +199,14 @@ def test_it_matches_a_per_record_conversion_in_a_half_hour_zone() -> None:
             b'<?xml version="1.0"?><!DOCTYPE HealthData [<!ENTITY a "aaaa">]><HealthData/>',
             "declares entities",
         ),
+        (  # an external entity (XXE) is refused, never read
+            b'<?xml version="1.0"?><!DOCTYPE HealthData [<!ENTITY x SYSTEM "file:///etc/passwd">'
+            b']><HealthData><Record type="HKQuantityTypeIdentifierStepCount" value="&x;"/>'
+            b"</HealthData>",
+            "declares entities",
+        ),
+        (b"", "the file is empty"),
+        (b"<HealthData><Record></HealthData>", "not well-formed XML"),
         (
             syn.health_xml(['<Record type="HKQuantityTypeIdentifierStepCount" value="1"/>']),
             "attribute 'startDate' missing",
@@ -244,3 +252,22 @@ def test_it_marks_days_well_above_the_persons_usual_activity() -> None:
     assert min(boom) == d + timedelta(days=14)  # 14 days of history before a baseline
     assert boom[d + timedelta(days=20)] == 1.0 and boom[d + timedelta(days=21)] == 0.0
     assert sum(boom.values()) == 1
+
+
+def test_it_reads_records_between_and_inside_other_elements_and_reports_progress() -> None:
+    at = syn.datetime(2024, 1, 2, 9, 0, tzinfo=BERLIN)
+    workout = (
+        ' <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="30">'
+        '<WorkoutEvent type="HKWorkoutEventTypePause"/></Workout>\n'
+    )
+    pressure = (  # a Correlation holds its own Records (blood pressure): counted, not used
+        ' <Correlation type="HKCorrelationTypeIdentifierBloodPressure">'
+        + syn.record("HKQuantityTypeIdentifierBloodPressureSystolic", "mmHg", "120", at, at)
+        + "</Correlation>\n"
+    )
+    data = syn.health_xml([syn.steps(700, at), workout, pressure, syn.steps(300, at)] * 3)
+    seen: list[int] = []
+    result = read_apple_health(io.BytesIO(data), BERLIN, seen.append)
+    assert result.records == 9
+    assert [(v.metric, v.value) for v in result.values] == [("steps", 3000.0)]
+    assert seen == [len(data)]

@@ -1,12 +1,15 @@
 """CLI side of the measurements: `spasmtrack import FILE --format apple-health|fitbit|
-metrics-csv|weather-csv` runs `run_import` (the formats are `measures.imports.IMPORT_FORMATS`).
+metrics-csv|weather-csv` runs `run_import` (the formats are `measures.imports.IMPORT_FORMATS`),
+and `spasmtrack weather fetch [--since DATE] [--until DATE]` fetches the daily weather from
+Open-Meteo when the person switched online weather on (`measures.weather`).
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -54,5 +57,52 @@ read_metrics_csv = _reader("metrics-csv")
 read_weather_csv = _reader("weather-csv")
 
 
+weather_app = typer.Typer(help="Daily weather from Open-Meteo (when switched on).")
+
+
 def register(app: typer.Typer) -> None:
-    """Add this app's commands to the `spasmtrack` command (none of its own yet)."""
+    """Add this app's commands to the `spasmtrack` command."""
+    app.add_typer(weather_app, name="weather")
+
+
+def _day(text: str | None, flag: str) -> date | None:
+    from spasmtrack.cli_kit import fail
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{flag}: a date YYYY-MM-DD, not {text[:20]!r}", 2)
+
+
+@weather_app.command("fetch")
+def weather_fetch(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="First day YYYY-MM-DD (default: a week before the last fetched day, "
+            "or 90 days ago)"
+        ),
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Last day YYYY-MM-DD (default: today)")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Account (default: the only one).")
+    ] = None,
+) -> None:
+    """Fetch the daily weather of your place (rounded to 0.1°) and store it; only when online
+    weather is switched on (the Weather page, /measures/weather/). Fetching the same days
+    again changes nothing."""
+    from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django
+
+    first, last = _day(since, "--since"), _day(until, "--until")
+    setup_django()
+    ensure_migrated()
+    from spasmtrack.measures.weather import WeatherError, fetch_weather
+
+    person = person_for(user)
+    try:
+        summary = fetch_weather(person, first, last)
+    except WeatherError as e:
+        fail(f"{e} — nothing was changed")
+    typer.echo(summary.line())

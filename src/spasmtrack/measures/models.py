@@ -25,6 +25,7 @@ class Source(models.TextChoices):
     METRICS_CSV = "metrics-csv", "CSV file"
     WEATHER_CSV = "weather-csv", "weather CSV file"
     FLAREDOWN = "flaredown", "Flaredown"
+    OPEN_METEO = "open-meteo", "Open-Meteo (fetched)"
 
 
 # When two sources have the same metric on a day, Insights uses the first of these.
@@ -79,3 +80,24 @@ class DailyMetric(models.Model):
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
         }
+
+
+class WeatherSettings(models.Model):
+    """Online weather (off until the person turns it on): the place, rounded to 0.1° before
+    it is stored, so a more precise location never reaches the database or Open-Meteo."""
+
+    person = models.OneToOneField(Person, models.CASCADE, related_name="weather_settings")
+    enabled = models.BooleanField(default=False)
+    place = models.CharField(max_length=120, blank=True, default="")  # as found or typed
+    latitude = models.FloatField(null=True, blank=True)  # rounded to 0.1°
+    longitude = models.FloatField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)  # the last successful fetch
+    updated = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        state = "on" if self.enabled else "off"
+        return f"weather {state} for {self.place or 'no place'} ({self.person_id})"
+
+    @property
+    def ready(self) -> bool:
+        return self.enabled and self.latitude is not None and self.longitude is not None

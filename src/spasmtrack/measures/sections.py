@@ -1,4 +1,5 @@
-"""The measures app's section of the native export, backup and restore.
+"""The measures app's sections of the native export, backup and restore: the daily values,
+and the online weather settings (on/off and the rounded place; a restored "on" stays on).
 
 `sections(Section, each_row)` gives the `interop.native.Section`s of this app (the
 constructors are passed in, so this module needs no import of interop at load time). Rows
@@ -16,8 +17,9 @@ from typing import Any
 from django.utils.timezone import now
 
 from spasmtrack.core.measures import MeasureError, checked_value, normalise_metric
+from spasmtrack.core.open_meteo import round_place
 from spasmtrack.core.plausible import day_problem
-from spasmtrack.measures.models import DailyMetric, Source
+from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings
 
 COLUMNS = ("id", "local_date", "metric", "value", "unit", "source", "created", "updated")
 
@@ -76,6 +78,44 @@ def load_row(person: Any, row: dict[str, Any]) -> None:
     )
 
 
+WEATHER_COLUMNS = ("enabled", "place", "latitude", "longitude")
+
+
+def export_weather(person: Any) -> list[dict[str, Any]]:
+    return [
+        {k: getattr(w, k) for k in WEATHER_COLUMNS}
+        for w in WeatherSettings.objects.filter(person=person)
+    ]
+
+
+def load_weather(person: Any, row: dict[str, Any]) -> None:
+    """The weather settings; the same ones already there are skipped, different ones
+    refused. Coordinates are rounded again (a hand-edited file cannot store more)."""
+    enabled = row.get("enabled", False)
+    if isinstance(enabled, str):  # a CSV cell
+        enabled = {"true": True, "false": False, "": False}.get(enabled.strip().lower(), enabled)
+    if not isinstance(enabled, bool):
+        raise ValueError("enabled: true or false")
+    place = str(row.get("place") or "")[:120]
+    lat, lon = (None if row.get(k) in (None, "") else row[k] for k in ("latitude", "longitude"))
+    if (lat is None) != (lon is None):
+        raise ValueError("latitude and longitude: both or neither")
+    if lat is not None and lon is not None:
+        try:
+            lat, lon = round_place(float(lat), float(lon))
+        except (TypeError, ValueError, MeasureError) as e:
+            raise ValueError(f"latitude, longitude: {getattr(e, 'reason', e)}") from None
+    if enabled and lat is None:
+        raise ValueError("enabled needs a latitude and longitude")
+    new = {"enabled": enabled, "place": place, "latitude": lat, "longitude": lon}
+    have = export_weather(person)
+    if have:
+        if have[0] != new:
+            raise ValueError("you already have different weather settings: change them first")
+        return
+    WeatherSettings.objects.create(person=person, **new)
+
+
 def sections(section: Any, each_row: Any) -> list[Any]:
     return [
         section(
@@ -84,5 +124,12 @@ def sections(section: Any, each_row: Any) -> list[Any]:
             export_rows,
             each_row(load_row),
             lambda p: DailyMetric.objects.filter(person=p),
-        )
+        ),
+        section(
+            "weather-settings",
+            WEATHER_COLUMNS,
+            export_weather,
+            each_row(load_weather),
+            lambda p: WeatherSettings.objects.filter(person=p),
+        ),
     ]

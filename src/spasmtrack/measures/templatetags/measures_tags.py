@@ -23,3 +23,16 @@ def pacing_line(context: template.Context) -> dict[str, Any]:
     if week is None:
         return {}
     return {"above": week[0], "of": week[1]}
+
+
+@register.inclusion_tag("measures/settings_section.html", takes_context=True)
+def weather_setting(context: template.Context) -> dict[str, Any]:
+    """The Settings page's "Weather" section: on or off, and the link to change it (one
+    query)."""
+    from spasmtrack.measures.weather import settings_for
+
+    request = context.get("request")
+    person = getattr(request, "person", None)
+    if person is None:
+        return {}
+    return {"weather": settings_for(person), "shown": True}
