@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.diary.carried import plain_type
 from spasmtrack.diary.entries import RESOURCES, Resource, entries_for
 from spasmtrack.diary.exports import import_catalogue_row, import_entry
 from spasmtrack.diary.models import DailyCheckin, Entry, Habit, Treatment
@@ -407,15 +408,59 @@ MEMBERS = {
 }
 
 
+# The value[x] of a carried field's extension, by the field's Python type (diary.carried).
+_VALUE_KEYS = {
+    bool: "valueBoolean",
+    int: "valueInteger",
+    float: "valueDecimal",
+    str: "valueString",
+    date: "valueDate",
+    datetime: "valueDateTime",
+}
+
+
+def _carried_ext(res: Resource[Entry], name: str) -> str:
+    """The extension name of a carried field, e.g. "muscle-events-woke-me"."""
+    return f"{res.name}-{name.replace('_', '-')}"
+
+
+def _carry_out(person: Person, res: Resource[Entry], entry: Any, out: FhirResource) -> None:
+    """One extension per carried field (`Resource.carried`) whose value is not its default."""
+    for field in res.carried:
+        value = getattr(entry, field.name)
+        default = None if callable(field.default) else field.get_default()
+        if value is None or (field.has_default() and value == default):
+            continue
+        if isinstance(value, datetime):
+            value = instant(person, value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        key = _VALUE_KEYS[plain_type(field)]
+        out.setdefault("extension", []).append(
+            {"url": ext_url(_carried_ext(res, field.name)), key: value}
+        )
+
+
+def _carry_in(res: Resource[Entry], r: FhirResource, row: dict[str, Any]) -> None:
+    for field in res.carried:
+        value = ext_value(r, _carried_ext(res, field.name), _VALUE_KEYS[plain_type(field)])
+        if value is not None:
+            row[field.name] = value
+
+
 def _kind(res: Resource[Entry], exporter: Exporter, mapper: Mapper) -> FhirKind:
     def export(person: Person, subject: Reference) -> list[FhirResource]:
         out: list[FhirResource] = []
         for entry in entries_for(person, res).order_by(res.order.lstrip("-"), "id"):
-            out += exporter(person, entry, subject)
+            written = exporter(person, entry, subject)
+            _carry_out(person, res, entry, written[0])
+            out += written
         return out
 
     def load(r: FhirResource, ctx: Ctx) -> None:
-        row = {k: v for k, v in mapper(r, ctx).items() if v is not None}
+        row = mapper(r, ctx)
+        _carry_in(res, r, row)
+        row = {k: v for k, v in row.items() if v is not None}
         import_entry(ctx.person, res, row, "", ctx.index)
 
     return FhirKind(res.name, export, load, members=MEMBERS.get(res.name, {}))
