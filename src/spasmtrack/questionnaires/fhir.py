@@ -1,13 +1,17 @@
 """The questionnaires' FHIR resources (see `spasmtrack.interop.fhir_kit` for the protocol):
-one Questionnaire per instrument (ACR 2016, FIQR, PEG, and the tender-point self-pressure exam
-"mtps") from knowledge/questionnaires.json, and the person's QuestionnaireResponses (the exam:
-an integer 0-10 item per site and an optional decimal kg/cm2 algometer item per site).
+one Questionnaire per descriptor (`questionnaires.kinds.QUESTIONNAIRES`: ACR 2016, FIQR, PEG,
+and the tender-point self-pressure exam "mtps") from knowledge/questionnaires.json, its items
+laid out by the descriptor's `layout` (`LAYOUTS`), and the person's QuestionnaireResponses
+(the exam: an integer 0-10 item per site and an optional decimal kg/cm2 algometer item per
+site).
 Import records the answers through `QuestionnaireResponse.record`, which scores them first.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,100 +31,251 @@ from spasmtrack.interop.fhir_kit import (
     system,
     tag,
 )
+from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 
-QUESTIONNAIRES = ("acr2016", "fiqr", "peg", "mtps")
+Item = dict[str, Any]
+Flat = dict[str, Item]  # a response's items by linkId, groups' items included
 
 
-def _answer_items(q: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    """Questionnaire items from the knowledge file: one integer question per scored item."""
+def _item(link: str, text: str, low: int, high: int) -> Item:
+    """An integer question with its range."""
+    return {
+        "linkId": link,
+        "text": text,
+        "type": "integer",
+        "required": False,
+        "extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": low},
+            {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": high},
+        ],
+    }
 
-    def item(link: str, text: str, low: int, high: int) -> dict[str, Any]:
-        return {
-            "linkId": link,
-            "text": text,
-            "type": "integer",
-            "required": False,
-            "extension": [
-                {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": low},
-                {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": high},
+
+def _int_item(link: str, value: Any) -> Item:
+    # A skipped item (FIQR allows one missing function item) is an item without an answer.
+    return (
+        {"linkId": link} if value is None else {"linkId": link, "answer": [{"valueInteger": value}]}
+    )
+
+
+def _bool_item(link: str, value: bool) -> Item:
+    return {"linkId": link, "answer": [{"valueBoolean": value}]}
+
+
+def _answer(item: Item, key: str) -> Any:
+    answers = item.get("answer") or []
+    return answers[0].get(key) if answers else None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a questionnaire's answers (the core scoring input shape) are FHIR items: the
+    Questionnaire's items from its knowledge entry `q`, a response's items from answers, and
+    the answers back from a response's items."""
+
+    items: Callable[[dict[str, Any]], list[Item]]
+    response: Callable[[dict[str, Any], dict[str, Any]], list[Item]]
+    answers: Callable[[dict[str, Any], Flat], dict[str, Any]]
+
+
+# "items": one 0-10 integer question per item (PEG)
+
+
+def _plain_items(q: dict[str, Any]) -> list[Item]:
+    scale = q["item_scale"]
+    return [_item(i["id"], i["label"], scale["min"], scale["max"]) for i in q["items"]]
+
+
+def _plain_response(q: dict[str, Any], answers: dict[str, Any]) -> list[Item]:
+    return [_int_item(i["id"], answers[i["id"]]) for i in q["items"]]
+
+
+def _plain_answers(q: dict[str, Any], flat: Flat) -> dict[str, Any]:
+    return {i["id"]: _answer(flat.get(i["id"], {}), "valueInteger") for i in q["items"]}
+
+
+# "domains": a group per domain, its answers a list in item order (FIQR)
+
+
+def _domain_items(q: dict[str, Any]) -> list[Item]:
+    scale = q["item_scale"]
+    return [
+        {
+            "linkId": d["id"],
+            "text": d["label"],
+            "type": "group",
+            "item": [
+                _item(f"{d['id']}.{i['id']}", i["label"], scale["min"], scale["max"])
+                for i in d["items"]
             ],
         }
-
-    if name == "acr2016":
-        wpi = q["wpi"]
-        sss = q["sss"]
-        groups = [
-            {
-                "linkId": "wpi",
-                "text": wpi["question"],
-                "type": "group",
-                "item": [
-                    {"linkId": f"wpi.{a['id']}", "text": a["label"], "type": "boolean"}
-                    for a in wpi["areas"]
-                ],
-            },
-            {
-                "linkId": "sss",
-                "text": sss["title"],
-                "type": "group",
-                "item": [
-                    item(f"sss.{i['id']}", i["label"], i["min"], i["max"])
-                    for part in ("part_a", "part_b")
-                    for i in sss[part]["items"]
-                ],
-            },
-            {"linkId": q["duration"]["id"], "text": q["duration"]["label"], "type": "boolean"},
-        ]
-        return groups
-    if name == "mtps":
-        scale, unit = q["item_scale"], q["algometer"]["unit"]
-        return [
-            {
-                "linkId": "ratings",
-                "text": "Pain of firm pressure (about 4 kg), 0-10",
-                "type": "group",
-                "item": [
-                    item(f"ratings.{i['id']}", i["label"], scale["min"], scale["max"])
-                    for i in q["items"]
-                ],
-            },
-            {
-                "linkId": "algometer",
-                "text": f"Pressure algometer reading ({unit}), optional",
-                "type": "group",
-                "item": [
-                    {"linkId": f"algometer.{i['id']}", "text": i["label"], "type": "decimal"}
-                    for i in q["items"]
-                ],
-            },
-        ]
-    if name == "fiqr":
-        scale = q["item_scale"]
-        return [
-            {
-                "linkId": d["id"],
-                "text": d["label"],
-                "type": "group",
-                "item": [
-                    item(f"{d['id']}.{i['id']}", i["label"], scale["min"], scale["max"])
-                    for i in d["items"]
-                ],
-            }
-            for d in q["domains"]
-        ]
-    scale = q["item_scale"]
-    return [item(i["id"], i["label"], scale["min"], scale["max"]) for i in q["items"]]
+        for d in q["domains"]
+    ]
 
 
-def questionnaire_resources() -> list[dict[str, Any]]:
-    """Questionnaire resources for ACR 2016, FIQR, PEG and the tender-point exam (short
-    neutral item labels)."""
+def _domain_response(q: dict[str, Any], answers: dict[str, Any]) -> list[Item]:
+    return [
+        {
+            "linkId": d["id"],
+            "item": [
+                _int_item(f"{d['id']}.{item['id']}", value)
+                for item, value in zip(d["items"], answers[d["id"]], strict=True)
+            ],
+        }
+        for d in q["domains"]
+    ]
+
+
+def _domain_answers(q: dict[str, Any], flat: Flat) -> dict[str, Any]:
+    return {
+        d["id"]: [_answer(flat.get(f"{d['id']}.{i['id']}", {}), "valueInteger") for i in d["items"]]
+        for d in q["domains"]
+    }
+
+
+# "sites": a 0-10 rating per site and an optional decimal reading per site (the exam)
+
+
+def _site_items(q: dict[str, Any]) -> list[Item]:
+    scale, unit = q["item_scale"], q["algometer"]["unit"]
+    return [
+        {
+            "linkId": "ratings",
+            "text": "Pain of firm pressure (about 4 kg), 0-10",
+            "type": "group",
+            "item": [
+                _item(f"ratings.{i['id']}", i["label"], scale["min"], scale["max"])
+                for i in q["items"]
+            ],
+        },
+        {
+            "linkId": "algometer",
+            "text": f"Pressure algometer reading ({unit}), optional",
+            "type": "group",
+            "item": [
+                {"linkId": f"algometer.{i['id']}", "text": i["label"], "type": "decimal"}
+                for i in q["items"]
+            ],
+        },
+    ]
+
+
+def _site_response(q: dict[str, Any], answers: dict[str, Any]) -> list[Item]:
+    readings = answers["algometer"]
+    return [
+        {
+            "linkId": "ratings",
+            "item": [
+                _int_item(f"ratings.{i['id']}", answers["ratings"][i["id"]]) for i in q["items"]
+            ],
+        },
+        {
+            "linkId": "algometer",
+            "item": [
+                {
+                    "linkId": f"algometer.{i['id']}",
+                    "answer": [{"valueDecimal": readings[i["id"]]}],
+                }
+                if readings.get(i["id"]) is not None
+                else {"linkId": f"algometer.{i['id']}"}
+                for i in q["items"]
+            ],
+        },
+    ]
+
+
+def _site_answers(q: dict[str, Any], flat: Flat) -> dict[str, Any]:
+    algometer = {
+        i["id"]: _answer(flat.get(f"algometer.{i['id']}", {}), "valueDecimal") for i in q["items"]
+    }
+    return {
+        "ratings": {
+            i["id"]: _answer(flat.get(f"ratings.{i['id']}", {}), "valueInteger") for i in q["items"]
+        },
+        "algometer": {k: v for k, v in algometer.items() if v is not None},
+    }
+
+
+# "acr2016": the painful areas as yes/no, the symptom scales, and the 3-month yes/no
+
+
+def _acr_items(q: dict[str, Any]) -> list[Item]:
+    wpi = q["wpi"]
+    sss = q["sss"]
+    return [
+        {
+            "linkId": "wpi",
+            "text": wpi["question"],
+            "type": "group",
+            "item": [
+                {"linkId": f"wpi.{a['id']}", "text": a["label"], "type": "boolean"}
+                for a in wpi["areas"]
+            ],
+        },
+        {
+            "linkId": "sss",
+            "text": sss["title"],
+            "type": "group",
+            "item": [
+                _item(f"sss.{i['id']}", i["label"], i["min"], i["max"])
+                for part in ("part_a", "part_b")
+                for i in sss[part]["items"]
+            ],
+        },
+        {"linkId": q["duration"]["id"], "text": q["duration"]["label"], "type": "boolean"},
+    ]
+
+
+def _acr_response(q: dict[str, Any], answers: dict[str, Any]) -> list[Item]:
+    painful = set(answers["pain_areas"])
+    sss_ids = [i["id"] for part in ("part_a", "part_b") for i in q["sss"][part]["items"]]
+    return [
+        {
+            "linkId": "wpi",
+            "item": [_bool_item(f"wpi.{a['id']}", a["id"] in painful) for a in q["wpi"]["areas"]],
+        },
+        {"linkId": "sss", "item": [_int_item(f"sss.{i}", answers[i]) for i in sss_ids]},
+        _bool_item(q["duration"]["id"], answers[q["duration"]["id"]]),
+    ]
+
+
+def _acr_answers(q: dict[str, Any], flat: Flat) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "pain_areas": [
+            a["id"]
+            for a in q["wpi"]["areas"]
+            if _answer(flat.get(f"wpi.{a['id']}", {}), "valueBoolean")
+        ]
+    }
+    for part in ("part_a", "part_b"):
+        for i in q["sss"][part]["items"]:
+            out[i["id"]] = _answer(flat.get(f"sss.{i['id']}", {}), "valueInteger")
+    dur = q["duration"]["id"]
+    out[dur] = _answer(flat.get(dur, {}), "valueBoolean")
+    return out
+
+
+LAYOUTS = {
+    "items": Layout(_plain_items, _plain_response, _plain_answers),
+    "domains": Layout(_domain_items, _domain_response, _domain_answers),
+    "sites": Layout(_site_items, _site_response, _site_answers),
+    "acr2016": Layout(_acr_items, _acr_response, _acr_answers),
+}
+
+
+def _layout(kind: str) -> tuple[Layout, dict[str, Any]]:
+    q: dict[str, Any] = definitions()["questionnaires"][kind]
+    return LAYOUTS[kinds.BY_KEY[kind].layout], q
+
+
+def questionnaire_resources() -> list[FhirResource]:
+    """One Questionnaire resource per descriptor (short neutral item labels)."""
     defs = definitions()
     out = []
     loinc = codes()["loinc"]
-    for name in QUESTIONNAIRES:
-        q = defs["questionnaires"][name]
+    for name in kinds.KINDS:
+        layout, q = _layout(name)
         cites = "; ".join(defs["sources"][s]["citation"] for s in q["sources"])
         coded: dict[str, Any] = {}
         if key := codes().get("questionnaire_loinc", {}).get(name):
@@ -139,122 +294,27 @@ def questionnaire_resources() -> list[dict[str, Any]]:
                 "title": q["title"],
                 "status": "active",
                 "description": f"{q.get('use', 'Self-report questionnaire.')} Sources: {cites}",
-                "item": _answer_items(q, name),
+                "item": layout.items(q),
             }
         )
     return out
 
 
-def _int_item(link: str, value: Any) -> dict[str, Any]:
-    # A skipped item (FIQR allows one missing function item) is an item without an answer.
-    return (
-        {"linkId": link} if value is None else {"linkId": link, "answer": [{"valueInteger": value}]}
-    )
-
-
-def _bool_item(link: str, value: bool) -> dict[str, Any]:
-    return {"linkId": link, "answer": [{"valueBoolean": value}]}
-
-
-def response_items(kind: str, answers: dict[str, Any]) -> list[dict[str, Any]]:
+def response_items(kind: str, answers: dict[str, Any]) -> list[Item]:
     """QuestionnaireResponse items for answers in the core scoring input shape."""
-    q = definitions()["questionnaires"][kind]
-    if kind == "acr2016":
-        painful = set(answers["pain_areas"])
-        sss_ids = [i["id"] for part in ("part_a", "part_b") for i in q["sss"][part]["items"]]
-        return [
-            {
-                "linkId": "wpi",
-                "item": [
-                    _bool_item(f"wpi.{a['id']}", a["id"] in painful) for a in q["wpi"]["areas"]
-                ],
-            },
-            {"linkId": "sss", "item": [_int_item(f"sss.{i}", answers[i]) for i in sss_ids]},
-            _bool_item(q["duration"]["id"], answers[q["duration"]["id"]]),
-        ]
-    if kind == "mtps":
-        readings = answers["algometer"]
-        return [
-            {
-                "linkId": "ratings",
-                "item": [
-                    _int_item(f"ratings.{i['id']}", answers["ratings"][i["id"]]) for i in q["items"]
-                ],
-            },
-            {
-                "linkId": "algometer",
-                "item": [
-                    {
-                        "linkId": f"algometer.{i['id']}",
-                        "answer": [{"valueDecimal": readings[i["id"]]}],
-                    }
-                    if readings.get(i["id"]) is not None
-                    else {"linkId": f"algometer.{i['id']}"}
-                    for i in q["items"]
-                ],
-            },
-        ]
-    if kind == "fiqr":
-        return [
-            {
-                "linkId": d["id"],
-                "item": [
-                    _int_item(f"{d['id']}.{item['id']}", value)
-                    for item, value in zip(d["items"], answers[d["id"]], strict=True)
-                ],
-            }
-            for d in q["domains"]
-        ]
-    return [_int_item(i["id"], answers[i["id"]]) for i in q["items"]]
+    layout, q = _layout(kind)
+    return layout.response(q, answers)
 
 
-def _answer(item: dict[str, Any], key: str) -> Any:
-    answers = item.get("answer") or []
-    return answers[0].get(key) if answers else None
-
-
-def response_answers(kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+def response_answers(kind: str, items: list[Item]) -> dict[str, Any]:
     """The core scoring input shape from QuestionnaireResponse items (inverse of the above)."""
-    flat: dict[str, dict[str, Any]] = {}
+    flat: Flat = {}
     for item in items:
         flat[item["linkId"]] = item
         for sub in item.get("item") or []:
             flat[sub["linkId"]] = sub
-    q = definitions()["questionnaires"][kind]
-    if kind == "acr2016":
-        out: dict[str, Any] = {
-            "pain_areas": [
-                a["id"]
-                for a in q["wpi"]["areas"]
-                if _answer(flat.get(f"wpi.{a['id']}", {}), "valueBoolean")
-            ]
-        }
-        for part in ("part_a", "part_b"):
-            for i in q["sss"][part]["items"]:
-                out[i["id"]] = _answer(flat.get(f"sss.{i['id']}", {}), "valueInteger")
-        dur = q["duration"]["id"]
-        out[dur] = _answer(flat.get(dur, {}), "valueBoolean")
-        return out
-    if kind == "mtps":
-        algometer = {
-            i["id"]: _answer(flat.get(f"algometer.{i['id']}", {}), "valueDecimal")
-            for i in q["items"]
-        }
-        return {
-            "ratings": {
-                i["id"]: _answer(flat.get(f"ratings.{i['id']}", {}), "valueInteger")
-                for i in q["items"]
-            },
-            "algometer": {k: v for k, v in algometer.items() if v is not None},
-        }
-    if kind == "fiqr":
-        return {
-            d["id"]: [
-                _answer(flat.get(f"{d['id']}.{i['id']}", {}), "valueInteger") for i in d["items"]
-            ]
-            for d in q["domains"]
-        }
-    return {i["id"]: _answer(flat.get(i["id"], {}), "valueInteger") for i in q["items"]}
+    layout, q = _layout(kind)
+    return layout.answers(q, flat)
 
 
 def _export_responses(person: Person, subject: Reference) -> list[FhirResource]:
@@ -281,7 +341,7 @@ def _load_response(r: FhirResource, ctx: Ctx) -> None:
     person = ctx.person
     code = base(r)["id"]
     kind = str(r.get("questionnaire", "")).removeprefix(system("questionnaire"))
-    if kind not in QUESTIONNAIRES:
+    if kind not in kinds.BY_KEY:
         raise Refuse(f"unknown questionnaire {r.get('questionnaire')!r}")
     if QuestionnaireResponse.objects.filter(code=code).exists():
         raise Refuse(f"entry {code} already exists")
