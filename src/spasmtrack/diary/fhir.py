@@ -266,27 +266,20 @@ def _treatment_log(person: Person, t: Any, subject: Reference) -> list[FhirResou
         quantity["value"] = t.amount
     if t.unit:
         quantity["unit"] = t.unit
+    medication = is_medication(tr)
+    # (resource type, where the treatment goes, the prefix of its time)
+    kind, coded, prefix = (
+        ("MedicationStatement", "medicationCodeableConcept", "effective")
+        if medication
+        else ("Procedure", "code", "performed")
+    )
     res: FhirResource = {"id": str(t.code), "meta": tag("treatment-logs")}
-    if is_medication(tr):
-        res |= {
-            "resourceType": "MedicationStatement",
-            "status": "completed",
-            "medicationCodeableConcept": concept,
-            "subject": subject,
-        }
-        res["effectivePeriod" if isinstance(at, dict) else "effectiveDateTime"] = at
-        if quantity:
-            res["dosage"] = [{"doseAndRate": [{"doseQuantity": quantity}]}]
-    else:
-        res |= {
-            "resourceType": "Procedure",
-            "status": "completed",
-            "code": concept,
-            "subject": subject,
-        }
-        res["performedPeriod" if isinstance(at, dict) else "performedDateTime"] = at
-        if quantity:
-            ext.append({"url": ext_url("amount"), "valueQuantity": quantity})
+    res |= {"resourceType": kind, "status": "completed", coded: concept, "subject": subject}
+    res[prefix + ("Period" if isinstance(at, dict) else "DateTime")] = at
+    if quantity and medication:
+        res["dosage"] = [{"doseAndRate": [{"doseQuantity": quantity}]}]
+    elif quantity:
+        ext.append({"url": ext_url("amount"), "valueQuantity": quantity})
     if ext:
         res["extension"] = ext
     res.update(notes(t))
