@@ -20,13 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.regions import all_regions
-from spasmtrack.interop.sections import EXPORTING_APPS
+from spasmtrack.interop.sections import EXPORTING_APPS, app_modules
 from spasmtrack.knowledge import data_path
 
 FhirResource = dict[str, Any]
@@ -85,10 +83,8 @@ class FhirKind:
 def collect() -> tuple[FhirKind, ...]:
     """Every app's FHIR kinds, in `FHIR_APPS` order; refuses two kinds with one tag."""
     out: list[FhirKind] = []
-    for app in FHIR_APPS:
-        name = f"spasmtrack.{app}.fhir"
-        if find_spec(name) is not None:
-            out += import_module(name).KINDS
+    for m in app_modules("fhir", FHIR_APPS):
+        out += m.KINDS
     tags = [k.tag for k in out] + [m for k in out for m in k.members]
     if len(set(tags)) != len(tags):
         raise RuntimeError(f"two FHIR kinds share a tag: {sorted(tags)}")

@@ -17,20 +17,7 @@ from typing import Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import definitions
-from spasmtrack.interop.fhir_kit import (
-    Ctx,
-    FhirKind,
-    FhirResource,
-    Reference,
-    Refuse,
-    base,
-    codes,
-    day_ext,
-    ext_value,
-    instant,
-    system,
-    tag,
-)
+from spasmtrack.interop import fhir_kit as kit
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 
@@ -269,27 +256,27 @@ def _layout(kind: str) -> tuple[Layout, dict[str, Any]]:
     return LAYOUTS[kinds.BY_KEY[kind].layout], q
 
 
-def questionnaire_resources() -> list[FhirResource]:
+def questionnaire_resources() -> list[kit.FhirResource]:
     """One Questionnaire resource per descriptor (short neutral item labels)."""
     defs = definitions()
     out = []
-    loinc = codes()["loinc"]
+    loinc = kit.codes()["loinc"]
     for name in kinds.KINDS:
         layout, q = _layout(name)
         cites = "; ".join(defs["sources"][s]["citation"] for s in q["sources"])
         coded: dict[str, Any] = {}
-        if key := codes().get("questionnaire_loinc", {}).get(name):
+        if key := kit.codes().get("questionnaire_loinc", {}).get(name):
             # The instrument's LOINC panel code, where a verified one exists (fhir_codes.json).
             c = loinc[key]
             coded["code"] = [
-                {"system": system("loinc"), "code": c["code"], "display": c["display"]}
+                {"system": kit.system("loinc"), "code": c["code"], "display": c["display"]}
             ]
         out.append(
             {
                 **coded,
                 "resourceType": "Questionnaire",
                 "id": f"spasmtrack-{name}",
-                "url": system("questionnaire") + name,
+                "url": kit.system("questionnaire") + name,
                 "name": name.upper(),
                 "title": q["title"],
                 "status": "active",
@@ -317,50 +304,50 @@ def response_answers(kind: str, items: list[Item]) -> dict[str, Any]:
     return layout.answers(q, flat)
 
 
-def _export_responses(person: Person, subject: Reference) -> list[FhirResource]:
+def _export_responses(person: Person, subject: kit.Reference) -> list[kit.FhirResource]:
     """The person's questionnaire responses."""
     out = []
     for r in QuestionnaireResponse.objects.filter(person=person).order_by("answered_at", "id"):
         res: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "id": str(r.code),
-            "meta": tag("questionnaire-responses"),
-            "questionnaire": system("questionnaire") + r.kind,
+            "meta": kit.tag("questionnaire-responses"),
+            "questionnaire": kit.system("questionnaire") + r.kind,
             "status": "completed",
             "subject": subject,
-            "authored": instant(person, r.answered_at),
+            "authored": kit.instant(person, r.answered_at),
             "item": response_items(r.kind, r.answers),
         }
-        if ext := day_ext(person, r, r.answered_at):
+        if ext := kit.day_ext(person, r, r.answered_at):
             res["extension"] = ext
         out.append(res)
     return out
 
 
-def _load_response(r: FhirResource, ctx: Ctx) -> None:
+def _load_response(r: kit.FhirResource, ctx: kit.Ctx) -> None:
     person = ctx.person
-    code = base(r)["id"]
-    kind = str(r.get("questionnaire", "")).removeprefix(system("questionnaire"))
+    code = kit.base(r)["id"]
+    kind = str(r.get("questionnaire", "")).removeprefix(kit.system("questionnaire"))
     if kind not in kinds.BY_KEY:
-        raise Refuse(f"unknown questionnaire {r.get('questionnaire')!r}")
+        raise kit.Refuse(f"unknown questionnaire {r.get('questionnaire')!r}")
     if QuestionnaireResponse.objects.filter(code=code).exists():
-        raise Refuse(f"entry {code} already exists")
+        raise kit.Refuse(f"entry {code} already exists")
     answered_at = datetime.fromisoformat(str(r.get("authored")))
     if answered_at.tzinfo is None:
-        raise Refuse("authored needs a time zone offset")
+        raise kit.Refuse("authored needs a time zone offset")
     saved = QuestionnaireResponse.record(
         person, kind, response_answers(kind, r.get("item") or []), answered_at
     )
     saved.code = uuid.UUID(code)
     fields = ["code"]
-    if day := ext_value(r, "local-date", "valueDate"):
+    if day := kit.ext_value(r, "local-date", "valueDate"):
         saved.local_date = datetime.fromisoformat(day).date()
         fields.append("local_date")
     saved.save(update_fields=fields)
 
 
-KINDS: tuple[FhirKind, ...] = (
-    FhirKind(
+KINDS: tuple[kit.FhirKind, ...] = (
+    kit.FhirKind(
         "questionnaire-responses",
         _export_responses,
         _load_response,
