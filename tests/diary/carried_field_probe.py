@@ -68,10 +68,16 @@ def main() -> None:
 
     from spasmtrack.accounts.models import Person
     from spasmtrack.interop.fhir import export_bundle, import_bundle
-    from spasmtrack.interop.native import export_document, import_document
+    from spasmtrack.interop.native import (
+        export_csv_zip,
+        export_document,
+        import_document,
+        read_csv_zip,
+    )
 
     setup_test_environment()
-    people = {n: Person.objects.create(user=User.objects.create_user(n)) for n in ("a", "b", "c")}
+    names = ("a", "b", "c", "d")
+    people = {n: Person.objects.create(user=User.objects.create_user(n)) for n in names}
     client = Client()
     client.force_login(people["a"].user)
     out: dict[str, Any] = {}
@@ -136,6 +142,11 @@ def main() -> None:
         del row["id"]  # (the same ids are someone else's: FHIR takes them back below)
     import_document(people["b"], doc)
     out["native_import"] = kept(people["b"])
+    from_csv = read_csv_zip(export_csv_zip(people["a"]))
+    for row in from_csv["muscle-events"]:
+        del row["id"]
+    import_document(people["d"], from_csv)
+    out["csv_import"] = kept(people["d"])
 
     # FHIR
     bundle = export_bundle(people["a"])

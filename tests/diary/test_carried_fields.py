@@ -2,8 +2,8 @@
 
 The probe (tests/diary/carried_field_probe.py, in a fresh process) adds three fields to the
 muscle-event model only, then uses the API, the OpenAPI document, the page form and edit
-page, the native export and import, and the FHIR export and import. Any door with its own
-list of fields leaves them out, and this fails naming that door.
+page, the native export and import (JSON and CSV), and the FHIR export and import. Any door
+with its own list of fields leaves them out, and this fails naming that door.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def test_every_door_carries_a_field_added_to_the_model_only(tmp_path: Path) -> N
     assert out["saved"] == [FIRST, SECOND]  # by intensity: 5 from the API, 7 from the form
     assert out["export_rows"] == [FIRST, SECOND]  # oldest first (by start time)
     assert out["native_import"] == [FIRST, SECOND]
+    assert out["csv_import"] == [FIRST, SECOND]
     assert out["fhir_extensions"] == [
         "muscle-events-position",
         "muscle-events-stiffness",
