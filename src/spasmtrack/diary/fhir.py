@@ -56,18 +56,27 @@ Mapper = Callable[[FhirResource, Ctx], dict[str, Any]]
 # --- export ----------------------------------------------------------------------------------
 
 
+def _observation(rid: str, kind: str, code: dict[str, Any], subject: Reference) -> FhirResource:
+    """The first elements of every diary Observation, in the order they are written."""
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "meta": tag(kind),
+        "status": "final",
+        "code": code,
+        "subject": subject,
+    }
+
+
 def _muscle_event(person: Person, e: Any, subject: Reference) -> list[FhirResource]:
     concept = [own(e.kind, e.get_kind_display())]
     if e.kind == "spasm":
         sp = codes()["snomed"]["spasm"]
         concept.append({"system": system("snomed"), "code": sp["code"], "display": sp["display"]})
     res: FhirResource = {
-        "resourceType": "Observation",
-        "id": str(e.code),
-        "meta": tag("muscle-events"),
-        "status": "final",
-        "code": {"coding": concept, "text": f"Muscle {e.kind}"},
-        "subject": subject,
+        **_observation(
+            str(e.code), "muscle-events", {"coding": concept, "text": f"Muscle {e.kind}"}, subject
+        ),
         "valueInteger": e.intensity,
         "component": [
             {
@@ -111,24 +120,24 @@ def _pain_drawing(person: Person, d: Any, subject: Reference) -> list[FhirResour
     for region_id, value in d.regions.items():
         members.append(
             {
-                "resourceType": "Observation",
-                "id": str(uuid.uuid5(d.code, region_id)),
-                "meta": tag("pain-drawing-region"),
-                "status": "final",
-                "code": {"coding": [pain_coding()]},
-                "subject": subject,
+                **_observation(
+                    str(uuid.uuid5(d.code, region_id)),
+                    "pain-drawing-region",
+                    {"coding": [pain_coding()]},
+                    subject,
+                ),
                 "effectiveDateTime": at,
                 "bodySite": body_site(region_id),
                 "valueInteger": value,
             }
         )
     panel: FhirResource = {
-        "resourceType": "Observation",
-        "id": str(d.code),
-        "meta": tag("pain-drawings"),
-        "status": "final",
-        "code": {"coding": [own("pain-drawing", "Pain drawing")], "text": "Pain drawing"},
-        "subject": subject,
+        **_observation(
+            str(d.code),
+            "pain-drawings",
+            {"coding": [own("pain-drawing", "Pain drawing")], "text": "Pain drawing"},
+            subject,
+        ),
         "effectiveDateTime": at,
         "hasMember": [ref(m["id"]) for m in members],
     }
@@ -160,12 +169,12 @@ def _checkin(person: Person, c: Any, subject: Reference) -> list[FhirResource]:
             concept.insert(0, pain_coding())
         comps.append({"code": {"coding": concept}, "valueInteger": value})
     res: FhirResource = {
-        "resourceType": "Observation",
-        "id": str(c.code),
-        "meta": tag("checkins"),
-        "status": "final",
-        "code": {"coding": [own("daily-checkin", "Daily check-in")], "text": "Daily check-in"},
-        "subject": subject,
+        **_observation(
+            str(c.code),
+            "checkins",
+            {"coding": [own("daily-checkin", "Daily check-in")], "text": "Daily check-in"},
+            subject,
+        ),
         "effectiveDateTime": c.local_date.isoformat(),
     }
     if comps:
@@ -196,15 +205,15 @@ def _habit_log(person: Person, h: Any, subject: Reference) -> list[FhirResource]
     if habit.unit:
         quantity["unit"] = habit.unit
     res: FhirResource = {
-        "resourceType": "Observation",
-        "id": str(h.code),
-        "meta": tag("habit-logs"),
-        "status": "final",
-        "code": {
-            "coding": [{"system": system("habit"), "code": habit.key, "display": habit.name}],
-            "text": habit.name,
-        },
-        "subject": subject,
+        **_observation(
+            str(h.code),
+            "habit-logs",
+            {
+                "coding": [{"system": system("habit"), "code": habit.key, "display": habit.name}],
+                "text": habit.name,
+            },
+            subject,
+        ),
         "effectiveDateTime": h.local_date.isoformat(),
         "valueQuantity": quantity,
     }
@@ -217,12 +226,12 @@ def _habit_log(person: Person, h: Any, subject: Reference) -> list[FhirResource]
 def _trigger_point(person: Person, t: Any, subject: Reference) -> list[FhirResource]:
     muscle = t.muscle.replace("_", " ")
     res: FhirResource = {
-        "resourceType": "Observation",
-        "id": str(t.code),
-        "meta": tag("trigger-points"),
-        "status": "final",
-        "code": {"coding": [own("trigger-point", "Trigger point tenderness (0-10)")]},
-        "subject": subject,
+        **_observation(
+            str(t.code),
+            "trigger-points",
+            {"coding": [own("trigger-point", "Trigger point tenderness (0-10)")]},
+            subject,
+        ),
         "effectiveDateTime": instant(person, t.at),
         "bodySite": {"coding": [{"system": system("muscle"), "code": t.muscle}], "text": muscle},
         "valueInteger": t.tenderness,
