@@ -300,7 +300,7 @@ def wpi_prefill(region_ids: Iterable[str]) -> list[str]:
 _NOT_A_DIAGNOSIS = "Only a clinician can diagnose; please discuss your answers with yours."
 
 
-def _interpret_acr2016(r: Mapping[str, Any]) -> str:
+def interpret_acr2016(r: Mapping[str, Any]) -> str:
     scores = (
         f"Widespread Pain Index {r['wpi']} of 19, Symptom Severity {r['sss']} of 12, "
         f"severity score (WPI + SSS) {r['fs']} of 31; pain in {r['regions_with_pain']} of 5 "
@@ -317,7 +317,7 @@ def _interpret_acr2016(r: Mapping[str, Any]) -> str:
     return f"{verdict} {scores} {caveat} {_NOT_A_DIAGNOSIS}"
 
 
-def _interpret_fiqr(r: Mapping[str, Any]) -> str:
+def interpret_fiqr(r: Mapping[str, Any]) -> str:
     return (
         f"Your FIQR total is {r['total']:.1f} of 100 (function {r['function']:.1f} of 30, "
         f"overall impact {r['overall']:.1f} of 20, symptoms {r['symptoms']:.1f} of 50). "
@@ -326,7 +326,7 @@ def _interpret_fiqr(r: Mapping[str, Any]) -> str:
     )
 
 
-def _interpret_peg(r: Mapping[str, Any]) -> str:
+def interpret_peg(r: Mapping[str, Any]) -> str:
     return (
         f"Your PEG score is {r['score']:.1f} of 10 (the average of pain, and pain's "
         "interference with enjoyment of life and with general activity, over the past week). "
@@ -334,7 +334,7 @@ def _interpret_peg(r: Mapping[str, Any]) -> str:
     )
 
 
-def _interpret_mtps(r: Mapping[str, Any]) -> str:
+def interpret_mtps(r: Mapping[str, Any]) -> str:
     algometer = (
         f" Your algometer readings average {r['algometer_mean']:.1f} kg/cm2 "
         f"over {r['algometer_sites']} site(s)."
@@ -351,10 +351,10 @@ def _interpret_mtps(r: Mapping[str, Any]) -> str:
 
 
 _INTERPRETERS = {
-    "acr2016": _interpret_acr2016,
-    "fiqr": _interpret_fiqr,
-    "peg": _interpret_peg,
-    "mtps": _interpret_mtps,
+    "acr2016": interpret_acr2016,
+    "fiqr": interpret_fiqr,
+    "peg": interpret_peg,
+    "mtps": interpret_mtps,
 }
 
 

@@ -101,6 +101,14 @@ class Resource(Generic[E_co]):
         return form
 
     @property
+    def carried(self) -> tuple[Any, ...]:
+        """The model's plain fields that no door lays out by hand (`diary.carried`): the API,
+        export, import, the edit form and FHIR carry each as its model field defines it."""
+        from spasmtrack.diary.carried import carried_names
+
+        return tuple(self.model._meta.get_field(n) for n in carried_names(self.schema_in))
+
+    @property
     def unique_day(self) -> tuple[str, ...]:
         """The fields besides the person that make a live entry "one per day", read from the
         model's partial unique constraint (empty when the kind has none)."""

@@ -148,6 +148,37 @@ class KeepsUnchangedInstants(forms.Form):
         return d
 
 
+class CarriesFields(forms.Form):
+    """An entry form that also shows its kind's carried model fields (`Resource.carried`:
+    plain fields the form does not lay out itself), each as Django's form field for it, after
+    the form's own; `carried_data()` and `carried_initial(entry)` move their values."""
+
+    resource = ""  # the kind's name in RESOURCES
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for field in RESOURCES[self.resource].carried:
+            self.fields[field.name] = field.formfield()
+
+    def carried_data(self) -> dict[str, Any]:
+        """The carried fields for the API's input shape (left out: an empty non-null one,
+        which then takes the model's default)."""
+        out = {}
+        for field in RESOURCES[self.resource].carried:
+            value = self.cleaned_data.get(field.name)
+            if value is not None or field.null:
+                out[field.name] = value
+        return out
+
+    @classmethod
+    def carried_names(cls) -> set[str]:
+        return {f.name for f in RESOURCES[cls.resource].carried}
+
+    @classmethod
+    def carried_initial(cls, entry: Any) -> dict[str, Any]:
+        return {f.name: getattr(entry, f.name) for f in RESOURCES[cls.resource].carried}
+
+
 def _aware(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -165,7 +196,8 @@ class BodyMapForm(KeepsUnchangedInstants):
         self.fields["regions"].widget.intensity = level
 
 
-class MuscleEventForm(BodyMapForm):
+class MuscleEventForm(CarriesFields, BodyMapForm):
+    resource = "muscle-events"
     kind = forms.ChoiceField(
         choices=[("spasm", "Spasm"), ("twitch", "Twitch")],
         widget=forms.RadioSelect(attrs={"class": "choice"}),
@@ -217,11 +249,13 @@ class MuscleEventForm(BodyMapForm):
             "duration_s": minutes * 60 if minutes is not None else None,
             "suspected_trigger": d.get("suspected_trigger", ""),
             "notes": d.get("notes", ""),
+            **self.carried_data(),
         }
 
-    @staticmethod
-    def initial_from(entry: Any) -> dict[str, Any]:
+    @classmethod
+    def initial_from(cls, entry: Any) -> dict[str, Any]:
         return {
+            **cls.carried_initial(entry),
             "kind": entry.kind,
             "regions": dict.fromkeys(entry.regions, entry.intensity),
             "bodymap_intensity": entry.intensity,
@@ -232,7 +266,8 @@ class MuscleEventForm(BodyMapForm):
         }
 
 
-class PainDrawingForm(BodyMapForm):
+class PainDrawingForm(CarriesFields, BodyMapForm):
+    resource = "pain-drawings"
     regions = BodyMapField(label="Where does it hurt? Set the slider, then tap each area")
     bodymap_intensity = intensity_field()
     at = PlausibleDateTimeField(
@@ -243,11 +278,13 @@ class PainDrawingForm(BodyMapForm):
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"regions": d["regions"], "at": _aware(d.get("at")), "notes": d.get("notes") or ""}
+        own = {"regions": d["regions"], "at": _aware(d.get("at")), "notes": d.get("notes") or ""}
+        return {**own, **self.carried_data()}
 
-    @staticmethod
-    def initial_from(entry: Any) -> dict[str, Any]:
+    @classmethod
+    def initial_from(cls, entry: Any) -> dict[str, Any]:
         return {
+            **cls.carried_initial(entry),
             "regions": entry.regions,
             "at": entry.at,
             "notes": entry.notes,
@@ -255,7 +292,8 @@ class PainDrawingForm(BodyMapForm):
         }
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(CarriesFields):
+    resource = "checkins"
     local_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Day")
     overall_pain = NrsField(required=False, label="Overall pain (0 none – 10 worst)")
     spasm_burden = NrsField(required=False, label="Spasms today (0 none – 10 constant)")
@@ -276,20 +314,23 @@ class CheckinForm(forms.Form):
         return d
 
     def to_data(self) -> dict[str, Any]:
-        d = dict(self.cleaned_data)
+        carried = self.carried_data()
+        d = {k: v for k, v in self.cleaned_data.items() if k not in self.carried_names()}
         for k, v in d.items():
             if v == "":
                 d[k] = None
         d["notes"] = d.get("notes") or ""
-        return d
+        return {**d, **carried}
 
-    @staticmethod
-    def initial_from(entry: Any) -> dict[str, Any]:
+    @classmethod
+    def initial_from(cls, entry: Any) -> dict[str, Any]:
         fields = ("local_date", *entry.ITEMS, "notes")
-        return {f: getattr(entry, f) for f in fields}
+        return {**{f: getattr(entry, f) for f in fields}, **cls.carried_initial(entry)}
 
 
-class TreatmentLogForm(KeepsUnchangedInstants):
+class TreatmentLogForm(CarriesFields, KeepsUnchangedInstants):
+    resource = "treatment-logs"
+
     treatment = forms.ChoiceField(label="What did you try?", required=False)
     new_treatment = forms.CharField(
         required=False, max_length=120, label="Not in the list? Name your own (optional)"
@@ -344,11 +385,13 @@ class TreatmentLogForm(KeepsUnchangedInstants):
             "pain_before": d.get("pain_before"),
             "pain_after": d.get("pain_after"),
             "notes": d.get("notes") or "",
+            **self.carried_data(),
         }
 
-    @staticmethod
-    def initial_from(entry: Any) -> dict[str, Any]:
+    @classmethod
+    def initial_from(cls, entry: Any) -> dict[str, Any]:
         return {
+            **cls.carried_initial(entry),
             "treatment": entry.treatment.key,
             "at": entry.at,
             "amount": entry.amount,

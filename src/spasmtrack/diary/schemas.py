@@ -3,6 +3,10 @@
 One schema pair per resource. `*In` validates what a person sends (ranges, known region ids,
 aware timestamps); `*Out` is what we return and export. Import re-validates exported documents
 with the same `*In` schemas, so anything the API would refuse, import refuses too.
+
+Each schema lays out the fields that need more than their model field says; `@carries(model)`
+adds the model's other plain fields as the model defines them (see `spasmtrack.diary.carried`),
+so a new plain field needs no edit here.
 """
 
 from __future__ import annotations
@@ -16,7 +20,18 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from spasmtrack.core.muscles import all_muscles
 from spasmtrack.core.regions import unknown_regions
-from spasmtrack.diary.models import EMPTY_CHECKIN, checkin_is_empty
+from spasmtrack.diary.carried import carries
+from spasmtrack.diary.models import (
+    EMPTY_CHECKIN,
+    DailyCheckin,
+    HabitLog,
+    MuscleEvent,
+    PainDrawing,
+    SymptomRating,
+    TreatmentLog,
+    TriggerPoint,
+    checkin_is_empty,
+)
 from spasmtrack.strict import SingleLine, StrictIn
 
 Score = Field(ge=0, le=10, description="0-10 numeric rating scale")
@@ -46,6 +61,7 @@ def check_muscle(muscle_id: str) -> str:
 TrPStatus = Literal["active", "latent", "resolved"]
 
 
+@carries(MuscleEvent)
 class MuscleEventIn(StrictIn):
     kind: Literal["spasm", "twitch"]
     started_at: AwareDatetime | None = None
@@ -59,6 +75,7 @@ class MuscleEventIn(StrictIn):
     _regions = field_validator("regions")(_check_regions)
 
 
+@carries(MuscleEvent, output=True)
 class MuscleEventOut(Schema):
     id: UUID = Field(alias="code")
     kind: str
@@ -74,6 +91,7 @@ class MuscleEventOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
+@carries(PainDrawing)
 class PainDrawingIn(StrictIn):
     at: AwareDatetime | None = None
     regions: dict[str, int] = Field(min_length=1, description="{region id: intensity 0-10}")
@@ -88,6 +106,7 @@ class PainDrawingIn(StrictIn):
         return v
 
 
+@carries(PainDrawing, output=True)
 class PainDrawingOut(Schema):
     id: UUID = Field(alias="code")
     at: datetime
@@ -110,6 +129,7 @@ class CheckinFields(StrictIn):
     notes: str = Notes
 
 
+@carries(DailyCheckin)
 class CheckinIn(CheckinFields):
     """A new check-in, or one after an edit: an empty one is refused (it would count as a day
     checked in with nothing in it)."""
@@ -121,12 +141,14 @@ class CheckinIn(CheckinFields):
         return self
 
 
+@carries(DailyCheckin, output=True)
 class CheckinOut(CheckinFields):
     id: UUID = Field(alias="code")
     updated: datetime = Field(description="last change (edit, bin, restore)")
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
+@carries(TreatmentLog)
 class TreatmentLogIn(StrictIn):
     treatment: str = Field(description="key of a treatment from /api/treatments")
     at: AwareDatetime | None = None
@@ -138,6 +160,7 @@ class TreatmentLogIn(StrictIn):
     notes: str = Notes
 
 
+@carries(TreatmentLog, output=True)
 class TreatmentLogOut(Schema):
     id: UUID = Field(alias="code")
     treatment: str = Field(alias="treatment.key")
@@ -159,6 +182,7 @@ class TreatmentLogOut(Schema):
         return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
+@carries(HabitLog)
 class HabitLogIn(StrictIn):
     habit: str = Field(description="key of a habit from /api/habits")
     local_date: date
@@ -166,6 +190,7 @@ class HabitLogIn(StrictIn):
     notes: str = Notes
 
 
+@carries(HabitLog, output=True)
 class HabitLogOut(Schema):
     id: UUID = Field(alias="code")
     habit: str = Field(alias="habit.key")
@@ -177,6 +202,7 @@ class HabitLogOut(Schema):
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
+@carries(SymptomRating)
 class SymptomRatingIn(StrictIn):
     name: SingleLine = Field(min_length=1, max_length=100)
     local_date: date
@@ -191,12 +217,14 @@ class SymptomRatingIn(StrictIn):
         return self
 
 
+@carries(SymptomRating, output=True)
 class SymptomRatingOut(SymptomRatingIn):
     id: UUID = Field(alias="code")
     updated: datetime = Field(description="last change (edit, bin, restore)")
     version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
+@carries(TriggerPoint)
 class TriggerPointIn(StrictIn):
     muscle: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     side: Literal["left", "right", "midline"]
@@ -209,6 +237,7 @@ class TriggerPointIn(StrictIn):
     _muscle = field_validator("muscle")(check_muscle)
 
 
+@carries(TriggerPoint, output=True)
 class TriggerPointOut(Schema):
     id: UUID = Field(alias="code")
     muscle: str

@@ -12,10 +12,11 @@ app, so the apps' `exports` modules may import it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
+from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -58,13 +59,19 @@ class Section:
     catalogue: bool = False
 
 
+def app_modules(module: str, apps: Iterable[str] = EXPORTING_APPS) -> Iterator[ModuleType]:
+    """`spasmtrack.<app>.<module>` of each app that has one, in `apps` order."""
+    for app in apps:
+        name = f"spasmtrack.{app}.{module}"
+        if find_spec(name) is not None:
+            yield import_module(name)
+
+
 def collect() -> tuple[Section, ...]:
     """Every app's sections, in `EXPORTING_APPS` order; refuses two sections with one key."""
     out: list[Section] = []
-    for app in EXPORTING_APPS:
-        name = f"spasmtrack.{app}.exports"
-        if find_spec(name) is not None:
-            out += import_module(name).SECTIONS
+    for m in app_modules("exports"):
+        out += m.SECTIONS
     keys = [s.key for s in out]
     if len(set(keys)) != len(keys):
         raise RuntimeError(f"two export sections share a key: {sorted(keys)}")

@@ -6,7 +6,7 @@ real class, not a string.
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
@@ -18,6 +18,7 @@ from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.questionnaires import QuestionnaireError
 from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import (
     QuestionnaireResponse,
     ResponseDict,
@@ -27,7 +28,10 @@ from spasmtrack.strict import StrictIn
 
 router = Router(tags=["questionnaires"])
 
-Kind = Literal["acr2016", "fiqr", "peg", "mtps"]
+if TYPE_CHECKING:
+    Kind = str
+else:  # one value per descriptor (questionnaires.kinds.QUESTIONNAIRES)
+    Kind = Literal[kinds.KINDS]
 
 
 class ResponseIn(StrictIn):

@@ -12,6 +12,7 @@ from django import forms
 
 from spasmtrack.core.questionnaires import QuestionnaireError, definitions
 from spasmtrack.diary.forms import NrsField
+from spasmtrack.questionnaires.kinds import QUESTIONNAIRES
 
 
 def _q(name: str) -> dict[str, Any]:
@@ -182,13 +183,6 @@ class PegForm(QuestionnaireForm):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-FORMS: dict[str, type[QuestionnaireForm]] = {
-    "acr2016": Acr2016Form,
-    "fiqr": FiqrForm,
-    "peg": PegForm,
-}
-
-
 # --- tender-point self-pressure exam -------------------------------------------------------
 
 ALGOMETER_MAX = 15
@@ -256,4 +250,5 @@ class MtpsForm(QuestionnaireForm):
         return {"ratings": ratings, "algometer": algometer}
 
 
-FORMS["mtps"] = MtpsForm
+# Each descriptor's form (questionnaires.kinds.QUESTIONNAIRES `form_name`).
+FORMS: dict[str, type[QuestionnaireForm]] = {q.key: globals()[q.form_name] for q in QUESTIONNAIRES}

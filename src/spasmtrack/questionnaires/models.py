@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.questionnaires import interpretation, wpi_prefill
+from spasmtrack.core.questionnaires import wpi_prefill
 from spasmtrack.diary.entries import RESOURCES, entries_for, require_plausible
 from spasmtrack.diary.models import DayRangeQuerySet
 from spasmtrack.questionnaires import kinds
@@ -32,15 +32,10 @@ class ResponseDict(TypedDict):
 class QuestionnaireResponse(models.Model):
     """One filled-in questionnaire: the answers exactly in the core scoring input shape."""
 
-    class Kind(models.TextChoices):
-        ACR2016 = "acr2016", kinds.TITLES["acr2016"]
-        FIQR = "fiqr", kinds.TITLES["fiqr"]
-        PEG = "peg", kinds.TITLES["peg"]
-        MTPS = "mtps", kinds.TITLES["mtps"]
-
     person = models.ForeignKey(Person, models.CASCADE, related_name="questionnaire_responses")
     code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    kind = models.CharField(max_length=7, choices=Kind.choices)
+    # One choice per descriptor (questionnaires.kinds.QUESTIONNAIRES).
+    kind = models.CharField(max_length=7, choices=kinds.CHOICES)
     answered_at = models.DateTimeField(default=now)
     # The person's calendar day when answering, kept so a later time-zone change cannot move it.
     local_date = models.DateField()
@@ -87,7 +82,7 @@ class QuestionnaireResponse(models.Model):
         return kinds.score(self.kind, self.answers)
 
     def interpretation(self) -> str:
-        return interpretation(self.kind, self.scores())
+        return kinds.interpretation(self.kind, self.scores())
 
     def score_lines(self) -> list[tuple[str, str]]:
         return kinds.score_lines(self.kind, self.scores())
@@ -108,7 +103,7 @@ class QuestionnaireResponse(models.Model):
             "local_date": self.local_date.isoformat(),
             "answers": self.answers,
             "scores": scores,
-            "interpretation": interpretation(self.kind, scores),
+            "interpretation": kinds.interpretation(self.kind, scores),
         }
 
 

@@ -23,16 +23,6 @@ from spasmtrack.questionnaires.sitemap import order_values, site_maps
 
 HISTORY_TMPL = get_template("questionnaires/history.html")
 
-ABOUT = {
-    "acr2016": "Where you had pain and how much fatigue, sleep and thinking troubled you. "
-    "About 3 minutes.",
-    "fiqr": "How much fibromyalgia affected your week: 21 questions on a 0–10 scale. "
-    "About 5 minutes.",
-    "peg": "Three questions on pain and how it got in the way. Under a minute.",
-    "mtps": "Press 19 points firmly and rate how much each hurts: a measure of tenderness "
-    "(sensitisation) to follow over time. About 10 minutes.",
-}
-
 
 def _kind(kind: str) -> str:
     if kind not in kinds.KINDS:
@@ -58,7 +48,7 @@ def questionnaire_cards(responses: list[QuestionnaireResponse]) -> list[dict[str
             {
                 "kind": kind,
                 "title": kinds.TITLES[kind],
-                "about": ABOUT[kind],
+                "about": kinds.BY_KEY[kind].about,
                 "latest": mine[-1] if mine else None,
                 "latest_headline": heads[-1][1] if heads else None,
                 "chart": chart,
