@@ -10,13 +10,14 @@ resources must come back after importing the export into an empty diary.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import time_machine
 
 from spasmtrack.diary.entries import RESOURCES, create_entry
-from spasmtrack.interop.fhir import export_bundle, import_bundle, pseudonym
+from spasmtrack.interop.fhir import FhirImportRefused, export_bundle, import_bundle, pseudonym
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 from spasmtrack.test import BaseTestCase
 
@@ -130,6 +131,22 @@ def expected(pid: str, spasm: str, checkin: str, peg: str) -> list[dict[str, Any
                 {"linkId": "activity", "answer": [{"valueInteger": 7}]},
             ],
         },
+        {
+            "resourceType": "Observation",
+            "id": str(uuid.uuid5(uuid.UUID(peg), "score")),
+            "meta": tag("questionnaire-scores"),
+            "status": "final",
+            "category": [{"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "survey"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "91147-9",
+                                 "display": "Mean score [PEG]"}]},
+            "subject": subject,
+            "effectiveDateTime": "2026-03-02T19:00:00+01:00",
+            "valueQuantity": {"value": 6.0, "unit": "{score}",
+                              "system": "http://unitsofmeasure.org", "code": "{score}"},
+            "derivedFrom": [{"reference": f"urn:uuid:{peg}"}],
+        },
     ]  # fmt: skip
 
 
@@ -199,3 +216,19 @@ class FhirExpectedBundleTestCase(BaseTestCase):
         assert counts["muscle-events"] == 1 and counts["checkins"] == 1
         assert counts["questionnaire-responses"] == 1
         assert canonical(self._diary_resources(export_bundle(self.alice))) == self._expected()
+
+    def test_a_peg_score_without_its_response_is_refused_and_nothing_is_written(self) -> None:
+        bundle = export_bundle(self.alice)
+        bundle["entry"] = [
+            e for e in bundle["entry"] if e["resource"]["resourceType"] != "QuestionnaireResponse"
+        ]
+        for res in RESOURCES.values():
+            res.model.objects.filter(person=self.alice).delete()
+        QuestionnaireResponse.objects.filter(person=self.alice).delete()
+        with self.assertRaises(FhirImportRefused) as caught:
+            import_bundle(self.alice, bundle, where="b.json")
+        assert "questionnaire-scores" in str(caught.exception)
+        assert "derivedFrom a QuestionnaireResponse" in str(caught.exception)
+        assert not any(
+            r.model.objects.filter(person=self.alice).exists() for r in RESOURCES.values()
+        )

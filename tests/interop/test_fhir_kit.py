@@ -21,7 +21,12 @@ def _kind(tag: str, **kw: Any) -> FhirKind:
 
 def test_it_collects_the_diary_first_then_the_feature_apps() -> None:
     tags = [k.tag for k in collect()]
-    assert tags == [*RESOURCES, "questionnaire-responses"]
+    assert tags == [
+        *RESOURCES,
+        "questionnaire-responses",
+        "questionnaire-scores",
+        "daily-measurements",
+    ]
 
 
 def test_it_refuses_two_kinds_with_one_tag(monkeypatch: pytest.MonkeyPatch) -> None:

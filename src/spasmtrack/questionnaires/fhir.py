@@ -346,6 +346,79 @@ def _load_response(r: kit.FhirResource, ctx: kit.Ctx) -> None:
     saved.save(update_fields=fields)
 
 
+# Scores with a verified LOINC code (knowledge/fhir_codes.json `loinc`): questionnaire kind ->
+# (code key, key of the score in `scores()`). FIQR, ACR 2016 and the tender-point exam have
+# none that could be verified, so their scores travel only inside their responses.
+SCORE_CODES = {"peg": ("peg_score", "score")}
+
+
+def _score_id(response_code: uuid.UUID) -> str:
+    """A stable id for a response's score Observation (the same on every export)."""
+    return str(uuid.uuid5(response_code, "score"))
+
+
+def _export_scores(person: Person, subject: kit.Reference) -> list[kit.FhirResource]:
+    """One Observation per response whose score has a standard code (the PEG's mean, LOINC
+    91147-9), derived from the response, so a reader that knows LOINC but not our
+    Questionnaires still finds the score."""
+    out = []
+    responses = QuestionnaireResponse.objects.filter(person=person, kind__in=SCORE_CODES)
+    for r in responses.order_by("answered_at", "id"):
+        key, score_key = SCORE_CODES[r.kind]
+        loinc = kit.codes()["loinc"][key]
+        score = r.scores().get(score_key)
+        if score is None:
+            continue
+        out.append(
+            {
+                "resourceType": "Observation",
+                "id": _score_id(r.code),
+                "meta": kit.tag("questionnaire-scores"),
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                "code": "survey",
+                            }
+                        ]
+                    }
+                ],
+                "code": {
+                    "coding": [
+                        {
+                            "system": kit.system("loinc"),
+                            "code": loinc["code"],
+                            "display": loinc["display"],
+                        }
+                    ]
+                },
+                "subject": subject,
+                "effectiveDateTime": kit.instant(person, r.answered_at),
+                "valueQuantity": {
+                    "value": score,
+                    "unit": "{score}",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "{score}",
+                },
+                "derivedFrom": [kit.ref(str(r.code))],
+            }
+        )
+    return out
+
+
+def _load_score(r: kit.FhirResource, ctx: kit.Ctx) -> None:
+    """A score is derived: import recomputes it from its response's answers, so nothing is
+    written here. It must point at a QuestionnaireResponse of the same bundle."""
+    sources = [d.get("reference") for d in r.get("derivedFrom") or [] if isinstance(d, dict)]
+    found = [ctx.by_url.get(str(s)) for s in sources]
+    if not any(f is not None and f.get("resourceType") == "QuestionnaireResponse" for f in found):
+        raise kit.Refuse(
+            "a questionnaire score must be derivedFrom a QuestionnaireResponse in this bundle"
+        )
+
+
 KINDS: tuple[kit.FhirKind, ...] = (
     kit.FhirKind(
         "questionnaire-responses",
@@ -354,4 +427,5 @@ KINDS: tuple[kit.FhirKind, ...] = (
         definitions=questionnaire_resources,
         definition_type="Questionnaire",
     ),
+    kit.FhirKind("questionnaire-scores", _export_scores, _load_score),
 )
