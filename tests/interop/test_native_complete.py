@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.cycle.services import log_period_day, set_enabled
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import Habit, MuscleEvent, Treatment
 from spasmtrack.interop import backup as bk
@@ -168,6 +169,9 @@ class CompleteExportTestCase(BaseTestCase):
         ReminderSettings.objects.create(
             person=a, since=TODAY, peg_weeks=2, by_email=True, email="alice@example.org"
         )
+        set_enabled(a, True)
+        log_period_day(a, TODAY - timedelta(days=29))
+        log_period_day(a, TODAY - timedelta(days=28))
 
         c = self.charlie
         QuestionnaireResponse.record(c, "peg", {"pain": 1, "enjoyment": 1, "activity": 1})
@@ -178,6 +182,8 @@ class CompleteExportTestCase(BaseTestCase):
         record_answer(self.charlie_trial, TODAY, True, TODAY)
         DailyMetric.objects.create(person=c, local_date=TODAY, metric="steps", value=1.0)
         ReminderSettings.objects.create(person=c, since=TODAY)
+        set_enabled(c, False)
+        log_period_day(c, TODAY - timedelta(days=3))
 
     def food(self) -> str:
         from spasmtrack.core.catalogue import foods
@@ -269,6 +275,9 @@ class CompleteExportTestCase(BaseTestCase):
             ("adherence-answers", ("local_date", None, "2020-01-01"), r"row 1: .*not a day"),
             ("adherence-answers", ("asked_about", None, "flip"), r"row 1: asked_about: "),
             ("visit-questions", ("text", None, "x" * 2001), r"row 1: text: "),
+            ("period-days", ("local_date", None, "2999-01-01"), r"row 1: local_date: "),
+            ("period-days", ("local_date", None, None), r"row 1: local_date missing"),
+            ("cycle-settings", ("enabled", None, "maybe"), r"row 1: enabled: "),
         ]
         for key, (field, sub, value), reason in cases:
             with self.subTest(key=key, field=field):

@@ -107,9 +107,10 @@ def average_length(lengths: list[int]) -> float | None:
 def day_phases(days: Iterable[date], first: date, last: date) -> dict[date, DayInCycle]:
     """Cycle day and phase of every day in [first, last] that follows a logged period.
 
-    A completed cycle (the next period is logged, even after `last`) counts its luteal phase back from the next
-    period; a cycle of an uncounted length gives only its period days. The open (last)
-    cycle uses the average length of the cycles before `last`: with none, or once the
+    A completed cycle (the next period is logged, even after `last`) counts its luteal
+    phase back from the next period; a cycle of an uncounted length gives only its period
+    days. The open (last) cycle uses the average length of all counted cycles: with none,
+    or once the
     expected day is reached, the days after the period have a cycle day but no phase. Days
     more than COUNTED_MAX days into a cycle get nothing.
     """
