@@ -128,7 +128,9 @@ class CompleteExportTestCase(BaseTestCase):
             {"kind": "spasm", "intensity": 6, "regions": ["calf_left"], "notes": 'said "ow",'},
         )
         create_entry(a, RESOURCES["pain-drawings"], {"regions": {"vertex": 6}})
-        create_entry(a, RESOURCES["checkins"], {"local_date": "2026-03-01", "overall_pain": 5})
+        create_entry(
+            a, RESOURCES["checkins"], {"local_date": "2026-03-01", "overall_pain": 5, "activity": 7}
+        )
         create_entry(a, RESOURCES["treatment-logs"], {"treatment": own.key, "amount": 250})
         create_entry(
             a, RESOURCES["habit-logs"], {"habit": "hours_sitting", "local_date": TODAY, "value": 5}
