@@ -23,17 +23,35 @@ def _set_tracking(page: object, server: str, on: bool) -> None:
     page.wait_for_url(server + "/settings/")  # type: ignore[attr-defined]
 
 
+def _api(page: object, method: str, path: str, body: object = None) -> dict[str, object]:
+    """A JSON API call from the page, with the session and its CSRF token."""
+    result: dict[str, object] = page.evaluate(  # type: ignore[attr-defined]
+        """async ([method, path, body]) => {
+             const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
+             const r = await fetch(path, {method, headers: {'X-CSRFToken': token,
+               'Content-Type': 'application/json'}, body: body ? JSON.stringify(body) : null});
+             return r.status === 204 ? {} : await r.json();
+           }""",
+        [method, path, body],
+    )
+    return result
+
+
 @VIEWPORTS
 def test_it_logs_a_period_day_in_one_tap_once_turned_on(
     server: str, browser: object, viewport: dict[str, int]
 ) -> None:
     size = "phone" if viewport is PHONE else "desktop"
     page = signed_in_page(browser, server, viewport)
+    _set_tracking(page, server, False)
+    page.goto(server + "/")
     assert page.locator("#cycle-today").count() == 0  # off: nothing shown or asked
+    assert "Period today" not in page.inner_text("main")
     _set_tracking(page, server, True)
     assert "Cycle tracking is on" in page.inner_text(".messages")
     shot(page, f"cycle-settings-{size}")
     page.goto(server + "/")
+    shot(page, f"cycle-button-{size}")
     page.click("button:has-text('Period today')")
     page.wait_for_selector("text=Period logged today.")
     assert page.url == server + "/"  # swapped in place, no reload
@@ -44,8 +62,20 @@ def test_it_logs_a_period_day_in_one_tap_once_turned_on(
     shot(page, f"cycle-today-{size}")
     assert axe_violations(page) == []
     page.click("#cycle-today button:has-text('Undo')")
-    page.wait_for_selector("#cycle-today button:has-text('Period today')")
-    assert "Period day taken back." in page.inner_text("#cycle-today")
+    page.wait_for_selector("text=Period day taken back.")
+    assert page.locator("#cycle-today button.period").inner_text() == "Period today"
+    # Three earlier periods through the API (the browser session): cycles of 29 and 27 days.
+    ids = [
+        _api(page, "POST", "/api/period-days", {"local_date": d.isoformat()})["id"]
+        for d in (date.today() - timedelta(days=n) for n in (66, 37, 10))
+    ]
+    page.reload()
+    text = page.inner_text("#cycle-today")
+    assert "Cycle day 11" in text and "Next period expected around" in text
+    assert "From your 2 cycles: 27–29 days, average 28." in text
+    shot(page, f"cycle-expected-{size}")
+    for code in ids:
+        _api(page, "DELETE", f"/api/period-days/{code}")
     _set_tracking(page, server, False)  # leave the shared account as it was
     page.goto(server + "/")
     assert page.locator("#cycle-today").count() == 0
