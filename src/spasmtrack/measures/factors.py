@@ -66,11 +66,11 @@ def activity_ratings(person: Any, first: date, last: date) -> Series:
     rows = (
         entries_for(person, RESOURCES["checkins"])
         .between(first, last)
-        .exclude(activity=None)
+        .filter(activity__isnull=False)
         .order_by()
         .values_list("local_date", "activity")
     )
-    return {day: float(value) for day, value in rows}
+    return {day: float(value) for day, value in rows if value is not None}
 
 
 def pacing(values: dict[str, Series], ratings: Series) -> tuple[str, dict[date, float]]:
