@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from spasmtrack.accounts.models import ApiToken, Person
 from spasmtrack.clinic import services
+from spasmtrack.cycle.services import log_period_day, set_enabled
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.features import FEATURE_APPS
 from spasmtrack.test import BaseTestCase
@@ -108,13 +109,16 @@ def api_operations(client: Client) -> list[Endpoint]:
     for path, ops in doc["paths"].items():
         for method, op in ops.items():
             params = tuple(p["name"] for p in op.get("parameters", []) if p["in"] == "path")
+            # An app's router is tagged with the app's name: the app whose objects fill the
+            # path when the path does not name the app (/api/period-days/{code}).
+            tags = op.get("tags") or [""]
             out.append(
                 Endpoint(
                     "api",
                     method.upper(),
                     path,
                     op.get("operationId", ""),
-                    "",
+                    f"spasmtrack.{tags[0]}.api" if tags[0] in FEATURE_APPS else "",
                     params,
                     secured=bool(op.get("security")),
                 )
@@ -152,6 +156,8 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         services.revoke_grant(self.alice, g.code)
         self.a_codes = self._alice_diary()
         past_trial(self.alice, self.heat)  # so experiment paths name a real object of A
+        set_enabled(self.alice, True)  # Today and Settings show A's cycle
+        log_period_day(self.alice, self.alice.today())  # so period-day paths name A's
         self.a_saw_marker = False
         self.tokens = {"A": self.alice_token, "B": self.charlie_token}
         self.users = {"A": self.alice_user, "B": self.charlie_user}
@@ -200,7 +206,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
     def _fill(self, e: Endpoint) -> tuple[str, bool]:
         """The concrete path, and whether it names one of A's objects."""
         app_label = e.module.split(".")[1] if e.module.startswith("spasmtrack.") else ""
-        if e.kind == "api":
+        if e.kind == "api" and not e.module:
             app_label = e.route.split("/")[2] if e.route.count("/") > 1 else ""
         path = "/" + e.route if e.kind == "page" else e.route
         names_a = False
@@ -305,6 +311,10 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         endpoints = pages() + api_operations(self.client)
         unclassified = [f"{e.method} {e.route} ({e.name})" for e in endpoints if not classify(e)]
         self.assertEqual(unclassified, [], "classify these endpoints in the matrix")
+        # A path that does not name its app is filled from the app's router tag, so it names
+        # one of A's objects (and B must get a 404 for it). Checked before A deletes its own.
+        period = next(e for e in endpoints if e.route == "/api/period-days/{code}")
+        self.assertTrue(self._fill(period)[1])
         problems: list[str] = []
         for e in endpoints:
             problems += self._check(e, classify(e) or "")

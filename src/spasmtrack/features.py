@@ -18,4 +18,5 @@ FEATURE_APPS = (
     "reminders",
     "sharing",
     "measures",
+    "cycle",
 )

@@ -269,8 +269,10 @@ class DiarySeriesTestCase(BaseTestCase):
         self.spasm("2025-11-01T10:00:00Z")
         # muscle events, check-ins, symptom ratings, pain drawings, treatment logs,
         # habit logs, then the nutrition app's intakes (one per 366 days), then the
-        # tender-point exams (questionnaire responses), then the measures app's daily values.
-        with self.assertNumQueries(9):
+        # tender-point exams (questionnaire responses), then the measures app's daily values
+        # and check-in activity ratings (pacing without steps), then the cycle app's setting
+        # (off here: its period days are not read).
+        with self.assertNumQueries(11):
             diary_series(self.alice)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.cycle.services import log_period_day, set_enabled
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import Habit, MuscleEvent, Treatment
 from spasmtrack.interop import backup as bk
@@ -127,7 +128,9 @@ class CompleteExportTestCase(BaseTestCase):
             {"kind": "spasm", "intensity": 6, "regions": ["calf_left"], "notes": 'said "ow",'},
         )
         create_entry(a, RESOURCES["pain-drawings"], {"regions": {"vertex": 6}})
-        create_entry(a, RESOURCES["checkins"], {"local_date": "2026-03-01", "overall_pain": 5})
+        create_entry(
+            a, RESOURCES["checkins"], {"local_date": "2026-03-01", "overall_pain": 5, "activity": 7}
+        )
         create_entry(a, RESOURCES["treatment-logs"], {"treatment": own.key, "amount": 250})
         create_entry(
             a, RESOURCES["habit-logs"], {"habit": "hours_sitting", "local_date": TODAY, "value": 5}
@@ -171,6 +174,9 @@ class CompleteExportTestCase(BaseTestCase):
         WeatherSettings.objects.create(
             person=a, enabled=True, place="Leeds", latitude=53.8, longitude=-1.5
         )
+        set_enabled(a, True)
+        log_period_day(a, TODAY - timedelta(days=29))
+        log_period_day(a, TODAY - timedelta(days=28))
 
         c = self.charlie
         QuestionnaireResponse.record(c, "peg", {"pain": 1, "enjoyment": 1, "activity": 1})
@@ -182,6 +188,8 @@ class CompleteExportTestCase(BaseTestCase):
         DailyMetric.objects.create(person=c, local_date=TODAY, metric="steps", value=1.0)
         ReminderSettings.objects.create(person=c, since=TODAY)
         WeatherSettings.objects.create(person=c, place="Boston")
+        set_enabled(c, False)
+        log_period_day(c, TODAY - timedelta(days=3))
 
     def food(self) -> str:
         from spasmtrack.core.catalogue import foods
@@ -273,6 +281,9 @@ class CompleteExportTestCase(BaseTestCase):
             ("adherence-answers", ("local_date", None, "2020-01-01"), r"row 1: .*not a day"),
             ("adherence-answers", ("asked_about", None, "flip"), r"row 1: asked_about: "),
             ("visit-questions", ("text", None, "x" * 2001), r"row 1: text: "),
+            ("period-days", ("local_date", None, "2999-01-01"), r"row 1: local_date: "),
+            ("period-days", ("local_date", None, None), r"row 1: local_date missing"),
+            ("cycle-settings", ("enabled", None, "maybe"), r"row 1: enabled: "),
         ]
         for key, (field, sub, value), reason in cases:
             with self.subTest(key=key, field=field):

@@ -337,13 +337,17 @@ def pressure_factors(pressure: Mapping[date, float]) -> tuple[dict[date, float],
 BOOM_WINDOW_DAYS = 28  # the person's usual range: the 4 weeks before the day
 BOOM_MIN_DAYS = 14  # days with steps in that window before "usual" means anything
 BOOM_RATIO = 1.5  # "well above": half as much again as the usual (median) day
+# The check-in's 0-10 "how much did I do" rating: a ratio means little on a rating scale
+# (1.5 times a usual 2 is 3, of a usual 6 is 9), so "well above" is this many points over it.
+BOOM_RATING_POINTS = 3
 
 
-def boom_days(steps: Mapping[date, float]) -> dict[date, float]:
+def boom_days(steps: Mapping[date, float], *, points: float | None = None) -> dict[date, float]:
     """Pacing: 1 on a day well above the person's own usual activity, else 0.
 
     "Usual" is the median daily steps of the BOOM_WINDOW_DAYS before the day (at least
-    BOOM_MIN_DAYS of them logged); "well above" is more than BOOM_RATIO times that. Only days
+    BOOM_MIN_DAYS of them logged); "well above" is more than BOOM_RATIO times that, or, with
+    `points` (a 0-10 activity rating instead of steps), at least `points` more. Only days
     with such a baseline get a value. Whether a boom day is followed by worse days ("boom and
     bust") is then the Insights engine's question at lags 1 and 2, with its usual uncertainty.
     """
@@ -359,5 +363,8 @@ def boom_days(steps: Mapping[date, float]) -> dict[date, float]:
         if len(window) < BOOM_MIN_DAYS:
             continue
         usual = median(window)
-        out[day] = 1.0 if usual > 0 and steps[day] > BOOM_RATIO * usual else 0.0
+        if points is not None:
+            out[day] = 1.0 if steps[day] >= usual + points else 0.0
+        else:
+            out[day] = 1.0 if usual > 0 and steps[day] > BOOM_RATIO * usual else 0.0
     return out

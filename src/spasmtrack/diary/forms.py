@@ -18,7 +18,7 @@ from spasmtrack.core.days import SkippedTime, resolve_wall_time
 from spasmtrack.core.plausible import instant_problem
 from spasmtrack.core.regions import groups
 from spasmtrack.diary.entries import RESOURCES
-from spasmtrack.diary.models import checkin_is_empty
+from spasmtrack.diary.models import ACTIVITY, checkin_is_empty
 from spasmtrack.diary.widgets import BodyMapField, intensity_field
 
 NRS_CHOICES = [(i, str(i)) for i in range(11)]
@@ -302,6 +302,13 @@ class CheckinForm(CarriesFields):
     brain_fog = NrsField(required=False, label="Brain fog (0 clear – 10 very foggy)")
     stress = NrsField(required=False, label="Stress (0 calm – 10 overwhelmed)")
     mood = NrsField(required=False, label="Mood (0 very low – 10 very good)")
+    activity = NrsField(
+        required=False,
+        skip=True,
+        label="How much did you do today? (0 rested all day – 10 the most you ever do)",
+        help_text="Optional. Insights learns your usual range and shows whether days well "
+        "above it are followed by worse ones.",
+    )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
@@ -324,7 +331,7 @@ class CheckinForm(CarriesFields):
 
     @classmethod
     def initial_from(cls, entry: Any) -> dict[str, Any]:
-        fields = ("local_date", *entry.ITEMS, "notes")
+        fields = ("local_date", *entry.ITEMS, ACTIVITY, "notes")
         return {**{f: getattr(entry, f) for f in fields}, **cls.carried_initial(entry)}
 
 

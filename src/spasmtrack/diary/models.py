@@ -38,6 +38,10 @@ CHECKIN_ITEMS = (
     "stress",
     "mood",
 )
+# "How much did I do today" (0 rested all day - 10 the most I ever do): optional, read by
+# Insights' pacing ("boom and bust") when there are no steps. Not one of the ITEMS above,
+# which are how the day felt (reports, FHIR and share pages list those).
+ACTIVITY = "activity"
 EMPTY_CHECKIN = "a check-in needs at least one rating or a note: nothing was saved"
 
 
@@ -48,11 +52,12 @@ def checkin_is_empty(values: Any) -> bool:
         values if isinstance(values, dict) else {k: getattr(values, k, None) for k in _CHECKIN_KEYS}
     )
     return (
-        all(row.get(k) is None for k in CHECKIN_ITEMS) and not str(row.get("notes") or "").strip()
+        all(row.get(k) is None for k in (*CHECKIN_ITEMS, ACTIVITY))
+        and not str(row.get("notes") or "").strip()
     )
 
 
-_CHECKIN_KEYS = (*CHECKIN_ITEMS, "notes")
+_CHECKIN_KEYS = (*CHECKIN_ITEMS, ACTIVITY, "notes")
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -193,6 +198,7 @@ class DailyCheckin(Entry):
     brain_fog = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
     stress = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
     mood = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
+    activity = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
 
     class Meta:
         constraints = [
@@ -220,6 +226,8 @@ class DailyCheckin(Entry):
         done = [
             f"{labels[i]} {getattr(self, i)}" for i in self.ITEMS if getattr(self, i) is not None
         ]
+        if self.activity is not None:
+            done.append(f"did {self.activity}")
         return "Check-in · " + (", ".join(done) or "no ratings")
 
     def __str__(self) -> str:

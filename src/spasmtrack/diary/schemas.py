@@ -126,6 +126,12 @@ class CheckinFields(StrictIn):
     brain_fog: int | None = OptScore
     stress: int | None = OptScore
     mood: int | None = OptScore
+    activity: int | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="how much you did today, 0 (rested all day) to 10 (the most you ever do)",
+    )
     notes: str = Notes
 
 

@@ -299,7 +299,8 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Prefill from the most recent check-in: on a bad day, changing two sliders beats seven.
     last = entries_for(person, res).order_by("-local_date").first()
     initial = CheckinForm.initial_from(last) if last else {}
-    initial.update({"local_date": day, "notes": ""})
+    # How much you did is today's, not a state that carries over: never prefilled.
+    initial.update({"local_date": day, "notes": "", "activity": None})
     form = CheckinForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if _save(form, person, res):

@@ -6,23 +6,24 @@ from typing import Any
 
 from django import template
 
-from spasmtrack.measures.factors import boom_days_this_week
+from spasmtrack.core.measures import BOOM_RATING_POINTS
+from spasmtrack.measures.factors import pacing_this_week
 
 register = template.Library()
 
 
 @register.inclusion_tag("measures/pacing_line.html", takes_context=True)
 def pacing_line(context: template.Context) -> dict[str, Any]:
-    """ "N days above your usual range this week", for a person with steps imported (one
-    query; nothing at all for everybody else)."""
+    """ "N days above your usual range this week", for a person with steps imported, or
+    else with check-in activity ratings (two queries; nothing at all for everybody else)."""
     request = context.get("request")
     person = getattr(request, "person", None)
     if person is None:
         return {}
-    week = boom_days_this_week(person, person.today())
+    week = pacing_this_week(person, person.today())
     if week is None:
         return {}
-    return {"above": week[0], "of": week[1]}
+    return {"above": week[0], "of": week[1], "by": week[2], "points": BOOM_RATING_POINTS}
 
 
 @register.inclusion_tag("measures/settings_section.html", takes_context=True)
