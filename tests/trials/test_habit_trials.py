@@ -421,6 +421,21 @@ class HabitTrialExportTestCase(BaseTestCase):
             self.sitting,
         )
 
+    def test_it_round_trips_a_habit_trial_through_csv(self) -> None:
+        from spasmtrack.interop.native import export_csv_zip, read_csv_zip
+
+        create_trial(self.alice, check_design(self.alice, SITTING, TODAY), TODAY)
+        create_trial(self.alice, check_design(self.alice, {"treatment_b": "heat"}, TODAY), TODAY)
+        doc = export_document(self.alice)
+        data = export_csv_zip(self.alice)
+        delete_person_data(self.alice)
+        import_document(self.alice, read_csv_zip(data))
+        again = export_document(self.alice)
+        for d in (doc, again):
+            d.pop("exported_at")
+        assert again == doc
+        assert Trial.objects.filter(habit_b=self.sitting, habit_limit=6).count() == 1
+
     def test_it_restores_an_old_backup_without_the_habit_keys(self) -> None:
         create_trial(self.alice, check_design(self.alice, {"treatment_b": "heat"}, TODAY), TODAY)
         doc = export_document(self.alice)
