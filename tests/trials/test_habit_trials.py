@@ -325,6 +325,7 @@ class HabitFindingTestCase(BaseTestCase):
             "/trials/new/?factor=hours+sitting&outcome=spasm+burden&lag=0&verdict=aggravates"
         )
         self.assertContains(r, "From your Insights")
+        self.assertContains(r, "B is a change of hours sitting (the goal below)")
         self.assertContains(r, '<option value="hours_sitting" selected>')
         self.assertContains(r, '<option value="at_most" selected>')
         self.assertContains(r, 'name="habit_limit" value="5.0"')

@@ -92,7 +92,9 @@ def _from_finding(
     if verdict not in ("helps", "aggravates"):
         verdict = None
     initial, choice, notes = plan_for_finding(person, factor, outcome, lag, today, verdict)
-    finding = {"factor": factor, "outcome": outcome, "lag": lag}
+    # B in words: the factor's treatment, or a change of the factor's habit (its goal).
+    b = f"a change of {factor} (the goal below)" if initial.get("habit_b") else factor
+    finding = {"factor": factor, "outcome": outcome, "lag": lag, "b": b}
     return initial, [n for n in notes if n], finding, choice
 
 
