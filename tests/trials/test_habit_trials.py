@@ -460,6 +460,17 @@ class HabitTrialExportTestCase(BaseTestCase):
             import_document(self.alice, copy.deepcopy(doc), where="bad.json")
         assert not Trial.objects.exists()
 
+    def test_it_leaves_the_fhir_export_working(self) -> None:
+        # FHIR has no resource for experiments (interop/fhir.py exports none, of either kind);
+        # a person with a habit trial still exports a bundle.
+        from spasmtrack.interop.fhir import export_bundle
+
+        create_trial(self.alice, check_design(self.alice, SITTING, TODAY), TODAY)
+        log_habit(self.alice, self.sitting, TODAY, 5)
+        bundle = export_bundle(self.alice)
+        text = json.dumps(bundle, default=str)
+        assert "Hours sitting" in text and "at most 6 h" not in text
+
 
 SITTING_VALUES = ("hours_sitting", "at_most", 6.0)
 
