@@ -392,6 +392,15 @@ class HabitProofOnInsightsTestCase(BaseTestCase):
         self.assertContains(r, "<strong>Confirmed by your experiment</strong>: <a href=")
         self.assertContains(r, "Sit less</a>")
         from spasmtrack.insights.present import finding_lines
+        from spasmtrack.reports.data import experiment_lines
+
+        (line,) = experiment_lines(
+            self.alice, date(2025, 9, 1), date(2025, 11, 9), date(2025, 11, 10)
+        )
+        assert line.startswith(
+            "Sit less (Hours sitting: at most 5 h a day vs Usual routine, Strongest spasm"
+        )
+        assert ": Hours sitting: at most 5 h a day was likely better (chance" in line
 
         lines = finding_lines(self.alice, date(2025, 9, 1), date(2025, 10, 10), date(2025, 11, 10))
         assert any(
