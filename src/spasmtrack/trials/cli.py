@@ -37,7 +37,7 @@ OPTION_OF = {"treatment_a": "a", "treatment_b": "b", "habit_b": "habit"}
 OPTION_OF |= {"habit_goal": "goal", "habit_limit": "limit"}
 
 
-def _default_goal(person: Any, habit: str | None, limit: float | None) -> str | None:
+def _default_goal(person: Any, habit: str | None) -> str | None:
     """--goal left out: less of the habit (at_most for a number habit, avoid for yes/no)."""
     if not habit:
         return None
@@ -91,7 +91,7 @@ def create(
         "treatment_a": a,
         "treatment_b": b,
         "habit_b": habit,
-        "habit_goal": goal or _default_goal(person, habit, limit),
+        "habit_goal": goal or _default_goal(person, habit),
         "habit_limit": limit,
         "outcome": outcome,
         "period_days": period_days,

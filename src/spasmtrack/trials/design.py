@@ -121,7 +121,9 @@ def check_habit_change(person: Person, data: dict[str, Any]) -> HabitChange:
         if limit is None:
             raise TrialError("habit_limit", f"give the daily limit for {habit.name.lower()}")
         if not 0 <= limit <= 100_000:
-            raise TrialError("habit_limit", "the daily limit must be 0 or more")
+            raise TrialError(
+                "habit_limit", "the daily limit must be 0 or more (and at most 100,000)"
+            )
         if goal == HabitGoal.AT_LEAST and limit == 0:
             raise TrialError("habit_limit", "“at least 0” asks nothing: choose a limit above 0")
     elif limit is not None:

@@ -205,10 +205,6 @@ class Trial(models.Model):
         return self.treatment_a.name if self.treatment_a else USUAL_LABEL
 
     @property
-    def is_habit_trial(self) -> bool:
-        return self.habit_b_id is not None
-
-    @property
     def b_name(self) -> str:
         if self.habit_b is not None:
             return habit_change_name(self.habit_b, self.habit_goal, self.habit_limit)
