@@ -42,7 +42,7 @@ class PageTestCase(BaseTestCase):
         self.assertContains(r, "points lower than on days without (likely range ")
         self.assertContains(
             r,
-            'href="/trials/new/?factor=heat&amp;outcome=mean+spasm+intensity&amp;lag=0">'
+            'href="/trials/new/?factor=heat&amp;outcome=mean+spasm+intensity&amp;lag=0&amp;verdict=helps">'
             "Test it in an experiment</a>",
         )
         # q-values sit behind a details control, not in the headline

@@ -81,10 +81,16 @@ class MatchingTestCase(BaseTestCase):
         assert choice is not None and choice.reached and choice.check.power >= 0.8
         assert (initial["period_days"], initial["blocks"]) == (choice.period_days, choice.blocks)
 
-    def test_it_says_why_a_habit_cannot_be_b(self) -> None:
+    def test_it_makes_a_habit_b_as_a_habit_change(self) -> None:
+        # (tests/trials/test_habit_trials.py covers habit changes in full)
         initial, _choice, notes = plan_for_finding(self.alice, "hours sitting", "fatigue", 0, TODAY)
         assert "treatment_b" not in initial and initial["outcome"] == "fatigue"
-        assert "not a treatment on your list" in notes[0]
+        assert initial["habit_b"] == "hours_sitting" and initial["habit_goal"] == "at_most"
+
+    def test_it_says_why_an_unknown_factor_cannot_be_b(self) -> None:
+        initial, _choice, notes = plan_for_finding(self.alice, "juggling", "fatigue", 0, TODAY)
+        assert "treatment_b" not in initial and "habit_b" not in initial
+        assert "not a treatment on your list nor one of your habits" in notes[0]
 
 
 @time_machine.travel(INSIGHTS_NOW)

@@ -22,9 +22,12 @@ GROUPS = ("helps", "aggravates", "no_clear_effect")
 LABELS = {"helps": ("Likely helps", "helps"), "aggravates": ("Likely worsens", "worsens")}
 
 
-def experiment_url(item: Mapping[str, Any]) -> str:
-    """The experiment form, filled in for this finding."""
+def experiment_url(item: Mapping[str, Any], verdict: str | None = None) -> str:
+    """The experiment form, filled in for this finding (its verdict tells a habit change
+    which way to go: less of a habit that goes with worse days, more of one that helps)."""
     query = {"factor": item["factor"], "outcome": item["outcome"], "lag": item["lag_days"]}
+    if verdict in LABELS:
+        query["verdict"] = verdict
     return f"{reverse('trials:new')}?{urlencode(query)}"
 
 
@@ -34,7 +37,7 @@ def card(item: Mapping[str, Any], verdict: str) -> dict[str, Any]:
         "item": item,
         "outcomes": list(item.get("outcomes") or [item["outcome"]]),
         "experiment": item.get("experiment"),
-        "experiment_url": experiment_url(item),
+        "experiment_url": experiment_url(item, verdict),
         "lags": item.get("lags_considered"),
     }
     label, tone = LABELS.get(verdict, ("Unclear", "unclear"))

@@ -32,10 +32,45 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     fail(message, code)
 
 
+# The option that carries each design field, for error messages.
+OPTION_OF = {"treatment_a": "a", "treatment_b": "b", "habit_b": "habit"}
+OPTION_OF |= {"habit_goal": "goal", "habit_limit": "limit"}
+
+
+def _default_goal(person: Any, habit: str | None) -> str | None:
+    """--goal left out: less of the habit (at_most for a number habit, avoid for yes/no)."""
+    if not habit:
+        return None
+    from spasmtrack.diary.entries import habits_for
+
+    found = habits_for(person).filter(key=habit).first()
+    if found is None:
+        return None  # check_design names the unknown habit
+    return "at_most" if found.kind == "number" else "avoid"
+
+
 @trial_app.command("create")
 def create(
-    b: Annotated[str, typer.Option("--b", help="Treatment key to try as B.")],
+    b: Annotated[
+        str | None, typer.Option("--b", help="Treatment key to try as B (or give --habit).")
+    ] = None,
     a: Annotated[str, typer.Option("--a", help='Treatment key for A, or "usual".')] = "usual",
+    habit: Annotated[
+        str | None,
+        typer.Option("--habit", help="Instead of --b: habit key to change on B days (A: usual)."),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal",
+            help="With --habit: at_most / at_least (number habit, default at_most) or "
+            "avoid / do (yes/no habit, default avoid).",
+        ),
+    ] = None,
+    limit: Annotated[
+        float | None,
+        typer.Option("--limit", help="With --habit: the daily limit, in the habit's unit."),
+    ] = None,
     outcome: Annotated[str, typer.Option(help="spasm_burden, overall_pain, …")] = "spasm_burden",
     period_days: Annotated[int, typer.Option("--period-days")] = 7,
     blocks: int = 3,
@@ -55,6 +90,9 @@ def create(
     data = {
         "treatment_a": a,
         "treatment_b": b,
+        "habit_b": habit,
+        "habit_goal": goal or _default_goal(person, habit),
+        "habit_limit": limit,
         "outcome": outcome,
         "period_days": period_days,
         "blocks": blocks,
@@ -66,7 +104,7 @@ def create(
     try:
         design = check_design(person, data, today)
     except TrialError as e:
-        _fail(f"--{e.field.replace('_', '-')}: {e.message}", 2)
+        _fail(f"--{OPTION_OF.get(e.field, e.field.replace('_', '-'))}: {e.message}", 2)
     trial, check = create_trial(person, design, today)
     typer.echo(f"Created experiment {trial.code} ({trial.title}).")
     typer.echo(describe(design))

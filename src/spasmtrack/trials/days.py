@@ -2,7 +2,13 @@
 
 What was actually done on a day comes from the diary's TreatmentLog (A's or B's treatment
 logged that local day). Where neither was logged, the person's yes/no answer to "Did you use
-<treatment> that day?" decides; with no answer the day is "unknown". Intention-to-treat
+<treatment> that day?" decides; with no answer the day is "unknown".
+
+When B is a habit change (A the usual routine), the diary's HabitLog of that habit decides:
+a day whose logged value keeps to B's goal ("at most 6 h sitting", "no coffee") was a B day,
+any other logged value an A day (the usual routine). So, as with a treatment, a B day that
+missed the goal and an A day that happened to keep to it are both off the schedule. Without
+a log, the answer to "Did you keep to <goal> that day?" decides in the same way. Intention-to-treat
 analyses days as scheduled; per-protocol leaves out days that did not follow the schedule
 (unknown days count as followed, as `core.nof1.analyse_itt_and_per_protocol` documents).
 """
@@ -14,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from spasmtrack.diary.entries import RESOURCES, entries_for
-from spasmtrack.trials.models import AdherenceAnswer, Trial, TrialError, TrialEvent
+from spasmtrack.trials.models import AdherenceAnswer, Trial, TrialError, TrialEvent, goal_met
 from spasmtrack.trials.outcomes import daily_values, late_entries, priors_for
 
 if TYPE_CHECKING:
@@ -111,6 +117,9 @@ def asked_about(trial: Trial, condition: str) -> str:
 
 
 def question(trial: Trial, condition: str, when: str = "today") -> str:
+    if trial.habit_b is not None:
+        # Always about B's goal (A is the usual routine): "Did you keep to “…” today?"
+        return f"Did you keep to “{trial.b_name}” {when}?"
     name = trial.name_of(asked_about(trial, condition))
     if name[:1].isupper() and name[1:2].islower():
         name = name[0].lower() + name[1:]  # "Heat" -> "heat", but "TENS" stays
@@ -118,8 +127,18 @@ def question(trial: Trial, condition: str, when: str = "today") -> str:
 
 
 def _logged(trial: Trial, since: date, until: date) -> dict[date, set[str]]:
-    """Conditions whose treatment was logged, per local day."""
-    keys = {trial.treatment_b_id: "B"}
+    """Conditions whose treatment was logged, per local day (for a habit change: the
+    condition the logged habit value kept to)."""
+    if trial.habit_b is not None:
+        habit_logs = entries_for(trial.person, RESOURCES["habit-logs"]).between(since, until)
+        rows = habit_logs.filter(habit=trial.habit_b).values_list("local_date", "value")
+        return {
+            day: {"B" if goal_met(trial.habit_goal, trial.habit_limit, value) else "A"}
+            for day, value in rows
+        }
+    keys: dict[int, str] = {}
+    if trial.treatment_b_id:
+        keys[trial.treatment_b_id] = "B"
     if trial.treatment_a_id:
         keys[trial.treatment_a_id] = "A"
     logs = entries_for(trial.person, RESOURCES["treatment-logs"]).between(since, until)

@@ -23,15 +23,22 @@ from spasmtrack.trials.schemas import EventOut, TrialOut
 PLANNING_HORIZON = timedelta(days=366)  # an experiment may be planned up to a year ahead
 DESIGN_KEYS: tuple[str, ...] = ("title", "treatment_a", "treatment_b", "outcome", "mcid")
 DESIGN_KEYS += ("period_days", "blocks", "washout_days", "start")
+DESIGN_KEYS += ("habit_b", "habit_goal", "habit_limit")  # B as a habit change (added later)
 
 
 class TrialRow(BaseModel):
-    """A trial as stored: the design, and the seed that randomised it (never re-drawn)."""
+    """A trial as stored: the design, and the seed that randomised it (never re-drawn).
+
+    B is `treatment_b` or, in exports made since habit changes exist, `habit_b` with
+    `habit_goal` and `habit_limit`; older exports have only `treatment_b` and still load."""
 
     id: uuid.UUID | None = None
     title: str = Field("", max_length=200)
     treatment_a: str = "usual"
-    treatment_b: str
+    treatment_b: str | None = None
+    habit_b: str | None = None
+    habit_goal: str | None = None
+    habit_limit: float | None = None
     outcome: str = "spasm_burden"
     mcid: float = 1.0
     period_days: int = 7

@@ -8,15 +8,35 @@ from typing import Any, cast
 from django import forms
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.diary.entries import treatments_for
+from spasmtrack.diary.entries import habits_for, treatments_for
 from spasmtrack.trials.design import MAX_BLOCKS, MAX_PERIOD_DAYS, check_design
-from spasmtrack.trials.models import USUAL, USUAL_LABEL, TrialError
+from spasmtrack.trials.models import USUAL, USUAL_LABEL, HabitGoal, TrialError
 from spasmtrack.trials.outcomes import DEFAULT_OUTCOME, outcome_choices
 
 
 class TrialForm(forms.Form):
     treatment_a = forms.ChoiceField(label="A: what you compare against")
-    treatment_b = forms.ChoiceField(label="B: what you want to try")
+    treatment_b = forms.ChoiceField(label="B: a treatment you want to try", required=False)
+    habit_b = forms.ChoiceField(
+        label="…or B: a habit you want to change",
+        required=False,
+        help_text="Choose a treatment or a habit for B, not both. A habit change is compared "
+        "with your usual routine.",
+    )
+    habit_goal = forms.ChoiceField(
+        label="The habit change on B days",
+        required=False,
+        choices=[
+            ("", "Choose…"),
+            (HabitGoal.AT_MOST.value, "At most (a number habit: a daily limit)"),
+            (HabitGoal.AT_LEAST.value, "At least (a number habit: a daily limit)"),
+            (HabitGoal.AVOID.value, "Not at all (a yes/no habit)"),
+            (HabitGoal.DO.value, "Every day (a yes/no habit)"),
+        ],
+    )
+    habit_limit = forms.FloatField(
+        label="Daily limit (number habits, in the habit's unit)", required=False, min_value=0
+    )
     outcome = forms.ChoiceField(label="What should get better? (the daily score)")
     period_days = forms.IntegerField(
         min_value=2, max_value=MAX_PERIOD_DAYS, initial=7, label="Days per period"
@@ -47,12 +67,17 @@ class TrialForm(forms.Form):
         super().__init__(*args, **kw)
         self.person, self.today = person, today
         catalogue = [(t.key, t.name) for t in treatments_for(person).order_by("name")]
-        a, b, outcome = (
+        habits = [
+            (h.key, f"{h.name} ({h.unit})" if h.unit else h.name)
+            for h in habits_for(person).order_by("name")
+        ]
+        a, b, habit, outcome = (
             cast(forms.ChoiceField, self.fields[f])
-            for f in ("treatment_a", "treatment_b", "outcome")
+            for f in ("treatment_a", "treatment_b", "habit_b", "outcome")
         )
         a.choices = [(USUAL, USUAL_LABEL), *catalogue]
         b.choices = [("", "Choose…"), *catalogue]
+        habit.choices = [("", "None (B is a treatment)"), *habits]
         outcome.choices = outcome_choices(person)
 
     def clean(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from django.utils.timezone import now
 
 from spasmtrack.accounts.models import AppendOnly, Person
 from spasmtrack.diary.entries import EntryError
-from spasmtrack.diary.models import Treatment
+from spasmtrack.diary.models import Habit, Treatment
 from spasmtrack.trials.outcomes import lower_is_better, outcome_label
 
 if TYPE_CHECKING:  # the design module is imported where a schedule is made, not at setup
@@ -39,7 +39,54 @@ def new_seed() -> int:
 
 class TrialQuerySet(models.QuerySet["Trial"]):
     def for_person(self, person: Person) -> TrialQuerySet:
-        return self.filter(person=person).select_related("treatment_a", "treatment_b")
+        return self.filter(person=person).select_related("treatment_a", "treatment_b", "habit_b")
+
+
+class HabitGoal(models.TextChoices):
+    """What condition B asks of a habit: a daily limit for a number habit, do or avoid for a
+    yes/no habit. A (the usual routine) asks nothing."""
+
+    AT_MOST = "at_most", "At most"
+    AT_LEAST = "at_least", "At least"
+    DO = "do", "Every day"
+    AVOID = "avoid", "Not at all"
+
+
+# Plain strings (not the enum members), so the migration's check constraint reads as values.
+NUMBER_GOALS: tuple[str, ...] = ("at_most", "at_least")
+YES_NO_GOALS: tuple[str, ...] = ("do", "avoid")
+
+
+def goal_met(goal: str, limit: float | None, value: float) -> bool:
+    """Does a logged habit value keep to B's goal? Yes/no habits log 1 (yes) or 0 (no)."""
+    if goal == HabitGoal.AT_MOST:
+        return limit is not None and value <= limit
+    if goal == HabitGoal.AT_LEAST:
+        return limit is not None and value >= limit
+    if goal == HabitGoal.DO:
+        return value >= 0.5
+    return value < 0.5  # AVOID
+
+
+def habit_change_name(habit: Habit, goal: str, limit: float | None) -> str:
+    """How condition B reads: "Hours sitting: at most 6 h a day", "Stretching done: not at all"."""
+    if goal in NUMBER_GOALS:
+        amount = f"{limit:g} {habit.unit}".strip()
+        return f"{habit.name}: {HabitGoal(goal).label.lower()} {amount} a day"
+    return f"{habit.name}: {HabitGoal(goal).label.lower()}"
+
+
+# B is a treatment, or a habit change compared with the usual routine (A empty): never both.
+B_IS_ONE_THING = (
+    models.Q(treatment_b__isnull=False, habit_b__isnull=True, habit_goal="")
+    & models.Q(habit_limit__isnull=True)
+) | (
+    models.Q(treatment_b__isnull=True, habit_b__isnull=False, treatment_a__isnull=True)
+    & (
+        models.Q(habit_goal__in=NUMBER_GOALS, habit_limit__isnull=False)
+        | models.Q(habit_goal__in=YES_NO_GOALS, habit_limit__isnull=True)
+    )
+)
 
 
 class TrialDict(TypedDict):
@@ -47,8 +94,13 @@ class TrialDict(TypedDict):
     title: str
     treatment_a: str
     treatment_a_name: str
-    treatment_b: str
+    treatment_b: str | None
     treatment_b_name: str
+    b_kind: str
+    habit_b: str | None
+    habit_b_name: str | None
+    habit_goal: str | None
+    habit_limit: float | None
     outcome: str
     outcome_label: str
     lower_is_better: bool
@@ -82,7 +134,14 @@ class Trial(models.Model):
     treatment_a = models.ForeignKey(
         Treatment, models.PROTECT, null=True, blank=True, related_name="+"
     )
-    treatment_b = models.ForeignKey(Treatment, models.PROTECT, related_name="+")
+    # B is either a treatment (treatment_b) or a change of a habit (habit_b with its goal and,
+    # for a number habit, the daily limit); `B_IS_ONE_THING` holds exactly one of the two.
+    treatment_b = models.ForeignKey(
+        Treatment, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    habit_b = models.ForeignKey(Habit, models.PROTECT, null=True, blank=True, related_name="+")
+    habit_goal = models.CharField(max_length=8, choices=HabitGoal.choices, blank=True, default="")
+    habit_limit = models.FloatField(null=True, blank=True)
     outcome = models.CharField(max_length=120, default="spasm_burden")
     mcid = models.FloatField(default=1.0)
     period_days = models.PositiveSmallIntegerField(default=7)
@@ -102,6 +161,17 @@ class Trial(models.Model):
         indexes = [
             # The list page and the Today banner read one person's trials.
             models.Index(fields=["person", "status"], name="trial_person_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=B_IS_ONE_THING,
+                name="trial_b_treatment_or_habit",
+                violation_error_message=(
+                    "B is either a treatment or a habit change (a habit with its goal, and a "
+                    "daily limit for a number habit, compared with the usual routine), "
+                    "never both or neither"
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +210,16 @@ class Trial(models.Model):
 
     @property
     def b_name(self) -> str:
+        if self.habit_b is not None:
+            return habit_change_name(self.habit_b, self.habit_goal, self.habit_limit)
+        assert self.treatment_b is not None  # B_IS_ONE_THING
         return self.treatment_b.name
+
+    @property
+    def b_adds_factor(self) -> bool:
+        """True when B is more of its factor (a treatment, "at least", "every day"); False
+        when B is less of it ("at most", "not at all")."""
+        return self.habit_goal not in (HabitGoal.AT_MOST, HabitGoal.AVOID)
 
     def name_of(self, condition: str | None) -> str:
         return self.a_name if condition == "A" else self.b_name
@@ -231,8 +310,13 @@ class Trial(models.Model):
             "title": self.title,
             "treatment_a": self.a_key,
             "treatment_a_name": self.a_name,
-            "treatment_b": self.treatment_b.key,
+            "treatment_b": self.treatment_b.key if self.treatment_b else None,
             "treatment_b_name": self.b_name,
+            "b_kind": "habit" if self.habit_b else "treatment",
+            "habit_b": self.habit_b.key if self.habit_b else None,
+            "habit_b_name": self.habit_b.name if self.habit_b else None,
+            "habit_goal": self.habit_goal or None,
+            "habit_limit": self.habit_limit,
             "outcome": self.outcome,
             "outcome_label": self.outcome_label,
             "lower_is_better": self.lower_is_better,

@@ -13,7 +13,22 @@ from spasmtrack.strict import SingleLine, StrictIn
 
 class TrialIn(StrictIn):
     treatment_a: str = Field("usual", description='"usual" (usual routine) or a treatment key')
-    treatment_b: str = Field(description="key of a treatment from /api/treatments")
+    treatment_b: str = Field(
+        "", description="key of a treatment from /api/treatments (or give habit_b instead)"
+    )
+    habit_b: str = Field(
+        "",
+        description="instead of treatment_b: key of a habit from /api/habits to change on B "
+        "days (A is then the usual routine)",
+    )
+    habit_goal: Literal["at_most", "at_least", "do", "avoid"] | None = Field(
+        None,
+        description="with habit_b: at_most / at_least (a number habit, with habit_limit) or "
+        "do / avoid (a yes/no habit)",
+    )
+    habit_limit: float | None = Field(
+        None, description="with habit_b and at_most / at_least: the daily limit, habit's unit"
+    )
     outcome: str = Field(
         "spasm_burden",
         description="a check-in item, spasm_count, or symptom:<name>",
@@ -41,8 +56,13 @@ class TrialOut(Schema):
     title: str
     treatment_a: str
     treatment_a_name: str
-    treatment_b: str
-    treatment_b_name: str
+    treatment_b: str | None  # null when B is a habit change
+    treatment_b_name: str  # B's name: the treatment, or the habit change in words
+    b_kind: Literal["treatment", "habit"]
+    habit_b: str | None
+    habit_b_name: str | None
+    habit_goal: str | None
+    habit_limit: float | None
     outcome: str
     outcome_label: str
     lower_is_better: bool

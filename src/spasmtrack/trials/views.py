@@ -66,7 +66,7 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, f"Experiment created: {trial.title}.")
         return redirect("trials:detail", code=trial.code)
     ctx = {"form": form, "finding": finding, "notes": notes}
-    if choice is not None and initial.get("treatment_b"):
+    if choice is not None and (initial.get("treatment_b") or initial.get("habit_b")):
         # Show the chosen plan and its power before anything is pressed; the power is the
         # preview's own number (same past days, seeds and simulation).
         bound = TrialForm({**form.initial, **initial}, person=person, today=today)
@@ -78,7 +78,8 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _from_finding(
     request: AuthenticatedHttpRequest, person: Person, today: Any
 ) -> tuple[dict[str, Any], list[str], dict[str, Any] | None, PlanChoice | None]:
-    """Form values for "Test it in an experiment" (?factor=&outcome=&lag= from Insights)."""
+    """Form values for "Test it in an experiment" (?factor=&outcome=&lag=&verdict= from
+    Insights; verdict "helps" or "aggravates" says which way a habit change goes)."""
     factor = request.GET.get("factor", "").strip()[:200]
     outcome = request.GET.get("outcome", "").strip()[:200]
     if request.method != "GET" or not factor or not outcome:
@@ -87,8 +88,13 @@ def _from_finding(
         lag = max(0, min(2, int(request.GET.get("lag", "0"))))
     except ValueError:
         lag = 0
-    initial, choice, notes = plan_for_finding(person, factor, outcome, lag, today)
-    finding = {"factor": factor, "outcome": outcome, "lag": lag}
+    verdict = request.GET.get("verdict")
+    if verdict not in ("helps", "aggravates"):
+        verdict = None
+    initial, choice, notes = plan_for_finding(person, factor, outcome, lag, today, verdict)
+    # B in words: the factor's treatment, or a change of the factor's habit (its goal).
+    b = f"a change of {factor} (the goal below)" if initial.get("habit_b") else factor
+    finding = {"factor": factor, "outcome": outcome, "lag": lag, "b": b}
     return initial, [n for n in notes if n], finding, choice
 
 
