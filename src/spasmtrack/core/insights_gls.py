@@ -251,8 +251,9 @@ def ar1_gls(
     statsmodels' GLSAR.iterative_fit, to about 1e-10: the updates stop once rho settles).
     `rho_fixed` (F, O) skips the estimation and fits at those values (with leading axes,
     e.g. (2, F, O), one batched fit per leading index; the results get those axes too).
-    `consecutive` (n - 1,) marks the rows that follow the previous row by one day; only those pairs are
-    whitened (a gap in the diary is not treated as one day; default: no gaps, as GLSAR).
+    `consecutive` (n - 1,) marks the rows that follow the previous row by one day; only
+    those pairs are whitened (a gap in the diary is not treated as one day; default: no
+    gaps, as GLSAR).
     `moments`: the batch's `batch_moments`, when already computed."""
     n_f, n_l, n = x.shape
     n_o = y.shape[0]
