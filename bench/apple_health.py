@@ -7,7 +7,7 @@ Usage: .venv/bin/python bench/apple_health.py [DAYS] [--only sqlite|postgres]
 1. Parse: a synthetic export.xml (tests/measures/synthetic.py: Apple's element and attribute
    names, ~112 records a day from a phone and a watch: steps, resting heart rate, HRV with
    metadata children, staged sleep) of DAYS days and one of DAYS/4 days, each parsed by
-   `core.wearables.read_apple_health` in a fresh child process: records/s and the child's
+   `core.formats.wearables.read_apple_health` in a fresh child process: records/s and the child's
    peak RSS (target >= 200,000 records/s, <= 200 MB; the RSS should not grow with the
    file). The ceiling in the same run: the same file through the same lxml parser with a
    target whose start handler does nothing (the cost of reading the XML at all from
@@ -47,7 +47,7 @@ def parse_child(path: Path) -> None:
 
     from lxml import etree  # type: ignore[import-untyped]
 
-    from spasmtrack.core.wearables import read_apple_health
+    from spasmtrack.core.formats.wearables import read_apple_health
 
     def noop(name: str, attrs: dict[str, str]) -> None:
         pass

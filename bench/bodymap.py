@@ -15,8 +15,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from spasmtrack.core.bodymap import render_bodymap, shapes
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.bodymap import render_bodymap, shapes
+from spasmtrack.core.body.regions import all_regions
 
 RUNS = 7
 LOOPS = 200

@@ -1,7 +1,7 @@
 """Calibration table for Insights: false-positive rates on diaries with no effect, power
 for planted effects, timing, confounding by indication, and the before/after path.
 
-Synthetic 180-day diaries (spasmtrack.core.insights_sim): AR(1) outcomes with phi drawn
+Synthetic 180-day diaries (spasmtrack.core.insights.sim): AR(1) outcomes with phi drawn
 uniformly from 0.3-0.8, a weekly pattern, 8 % of days without any entry. Everything goes
 through the whole analysis (`analyse`, as the CLI and the API call it).
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import time
 
-from spasmtrack.core import insights_sim as sim
+from spasmtrack.core.insights import sim as sim
 
 
 def row(name: str, rate: sim.Rate, target: str = "") -> None:

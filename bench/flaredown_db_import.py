@@ -111,7 +111,7 @@ def child(csv_path: Path) -> None:
     from django.core.management import call_command
 
     from spasmtrack.accounts.models import Person
-    from spasmtrack.core.flaredown import iter_flaredown
+    from spasmtrack.core.formats.flaredown import iter_flaredown
     from spasmtrack.interop.flaredown import import_flaredown
 
     call_command("migrate", interactive=False, verbosity=0)

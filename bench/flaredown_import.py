@@ -20,7 +20,7 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from spasmtrack.core.flaredown import iter_flaredown
+from spasmtrack.core.formats.flaredown import iter_flaredown
 
 HEADER = [
     "user_id",

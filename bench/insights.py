@@ -63,7 +63,7 @@ from spasmtrack.core.insights import (  # noqa: E402
     analyse,
     series_grid,
 )
-from spasmtrack.core.insights_gls import (  # noqa: E402
+from spasmtrack.core.insights.gls import (  # noqa: E402
     ITERATIONS,
     RHO_BAND,
     RHO_MAX,

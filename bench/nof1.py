@@ -21,7 +21,7 @@ import numpy as np
 from scipy import linalg
 
 from spasmtrack.core.nof1 import Priors, Schedule, TrialDay, analyse, make_schedule
-from spasmtrack.core.nof1_power import simulate_ar1
+from spasmtrack.core.nof1.power import simulate_ar1
 
 TRUE_DELTA = -1.0
 

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from spasmtrack.core.quicklog import QuickLogParser, parse
-from spasmtrack.core.quicklog_line import read_line
+from spasmtrack.core.quicklog.line import read_line
+from spasmtrack.core.quicklog.parser import QuickLogParser, parse
 
 LINES = [
     "left calf cramp 7/10 for 20 min after yoga",

@@ -39,7 +39,7 @@ from spasmtrack.clinic import services
 pat = Person.objects.create(user=User.objects.create_user("pat"), tz="Europe/Berlin")
 doc = Person.objects.create(user=User.objects.create_user("doc"), role="clinician")
 services.give_grant(pat, doc, "record", None)
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 print(json.dumps({"region": sorted(all_regions())[0], "patient": str(pat.code),
                   "pat": ApiToken.issue(pat, "soak")[1], "doc": ApiToken.issue(doc, "soak")[1]}))
 """

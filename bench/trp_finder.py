@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from spasmtrack.core.muscles import SIDES, all_muscles, for_side
-from spasmtrack.core.referral import find
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.muscles import SIDES, all_muscles, for_side
+from spasmtrack.core.body.referral import find
+from spasmtrack.core.body.regions import all_regions
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "core" / "trp_cases.json"
 QUERIES = 3000

@@ -137,7 +137,7 @@ def test_it_marks_insights_findings_without_loading_the_trial_analysis(tmp_path:
         "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'spasmtrack.settings'; "
         "import django; django.setup(); "
         "import spasmtrack.trials.findings, spasmtrack.trials.days, spasmtrack.trials.design; "
-        "names = ['spasmtrack.core.nof1_model', 'spasmtrack.core.nof1_power']; "
+        "names = ['spasmtrack.core.nof1.model', 'spasmtrack.core.nof1.power']; "
         "print([m for m in names if m in sys.modules]); "
         "from spasmtrack.trials.days import analysis; from spasmtrack.core.nof1 import analyse; "
         "from spasmtrack.trials.design import check_power; "
@@ -145,5 +145,5 @@ def test_it_marks_insights_findings_without_loading_the_trial_analysis(tmp_path:
         "print([m for m in names if m in sys.modules])"
     )
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    loaded = "['spasmtrack.core.nof1_model', 'spasmtrack.core.nof1_power']"
+    loaded = "['spasmtrack.core.nof1.model', 'spasmtrack.core.nof1.power']"
     assert r.stdout.split("\n")[:2] == ["[]", loaded], r.stderr

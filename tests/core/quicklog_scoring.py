@@ -19,9 +19,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from spasmtrack.core import catalogue
-from spasmtrack.core.quicklog import QuickLogParser
-from spasmtrack.core.quicklog_lexicon import lexicon
-from spasmtrack.core.quicklog_line import LineEntry, LineReading, read_line
+from spasmtrack.core.quicklog.lexicon import lexicon
+from spasmtrack.core.quicklog.line import LineEntry, LineReading, read_line
+from spasmtrack.core.quicklog.parser import QuickLogParser
 
 CASES = Path(__file__).with_name("quicklog_cases.json")
 NOW = datetime(2026, 5, 1, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spasmtrack.core import bodymap
-from spasmtrack.core.bodymap import (
+from spasmtrack.core.body import bodymap
+from spasmtrack.core.body.bodymap import (
     MIN_TAP_PX,
     PHONE_VIEW_PX,
     WIDTH,
@@ -21,10 +21,10 @@ from spasmtrack.core.bodymap import (
     text_colour,
     zooms,
 )
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 
 SVG = "{http://www.w3.org/2000/svg}"
-STATIC = Path(bodymap.__file__).resolve().parents[1] / "static"
+STATIC = Path(bodymap.__file__).resolve().parents[2] / "static"
 VIEWS = ("front", "back")
 
 

@@ -8,7 +8,7 @@ from itertools import islice
 
 import pytest
 
-from spasmtrack.core.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
+from spasmtrack.core.formats.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
 
 HEADER = (
     "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,"

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from spasmtrack.core.flaredown_user import (
+from spasmtrack.core.formats.flaredown_user import (
     FlaredownUserError,
     infer_columns,
     iter_days,

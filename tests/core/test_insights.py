@@ -10,7 +10,6 @@ from scipy import stats
 from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.stats.multitest import multipletests
 
-from spasmtrack.core import insights_sim as sim
 from spasmtrack.core.insights import (
     Factor,
     Insight,
@@ -21,8 +20,9 @@ from spasmtrack.core.insights import (
     paired_effect,
     series_grid,
 )
-from spasmtrack.core.insights_change import its_design
-from spasmtrack.core.insights_gls import ITERATIONS, RHO_BAND, RHO_STEP
+from spasmtrack.core.insights import sim as sim
+from spasmtrack.core.insights.change import its_design
+from spasmtrack.core.insights.gls import ITERATIONS, RHO_BAND, RHO_STEP
 
 FIRST = date(2024, 3, 4)  # a Monday
 N = 120
@@ -458,7 +458,7 @@ def test_it_copes_with_a_diary_shorter_than_the_longest_lag() -> None:
 
 
 def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> None:
-    from spasmtrack.core.insights_change import rtm_corrected
+    from spasmtrack.core.insights.change import rtm_corrected
 
     rng = np.random.default_rng(12)
     typical = 4.0
@@ -479,7 +479,7 @@ def test_its_within_session_change_is_corrected_for_regression_to_the_mean() -> 
 def test_its_regression_to_the_mean_correction_matches_statsmodels_ols(n: int) -> None:
     from statsmodels.regression.linear_model import OLS
 
-    from spasmtrack.core.insights_change import rtm_corrected
+    from spasmtrack.core.insights.change import rtm_corrected
 
     rng = np.random.default_rng(n)
     before = rng.integers(3, 11, n).astype(float)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from spasmtrack.core import insights_sim as sim
+from spasmtrack.core.insights import sim as sim
 
 pytestmark = pytest.mark.slow
 

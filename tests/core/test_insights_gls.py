@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.regression.linear_model import GLSAR
 
-from spasmtrack.core.insights_gls import (
+from spasmtrack.core.insights.gls import (
     ITERATIONS,
     RHO_BAND,
     RHO_STEP,

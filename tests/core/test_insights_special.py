@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from spasmtrack.core import insights_text
-from spasmtrack.core.insights_change import paired_effect
-from spasmtrack.core.insights_stats import bh_q_values, t_inference
+from spasmtrack.core.insights import text as insights_text
+from spasmtrack.core.insights.change import paired_effect
+from spasmtrack.core.insights.stats import bh_q_values, t_inference
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -78,8 +78,8 @@ def test_it_gives_the_paired_t_test_of_scipy_stats(seed: int) -> None:
 
 def test_its_arithmetic_modules_do_not_import_scipy_stats() -> None:
     code = (
-        "import sys; import spasmtrack.core.insights_stats, spasmtrack.core.insights_text, "
-        "spasmtrack.core.insights, spasmtrack.core.insights_gls, spasmtrack.core.insights_change; "
+        "import sys; import spasmtrack.core.insights.stats, spasmtrack.core.insights.text, "
+        "spasmtrack.core.insights, spasmtrack.core.insights.gls, spasmtrack.core.insights.change; "
         "print('scipy.special' in sys.modules, 'scipy.stats' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.core.questionnaires import (
     QuestionnaireError,
     definitions,
@@ -13,7 +14,6 @@ from spasmtrack.core.questionnaires import (
     mtps_site_ids,
     score_mtps,
 )
-from spasmtrack.core.regions import all_regions
 
 SITES = mtps_site_ids()
 TENDER = [s for s in SITES if s != "forehead"]

@@ -5,14 +5,14 @@ from dataclasses import replace
 
 import pytest
 
-from spasmtrack.core.muscles import (
+from spasmtrack.core.body.muscles import (
     InvalidMuscleData,
     all_muscles,
     for_side,
     muscle,
     validate,
 )
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 
 MUSCLES = list(all_muscles().values())
 REQUIRED = [

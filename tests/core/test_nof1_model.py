@@ -16,7 +16,7 @@ from spasmtrack.core.nof1 import (
     infer_blocks,
     make_schedule,
 )
-from spasmtrack.core.nof1_power import simulate_ar1
+from spasmtrack.core.nof1.power import simulate_ar1
 
 START = date(2024, 1, 1)
 

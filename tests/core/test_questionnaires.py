@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.core.questionnaires import (
     QuestionnaireError,
     definitions,
@@ -14,7 +15,6 @@ from spasmtrack.core.questionnaires import (
     wpi_area_ids,
     wpi_prefill,
 )
-from spasmtrack.core.regions import all_regions
 
 # One counted area in each of the 5 regions, then fillers that add to the WPI only.
 ONE_PER_REGION = ["shoulder_girdle_left", "shoulder_girdle_right", "hip_left", "hip_right", "neck"]

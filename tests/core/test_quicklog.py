@@ -1,4 +1,4 @@
-"""Spec of the quick-log parser: one typed line -> QuickLog (spasmtrack.core.quicklog)."""
+"""Spec of the quick-log parser: one typed line -> QuickLog (spasmtrack.core.quicklog.parser)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spasmtrack.core.quicklog import QuickLog, QuickLogParser, parse
-from spasmtrack.core.quicklog_lexicon import (
+from spasmtrack.core.body.regions import all_regions
+from spasmtrack.core.quicklog.lexicon import (
     lexicon,
     phrase_key,
     unknown_region_templates,
     within_one_edit,
 )
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.quicklog.parser import QuickLog, QuickLogParser, parse
 from spasmtrack.knowledge import data_path
 
 BERLIN = ZoneInfo("Europe/Berlin")

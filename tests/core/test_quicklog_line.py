@@ -1,4 +1,4 @@
-"""Spec of the whole-line quick log (spasmtrack.core.quicklog_line) and its patient-style set."""
+"""Spec of the whole-line quick log (spasmtrack.core.quicklog.line) and its patient-style set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spasmtrack.core.quicklog_line import read_line
+from spasmtrack.core.quicklog.line import read_line
 from tests.core.quicklog_scoring import NOW, grade, load_cases, score, shared_parser
 
 CASES = load_cases()

@@ -6,13 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spasmtrack.core.muscles import SIDES, all_muscles
-from spasmtrack.core.referral import (
+from spasmtrack.core.body.muscles import SIDES, all_muscles
+from spasmtrack.core.body.referral import (
     UnknownRegions,
     explain_combination,
     find,
 )
-from spasmtrack.core.regions import all_regions, mirror
+from spasmtrack.core.body.regions import all_regions, mirror
 
 CASES = json.loads((Path(__file__).parent / "trp_cases.json").read_text(encoding="utf-8"))["cases"]
 
@@ -198,7 +198,7 @@ def test_local_pain_at_a_trp_site_raises_that_muscle() -> None:
 
 
 def test_local_only_component_needs_a_painful_trp_site() -> None:
-    from spasmtrack.core import referral
+    from spasmtrack.core.body import referral
 
     model = referral._model()
     h = model.muscle_ids.index("upper_trapezius") * 3  # left side
@@ -213,7 +213,7 @@ def test_local_only_component_needs_a_painful_trp_site() -> None:
 
 
 def test_a_combination_pays_the_prior_of_every_muscle_it_adds(monkeypatch) -> None:
-    from spasmtrack.core import referral
+    from spasmtrack.core.body import referral
 
     drawing = {"temple_right": 6, "eye_right": 5, "teeth_right": 4, "heel_left": 7, "calf_left": 5}
     combo = explain_combination(drawing)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from spasmtrack.core import regions
+from spasmtrack.core.body import regions
 from spasmtrack.knowledge import data_path
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "knowledge" / "body-regions.csv"

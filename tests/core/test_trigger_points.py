@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from spasmtrack.core.trigger_points import (
+from spasmtrack.core.body.trigger_points import (
     MPS_MESSAGE,
     TrPRecord,
     active_pattern,

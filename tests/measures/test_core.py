@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from spasmtrack.core.formats.wearables import FitbitDays, read_apple_health, sleep_values
 from spasmtrack.core.measures import (
     MeasureError,
     boom_days,
@@ -17,7 +18,6 @@ from spasmtrack.core.measures import (
     normalise_metric,
     pressure_factors,
 )
-from spasmtrack.core.wearables import FitbitDays, read_apple_health, sleep_values
 from tests.measures import synthetic as syn
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -18,7 +18,7 @@ import time_machine
 from django.test import override_settings
 from typer.testing import CliRunner
 
-from spasmtrack.core import open_meteo as om
+from spasmtrack.core.formats import open_meteo as om
 from spasmtrack.core.measures import MeasureError
 from spasmtrack.measures import weather
 from spasmtrack.measures.factors import PRESSURE_DROP, insight_factors
@@ -57,7 +57,7 @@ class Recorded:
         return answer
 
 
-# --- pure: core.open_meteo -------------------------------------------------------------------
+# --- pure: core.formats.open_meteo ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.reports import bodymap
 from spasmtrack.reports.summary import (
     Change,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from spasmtrack.core.referral import find
+from spasmtrack.core.body.referral import find
 from spasmtrack.trigger_points.finder import fit_share, fit_words
 
 TENSION = {"neck_side_left": 6, "mastoid_left": 5, "temple_left": 7}

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from spasmtrack.core.bodymap import HEIGHT, WIDTH, shapes
-from spasmtrack.core.muscles import Side, SidedMuscle, all_muscles, for_side
+from spasmtrack.core.body.bodymap import HEIGHT, WIDTH, shapes
+from spasmtrack.core.body.muscles import Side, SidedMuscle, all_muscles, for_side
 from spasmtrack.trigger_points.maps import (
     ESSENTIAL,
     LEGEND,

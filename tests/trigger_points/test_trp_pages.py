@@ -7,7 +7,7 @@ from typing import Any
 
 import time_machine
 
-from spasmtrack.core.referral import find
+from spasmtrack.core.body.referral import find
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.diary.models import TriggerPoint
 from spasmtrack.test import BaseTestCase

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from spasmtrack.accounts.models import Grant, Person
-from spasmtrack.core.muscles import all_muscles
+from spasmtrack.core.body.muscles import all_muscles
 
 # The clinic treatments a clinician can record in a patient's diary (catalogue keys).
 CLINIC_TREATMENTS = (

@@ -20,7 +20,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.knowledge import data_path
 
 DECIMALS = 2

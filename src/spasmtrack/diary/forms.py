@@ -14,9 +14,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 
 from spasmtrack.core import event_kind
+from spasmtrack.core.body.regions import groups
 from spasmtrack.core.days import SkippedTime, resolve_wall_time
 from spasmtrack.core.plausible import instant_problem
-from spasmtrack.core.regions import groups
 from spasmtrack.diary.entries import RESOURCES
 from spasmtrack.diary.models import ACTIVITY, checkin_is_empty
 from spasmtrack.diary.widgets import BodyMapField, intensity_field

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 
 
 def region_label(region_id: str) -> str:

@@ -1,6 +1,6 @@
 """The one-line quick log: understand a sentence, show it, then save what it says.
 
-Parsing is pure (`core.quicklog`, `core.quicklog_line`); this module gives the parser the
+Parsing is pure (`core.quicklog.parser`, `core.quicklog.line`); this module gives the parser the
 person's catalogue (the shared entries with their cited synonyms, plus the person's own
 additions) and turns the entries of a line, minus the ones the person removed, into diary
 entries, all in one transaction. Nothing is defaulted: an entry with a question is not saved.
@@ -18,8 +18,8 @@ from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core import catalogue
-from spasmtrack.core.quicklog import QuickLogParser
-from spasmtrack.core.quicklog_line import LineEntry, LineReading, read_line
+from spasmtrack.core.quicklog.line import LineEntry, LineReading, read_line
+from spasmtrack.core.quicklog.parser import QuickLogParser
 from spasmtrack.diary.entries import (
     RESOURCES,
     create_entry,

@@ -18,8 +18,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from spasmtrack.core.muscles import all_muscles
-from spasmtrack.core.regions import unknown_regions
+from spasmtrack.core.body.muscles import all_muscles
+from spasmtrack.core.body.regions import unknown_regions
 from spasmtrack.diary.carried import carries
 from spasmtrack.diary.models import (
     EMPTY_CHECKIN,

@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
-from spasmtrack.core.bodymap import render_bodymap
-from spasmtrack.core.regions import all_regions, groups
+from spasmtrack.core.body.bodymap import render_bodymap
+from spasmtrack.core.body.regions import all_regions, groups
 
 
 class BodyMapWidget(forms.Widget):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.insights.daily import DiarySeries, Series
 
 WIDTH = 340.0
@@ -273,7 +273,7 @@ def heat_month(
 
 def _bodymap_svgs(heat: Mapping[str, float], month: str) -> list[str]:
     """Front and back heatmaps from the shared body map."""
-    from spasmtrack.core.bodymap import render_bodymap
+    from spasmtrack.core.body.bodymap import render_bodymap
 
     prefix = "hm" + month.replace("-", "")
     return [

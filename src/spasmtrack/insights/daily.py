@@ -25,10 +25,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 from typing import Any
 
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.core.days import MIDNIGHT, seconds_into_day
 from spasmtrack.core.insights import Factor, Outcome
 from spasmtrack.core.plausible import EARLIEST_DAY, latest_day
-from spasmtrack.core.regions import all_regions
 
 Series = dict[date, float]
 Row = Mapping[str, Any]

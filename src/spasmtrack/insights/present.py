@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 GROUPS = ("helps", "aggravates", "no_clear_effect")
-# The words are the engine's (`core.insights_text`): its `headline` is the effect with its
+# The words are the engine's (`core.insights.text`): its `headline` is the effect with its
 # range, its `more_days_to_tell` the days that would show a 1-point difference.
 LABELS = {"helps": ("Likely helps", "helps"), "aggravates": ("Likely worsens", "worsens")}
 

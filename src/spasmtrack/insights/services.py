@@ -22,12 +22,13 @@ from spasmtrack.core.insights import (
     InsightDict,
     InsightsReport,
     analyse,
+    bh_q_values,
     interrupted_time_series,
+    interval_text,
+    number,
     paired_effect,
+    rtm_corrected,
 )
-from spasmtrack.core.insights_change import rtm_corrected
-from spasmtrack.core.insights_stats import bh_q_values
-from spasmtrack.core.insights_text import interval_text, number
 from spasmtrack.insights.daily import MAIN_OUTCOMES, OUTCOME_GROUPS, DiarySeries, diary_series
 from spasmtrack.insights.models import DiaryVersion
 from spasmtrack.insights.signals import watched_models

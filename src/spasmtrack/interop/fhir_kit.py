@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.interop.sections import EXPORTING_APPS, app_modules
 from spasmtrack.knowledge import data_path
 

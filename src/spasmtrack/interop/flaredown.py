@@ -1,6 +1,6 @@
 """Import of a Flaredown export CSV into a person's diary, all or nothing, in constant memory.
 
-Parsing is `spasmtrack.core.flaredown.iter_flaredown`; this module maps its records:
+Parsing is `spasmtrack.core.formats.flaredown.iter_flaredown`; this module maps its records:
 
 - Condition and Symptom ratings (0-4) -> SymptomRating with scale_max 4. A symptom called
   "muscle spasms" stays a rating: Flaredown never recorded individual spasm events.
@@ -50,7 +50,7 @@ from pydantic import ValidationError as PydanticValidationError
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.catalogue import habits as habit_catalogue
 from spasmtrack.core.catalogue import treatments as treatment_catalogue
-from spasmtrack.core.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
+from spasmtrack.core.formats.flaredown import FlaredownError, FlaredownRecord, iter_flaredown
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import (
     RESOURCES,

@@ -1,6 +1,6 @@
 """Import of the export Flaredown e-mails to its users (wide CSV + notes), all or nothing.
 
-Parsing and column-kind inference are `spasmtrack.core.flaredown_user`; this module maps a
+Parsing and column-kind inference are `spasmtrack.core.formats.flaredown_user`; this module maps a
 check-in row to diary entries:
 
 - Rating columns (conditions and symptoms) -> SymptomRating on a 0-4 scale, named as the
@@ -43,10 +43,10 @@ from typing import IO, Any
 from django.db import transaction
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core import flaredown_user as fu
 from spasmtrack.core.catalogue import foods as food_catalogue
 from spasmtrack.core.catalogue import habits as habit_catalogue
 from spasmtrack.core.catalogue import treatments as treatment_catalogue
+from spasmtrack.core.formats import flaredown_user as fu
 from spasmtrack.diary.entries import habits_for, treatments_for
 from spasmtrack.diary.models import (
     DailyCheckin,

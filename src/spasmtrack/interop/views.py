@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 
 from spasmtrack.accounts import audit
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
-from spasmtrack.core import flaredown_user as fu
+from spasmtrack.core.formats import flaredown_user as fu
 from spasmtrack.interop import backup as bk
 from spasmtrack.interop import formats
 from spasmtrack.interop.flaredown_user import (

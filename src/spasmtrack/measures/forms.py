@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from spasmtrack.core.formats.open_meteo import round_place
 from spasmtrack.core.measures import MeasureError
-from spasmtrack.core.open_meteo import round_place
 
 
 class WeatherSettingsForm(forms.Form):

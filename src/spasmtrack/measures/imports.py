@@ -21,6 +21,13 @@ from pathlib import Path
 from typing import IO
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.formats.wearables import (
+    FitbitDays,
+    Progress,
+    fitbit_kind,
+    read_apple_health,
+    read_fitbit_json,
+)
 from spasmtrack.core.measures import (
     HUMIDITY,
     PRECIPITATION,
@@ -32,13 +39,6 @@ from spasmtrack.core.measures import (
     checked_value,
     iter_metrics_csv,
     iter_weather_csv,
-)
-from spasmtrack.core.wearables import (
-    FitbitDays,
-    Progress,
-    fitbit_kind,
-    read_apple_health,
-    read_fitbit_json,
 )
 from spasmtrack.interop import limits
 from spasmtrack.interop.limits import ImportRefused

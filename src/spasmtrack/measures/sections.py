@@ -16,8 +16,8 @@ from typing import Any
 
 from django.utils.timezone import now
 
+from spasmtrack.core.formats.open_meteo import round_place
 from spasmtrack.core.measures import MeasureError, checked_value, normalise_metric
-from spasmtrack.core.open_meteo import round_place
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings
 

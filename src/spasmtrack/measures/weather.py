@@ -1,7 +1,7 @@
 """Online weather: the only part of Spasmtrack that uses the network, and only when the person
 turned it on (the Weather page, /measures/weather/) and gave a place.
 
-`fetch_weather` asks Open-Meteo (`core.open_meteo`: rounded coordinates, a date range, the
+`fetch_weather` asks Open-Meteo (`core.formats.open_meteo`: rounded coordinates, a date range, the
 five daily values) and stores the answer as daily metrics of the source "open-meteo",
 all or nothing: every request is answered and read before anything is written, then one
 `store_values` (so a second fetch of the same days changes nothing, and a forecast day is
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core import open_meteo
+from spasmtrack.core.formats import open_meteo
 from spasmtrack.core.measures import MeasureError
 from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings

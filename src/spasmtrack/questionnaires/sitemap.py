@@ -1,4 +1,4 @@
-"""The tender-point exam's sites drawn on the body map (static SVG from `core.bodymap`).
+"""The tender-point exam's sites drawn on the body map (static SVG from `core.body.bodymap`).
 
 On the exam page each site shows its number in the order of the exam (a pair shares one
 number); on a result page each site shows the person's 0-10 rating.
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from spasmtrack.core.bodymap import VIEW_LABELS, VIEWS, render_bodymap
+from spasmtrack.core.body.bodymap import VIEW_LABELS, VIEWS, render_bodymap
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.core.questionnaires import definitions
-from spasmtrack.core.regions import all_regions
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def site_maps(values: Mapping[str, int], id_prefix: str) -> list[SiteMap]:
     for view in VIEWS:
         selected = {r: v for r, v in by_region.items() if regions[r].view == view}
         if selected:
-            # core.bodymap escapes every text it writes, so its markup is safe to mark safe.
+            # core.body.bodymap escapes every text it writes, so its markup is safe to mark safe.
             svg = render_bodymap(view, selected=selected, interactive=False, id_prefix=id_prefix)
             out.append(SiteMap(view, VIEW_LABELS[view], mark_safe(svg)))
     return out

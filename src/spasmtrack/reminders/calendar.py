@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.nof1_design import _ics_escape, _ics_fold
+from spasmtrack.core.nof1.design import _ics_escape, _ics_fold
 from spasmtrack.core.reminders import QUESTIONNAIRE_TITLES, QUESTIONNAIRES, next_questionnaire_day
 from spasmtrack.reminders.models import ReminderSettings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 
 # Base name -> (distance from the midline, height). Height 0 = sole, 100 = top of the head.
 POINTS: dict[str, tuple[float, float]] = {

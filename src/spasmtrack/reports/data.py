@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.muscles import all_muscles
+from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.diary.entries import RESOURCES, E, Resource, entries_for
 from spasmtrack.diary.models import DailyCheckin, EntryQuerySet
 from spasmtrack.insights.present import finding_lines

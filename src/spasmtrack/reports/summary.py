@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from statistics import fmean
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.knowledge import data_path
 
 CHECKIN_ITEMS = (

@@ -13,8 +13,8 @@ from ninja import Router
 from ninja.responses import Status
 
 from spasmtrack.accounts.http import ApiRequest
-from spasmtrack.core.muscles import all_muscles
-from spasmtrack.core.referral import UnknownRegions
+from spasmtrack.core.body.muscles import all_muscles
+from spasmtrack.core.body.referral import UnknownRegions
 from spasmtrack.trigger_points import services
 from spasmtrack.trigger_points.finder import find_for
 from spasmtrack.trigger_points.schemas import (

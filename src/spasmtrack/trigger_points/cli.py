@@ -19,7 +19,7 @@ import typer
 from spasmtrack.cli_kit import fail, person_for, setup_django, user_option
 
 if TYPE_CHECKING:
-    from spasmtrack.core.referral import PersonalTrP
+    from spasmtrack.core.body.referral import PersonalTrP
 
 trp_app = typer.Typer(
     help="Trigger points: the muscle knowledge base and the referred-pain finder.",
@@ -43,8 +43,8 @@ def _unsided(label: str) -> str:
 @trp_app.command("muscles")
 def muscles_cmd(as_json: JsonOpt = False) -> None:
     """List the muscles of the knowledge base (zones written for the left side)."""
-    from spasmtrack.core.muscles import all_muscles
-    from spasmtrack.core.regions import all_regions
+    from spasmtrack.core.body.muscles import all_muscles
+    from spasmtrack.core.body.regions import all_regions
 
     muscles = list(all_muscles().values())
     if as_json:
@@ -60,7 +60,7 @@ def muscles_cmd(as_json: JsonOpt = False) -> None:
 @trp_app.command("regions")
 def regions_cmd(as_json: JsonOpt = False) -> None:
     """List the body-region ids that `trp find` accepts, by group."""
-    from spasmtrack.core.regions import all_regions, groups
+    from spasmtrack.core.body.regions import all_regions, groups
 
     if as_json:
         rows = [
@@ -78,7 +78,7 @@ def regions_cmd(as_json: JsonOpt = False) -> None:
 
 def _parse_regions(args: list[str]) -> dict[str, float]:
     """REGION or REGION=INTENSITY (0-10) -> {region id: intensity}; exit 2 on bad input."""
-    from spasmtrack.core.regions import all_regions, unknown_regions
+    from spasmtrack.core.body.regions import all_regions, unknown_regions
 
     drawing: dict[str, float] = {}
     for arg in args:

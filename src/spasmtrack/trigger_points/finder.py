@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from spasmtrack.core.referral import (
+from spasmtrack.core.body.referral import (
     Candidate,
     Combination,
     Drawing,
@@ -17,7 +17,7 @@ from spasmtrack.core.referral import (
     explain_combination,
     find,
 )
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 
 
 def region_label(region_id: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from spasmtrack.core.muscles import all_muscles
+from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.diary.forms import NRS_CHOICES, BodyMapForm
 from spasmtrack.diary.widgets import BodyMapField, BodyMapWidget
 from spasmtrack.trigger_points.services import DEFAULT_TENDERNESS

@@ -2,7 +2,7 @@
 
 Zones are told apart by the number in each region, not by colour alone: 10 where the trigger
 points lie, 7 for the main (essential) pain zone, 3 for the spillover zone. The trigger-point
-site also gets a dashed ring with the label "TrP", drawn over `core.bodymap`'s output, and
+site also gets a dashed ring with the label "TrP", drawn over `core.body.bodymap`'s output, and
 each view is cropped to the part of the body that holds the pattern (a whole body drawn a
 phone's half-width leaves a neck pattern a few pixels tall), with our own R/L marks.
 """
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from spasmtrack.core.bodymap import HEIGHT, VIEW_LABELS, VIEWS, WIDTH, render_bodymap, shapes
-from spasmtrack.core.muscles import SidedMuscle
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.bodymap import HEIGHT, VIEW_LABELS, VIEWS, WIDTH, render_bodymap, shapes
+from spasmtrack.core.body.muscles import SidedMuscle
+from spasmtrack.core.body.regions import all_regions
 
 TRP_SITE = 10
 ESSENTIAL = 7
@@ -32,10 +32,10 @@ RING_MERGE = 6.0  # TrP regions closer than this share one ring
 PAD = 14.0
 MIN_WIDTH = 90.0
 MIN_RATIO, MAX_RATIO = 0.9, HEIGHT / WIDTH
-# core.bodymap draws its own R/L at (12, 14) and (188, 14): a crop reaching those shows them.
+# core.body.bodymap draws its own R/L at (12, 14) and (188, 14): a crop reaching those shows them.
 OWN_MARK_X, OWN_MARK_Y = 6.0, 4.0
 _VIEWBOX = re.compile(r' viewBox="[^"]*"')
-# One region of core.bodymap's output: <g class="bm-r..." data-region="ID" ...>...</g>, with
+# One region of core.body.bodymap's output: <g class="bm-r..." data-region="ID" ...>...</g>, with
 # no nested <g> inside.
 _REGION_GROUP = re.compile(r'<g class="bm-r[^"]*" data-region="([^"]+)"[^>]*>.*?</g>')
 

@@ -12,9 +12,15 @@ from datetime import date
 from typing import Any
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.muscles import Muscle, all_muscles
-from spasmtrack.core.referral import PersonalTrP
-from spasmtrack.core.trigger_points import PatternFlag, Trend, TrPRecord, active_pattern, trends
+from spasmtrack.core.body.muscles import Muscle, all_muscles
+from spasmtrack.core.body.referral import PersonalTrP
+from spasmtrack.core.body.trigger_points import (
+    PatternFlag,
+    Trend,
+    TrPRecord,
+    active_pattern,
+    trends,
+)
 from spasmtrack.diary.entries import RESOURCES, create_entry, entries_for
 
 TRP = RESOURCES["trigger-points"]

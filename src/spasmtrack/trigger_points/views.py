@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_of
 from spasmtrack.accounts.owned import owned_or_404
-from spasmtrack.core.muscles import SIDES, Muscle, SidedMuscle, all_muscles, for_side
-from spasmtrack.core.referral import Candidate
+from spasmtrack.core.body.muscles import SIDES, Muscle, SidedMuscle, all_muscles, for_side
+from spasmtrack.core.body.referral import Candidate
 from spasmtrack.diary.entries import RESOURCES, EntryError, entries_for
 from spasmtrack.idempotency import SAVED_FRAGMENT_HEADER
 from spasmtrack.trigger_points.finder import (
@@ -101,7 +101,7 @@ def _candidate_view(rank: int, c: Candidate, drawing: dict[str, float]) -> Candi
 
 
 def _maps(sided: SidedMuscle, id_prefix: str) -> list[PatternMap]:
-    """The pattern maps with their SVG marked safe (core.bodymap escapes every text)."""
+    """The pattern maps with their SVG marked safe (core.body.bodymap escapes every text)."""
     return [dataclasses.replace(pm, svg=mark_safe(pm.svg)) for pm in pattern_maps(sided, id_prefix)]
 
 

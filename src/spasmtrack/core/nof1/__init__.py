@@ -1,11 +1,11 @@
 """Randomised n-of-1 self-experiments ("does A or B help me more?"): the public API.
 
-The pieces live in small modules: design and calendar (`nof1_design`), the Bayesian analysis
-(`nof1_model`, whose docstring states the model and priors), the power check (`nof1_power`)
-and CSV import (`nof1_csv`). Import from here.
+The pieces live in small modules: design and calendar (`design`), the Bayesian analysis
+(`model`, whose docstring states the model and priors), the power check (`power`)
+and CSV import (`csv`). Import from here.
 
 Names resolve lazily (PEP 562 `__getattr__`): `from spasmtrack.core.nof1 import Schedule`
-loads only `nof1_design`, so the trials models (and with them `django.setup()` and every CLI
+loads only `design`, so the trials models (and with them `django.setup()` and every CLI
 command) do not pay for NumPy and SciPy, which only the analysis and the power check need.
 """
 
@@ -15,15 +15,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from spasmtrack.core.nof1_csv import TrialCsvError, parse_trial_csv
-    from spasmtrack.core.nof1_design import (
+    from spasmtrack.core.nof1.csv import TrialCsvError, parse_trial_csv
+    from spasmtrack.core.nof1.design import (
         DayRecord,
         DayStatus,
         Schedule,
         make_schedule,
         to_ics,
     )
-    from spasmtrack.core.nof1_model import (
+    from spasmtrack.core.nof1.model import (
         Priors,
         ProtocolComparison,
         ProtocolDay,
@@ -33,12 +33,12 @@ if TYPE_CHECKING:
         analyse_itt_and_per_protocol,
         infer_blocks,
     )
-    from spasmtrack.core.nof1_power import PlanChoice, PowerCheck, plan_to_power, power_warning
+    from spasmtrack.core.nof1.power import PlanChoice, PowerCheck, plan_to_power, power_warning
 
 _WHERE = {
-    "nof1_csv": ("TrialCsvError", "parse_trial_csv"),
-    "nof1_design": ("DayRecord", "DayStatus", "Schedule", "make_schedule", "to_ics"),
-    "nof1_model": (
+    "nof1.csv": ("TrialCsvError", "parse_trial_csv"),
+    "nof1.design": ("DayRecord", "DayStatus", "Schedule", "make_schedule", "to_ics"),
+    "nof1.model": (
         "Priors",
         "ProtocolComparison",
         "ProtocolDay",
@@ -48,7 +48,7 @@ _WHERE = {
         "analyse_itt_and_per_protocol",
         "infer_blocks",
     ),
-    "nof1_power": ("PlanChoice", "PowerCheck", "plan_to_power", "power_warning"),
+    "nof1.power": ("PlanChoice", "PowerCheck", "plan_to_power", "power_warning"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 

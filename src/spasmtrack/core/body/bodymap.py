@@ -19,7 +19,7 @@ from functools import cache, cached_property, lru_cache
 from html import escape
 from typing import Any
 
-from spasmtrack.core.regions import all_regions, mirror
+from spasmtrack.core.body.regions import all_regions, mirror
 from spasmtrack.knowledge import data_path
 
 VIEWS = ("front", "back")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.regions import all_regions
 from spasmtrack.knowledge import data_path
 
 SIDES = ("left", "right", "both")

@@ -13,7 +13,7 @@ import math
 from datetime import date
 from typing import TextIO
 
-from spasmtrack.core.nof1_model import TrialDay, infer_blocks
+from spasmtrack.core.nof1.model import TrialDay, infer_blocks
 
 REQUIRED = ("date", "condition", "outcome")
 

@@ -5,7 +5,7 @@ One question per factor and outcome (or group of outcomes that measure the same 
 
 - Model: outcome(t) on the factor at lags 0, 1 and 2 *jointly*, adjusted for day of the
   week (6 dummies, Monday = baseline) and a slow linear trend, with AR(1) errors fitted by
-  feasible GLS (iterated Cochrane–Orcutt, `spasmtrack.core.insights_gls`). Quasi-
+  feasible GLS (iterated Cochrane–Orcutt, `spasmtrack.core.insights.gls`). Quasi-
   differencing with the day-to-day autocorrelation is the same as predicting today's
   outcome from yesterday's outcome and both days' factor values, so the state before the
   factor (yesterday's outcome) is adjusted for. rho gets Kendall's small-sample bias
@@ -54,13 +54,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from spasmtrack.core.insights_change import (
+from spasmtrack.core.insights.change import (
     ItsResult,
     PairedEffect,
     interrupted_time_series,
     paired_effect,
 )
-from spasmtrack.core.insights_gls import (
+from spasmtrack.core.insights.gls import (
     FloatArray,
     allow_for_rho,
     ar1_gls,
@@ -70,8 +70,8 @@ from spasmtrack.core.insights_gls import (
     independent_rows,
     least_favourable,
 )
-from spasmtrack.core.insights_stats import bh_q_values
-from spasmtrack.core.insights_text import (
+from spasmtrack.core.insights.stats import bh_q_values
+from spasmtrack.core.insights.text import (
     Kind,
     Verdict,
     Wording,

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy.signal import lfilter
 
 from spasmtrack.core.insights import InsightsReport, analyse
-from spasmtrack.core.insights_change import interrupted_time_series
+from spasmtrack.core.insights.change import interrupted_time_series
 
 FloatArray = NDArray[np.float64]
 Series = dict[date, float]

@@ -70,8 +70,8 @@ from typing import Literal, TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from spasmtrack.core.muscles import SIDES, Side, SidedMuscle, all_muscles, for_side
-from spasmtrack.core.regions import all_regions
+from spasmtrack.core.body.muscles import SIDES, Side, SidedMuscle, all_muscles, for_side
+from spasmtrack.core.body.regions import all_regions
 
 P_ESSENTIAL = 0.8
 P_SPILLOVER = 0.4

@@ -20,8 +20,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from spasmtrack.core.days import MIDNIGHT, day_of
-from spasmtrack.core.quicklog import Chunk, QuickLog, QuickLogParser, round_score
-from spasmtrack.core.quicklog_result import TreatmentMention, describe_duration
+from spasmtrack.core.quicklog.parser import Chunk, QuickLog, QuickLogParser, round_score
+from spasmtrack.core.quicklog.result import TreatmentMention, describe_duration
 
 __all__ = ["LineEntry", "LineReading", "read_line"]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from spasmtrack.core.quicklog_lexicon import (
+from spasmtrack.core.quicklog.lexicon import (
     FUZZY_MIN_LEN,
     CatalogueItem,
     Lexicon,
@@ -44,13 +44,13 @@ from spasmtrack.core.quicklog_lexicon import (
     tokenize,
     trie_match,
 )
-from spasmtrack.core.quicklog_result import (
+from spasmtrack.core.quicklog.result import (
     HabitMention,
     QuickLog,
     TreatmentMention,
     describe_duration,
 )
-from spasmtrack.core.quicklog_time import TimeSpec, resolve
+from spasmtrack.core.quicklog.time import TimeSpec, resolve
 
 __all__ = ["HabitMention", "QuickLog", "QuickLogParser", "TreatmentMention", "parse"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, TypedDict
 
-from spasmtrack.core.regions import all_regions, mirror
+from spasmtrack.core.body.regions import all_regions, mirror
 from spasmtrack.knowledge import data_path
 
 Side = Literal["left", "right", "both"]

@@ -9,8 +9,8 @@ from datetime import date
 import numpy as np
 from scipy import special
 
-from spasmtrack.core.insights_gls import ar1_gls
-from spasmtrack.core.insights_stats import t_inference
+from spasmtrack.core.insights.gls import ar1_gls
+from spasmtrack.core.insights.stats import t_inference
 
 
 @dataclass(frozen=True)

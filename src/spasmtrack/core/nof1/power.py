@@ -15,8 +15,8 @@ from datetime import date
 import numpy as np
 from scipy.stats import norm
 
-from spasmtrack.core.nof1_design import Schedule, make_schedule
-from spasmtrack.core.nof1_model import Priors, TrialDay, analyse
+from spasmtrack.core.nof1.design import Schedule, make_schedule
+from spasmtrack.core.nof1.model import Priors, TrialDay, analyse
 
 MIN_PAST_DAYS = 7
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from spasmtrack.core.regions import all_regions, mirror
+from spasmtrack.core.body.regions import all_regions, mirror
 
 
 class TreatmentDict(TypedDict):
