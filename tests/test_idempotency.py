@@ -34,6 +34,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/intakes": {"food_id": "banana", "amount": 1, "unit": "serving"},
     "/api/changes": {"title": "new pillow", "local_date": "2024-01-02"},
     "/api/daily-metrics": {"local_date": "2024-01-02", "metric": "steps", "value": 8000},
+    "/api/period-days": {"local_date": "2024-01-02"},
     "/api/trials": {"treatment_b": "heat", "blocks": 2, "period_days": 5},
     "/api/trials/{code}/events": {"kind": "pause"},
     "/api/trials/{code}/adherence": {"day": "TODAY", "used": True},
