@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
@@ -26,10 +26,6 @@ def register(app: typer.Typer) -> None:
 def _django() -> None:
     setup_django()
     ensure_migrated()
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    fail(message, code)
 
 
 # The option that carries each design field, for error messages.
@@ -104,7 +100,7 @@ def create(
     try:
         design = check_design(person, data, today)
     except TrialError as e:
-        _fail(f"--{OPTION_OF.get(e.field, e.field.replace('_', '-'))}: {e.message}", 2)
+        fail(f"--{OPTION_OF.get(e.field, e.field.replace('_', '-'))}: {e.message}", 2)
     trial, check = create_trial(person, design, today)
     typer.echo(f"Created experiment {trial.code} ({trial.title}).")
     typer.echo(describe(design))
@@ -147,16 +143,16 @@ def _analyze_csv(data: Path, mcid: float, higher_is_better: bool, as_json: bool)
     try:
         text = data.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _fail(f"{data}: no such file", 2)
+        fail(f"{data}: no such file", 2)
     except (OSError, UnicodeDecodeError) as e:
-        _fail(f"{data}: cannot read it ({e})", 2)
+        fail(f"{data}: cannot read it ({e})", 2)
     try:
         rows = parse_trial_csv(text)
         result = analyse(rows, lower_is_better=not higher_is_better, mcid=mcid)
     except TrialCsvError as e:
-        _fail(f"{data}: {e}", 2)
+        fail(f"{data}: {e}", 2)
     except ValueError as e:
-        _fail(f"{data}: {e}", 2)
+        fail(f"{data}: {e}", 2)
     out = {**result.to_dict(), "lower_is_better": not higher_is_better, "mcid": mcid}
     if as_json:
         typer.echo(json.dumps(out, indent=2))
@@ -174,12 +170,12 @@ def _analyze_trial(ref: str, user: str | None, as_json: bool) -> None:
     try:
         trial = find_trial(person, ref)
     except LookupError as e:
-        _fail(str(e))
+        fail(str(e))
     today = person.today()
     refresh(trial, today)
     result = analysis(trial, today)
     if not result.ready or result.itt is None:
-        _fail(result.reason)
+        fail(result.reason)
     # The primary analysis (intention-to-treat) at the top level, per-protocol beside it.
     out = {
         **result.itt.to_dict(),
@@ -219,9 +215,9 @@ def analyze(
 ) -> None:
     """Analyse an experiment (ID) or a CSV from elsewhere (--data FILE.csv)."""
     if (trial_id is None) == (data is None):
-        _fail("give an experiment ID or --data FILE.csv (not both)", 2)
+        fail("give an experiment ID or --data FILE.csv (not both)", 2)
     if mcid <= 0:
-        _fail("--mcid must be more than 0", 2)
+        fail("--mcid must be more than 0", 2)
     if data is not None:
         _analyze_csv(data, mcid, higher_is_better, as_json)
     else:
