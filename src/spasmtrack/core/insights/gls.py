@@ -223,8 +223,8 @@ def _independent_of_adjustment(
     factor columns' sums sx (F, L) over `rows` rows: the smallest eigenvalue of the factor
     block left after the adjustment columns, against the factor's own spread."""
     n_f = ax.shape[0]
-    if not n_f:
-        return np.zeros(0, dtype=np.bool_)
+    if not n_f or rows < 1:  # no factors, or no rows to tell them apart on
+        return np.zeros(n_f, dtype=np.bool_)
     coef = np.linalg.solve(np.broadcast_to(aa, (n_f, *aa.shape[-2:])), ax)
     schur = xx - np.einsum("fcl,fcm->flm", ax, coef)
     centred = xx - np.einsum("fl,fm->flm", sx, sx) / rows
