@@ -14,21 +14,15 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.utils.timezone import now
-
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.measures import (
     RESTING_HR,
     STEPS,
-    MeasureError,
-    checked_value,
     metric_label,
-    normalise_metric,
 )
-from spasmtrack.core.plausible import day_problem
 from spasmtrack.interop import fhir_kit as kit
 from spasmtrack.measures.models import DailyMetric, Source
-from spasmtrack.measures.services import bump_insights
+from spasmtrack.measures.services import MetricError, bump_insights, validated
 
 TAG = "daily-measurements"
 # metric -> (LOINC key in fhir_codes.json, UCUM unit of the LOINC-coded value)
@@ -79,20 +73,26 @@ def _load(r: kit.FhirResource, ctx: kit.Ctx) -> None:
     """Writes one value back; refuses what the API would refuse (unknown metric, a value
     out of range, an implausible day, a source we do not know, a value already there)."""
     code = kit.base(r)["id"]
+    quantity = r.get("valueQuantity") or {}
     try:
-        metric = normalise_metric(str(kit.coding(r.get("code"), "observation")["code"]))
-        quantity = r.get("valueQuantity") or {}
-        value, unit = checked_value(metric, float(quantity["value"]), quantity.get("unit"))
-    except MeasureError as e:
-        raise kit.Refuse(e.reason) from None
+        value = float(quantity["value"])
     except (KeyError, TypeError, ValueError):
         raise kit.Refuse("valueQuantity.value must be a number") from None
     try:
         day = date.fromisoformat(str(r.get("effectiveDateTime")))
     except ValueError:
         raise kit.Refuse("effectiveDateTime must be a date (YYYY-MM-DD)") from None
-    if problem := day_problem(day, now(), ctx.person.tz):
-        raise kit.Refuse(f"effectiveDateTime: {problem}")
+    row = {
+        "metric": kit.coding(r.get("code"), "observation")["code"],
+        "value": value,
+        "unit": quantity.get("unit"),
+        "local_date": day,
+    }
+    try:
+        clean = validated(ctx.person, row)
+    except MetricError as e:
+        raise kit.Refuse(str(e)) from None
+    metric = clean["metric"]
     source = kit.ext_value(r, "measurement-source", "valueCode") or Source.MANUAL
     if source not in Source.values:
         raise kit.Refuse(f"unknown measurement source {source!r}")
@@ -103,15 +103,7 @@ def _load(r: kit.FhirResource, ctx: kit.Ctx) -> None:
     )
     if taken.exists():
         raise kit.Refuse(f"there is already {metric} from {source} on {day}")
-    DailyMetric.objects.create(
-        person=ctx.person,
-        code=uuid.UUID(code),
-        local_date=day,
-        metric=metric,
-        value=value,
-        unit=unit,
-        source=source,
-    )
+    DailyMetric.objects.create(person=ctx.person, code=uuid.UUID(code), source=source, **clean)
     bump_insights(ctx.person)
 
 

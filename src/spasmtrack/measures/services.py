@@ -219,7 +219,9 @@ def get_owned(person: Person, code: UUID | str) -> DailyMetric:
     return obj
 
 
-def _validated(person: Person, data: dict[str, Any]) -> dict[str, Any]:
+def validated(person: Person, data: dict[str, Any]) -> dict[str, Any]:
+    """One value's metric, value, unit and day as stored, or MetricError: the rules of the API,
+    the pages and the FHIR import alike."""
     try:
         metric = normalise_metric(str(data["metric"]))
     except MeasureError as e:
@@ -237,7 +239,7 @@ def _validated(person: Person, data: dict[str, Any]) -> dict[str, Any]:
 def create_value(person: Person, data: dict[str, Any]) -> DailyMetric:
     """A typed-in value (source "manual"); a second one for the same day and metric is
     refused (edit the first)."""
-    clean = _validated(person, data)
+    clean = validated(person, data)
     taken = metrics_for(person).filter(
         local_date=clean["local_date"], metric=clean["metric"], source=Source.MANUAL
     )
@@ -261,7 +263,7 @@ def update_value(person: Person, obj: DailyMetric, changes: dict[str, Any]) -> D
     }
     if "metric" in changes and "unit" not in changes:
         merged["unit"] = None  # a new metric: its canonical unit
-    clean = _validated(person, merged)
+    clean = validated(person, merged)
     clash = (
         metrics_for(person)
         .filter(local_date=clean["local_date"], metric=clean["metric"], source=obj.source)
