@@ -88,7 +88,7 @@ def test_it_drops_adjustment_columns_that_are_zero_or_redundant() -> None:
 def test_its_least_favourable_rho_gives_the_largest_p_value_of_the_band() -> None:
     adjust, x, y = data(7)
     fit = ar1_gls(adjust, x, y, bias_correction=True)
-    chosen, p = least_favourable(adjust, x, y, fit)
+    chosen, p = least_favourable(fit)
     _, p_hat = fit.joint_f()
     assert np.all(p >= p_hat - 1e-15)
     delta = RHO_BAND * np.sqrt((1 - fit.rho**2) / fit.pairs)
@@ -100,7 +100,7 @@ def test_its_least_favourable_rho_gives_the_largest_p_value_of_the_band() -> Non
 
 def test_its_degrees_of_freedom_follow_satterthwaite_with_glsar_fits_at_nearby_rho() -> None:
     adjust, x, y = data(8)
-    fit = allow_for_rho(adjust, x, y, ar1_gls(adjust, x, y, bias_correction=True))
+    fit = allow_for_rho(ar1_gls(adjust, x, y, bias_correction=True))
     assert fit.dfs is not None
     for f in range(x.shape[0]):
         for o in range(y.shape[0]):
@@ -129,12 +129,7 @@ def test_a_course_loses_more_degrees_of_freedom_than_a_factor_on_independent_day
     e = np.zeros(N)
     for i in range(1, N):
         e[i] = 0.7 * e[i - 1] + rng.normal()
-    fit = allow_for_rho(
-        adjust,
-        np.stack([course, scattered])[:, None],
-        (5 + e)[None],
-        ar1_gls(adjust, np.stack([course, scattered])[:, None], (5 + e)[None]),
-    )
+    fit = allow_for_rho(ar1_gls(adjust, np.stack([course, scattered])[:, None], (5 + e)[None]))
     assert fit.dfs is not None
     assert fit.dfs[0, 0] < 0.75 * fit.df  # the course's variance moves steeply with rho
     assert fit.dfs[1, 0] > 0.8 * fit.df  # scattered days hardly depend on it

@@ -61,11 +61,14 @@ from spasmtrack.core.insights.change import (
     paired_effect,
 )
 from spasmtrack.core.insights.gls import (
+    Count,
     FloatArray,
+    GlsFit,
+    Moments,
     allow_for_rho,
-    ar1_gls,
     batch_moments,
     factors_of,
+    fit_moments,
     identifiable_in,
     independent_rows,
     least_favourable,
@@ -292,7 +295,7 @@ def is_course(values: FloatArray) -> bool:
     """A yes/no factor whose "yes" days form one contiguous stretch (with "no" days around
     it on at least one side): a course or a change, not something that comes and goes."""
     seen = np.flatnonzero(~np.isnan(values))
-    yes = np.flatnonzero(np.nan_to_num(values, nan=0.0) > 0)
+    yes = np.flatnonzero(values > 0)  # NaN > 0 is False
     if yes.size < 2 or yes.size == seen.size:
         return False
     inside = seen[(seen >= yes[0]) & (seen <= yes[-1])]
@@ -340,6 +343,25 @@ def _lagged(x: FloatArray, lags: tuple[int, ...]) -> FloatArray:
     return out
 
 
+@dataclass
+class _Batch:
+    """One factor group x outcome group: the days they share and what can be fitted."""
+
+    fidx: list[int]  # factor indices (into x_all)
+    oidx: list[int]  # outcome indices
+    n: int
+    n_with: list[int]  # per factor: days with it (lag 0)
+    reasons: dict[int, tuple[str, int, int]]  # per batch position: why not tested
+    good: list[int]  # batch positions that are fitted
+    c: int  # adjustment columns kept on these days
+    pairs: int
+    y_const: NDArray[np.bool_]
+    moments: Moments | None = None  # of `good`
+    fit: GlsFit | None = None  # rows of `good`, from `at` on (fits are stacked, see below)
+    at: int = 0
+    pvals: FloatArray | None = None
+
+
 def _fit_pairs(
     x_all: FloatArray,
     y_all: FloatArray,
@@ -350,92 +372,171 @@ def _fit_pairs(
     min_days: tuple[int, int],
 ) -> list[_Pair]:
     """Every factor in `fidx` x every outcome, factor at `lags` jointly, batched by the days
-    that factor and outcome share."""
+    that factor and outcome share.
+
+    The batches of one outcome group with the same number of adjustment columns are then
+    fitted together (their moments stacked, `fit_moments`): a factor with its own missing
+    days is a batch of one, and fitting each such batch on its own costs more in calls
+    than in arithmetic. Each pair's numbers are those of its own batch."""
     if not fidx:
         return []
     xl = _lagged(x_all[fidx], lags)
     f_valid = cast(NDArray[np.bool_], ~np.isnan(xl).any(axis=1))
     o_valid = ~np.isnan(y_all)
-    pairs: list[_Pair] = []
     o_groups = list(_group_rows(o_valid).values())
-    for fpos in _group_rows(f_valid).values():
-        for oidx in o_groups:
-            rows = f_valid[fpos[0]] & o_valid[oidx[0]]
-            n = int(rows.sum())
-            x = np.compress(rows, xl[fpos], axis=2)
-            y = np.compress(rows, y_all[oidx], axis=1)
-            consecutive = np.diff(np.flatnonzero(rows)) == 1
-            a_rows = np.compress(rows, adjust, axis=1)
-            # Columns must be identifiable on the rows that follow a logged day (the
-            # whitened regression's rows): without Saturdays, Sunday never follows one.
-            a = a_rows[independent_rows(a_rows[:, 1:][:, consecutive])] if n > 1 else a_rows[:0]
-            batch = [(fidx[p], x[b]) for b, p in enumerate(fpos)]
-            fit_rows: list[int] = []
-            reasons: dict[int, tuple[str, int, int]] = {}
-            for b, (j, xj) in enumerate(batch):
-                now = xj[lags.index(0) if 0 in lags else 0]
-                nw = int(np.count_nonzero(now))
-                if kinds[j] == "binary":
-                    mw, mwo = max(0, min_days[0] - nw), max(0, min_days[0] - (n - nw))
-                    reason = "few_days" if mw or mwo else ""
+    f_groups = list(_group_rows(f_valid).values())
+    batches = []
+    for fpos in f_groups:
+        xg = xl[fpos]  # once per factor group, not once per batch
+        batches.append(
+            [
+                _batch(xg, y_all, adjust, fidx, fpos, oidx, f_valid, o_valid, lags, kinds, min_days)
+                for oidx in o_groups
+            ]
+        )
+    for g in range(len(o_groups)):
+        stacks: dict[int, list[_Batch]] = {}
+        for row in batches:
+            b = row[g]
+            if b.moments is not None and b.good and not b.y_const.all():
+                stacks.setdefault(b.c, []).append(b)
+        for group in stacks.values():
+            _fit_together(group, len(lags))
+    pairs: list[_Pair] = []
+    for row in batches:
+        for b in row:
+            pairs += _batch_pairs(b, lags)
+    return pairs
+
+
+def _batch(
+    xg: FloatArray,
+    y_all: FloatArray,
+    adjust: FloatArray,
+    fidx: list[int],
+    fpos: list[int],
+    oidx: list[int],
+    f_valid: NDArray[np.bool_],
+    o_valid: NDArray[np.bool_],
+    lags: tuple[int, ...],
+    kinds: list[Kind],
+    min_days: tuple[int, int],
+) -> _Batch:
+    """A batch's rows, the reasons some of its factors cannot be tested, and the moments of
+    the rest (those identifiable on its days)."""
+    rows = f_valid[fpos[0]] & o_valid[oidx[0]]
+    n = int(rows.sum())
+    every_day = n == rows.size
+    x = xg if every_day else np.compress(rows, xg, axis=2)
+    y = y_all[oidx] if every_day else np.compress(rows, y_all[oidx], axis=1)
+    consecutive = np.diff(np.flatnonzero(rows)) == 1
+    a_rows = adjust if every_day else np.compress(rows, adjust, axis=1)
+    # Columns must be identifiable on the rows that follow a logged day (the whitened
+    # regression's rows): without Saturdays, Sunday never follows one.
+    a = a_rows[independent_rows(a_rows[:, 1:][:, consecutive])] if n > 1 else a_rows[:0]
+    now = x[:, lags.index(0) if 0 in lags else 0]
+    n_with: list[int] = np.count_nonzero(now, axis=1).tolist()
+    constant: list[bool] = (np.ptp(now, axis=1) == 0 if n else np.ones(len(fpos), bool)).tolist()
+    fit_rows: list[int] = []
+    reasons: dict[int, tuple[str, int, int]] = {}
+    for b, p in enumerate(fpos):
+        nw = n_with[b]
+        if kinds[fidx[p]] == "binary":
+            mw, mwo = max(0, min_days[0] - nw), max(0, min_days[0] - (n - nw))
+            reason = "few_days" if mw or mwo else ""
+        else:
+            mw, mwo = max(0, min_days[1] - n), 0
+            reason = "few_days" if mw else ("factor_constant" if constant[b] else "")
+        if not reason and n <= a.shape[0] + len(lags) + 3:
+            reason, mw = "few_days", max(mw, a.shape[0] + len(lags) + 4 - n)
+        reasons[b] = (reason, mw, mwo)
+        if not reason:
+            fit_rows.append(b)
+    pairs = int(consecutive.sum())
+    ok = np.zeros(len(fpos), dtype=bool)
+    moments = None
+    if fit_rows:
+        moments = batch_moments(a, x[fit_rows], y, consecutive)
+        ok[fit_rows] = identifiable_in(moments, a.shape[0], pairs)
+    for b in np.flatnonzero(~ok):
+        if not reasons[b][0]:
+            reasons[b] = ("tied_to_weekday", 0, 0)
+    good = [int(b) for b in np.flatnonzero(ok)]
+    if moments is not None and good:
+        moments = factors_of(moments, [fit_rows.index(b) for b in good])
+    y_const = np.ptp(y, axis=1) == 0 if n else np.ones(len(oidx), dtype=bool)
+    return _Batch(
+        [fidx[p] for p in fpos], oidx, n, n_with, reasons, good, a.shape[0], pairs, y_const, moments
+    )
+
+
+def _fit_together(group: list[_Batch], n_l: int) -> None:
+    """Fit the batches of `group` (same outcomes, same adjustment columns) in one stack; if
+    that fails (a degenerate batch), each on its own."""
+    try:
+        _fit_stack(group, n_l)
+    except np.linalg.LinAlgError:
+        for b in group:
+            try:
+                _fit_stack([b], n_l)
+            except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
+                for g in b.good:
+                    b.reasons[g] = ("tied_to_weekday", 0, 0)
+                b.fit, b.pvals = None, None
+
+
+def _fit_stack(group: list[_Batch], n_l: int) -> None:
+    moments = cast(
+        Moments,
+        tuple(np.concatenate(parts) for parts in zip(*(b.moments for b in group), strict=True)),
+    )
+    n: Count
+    pairs: Count
+    if len(group) == 1:  # one batch: plain numbers, as `ar1_gls` has them
+        n, pairs = group[0].n, group[0].pairs
+    else:  # per factor, (F, 1)
+        n = np.concatenate([np.full(len(b.good), float(b.n)) for b in group])[:, None]
+        pairs = np.concatenate([np.full(len(b.good), float(b.pairs)) for b in group])[:, None]
+    fit = fit_moments(moments, group[0].c, n_l, n, pairs, bias_correction=True)
+    fit, _ = least_favourable(fit)
+    fit = allow_for_rho(fit)
+    pvals = fit.joint_f()[1]
+    at = 0
+    for b in group:
+        b.fit, b.at, b.pvals = fit, at, pvals
+        at += len(b.good)
+
+
+def _batch_pairs(b: _Batch, lags: tuple[int, ...]) -> list[_Pair]:
+    """The batch's pairs, with their fitted numbers or the reason they have none."""
+    pairs: list[_Pair] = []
+    fit, pvals = b.fit, b.pvals
+    row = {pos: g for g, pos in enumerate(b.good)}
+    if fit is not None and pvals is not None:
+        part = slice(b.at, b.at + len(b.good))
+        coef, cov, p, df = fit.coef[part], fit.cov[part], pvals[part], fit.pair_df()[part]
+        # A pair with no residual variation (or none left after the fit) has nothing to say.
+        usable = (
+            np.isfinite(p)
+            & np.isfinite(cov).all(axis=(-2, -1))
+            & (np.diagonal(cov, axis1=-2, axis2=-1) > 0).all(axis=-1)
+        ).tolist()
+        p_list, df_list = p.tolist(), df.tolist()
+    for pos, j in enumerate(b.fidx):
+        for q, o in enumerate(b.oidx):
+            pair = _Pair(j, o, lags, b.n, b.n_with[pos])
+            reason, pair.more_with, pair.more_without = b.reasons[pos]
+            if not reason and b.y_const[q]:
+                reason = "outcome_constant"
+            if not reason and fit is not None:
+                g = row[pos]
+                if not usable[g][q]:
+                    reason = "outcome_constant"
                 else:
-                    mw, mwo = max(0, min_days[1] - n), 0
-                    reason = "few_days" if mw else ("factor_constant" if np.ptp(now) == 0 else "")
-                if not reason and n <= a.shape[0] + len(lags) + 3:
-                    reason, mw = "few_days", max(mw, a.shape[0] + len(lags) + 4 - n)
-                reasons[b] = (reason, mw, mwo)
-                if not reason:
-                    fit_rows.append(b)
-            ok = np.zeros(len(batch), dtype=bool)
-            moments = None
-            if fit_rows:
-                moments = batch_moments(a, x[fit_rows], y, consecutive)
-                ok[fit_rows] = identifiable_in(moments, a.shape[0], int(consecutive.sum()))
-            for b in np.flatnonzero(~ok):
-                if not reasons[b][0]:
-                    reasons[b] = ("tied_to_weekday", 0, 0)
-            good = [int(b) for b in np.flatnonzero(ok)]
-            y_const = np.ptp(y, axis=1) == 0 if n else np.ones(len(oidx), dtype=bool)
-            fit = None
-            if good and not y_const.all():
-                assert moments is not None
-                in_fit = [fit_rows.index(b) for b in good]
-                try:
-                    fit = ar1_gls(
-                        a,
-                        x[good],
-                        y,
-                        bias_correction=True,
-                        consecutive=consecutive,
-                        moments=factors_of(moments, in_fit),
-                    )
-                    fit, _ = least_favourable(a, x[good], y, fit, consecutive)
-                    fit = allow_for_rho(a, x[good], y, fit, consecutive)
-                    pvals = fit.joint_f()[1]
-                except np.linalg.LinAlgError:  # a degenerate batch: nothing to compare
-                    fit = None
-                    for b in good:
-                        reasons[b] = ("tied_to_weekday", 0, 0)
-            row = {b: g for g, b in enumerate(good)}
-            for b, (j, xj) in enumerate(batch):
-                nw = int(np.count_nonzero(xj[lags.index(0) if 0 in lags else 0]))
-                for q, o in enumerate(oidx):
-                    pair = _Pair(j, o, lags, n, nw)
-                    reason, pair.more_with, pair.more_without = reasons[b]
-                    if not reason and y_const[q]:
-                        reason = "outcome_constant"
-                    if not reason and fit is not None:
-                        g = row[b]
-                        cov = fit.cov[g, q]
-                        bad = not np.isfinite(pvals[g, q]) or not np.all(np.isfinite(cov))
-                        if bad or np.any(np.diagonal(cov) <= 0):
-                            reason = "outcome_constant"
-                        else:
-                            pair.coef, pair.cov = fit.coef[g, q], cov
-                            pair.df = float(fit.pair_df()[g, q])
-                            pair.p = float(pvals[g, q])
-                    pair.reason = reason
-                    pairs.append(pair)
+                    pair.coef, pair.cov = coef[g, q], cov[g, q]
+                    pair.df, pair.p = df_list[g][q], p_list[g][q]
+            pair.reason = reason
+            pairs.append(pair)
     return pairs
 
 
@@ -526,7 +627,7 @@ def factor_grids(
         kinds.append(kind or ("binary" if is_binary(x_all[j]) else "numeric"))
         if kinds[-1] == "binary":
             logged = ~np.isnan(x_all[j])
-            value = (np.nan_to_num(x_all[j], nan=0.0) != 0).astype(np.float64)
+            value = ((x_all[j] != 0) & logged).astype(np.float64)
             x_all[j] = np.where(logged | complete, value, np.nan)
     return x_all, kinds
 

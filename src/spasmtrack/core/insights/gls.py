@@ -41,6 +41,7 @@ FloatArray = NDArray[np.float64]
 # A batch's cross products per pair (S, P, C, all rows) and sums per pair (over current,
 # previous and all rows): see `batch_moments`.
 Moments = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+Count = int | FloatArray  # a number of rows: one for the batch, or one per factor (F, 1)
 
 ITERATIONS = 8  # Yule–Walker updates of rho (statsmodels: maxiter = ITERATIONS + 1, rtol = 0)
 RHO_MAX = 0.99
@@ -60,23 +61,23 @@ class GlsFit:
     cov: FloatArray
     rho: FloatArray
     sigma2: FloatArray
-    n: int
+    n: Count  # rows: one number, or per factor (F, 1) for stacked batches (`fit_moments`)
     k: int
-    pairs: int  # whitened rows: consecutive-day pairs (n - 1 without gaps)
+    pairs: Count  # whitened rows: consecutive-day pairs (n - 1 without gaps)
     moments: Moments | None = field(default=None, repr=False, compare=False)
     # Per pair (F, O): degrees of freedom that allow for rho being estimated
     # (`allow_for_rho`); None: the residual df for every pair.
     dfs: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
-    def df(self) -> int:
+    def df(self) -> Count:
         return self.pairs - self.k
 
     def pair_df(self) -> FloatArray:
         """Degrees of freedom per pair, (F, O)."""
         if self.dfs is not None:
             return self.dfs
-        return np.full(self.rho.shape, float(self.df))
+        return np.array(np.broadcast_to(np.asarray(self.df, dtype=np.float64), self.rho.shape))
 
     def t_stats(self) -> FloatArray:
         se = np.sqrt(np.maximum(np.diagonal(self.cov, axis1=-2, axis2=-1), 0.0))
@@ -256,14 +257,40 @@ def ar1_gls(
     gaps, as GLSAR).
     `moments`: the batch's `batch_moments`, when already computed."""
     n_f, n_l, n = x.shape
-    n_o = y.shape[0]
-    c = adjust.shape[0]
-    k = c + n_l
     mask = np.ones(n - 1) if consecutive is None else np.asarray(consecutive, dtype=np.float64)
-    pairs = int(mask.sum())
     if moments is None:
         moments = batch_moments(adjust, x, y, consecutive)
+    return fit_moments(
+        moments,
+        adjust.shape[0],
+        n_l,
+        n,
+        int(mask.sum()),
+        iterations,
+        bias_correction=bias_correction,
+        rho_fixed=rho_fixed,
+    )
+
+
+def fit_moments(
+    moments: Moments,
+    c: int,
+    n_l: int,
+    n: Count,
+    pairs: Count,
+    iterations: int = ITERATIONS,
+    *,
+    bias_correction: bool = False,
+    rho_fixed: FloatArray | None = None,
+) -> GlsFit:
+    """`ar1_gls` from a batch's moments alone (`c` adjustment and `n_l` factor columns,
+    `n` rows, `pairs` consecutive-day pairs). Batches of different rows but the same
+    columns and outcomes can be fitted together: their moments stacked along the factor
+    axis, with `n` and `pairs` per factor, (F, 1). Each pair's arithmetic is the same as
+    in its own batch."""
     s_mat, p_mat, c_mat, full, sum_1, sum_0, sums = moments
+    n_f, n_o = s_mat.shape[:2]
+    k = c + n_l
     d_mat = c_mat + np.swapaxes(c_mat, -1, -2)
 
     rho = np.zeros((n_f, n_o)) if rho_fixed is None else np.asarray(rho_fixed, dtype=np.float64)
@@ -287,7 +314,10 @@ def ar1_gls(
             # uncorrected, rho is too small by about 0.02 on 180 days and persistent factors
             # (runs, courses) are flagged a little too often (see bench/calibration.py).
             new = new + (1.0 + 3.0 * new) / n
-        new = np.clip(np.nan_to_num(new), -RHO_MAX, RHO_MAX)
+        # Clipped, and a rho that cannot be estimated (NaN) is 0; nan_to_num did the same,
+        # slowly (it also turns infinities into the largest float, which clipping covers).
+        new = np.minimum(np.maximum(new, -RHO_MAX), RHO_MAX)
+        new[np.isnan(new)] = 0.0
         # A fixed point: once no rho moves by more than RHO_TOL, further updates change the
         # estimates by less than that (statsmodels' rtol = 0 would keep iterating).
         converged = bool(np.all(np.abs(new - rho) <= RHO_TOL))
@@ -299,13 +329,14 @@ def ar1_gls(
     return GlsFit(cast(NDArray[np.float64], beta[..., c:k]), cov, rho, sigma2, n, k, pairs, moments)
 
 
-def least_favourable(
-    adjust: FloatArray,
-    x: FloatArray,
-    y: FloatArray,
-    fit: GlsFit,
-    consecutive: NDArray[np.bool_] | None = None,
-) -> tuple[GlsFit, FloatArray]:
+def _refit(fit: GlsFit, rho: FloatArray) -> GlsFit:
+    """The same batch (its moments) fitted at fixed `rho` (with leading axes, as there)."""
+    assert fit.moments is not None
+    n_l = fit.coef.shape[-1]
+    return fit_moments(fit.moments, fit.k - n_l, n_l, fit.n, fit.pairs, rho_fixed=rho)
+
+
+def least_favourable(fit: GlsFit) -> tuple[GlsFit, FloatArray]:
     """Refits at rho -/+ RHO_BAND standard errors (se = sqrt((1 - rho^2) / pairs)) and
     keeps, per pair, the fit whose joint F p-value is largest (the least favourable rho in
     that band).
@@ -321,16 +352,16 @@ def least_favourable(
     (same shapes) and its p-values.
     """
     _, p_best = fit.joint_f()
-    delta = RHO_BAND * np.sqrt(np.maximum(1.0 - fit.rho**2, 0.0) / max(fit.pairs, 1))
+    delta = RHO_BAND * np.sqrt(np.maximum(1.0 - fit.rho**2, 0.0) / np.maximum(fit.pairs, 1))
     coef, cov, p = fit.coef.copy(), fit.cov.copy(), p_best.copy()
     rho, sigma2 = fit.rho.copy(), fit.sigma2.copy()
     # Both ends in one batched fit (a leading axis of two), then one end after the other.
     ends = np.clip(fit.rho + np.array([-1.0, 1.0])[:, None, None] * delta, -RHO_MAX, RHO_MAX)
-    alt = ar1_gls(adjust, x, y, rho_fixed=ends, consecutive=consecutive, moments=fit.moments)
+    alt = _refit(fit, ends)
     p_ends = alt.joint_f()[1]
     for i in range(2):
         p_alt = p_ends[i]
-        worse = np.nan_to_num(p_alt, nan=-1.0) > np.nan_to_num(p, nan=2.0)
+        worse = p_alt > p  # False where either is NaN: such a pair keeps what it has
         coef[worse], cov[worse], p[worse] = alt.coef[i][worse], alt.cov[i][worse], p_alt[worse]
         rho[worse], sigma2[worse] = ends[i][worse], alt.sigma2[i][worse]
     return GlsFit(coef, cov, rho, sigma2, fit.n, fit.k, fit.pairs, fit.moments), p
@@ -339,13 +370,7 @@ def least_favourable(
 RHO_STEP = 0.01  # step for the numerical derivative in `allow_for_rho`
 
 
-def allow_for_rho(
-    adjust: FloatArray,
-    x: FloatArray,
-    y: FloatArray,
-    fit: GlsFit,
-    consecutive: NDArray[np.bool_] | None = None,
-) -> GlsFit:
+def allow_for_rho(fit: GlsFit) -> GlsFit:
     """The same fit with per-pair degrees of freedom that allow for rho being estimated
     (a Satterthwaite approximation, as Kenward–Roger do for mixed models).
 
@@ -361,11 +386,11 @@ def allow_for_rho(
     lo = np.clip(fit.rho - RHO_STEP, -RHO_MAX, RHO_MAX)
     hi = np.clip(fit.rho + RHO_STEP, -RHO_MAX, RHO_MAX)
     ends = np.stack([lo, hi])  # both in one batched fit
-    alt = ar1_gls(adjust, x, y, rho_fixed=ends, consecutive=consecutive, moments=fit.moments)
+    alt = _refit(fit, ends)
     w = alt.wald_form(np.broadcast_to(fit.coef, alt.coef.shape))
     with np.errstate(divide="ignore", invalid="ignore"):
         g = (np.log(w[1]) - np.log(w[0])) / (hi - lo)
-    var_rho = np.maximum(1.0 - fit.rho**2, 0.0) / max(fit.pairs, 1)
-    df = float(max(fit.df, 1))
-    dfs = 2.0 / (2.0 / df + np.nan_to_num(g, nan=0.0) ** 2 * var_rho)
+    var_rho = np.maximum(1.0 - fit.rho**2, 0.0) / np.maximum(fit.pairs, 1)
+    df = np.maximum(fit.df, 1.0)
+    dfs = 2.0 / (2.0 / df + np.where(np.isnan(g), 0.0, g) ** 2 * var_rho)
     return replace(fit, dfs=np.clip(dfs, 1.0, df))
