@@ -414,7 +414,11 @@ def test_paired_effect_needs_two_pairs_and_copes_with_identical_differences() ->
     with pytest.raises(ValueError):
         paired_effect([(5.0, 4.0)])
     same = paired_effect([(5.0, 4.0), (6.0, 5.0), (3.0, 2.0)])
-    assert (same.mean_difference, same.ci95, same.p_value) == (-1.0, (-1.0, -1.0), None)
+    # No t interval exists; the p-value is the exact sign test's (scipy.stats.binomtest).
+    assert (same.mean_difference, same.ci95, same.sd_difference) == (-1.0, (-1.0, -1.0), 0.0)
+    assert same.p_value == pytest.approx(stats.binomtest(0, 3, 0.5).pvalue)
+    assert paired_effect([(5.0, 4.0), (6.0, 5.0)]).p_value == pytest.approx(0.5)
+    assert paired_effect([(5.0, 5.0), (6.0, 6.0)]).p_value == 1.0
 
 
 def test_interrupted_time_series_matches_statsmodels_and_finds_a_planted_shift() -> None:

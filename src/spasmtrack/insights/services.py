@@ -231,12 +231,23 @@ def same_session(
             continue
         e = paired_effect(pairs)
         low, high = e.ci95
-        corrected = rtm_corrected(pairs, typical) if typical is not None else None
-        ci = interval_text(e.mean_difference, low, high)
-        text = (
-            f"In {e.n} sessions of {name}, pain afterwards was on average "
-            f"{_amount(e.mean_difference)} than before ({ci})."
-        )
+        same = e.sd_difference == 0  # every session moved by the same amount: no interval
+        corrected = rtm_corrected(pairs, typical) if typical is not None and not same else None
+        if same:
+            text = f"In {e.n} sessions of {name}, pain afterwards was " + (
+                f"{_amount(e.mean_difference)} than before every time."
+                if e.mean_difference
+                else "the same as before every time."
+            )
+            # The sign test decides (p < 0.05, as the interval does otherwise): two or
+            # three identical sessions are not yet a clear effect.
+            low = high = e.mean_difference if (e.p_value or 1.0) < 0.05 else 0.0
+        else:
+            ci = interval_text(e.mean_difference, low, high)
+            text = (
+                f"In {e.n} sessions of {name}, pain afterwards was on average "
+                f"{_amount(e.mean_difference)} than before ({ci})."
+            )
         if corrected is not None:
             change, (low, high) = corrected
             text += (
@@ -260,7 +271,7 @@ def same_session(
                 "treatment": name,
                 "n": e.n,
                 "mean_difference": e.mean_difference,
-                "ci95": list(e.ci95),
+                "ci95": None if same else list(e.ci95),
                 "corrected_difference": corrected[0] if corrected else None,
                 "corrected_ci95": list(corrected[1]) if corrected else None,
                 "p_value": e.p_value,

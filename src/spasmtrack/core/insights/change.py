@@ -17,8 +17,11 @@ from spasmtrack.core.insights.stats import t_inference
 class PairedEffect:
     """Mean of (after - before) with its 95 % t interval.
 
-    `p_value` is None when every difference is the same (the t test is undefined); the
-    interval then collapses to the mean.
+    When every difference is the same (ratings are whole numbers, so two or three sessions
+    often are), the t test is undefined: `sd_difference` is 0, the interval collapses to
+    the mean and must not be shown as one, and `p_value` is the exact two-sided sign test's
+    (all n sessions moved the same way: 2 x 0.5^n; 1 when nothing moved), so that two
+    identical sessions (p = 0.5) are not read as a clear effect.
     """
 
     mean_difference: float
@@ -87,7 +90,9 @@ def paired_effect(before_after: Sequence[tuple[float, float]]) -> PairedEffect:
     diff = after - before
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))
     if sd == 0:
-        return PairedEffect(mean, (mean, mean), None, len(diff), 0.0)
+        # The sign test: P(all n the same way) = 2 * P(Binomial(n, 1/2) = 0).
+        sign_p = min(1.0, 2.0 * float(special.bdtr(0, len(diff), 0.5))) if mean else 1.0
+        return PairedEffect(mean, (mean, mean), sign_p, len(diff), 0.0)
     # scipy.stats.ttest_rel(after, before) and its confidence_interval(0.95), in the same
     # steps and through the scipy.special functions they evaluate, so the figures are the
     # same to the last bit (importing scipy.stats would cost half a second).
