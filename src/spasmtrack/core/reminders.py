@@ -238,21 +238,27 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
 # and `now`, never on who: people who share them share one computation per tick.
 
 
-def _fire(
-    at: datetime,
-    until: datetime,
-    zone: ZoneInfo,
+def _window(
+    day: date,
+    days: int,
+    at_time: time,
+    tz: str,
     quiet_from: time | None,
     quiet_until: time | None,
     now: datetime,
-) -> datetime | None:
+) -> tuple[datetime, datetime] | None:
+    """(when it goes out, when it goes stale) of a reminder at `at_time` on `day` (after the
+    quiet hours) that stays for `days` days; None when it is not out now."""
+    zone = ZoneInfo(tz)
+    until = wall(day + timedelta(days=days), time(0), zone)
+    at = wall(day, at_time, zone)
     if at > now:
         return None
     if quiet_from is not None and quiet_until is not None:
         at = _after_quiet(
             Plan("", date.min, quiet_from=quiet_from, quiet_until=quiet_until), zone, at
         )
-    return at if at <= now < until and at < until else None
+    return (at, until) if at <= now < until and at < until else None
 
 
 @lru_cache(maxsize=4096)
@@ -264,19 +270,11 @@ def _checkin_due(
     quiet_until: time | None,
     now: datetime,
 ) -> Due | None:
-    zone = ZoneInfo(tz)
-    until = wall(today + timedelta(days=1), time(0), zone)
-    fired = _fire(wall(today, at_time, zone), until, zone, quiet_from, quiet_until, now)
-    if fired is None:
+    window = _window(today, 1, at_time, tz, quiet_from, quiet_until, now)
+    if window is None:
         return None
-    return Due(
-        "checkin",
-        f"checkin:{today.isoformat()}",
-        fired,
-        until,
-        "Daily check-in",
-        "How was today? The check-in takes a minute.",
-    )
+    text = "How was today? The check-in takes a minute."
+    return Due("checkin", f"checkin:{today.isoformat()}", *window, "Daily check-in", text)
 
 
 @lru_cache(maxsize=8192)
@@ -289,18 +287,9 @@ def _questionnaire_due(
     quiet_until: time | None,
     now: datetime,
 ) -> Due | None:
-    zone = ZoneInfo(tz)
-    until = wall(day + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS), time(0), zone)
-    fired = _fire(wall(day, at_time, zone), until, zone, quiet_from, quiet_until, now)
-    if fired is None:
+    window = _window(day, QUESTIONNAIRE_REPEAT_DAYS, at_time, tz, quiet_from, quiet_until, now)
+    if window is None:
         return None
     name = QUESTIONNAIRE_TITLES[kind]
-    return Due(
-        kind,
-        f"{kind}:{day.isoformat()}",
-        fired,
-        until,
-        f"{name} is due",
-        f"Time for the {name} questionnaire.",
-        kind,
-    )
+    title, text = f"{name} is due", f"Time for the {name} questionnaire."
+    return Due(kind, f"{kind}:{day.isoformat()}", *window, title, text, kind)

@@ -136,6 +136,52 @@ def carries(model: type[models.Model], *, output: bool = False) -> Callable[[typ
     return decorate
 
 
+# What every entry's read shape ends with (before its carried fields), set by the server.
+STAMPS: dict[str, tuple[Any, Any]] = {
+    "updated": (datetime, Field(description="last change (edit, bin, restore)")),
+    "version": (int, Field(description="bumped by every edit; the ETag, for If-Match")),
+}
+RECORDED_BY: dict[str, tuple[Any, Any]] = {
+    "recorded_by": (str | None, Field(None, description="the clinician who recorded it")),
+}
+
+
+def recorded_by_name(obj: Any) -> str | None:
+    """The user name of the clinician who recorded an entry, None for the person's own."""
+    name: str | None = obj.recorded_by.user.username if obj.recorded_by_id else None
+    return name
+
+
+class RecordedBy(Schema):
+    """Reads `recorded_by` as the clinician's user name (a base of `entry_out`'s schemas)."""
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return recorded_by_name(obj)
+
+
+def entry_out(
+    model: type[models.Model], *, recorded_by: bool = False
+) -> Callable[[type[S]], type[S]]:
+    """Class decorator for an entry's read shape: the schema's own fields, then `recorded_by`
+    (with `recorded_by=True`, for kinds a clinician may record), the `STAMPS`, and last the
+    model's carried fields (`carries(model, output=True)`). Same name and docstring."""
+
+    def decorate(schema: type[S]) -> type[S]:
+        extra = {**(RECORDED_BY if recorded_by else {}), **STAMPS}
+        bases = (schema, RecordedBy) if recorded_by else (schema,)
+        stamped: type[S] = create_model(  # type: ignore[call-overload]
+            schema.__name__,
+            __base__=bases,
+            __module__=schema.__module__,
+            __doc__=schema.__doc__,
+            **extra,
+        )
+        return carries(model, output=True)(stamped)
+
+    return decorate
+
+
 def carried_names(schema: type[Schema]) -> tuple[str, ...]:
     """The names `carries` added to a schema (empty for one it added nothing to)."""
     names: tuple[str, ...] = schema.__dict__.get("__carried__", ())

@@ -6,7 +6,9 @@ with the same `*In` schemas, so anything the API would refuse, import refuses to
 
 Each schema lays out the fields that need more than their model field says; `@carries(model)`
 adds the model's other plain fields as the model defines them (see `spasmtrack.diary.carried`),
-so a new plain field needs no edit here.
+so a new plain field needs no edit here. `@entry_out(model)` does the same for a `*Out`, after
+its own fields adding what every entry's read shape ends with: who recorded it (for kinds a
+clinician may record), its last change and its version.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.core.body.regions import unknown_regions
-from spasmtrack.diary.carried import carries
+from spasmtrack.diary.carried import carries, entry_out
 from spasmtrack.diary.models import (
     EMPTY_CHECKIN,
     DailyCheckin,
@@ -75,7 +77,7 @@ class MuscleEventIn(StrictIn):
     _regions = field_validator("regions")(_check_regions)
 
 
-@carries(MuscleEvent, output=True)
+@entry_out(MuscleEvent)
 class MuscleEventOut(Schema):
     id: UUID = Field(alias="code")
     kind: str
@@ -87,8 +89,6 @@ class MuscleEventOut(Schema):
     suspected_trigger: str
     trigger_habit: str | None = Field(None, alias="trigger_habit.key")
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(PainDrawing)
@@ -106,15 +106,13 @@ class PainDrawingIn(StrictIn):
         return v
 
 
-@carries(PainDrawing, output=True)
+@entry_out(PainDrawing)
 class PainDrawingOut(Schema):
     id: UUID = Field(alias="code")
     at: datetime
     local_date: date
     regions: dict[str, int]
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class CheckinFields(StrictIn):
@@ -147,11 +145,9 @@ class CheckinIn(CheckinFields):
         return self
 
 
-@carries(DailyCheckin, output=True)
+@entry_out(DailyCheckin)
 class CheckinOut(CheckinFields):
     id: UUID = Field(alias="code")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(TreatmentLog)
@@ -166,7 +162,7 @@ class TreatmentLogIn(StrictIn):
     notes: str = Notes
 
 
-@carries(TreatmentLog, output=True)
+@entry_out(TreatmentLog, recorded_by=True)
 class TreatmentLogOut(Schema):
     id: UUID = Field(alias="code")
     treatment: str = Field(alias="treatment.key")
@@ -179,13 +175,6 @@ class TreatmentLogOut(Schema):
     pain_before: int | None
     pain_after: int | None
     notes: str
-    recorded_by: str | None = Field(None, description="the clinician who recorded it")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 @carries(HabitLog)
@@ -196,7 +185,7 @@ class HabitLogIn(StrictIn):
     notes: str = Notes
 
 
-@carries(HabitLog, output=True)
+@entry_out(HabitLog)
 class HabitLogOut(Schema):
     id: UUID = Field(alias="code")
     habit: str = Field(alias="habit.key")
@@ -204,8 +193,6 @@ class HabitLogOut(Schema):
     local_date: date
     value: float
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(SymptomRating)
@@ -223,11 +210,9 @@ class SymptomRatingIn(StrictIn):
         return self
 
 
-@carries(SymptomRating, output=True)
+@entry_out(SymptomRating)
 class SymptomRatingOut(SymptomRatingIn):
     id: UUID = Field(alias="code")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(TriggerPoint)
@@ -243,7 +228,7 @@ class TriggerPointIn(StrictIn):
     _muscle = field_validator("muscle")(check_muscle)
 
 
-@carries(TriggerPoint, output=True)
+@entry_out(TriggerPoint, recorded_by=True)
 class TriggerPointOut(Schema):
     id: UUID = Field(alias="code")
     muscle: str
@@ -254,13 +239,6 @@ class TriggerPointOut(Schema):
     at: datetime
     local_date: date
     notes: str
-    recorded_by: str | None = Field(None, description="the clinician who recorded it")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 class CatalogueIn(StrictIn):

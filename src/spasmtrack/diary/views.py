@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,11 +44,7 @@ from spasmtrack.diary.forms import (
     time_notes,
 )
 from spasmtrack.diary.models import DailyCheckin, Entry, MuscleEvent, Treatment, region_label
-
-ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
-QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
-BINNED_ROW_TMPL = get_template("diary/binned_row.html")
-DAY_HINT_TMPL = get_template("diary/day_hint.html")
+from spasmtrack.fragments import fragment
 
 # The kinds the pages edit, each with its form (from the diary descriptors).
 EDIT_FORMS: dict[str, Any] = {name: r.form for name, r in RESOURCES.items() if r.form}
@@ -234,7 +229,7 @@ def day_hint(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         ctx["counts_for"] = counts_for_text(person.local_date(at))
         ctx["note"] = field.note
-    return HttpResponse(DAY_HINT_TMPL.render(ctx, request))
+    return fragment(request, "diary/day_hint.html", ctx)
 
 
 @login_required
@@ -462,10 +457,9 @@ def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpR
     person = person_of(request)
     entry = owned_or_404(person, entries_for(person, res), code)
     entry.move_to_bin()
-    row: Any = entry  # binned_row.html's row: the entry with its kind attached
-    row.resource = resource
     if is_htmx(request):
-        return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
+        restore_url = reverse("diary:restore", args=[resource, entry.code])
+        return fragment(request, "binned_row.html", {"entry": entry, "restore_url": restore_url})
     # The next page shows "Deleted … Undo" (see accounts.context.site).
     request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
     return redirect(_next_or_history(request))
@@ -501,7 +495,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
         row.recorded_by_label = str(recorded)
     if is_htmx(request):
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
-        return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
+        return fragment(request, "diary/entry_row.html", ctx)
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(_next_or_history(request))
 
@@ -536,7 +530,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     left = sum(1 for r in rows if not r["removed"])
     ctx = {"text": text, "reading": reading, "rows": rows, "left": left, "problems": problems}
     if is_htmx(request):
-        return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
+        return fragment(request, "diary/quick_preview.html", ctx)
     return render(request, "diary/quick.html", ctx)
 
 
