@@ -210,6 +210,34 @@ def _save(
     return None
 
 
+def _logged(
+    request: AuthenticatedHttpRequest, form: Any, person: Person, name: str, said: str = ""
+) -> HttpResponse | None:
+    """Save a valid log form as a new entry of kind `name`: back to Today, saying what was
+    saved (or `said`); None when it was refused (the form then shows why)."""
+    entry = _save(form, person, RESOURCES[name])
+    if entry is None:
+        return None
+    messages.success(request, said or _saved_text(entry, form))
+    return redirect("diary:today")
+
+
+def _log_page(
+    request: AuthenticatedHttpRequest,
+    form: Any,
+    name: str,
+    template: str,
+    ctx: dict[str, Any] | None = None,
+    said: str = "",
+) -> HttpResponse:
+    """A page that logs one entry of kind `name`: a valid post is saved (`_logged`), anything
+    else shows the form (with `ctx`) again."""
+    if request.method == "POST" and form.is_valid():
+        if done := _logged(request, form, person_of(request), name, said):
+            return done
+    return render(request, template, {"form": form, **(ctx or {})})
+
+
 # The names of the time fields a log form may send to day_hint.
 HINT_FIELDS = ("started_at", "at")
 
@@ -262,9 +290,8 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # A "twitch" that does not fit what was entered gets one gentle question first.
         question = form.kind_question()
-        if question is None and (entry := _save(form, person, RESOURCES["muscle-events"])):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
+        if question is None and (done := _logged(request, form, person, "muscle-events")):
+            return done
     ctx = {"form": form, "kind": kind, "kind_question": question}
     return render(request, "diary/log_event.html", ctx)
 
@@ -273,11 +300,7 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
     form = PainDrawingForm(request.POST or None, last_intensity=_last_intensity(person))
-    if request.method == "POST" and form.is_valid():
-        if entry := _save(form, person, RESOURCES["pain-drawings"]):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
-    return render(request, "diary/pain_drawing.html", {"form": form})
+    return _log_page(request, form, "pain-drawings", "diary/pain_drawing.html")
 
 
 @login_required
@@ -297,11 +320,8 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     # How much you did is today's, not a state that carries over: never prefilled.
     initial.update({"local_date": day, "notes": "", "activity": None})
     form = CheckinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, person, res):
-            messages.success(request, "Check-in saved.")
-            return redirect("diary:today")
-    return render(request, "diary/checkin.html", {"form": form, "prefilled": last})
+    ctx = {"prefilled": last}
+    return _log_page(request, form, "checkins", "diary/checkin.html", ctx, "Check-in saved.")
 
 
 # How many of the person's most used treatments head the list.
@@ -347,10 +367,7 @@ def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
                 category = form.cleaned_data.get("new_category") or "home"
                 own = Treatment.add_custom(person, name=name, category=category)
             form.cleaned_data["treatment"] = own.key
-        if entry := _save(form, person, RESOURCES["treatment-logs"]):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
-    return render(request, "diary/log_treatment.html", {"form": form})
+    return _log_page(request, form, "treatment-logs", "diary/log_treatment.html")
 
 
 @login_required
