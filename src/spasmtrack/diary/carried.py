@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -180,6 +180,21 @@ def entry_out(
         return carries(model, output=True)(stamped)
 
     return decorate
+
+
+def patch_of(schema_in: type[Schema], name: str = "") -> type[Schema]:
+    """The input schema with every field optional and unchecked (default: <name>Patch): a
+    PATCH sends only what changes, and the writer re-validates the merged whole with
+    `schema_in`, so its rules are said once."""
+    from spasmtrack.strict import StrictIn
+
+    fields: dict[str, Any] = {
+        n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
+    }
+    patch: type[Schema] = create_model(
+        name or f"{schema_in.__name__}Patch", __base__=StrictIn, **fields
+    )
+    return patch
 
 
 def carried_names(schema: type[Schema]) -> tuple[str, ...]:

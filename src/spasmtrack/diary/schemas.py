@@ -18,7 +18,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, create_model, field_validator, model_validator
 
 from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.core.body.regions import unknown_regions
@@ -26,6 +26,7 @@ from spasmtrack.diary.carried import carries, entry_out
 from spasmtrack.diary.models import (
     EMPTY_CHECKIN,
     DailyCheckin,
+    Entry,
     HabitLog,
     MuscleEvent,
     PainDrawing,
@@ -145,9 +146,16 @@ class CheckinIn(CheckinFields):
         return self
 
 
-@entry_out(DailyCheckin)
-class CheckinOut(CheckinFields):
-    id: UUID = Field(alias="code")
+def _read_shape(name: str, model: type[Entry], schema_in: type[Schema]) -> type[Schema]:
+    """The read shape of a kind whose input shape says it all: the input's fields and rules,
+    then the entry's id and what `entry_out` adds."""
+    identified: type[Schema] = create_model(
+        name, __base__=schema_in, __module__=__name__, id=(UUID, Field(alias="code"))
+    )
+    return entry_out(model)(identified)
+
+
+CheckinOut = _read_shape("CheckinOut", DailyCheckin, CheckinFields)
 
 
 @carries(TreatmentLog)
@@ -210,9 +218,7 @@ class SymptomRatingIn(StrictIn):
         return self
 
 
-@entry_out(SymptomRating)
-class SymptomRatingOut(SymptomRatingIn):
-    id: UUID = Field(alias="code")
+SymptomRatingOut = _read_shape("SymptomRatingOut", SymptomRating, SymptomRatingIn)
 
 
 @carries(TriggerPoint)
