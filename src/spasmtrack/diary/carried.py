@@ -20,7 +20,7 @@ from django.db import models
 from ninja import Schema
 from pydantic import AwareDatetime, Field, create_model
 
-from spasmtrack.strict import SingleLine
+from spasmtrack.strict import SingleLine, StrictIn
 
 S = TypeVar("S", bound=Schema)
 
@@ -136,14 +136,16 @@ def carries(model: type[models.Model], *, output: bool = False) -> Callable[[typ
     return decorate
 
 
-# What every entry's read shape ends with (before its carried fields), set by the server.
-STAMPS: dict[str, tuple[Any, Any]] = {
-    "updated": (datetime, Field(description="last change (edit, bin, restore)")),
-    "version": (int, Field(description="bumped by every edit; the ETag, for If-Match")),
-}
-RECORDED_BY: dict[str, tuple[Any, Any]] = {
-    "recorded_by": (str | None, Field(None, description="the clinician who recorded it")),
-}
+def _stamps(recorded_by: bool) -> dict[str, tuple[Any, Any]]:
+    """What an entry's read shape ends with (before its carried fields), set by the server:
+    who recorded it (for kinds a clinician may record), its last change and its version.
+    (New FieldInfos each time: pydantic may complete a field in place for its model.)"""
+    out: dict[str, tuple[Any, Any]] = {}
+    if recorded_by:
+        out["recorded_by"] = (str | None, Field(None, description="the clinician who recorded it"))
+    out["updated"] = (datetime, Field(description="last change (edit, bin, restore)"))
+    out["version"] = (int, Field(description="bumped by every edit; the ETag, for If-Match"))
+    return out
 
 
 def recorded_by_name(obj: Any) -> str | None:
@@ -164,11 +166,12 @@ def entry_out(
     model: type[models.Model], *, recorded_by: bool = False
 ) -> Callable[[type[S]], type[S]]:
     """Class decorator for an entry's read shape: the schema's own fields, then `recorded_by`
-    (with `recorded_by=True`, for kinds a clinician may record), the `STAMPS`, and last the
-    model's carried fields (`carries(model, output=True)`). Same name and docstring."""
+    (with `recorded_by=True`, for kinds a clinician may record), `updated` and `version`
+    (`_stamps`), and last the model's carried fields (`carries(model, output=True)`). Same
+    name and docstring."""
 
     def decorate(schema: type[S]) -> type[S]:
-        extra = {**(RECORDED_BY if recorded_by else {}), **STAMPS}
+        extra = _stamps(recorded_by)
         bases = (schema, RecordedBy) if recorded_by else (schema,)
         stamped: type[S] = create_model(  # type: ignore[call-overload]
             schema.__name__,
@@ -186,8 +189,6 @@ def patch_of(schema_in: type[Schema], name: str = "") -> type[Schema]:
     """The input schema with every field optional and unchecked (default: <name>Patch): a
     PATCH sends only what changes, and the writer re-validates the merged whole with
     `schema_in`, so its rules are said once."""
-    from spasmtrack.strict import StrictIn
-
     fields: dict[str, Any] = {
         n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
     }
