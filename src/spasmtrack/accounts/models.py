@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from spasmtrack.core.days import DEFAULT_DAY_START, day_of
+from spasmtrack.indexes import one_live
 
 if TYPE_CHECKING:
     from datetime import date
@@ -150,11 +151,7 @@ class Grant(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["patient", "clinician"],
-                condition=models.Q(revoked_at__isnull=True),
-                name="one_live_grant_per_pair",
-            )
+            one_live("one_live_grant_per_pair", "patient", "clinician", ended="revoked_at")
         ]
         indexes = [
             # Every clinic request looks up (clinician, patient) among live grants.

@@ -75,37 +75,23 @@ def list_patients(request: ApiRequest) -> Any:
     return patients_of(_me(request))
 
 
-@router.get(
-    "/clinic/patients/{patient}/muscle-events",
-    response=list[s.MuscleEventOut],
-    operation_id="patient_muscle_events",
-)
-def patient_muscle_events(request: ApiRequest, patient: UUID) -> Any:
-    person, _ = patient_for_person(_me(request), patient, request=request)
-    res = RESOURCES["muscle-events"]
-    return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
+def _patient_list(name: str, schema: Any, operation_id: str) -> None:
+    """GET /clinic/patients/{patient}/<name>: the patient's newest entries of one diary kind,
+    for a clinician the patient granted access (checked and audited per call)."""
+    res = RESOURCES[name]
+
+    def view(request: ApiRequest, patient: UUID) -> Any:
+        person, _ = patient_for_person(_me(request), patient, request=request)
+        return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
+
+    view.__name__ = view.__qualname__ = operation_id  # (ninja's summary of the operation)
+    path = f"/clinic/patients/{{patient}}/{name}"
+    router.get(path, response=list[schema], operation_id=operation_id)(view)
 
 
-@router.get(
-    "/clinic/patients/{patient}/checkins",
-    response=list[s.CheckinOut],
-    operation_id="patient_checkins",
-)
-def patient_checkins(request: ApiRequest, patient: UUID) -> Any:
-    person, _ = patient_for_person(_me(request), patient, request=request)
-    res = RESOURCES["checkins"]
-    return entries_for(person, res).order_by(res.order, "-id")[:LIST_LIMIT]
-
-
-@router.get(
-    "/clinic/patients/{patient}/trigger-points",
-    response=list[ClinicTriggerPointOut],
-    operation_id="patient_trigger_points",
-)
-def patient_trigger_points(request: ApiRequest, patient: UUID) -> Any:
-    person, _ = patient_for_person(_me(request), patient, request=request)
-    qs = entries_for(person, RESOURCES["trigger-points"]).select_related("recorded_by__user")
-    return qs.order_by("-at", "-id")[:LIST_LIMIT]
+_patient_list("muscle-events", s.MuscleEventOut, "patient_muscle_events")
+_patient_list("checkins", s.CheckinOut, "patient_checkins")
+_patient_list("trigger-points", ClinicTriggerPointOut, "patient_trigger_points")
 
 
 @router.post(
@@ -122,17 +108,7 @@ def record_patient_trigger_point(
     return Status(201, entry)
 
 
-@router.get(
-    "/clinic/patients/{patient}/treatment-logs",
-    response=list[ClinicTreatmentLogOut],
-    operation_id="patient_treatment_logs",
-)
-def patient_treatment_logs(request: ApiRequest, patient: UUID) -> Any:
-    person, _ = patient_for_person(_me(request), patient, request=request)
-    qs = entries_for(person, RESOURCES["treatment-logs"]).select_related(
-        "treatment", "recorded_by__user"
-    )
-    return qs.order_by("-at", "-id")[:LIST_LIMIT]
+_patient_list("treatment-logs", ClinicTreatmentLogOut, "patient_treatment_logs")
 
 
 @router.post(

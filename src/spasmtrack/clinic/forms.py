@@ -5,8 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 
 from spasmtrack.accounts.models import Grant, Person
+from spasmtrack.clinic import services
 from spasmtrack.core.body.muscles import all_muscles
 
 # The clinic treatments a clinician can record in a patient's diary (catalogue keys).
@@ -64,7 +66,22 @@ class GrantForm(forms.Form):
         return until
 
 
-class ClinicTriggerPointForm(forms.Form):
+class ClinicRecordForm(forms.Form):
+    """A form a clinician fills in to record one entry in a patient's diary (write access):
+    `what` is recorded (the page's heading), `done` the message once it is."""
+
+    what = ""
+    done = ""
+
+    def record(self, clinician: Person, patient: Person, request: HttpRequest) -> object:
+        """Write the valid form's entry, attributed and audited (EntryError if refused)."""
+        raise NotImplementedError
+
+
+class ClinicTriggerPointForm(ClinicRecordForm):
+    what = "a trigger point"
+    done = "Trigger point recorded in the patient's diary."
+
     muscle = forms.ChoiceField(choices=muscle_choices)
     side = forms.ChoiceField(choices=[("left", "Left"), ("right", "Right"), ("midline", "Midline")])
     status = forms.ChoiceField(
@@ -77,8 +94,14 @@ class ClinicTriggerPointForm(forms.Form):
     tenderness = forms.IntegerField(min_value=0, max_value=10, label="Tenderness (0-10)")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def record(self, clinician: Person, patient: Person, request: HttpRequest) -> object:
+        return services.record_trigger_point(clinician, patient, self.cleaned_data, request)
 
-class ClinicTreatmentForm(forms.Form):
+
+class ClinicTreatmentForm(ClinicRecordForm):
+    what = "a treatment given"
+    done = "Treatment recorded in the patient's diary."
+
     treatment = forms.ChoiceField(choices=treatment_choices)
     duration_min = forms.IntegerField(
         required=False, min_value=0, max_value=600, label="Duration (minutes, optional)"
@@ -86,3 +109,9 @@ class ClinicTreatmentForm(forms.Form):
     pain_before = forms.IntegerField(required=False, min_value=0, max_value=10)
     pain_after = forms.IntegerField(required=False, min_value=0, max_value=10)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def record(self, clinician: Person, patient: Person, request: HttpRequest) -> object:
+        data = dict(self.cleaned_data)
+        minutes = data.pop("duration_min")
+        data["duration_s"] = minutes * 60 if minutes is not None else None
+        return services.record_treatment(clinician, patient, data, request)

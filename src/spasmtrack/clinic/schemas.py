@@ -46,24 +46,12 @@ class AuditOut(Schema):
     detail: str
 
 
-def _recorded_by(obj: Any) -> str | None:
-    return obj.recorded_by.user.username if obj.recorded_by_id else None
-
-
 class ClinicTriggerPointOut(s.TriggerPointOut):
-    recorded_by: str | None = None
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return _recorded_by(obj)
+    """A trigger point as the clinic API returns it (`recorded_by`: which clinician)."""
 
 
 class ClinicTreatmentLogOut(s.TreatmentLogOut):
-    recorded_by: str | None = None
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return _recorded_by(obj)
+    """A treatment as the clinic API returns it (`recorded_by`: which clinician)."""
 
 
 class ClinicTriggerPointIn(StrictIn):

@@ -30,6 +30,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.clinic import services
 from spasmtrack.clinic.forms import (
+    ClinicRecordForm,
     ClinicTreatmentForm,
     ClinicTriggerPointForm,
     GrantForm,
@@ -201,38 +202,30 @@ def insights(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
     return render(request, "clinic/insights.html", ctx)
 
 
-@login_required
-def record_trigger_point(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+def _record(
+    request: AuthenticatedHttpRequest, patient: Any, form_class: type[ClinicRecordForm]
+) -> HttpResponse:
+    """A clinician's page that records one entry in a patient's diary (write access): the
+    form, its `record`, then back to the dashboard."""
     person, grant = patient_for(request, patient, write=True)
-    form = ClinicTriggerPointForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_trigger_point(
-                request_person(request), person, form.cleaned_data, request
-            )
+            form.record(request_person(request), person, request)
         except (EntryError, ValidationError) as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, "Trigger point recorded in the patient's diary.")
+            messages.success(request, form.done)
             return redirect("clinic:dashboard", patient=person.code)
-    ctx = {"patient": person, "grant": grant, "form": form, "what": "a trigger point"}
+    ctx = {"patient": person, "grant": grant, "form": form, "what": form.what}
     return render(request, "clinic/record.html", ctx)
+
+
+@login_required
+def record_trigger_point(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
+    return _record(request, patient, ClinicTriggerPointForm)
 
 
 @login_required
 def record_treatment(request: AuthenticatedHttpRequest, patient: Any) -> HttpResponse:
-    person, grant = patient_for(request, patient, write=True)
-    form = ClinicTreatmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        minutes = d.pop("duration_min")
-        d["duration_s"] = minutes * 60 if minutes is not None else None
-        try:
-            services.record_treatment(request_person(request), person, d, request)
-        except (EntryError, ValidationError) as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, "Treatment recorded in the patient's diary.")
-            return redirect("clinic:dashboard", patient=person.code)
-    ctx = {"patient": person, "grant": grant, "form": form, "what": "a treatment given"}
-    return render(request, "clinic/record.html", ctx)
+    return _record(request, patient, ClinicTreatmentForm)

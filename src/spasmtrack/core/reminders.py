@@ -177,9 +177,9 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
             at = _after_quiet(plan, zone, at)
         return at if at <= now < until and at < until else None
 
-    quiet_hours = (plan.quiet_from, plan.quiet_until) if shift else (None, None)
+    clock = Clock(plan.tz, plan.quiet_from, plan.quiet_until) if shift else Clock(plan.tz)
     if plan.checkin_at is not None and today not in facts.checkin_days:
-        found = _checkin_due(today, plan.checkin_at, plan.tz, *quiet_hours, now)
+        found = _checkin_due(today, plan.checkin_at, clock, now)
         if found is not None:
             result.append(found)
 
@@ -225,7 +225,7 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
             continue
         weeks_late = (today - first).days // QUESTIONNAIRE_REPEAT_DAYS
         day = first + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS * weeks_late)
-        found = _questionnaire_due(kind, day, plan.questionnaire_at, plan.tz, *quiet_hours, now)
+        found = _questionnaire_due(kind, day, plan.questionnaire_at, clock, now)
         if found is not None:
             result.append(found)
 
@@ -238,69 +238,49 @@ def due(plan: Plan, facts: Facts, now: datetime, *, quiet: bool = True) -> list[
 # and `now`, never on who: people who share them share one computation per tick.
 
 
-def _fire(
-    at: datetime,
-    until: datetime,
-    zone: ZoneInfo,
-    quiet_from: time | None,
-    quiet_until: time | None,
-    now: datetime,
-) -> datetime | None:
+class Clock(NamedTuple):
+    """The zone and the quiet hours that apply (none: None, None): with the day and the time,
+    all that decides when a day-bound reminder goes out, so people alike share one result."""
+
+    tz: str
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+
+
+def _window(
+    day: date, days: int, at_time: time, clock: Clock, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """(when it goes out, when it goes stale) of a reminder at `at_time` on `day` (after the
+    quiet hours) that stays for `days` days; None when it is not out now."""
+    tz, quiet_from, quiet_until = clock
+    zone = ZoneInfo(tz)
+    until = wall(day + timedelta(days=days), time(0), zone)
+    at = wall(day, at_time, zone)
     if at > now:
         return None
     if quiet_from is not None and quiet_until is not None:
         at = _after_quiet(
             Plan("", date.min, quiet_from=quiet_from, quiet_until=quiet_until), zone, at
         )
-    return at if at <= now < until and at < until else None
+    return (at, until) if at <= now < until and at < until else None
 
 
 @lru_cache(maxsize=4096)
-def _checkin_due(
-    today: date,
-    at_time: time,
-    tz: str,
-    quiet_from: time | None,
-    quiet_until: time | None,
-    now: datetime,
-) -> Due | None:
-    zone = ZoneInfo(tz)
-    until = wall(today + timedelta(days=1), time(0), zone)
-    fired = _fire(wall(today, at_time, zone), until, zone, quiet_from, quiet_until, now)
-    if fired is None:
+def _checkin_due(today: date, at_time: time, clock: Clock, now: datetime) -> Due | None:
+    window = _window(today, 1, at_time, clock, now)
+    if window is None:
         return None
-    return Due(
-        "checkin",
-        f"checkin:{today.isoformat()}",
-        fired,
-        until,
-        "Daily check-in",
-        "How was today? The check-in takes a minute.",
-    )
+    text = "How was today? The check-in takes a minute."
+    return Due("checkin", f"checkin:{today.isoformat()}", *window, "Daily check-in", text)
 
 
 @lru_cache(maxsize=8192)
 def _questionnaire_due(
-    kind: str,
-    day: date,
-    at_time: time,
-    tz: str,
-    quiet_from: time | None,
-    quiet_until: time | None,
-    now: datetime,
+    kind: str, day: date, at_time: time, clock: Clock, now: datetime
 ) -> Due | None:
-    zone = ZoneInfo(tz)
-    until = wall(day + timedelta(days=QUESTIONNAIRE_REPEAT_DAYS), time(0), zone)
-    fired = _fire(wall(day, at_time, zone), until, zone, quiet_from, quiet_until, now)
-    if fired is None:
+    window = _window(day, QUESTIONNAIRE_REPEAT_DAYS, at_time, clock, now)
+    if window is None:
         return None
     name = QUESTIONNAIRE_TITLES[kind]
-    return Due(
-        kind,
-        f"{kind}:{day.isoformat()}",
-        fired,
-        until,
-        f"{name} is due",
-        f"Time for the {name} questionnaire.",
-        kind,
-    )
+    title, text = f"{name} is due", f"Time for the {name} questionnaire."
+    return Due(kind, f"{kind}:{day.isoformat()}", *window, title, text, kind)

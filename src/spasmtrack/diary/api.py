@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import create_model
 
 from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.diary import schemas as s
+from spasmtrack.diary.carried import patch_of
 from spasmtrack.diary.entries import (
     RESOURCES,
     Resource,
@@ -61,18 +61,10 @@ def if_match_version(request: HttpRequest) -> int | None | str:
     return int(value) if value.isdigit() and len(value) < 10 else "unreadable"
 
 
-def _patch_schema(schema_in: type[Schema]) -> type[Schema]:
-    """The input schema with every field optional: a PATCH sends only what changes."""
-    fields: dict[str, Any] = {
-        n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
-    }
-    return create_model(f"{schema_in.__name__}Patch", __base__=StrictIn, **fields)
-
-
 def _register(res: Resource[Entry]) -> None:
     """Add the five operations for one resource (same ownership rules for all)."""
     name, schema_in, schema_out = res.name, res.schema_in, res.schema_out
-    schema_patch = _patch_schema(schema_in)
+    schema_patch = patch_of(schema_in)
     singular = name.rstrip("s").replace("-", "_")
 
     # (schema_out is a class chosen at run time: mypy cannot see it as a type)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from ninja import Schema
 from pydantic import AwareDatetime, Field, create_model
 
-from spasmtrack.strict import SingleLine
+from spasmtrack.strict import SingleLine, StrictIn
 
 S = TypeVar("S", bound=Schema)
 
@@ -134,6 +134,68 @@ def carries(model: type[models.Model], *, output: bool = False) -> Callable[[typ
         return derived
 
     return decorate
+
+
+def _stamps(recorded_by: bool) -> dict[str, tuple[Any, Any]]:
+    """What an entry's read shape ends with (before its carried fields), set by the server:
+    who recorded it (for kinds a clinician may record), its last change and its version.
+    (New FieldInfos each time: pydantic may complete a field in place for its model.)"""
+    out: dict[str, tuple[Any, Any]] = {}
+    if recorded_by:
+        out["recorded_by"] = (str | None, Field(None, description="the clinician who recorded it"))
+    out["updated"] = (datetime, Field(description="last change (edit, bin, restore)"))
+    out["version"] = (int, Field(description="bumped by every edit; the ETag, for If-Match"))
+    return out
+
+
+def recorded_by_name(obj: Any) -> str | None:
+    """The user name of the clinician who recorded an entry, None for the person's own."""
+    name: str | None = obj.recorded_by.user.username if obj.recorded_by_id else None
+    return name
+
+
+class RecordedBy(Schema):
+    """Reads `recorded_by` as the clinician's user name (a base of `entry_out`'s schemas)."""
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return recorded_by_name(obj)
+
+
+def entry_out(
+    model: type[models.Model], *, recorded_by: bool = False
+) -> Callable[[type[S]], type[S]]:
+    """Class decorator for an entry's read shape: the schema's own fields, then `recorded_by`
+    (with `recorded_by=True`, for kinds a clinician may record), `updated` and `version`
+    (`_stamps`), and last the model's carried fields (`carries(model, output=True)`). Same
+    name and docstring."""
+
+    def decorate(schema: type[S]) -> type[S]:
+        extra = _stamps(recorded_by)
+        bases = (schema, RecordedBy) if recorded_by else (schema,)
+        stamped: type[S] = create_model(  # type: ignore[call-overload]
+            schema.__name__,
+            __base__=bases,
+            __module__=schema.__module__,
+            __doc__=schema.__doc__,
+            **extra,
+        )
+        return carries(model, output=True)(stamped)
+
+    return decorate
+
+
+def patch_of(schema_in: type[Schema], name: str = "") -> type[Schema]:
+    """The input schema with every field optional and unchecked (default: <name>Patch): a
+    PATCH sends only what changes, and the writer re-validates the merged whole with
+    `schema_in`, so its rules are said once."""
+    fields: dict[str, Any] = {
+        n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
+    }
+    patch: type[Schema] = create_model(
+        name or f"{schema_in.__name__}Patch", __base__=StrictIn, **fields
+    )
+    return patch
 
 
 def carried_names(schema: type[Schema]) -> tuple[str, ...]:

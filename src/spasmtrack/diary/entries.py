@@ -61,8 +61,9 @@ class Resource(Generic[E_co]):
     insights cache and the authorization matrix all read.
 
     Adding a kind is a model, its two schemas (and a form, for pages) plus one entry in
-    `RESOURCES`; the API routes, export section, history filter, edit page, per-day check and
-    authorization sample follow from here.
+    `RESOURCES`; the API routes, export section, history filter, edit page, per-day check,
+    authorization sample and FHIR resources (a generic Observation, `diary.fhir._generic`,
+    unless `diary.fhir.ADAPTERS` maps the kind by hand) follow from here.
     """
 
     name: str  # URL segment and export key, e.g. "muscle-events"

@@ -9,6 +9,16 @@
 Every resource carries a `meta.tag` naming its entry kind (the descriptor's name), which is
 what import reads; a read resource becomes a row that goes through the same `create_entry` as
 the native import.
+
+What every kind shares is derived from its descriptor (`diary.entries.RESOURCES`): the export
+loop, the tag, the carried fields (`diary.carried`, one extension each) and the import through
+`create_entry`. A kind that `ADAPTERS` does not name needs no code here at all: it is written as
+a generic Observation (`_generic`), coded in Spasmtrack's own system by its descriptor's name
+and label, timed by its model's instant field (or its day), with every other field of its input
+schema as an extension; a field that is no plain value (a catalogue key, a list of regions) is
+refused when the kinds are built, naming the kind, so that it gets a mapper of its own instead
+of being dropped silently. `ADAPTERS` holds the hand-made mappings, for kinds with standard
+codes or structure (LOINC pain, body sites, panels, MedicationStatement).
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.diary.carried import plain_type
+from spasmtrack.diary.carried import SHARED, plain_type
 from spasmtrack.diary.entries import RESOURCES, Resource, entries_for
 from spasmtrack.diary.exports import import_catalogue_row, import_entry
 from spasmtrack.diary.models import DailyCheckin, Entry, Habit, Treatment
@@ -52,6 +62,7 @@ from spasmtrack.interop.fhir_kit import (
 
 Exporter = Callable[[Person, Any, Reference], list[FhirResource]]
 Mapper = Callable[[FhirResource, Ctx], dict[str, Any]]
+Fields = tuple[Any, ...]  # model fields (django-stubs' Field is generic in two parameters)
 
 # --- export ----------------------------------------------------------------------------------
 
@@ -66,6 +77,31 @@ def _observation(rid: str, kind: str, code: dict[str, Any], subject: Reference) 
         "code": code,
         "subject": subject,
     }
+
+
+def _timing(person: Person, entry: Any, prefix: str = "effective") -> dict[str, Any]:
+    """`<prefix>DateTime` (the instant, or the day of a kind without one), or `<prefix>Period`
+    for an entry with a duration (`duration_s`)."""
+    field = entry.instant_field
+    if field is None:
+        return {f"{prefix}DateTime": entry.local_date.isoformat()}
+    start = getattr(entry, field)
+    duration = getattr(entry, "duration_s", None)
+    if duration is None:
+        return {f"{prefix}DateTime": instant(person, start)}
+    end = start + timedelta(seconds=duration)
+    return {f"{prefix}Period": {"start": instant(person, start), "end": instant(person, end)}}
+
+
+def _read_timing(r: FhirResource, model: type[Entry], prefix: str = "effective") -> dict[str, Any]:
+    """The fields `_timing` wrote: the instant (and duration, if the model has one) or the day."""
+    field = model.instant_field
+    if field is None:
+        return {"local_date": r.get(f"{prefix}DateTime")}
+    at, duration = when(r, prefix)
+    if any(f.name == "duration_s" for f in model._meta.concrete_fields):
+        return {field: at, "duration_s": duration}
+    return {field: at}
 
 
 def _muscle_event(person: Person, e: Any, subject: Reference) -> list[FhirResource]:
@@ -100,14 +136,7 @@ def _muscle_event(person: Person, e: Any, subject: Reference) -> list[FhirResour
         ext += catalogue_ext(h, ("kind", "unit", "category"))
     if ext:
         res["extension"] = ext
-    if e.duration_s is None:
-        res["effectiveDateTime"] = instant(person, e.started_at)
-    else:
-        end = e.started_at + timedelta(seconds=e.duration_s)
-        res["effectivePeriod"] = {
-            "start": instant(person, e.started_at),
-            "end": instant(person, end),
-        }
+    res.update(_timing(person, e))
     if len(e.regions) == 1:
         res["bodySite"] = body_site(e.regions[0])
     res.update(notes(e))
@@ -175,7 +204,7 @@ def _checkin(person: Person, c: Any, subject: Reference) -> list[FhirResource]:
             {"coding": [own("daily-checkin", "Daily check-in")], "text": "Daily check-in"},
             subject,
         ),
-        "effectiveDateTime": c.local_date.isoformat(),
+        **_timing(person, c),
     }
     if comps:
         res["component"] = comps
@@ -192,7 +221,7 @@ def _symptom(person: Person, s: Any, subject: Reference) -> list[FhirResource]:
         "status": "final",
         "code": {"coding": [own("symptom-rating", "Symptom rating")], "text": s.name},
         "subject": subject,
-        "effectiveDateTime": s.local_date.isoformat(),
+        **_timing(person, s),
         "valueQuantity": {"value": s.value},
     }
     res.update(notes(s))
@@ -214,7 +243,7 @@ def _habit_log(person: Person, h: Any, subject: Reference) -> list[FhirResource]
             },
             subject,
         ),
-        "effectiveDateTime": h.local_date.isoformat(),
+        **_timing(person, h),
         "valueQuantity": quantity,
     }
     if ext := catalogue_ext(habit, ("kind", "unit", "category")):
@@ -232,7 +261,7 @@ def _trigger_point(person: Person, t: Any, subject: Reference) -> list[FhirResou
             {"coding": [own("trigger-point", "Trigger point tenderness (0-10)")]},
             subject,
         ),
-        "effectiveDateTime": instant(person, t.at),
+        **_timing(person, t),
         "bodySite": {"coding": [{"system": system("muscle"), "code": t.muscle}], "text": muscle},
         "valueInteger": t.tenderness,
         "component": [
@@ -266,10 +295,6 @@ def _treatment_log(person: Person, t: Any, subject: Reference) -> list[FhirResou
     for field in ("pain_before", "pain_after"):
         if getattr(t, field) is not None:
             ext.append({"url": ext_url(field.replace("_", "-")), "valueInteger": getattr(t, field)})
-    start = instant(person, t.at)
-    at: Any = start
-    if t.duration_s is not None:
-        at = {"start": start, "end": instant(person, t.at + timedelta(seconds=t.duration_s))}
     quantity: dict[str, Any] = {}
     if t.amount is not None:
         quantity["value"] = t.amount
@@ -284,7 +309,7 @@ def _treatment_log(person: Person, t: Any, subject: Reference) -> list[FhirResou
     )
     res: FhirResource = {"id": str(t.code), "meta": tag("treatment-logs")}
     res |= {"resourceType": kind, "status": "completed", coded: concept, "subject": subject}
-    res[prefix + ("Period" if isinstance(at, dict) else "DateTime")] = at
+    res.update(_timing(person, t, prefix))
     if quantity and medication:
         res["dosage"] = [{"doseAndRate": [{"doseQuantity": quantity}]}]
     elif quantity:
@@ -392,7 +417,8 @@ def _map_treatment_log(r: FhirResource, ctx: Ctx) -> dict[str, Any]:
     return row
 
 
-# Per diary kind (descriptor name = the resources' tag): how it is written and read.
+# The hand-made adapters, by diary kind (descriptor name = the resources' tag): how it is
+# written and read. A kind not named here gets the generic one (`_generic`).
 ADAPTERS: dict[str, tuple[Exporter, Mapper]] = {
     "muscle-events": (_muscle_event, _map_muscle_event),
     "pain-drawings": (_pain_drawing, _map_pain_drawing),
@@ -426,9 +452,11 @@ def _carried_ext(res: Resource[Entry], name: str) -> str:
     return f"{res.name}-{name.replace('_', '-')}"
 
 
-def _carry_out(person: Person, res: Resource[Entry], entry: Any, out: FhirResource) -> None:
-    """One extension per carried field (`Resource.carried`) whose value is not its default."""
-    for field in res.carried:
+def _carry_out(
+    person: Person, res: Resource[Entry], fields: Fields, entry: Any, out: FhirResource
+) -> None:
+    """One extension per carried field whose value is not its default."""
+    for field in fields:
         value = getattr(entry, field.name)
         default = None if callable(field.default) else field.get_default()
         if value is None or (field.has_default() and value == default):
@@ -443,31 +471,84 @@ def _carry_out(person: Person, res: Resource[Entry], entry: Any, out: FhirResour
         )
 
 
-def _carry_in(res: Resource[Entry], r: FhirResource, row: dict[str, Any]) -> None:
-    for field in res.carried:
+def _carry_in(res: Resource[Entry], fields: Fields, r: FhirResource, row: dict[str, Any]) -> None:
+    for field in fields:
         value = ext_value(r, _carried_ext(res, field.name), _VALUE_KEYS[plain_type(field)])
         if value is not None:
             row[field.name] = value
 
 
-def _kind(res: Resource[Entry], exporter: Exporter, mapper: Mapper) -> FhirKind:
+def _generic_fields(res: Resource[Entry]) -> Fields:
+    """The fields of a kind without an adapter that its extensions carry: every field of its
+    input schema but the time (`_timing`) and the notes. TypeError for one that is no plain
+    model field, since the generic Observation would lose it."""
+    timed = {"local_date", "duration_s", res.model.instant_field}
+    fields = []
+    for name in res.schema_in.model_fields:
+        if name in timed or name in SHARED:
+            continue
+        field = next((f for f in res.model._meta.concrete_fields if f.name == name), None)
+        try:
+            if field is None or field.is_relation:
+                raise TypeError(name)
+            plain_type(field)
+        except TypeError:
+            raise TypeError(
+                f"diary kind {res.name!r}: its field {name!r} is no plain value that the "
+                "generic FHIR Observation can carry; give the kind an adapter in "
+                "diary/fhir.py ADAPTERS"
+            ) from None
+        fields.append(field)
+    return tuple(fields)
+
+
+def _generic(res: Resource[Entry]) -> tuple[Exporter, Mapper]:
+    """The adapter of a kind that `ADAPTERS` does not name: an Observation coded by the kind's
+    name and label in Spasmtrack's own system, at the entry's time; its other fields are the
+    extensions `fhir_kind` adds (`_generic_fields`)."""
+    label = res.label or res.name
+    concept = {"coding": [own(res.name, label)], "text": label}
+    instant_field = res.model.instant_field
+
+    def exporter(person: Person, entry: Any, subject: Reference) -> list[FhirResource]:
+        out = {**_observation(str(entry.code), res.name, concept, subject)}
+        out.update(_timing(person, entry))
+        if instant_field and (ext := day_ext(person, entry, getattr(entry, instant_field))):
+            out["extension"] = ext
+        out.update(notes(entry))
+        return [out]
+
+    def mapper(r: FhirResource, ctx: Ctx) -> dict[str, Any]:
+        return {**base(r), **_read_timing(r, res.model)}
+
+    return exporter, mapper
+
+
+def fhir_kind(res: Resource[Entry]) -> FhirKind:
+    """The FhirKind of a diary kind: its adapter (or the generic one) and its carried fields."""
+    if res.name in ADAPTERS:
+        exporter, mapper = ADAPTERS[res.name]
+        fields: Fields = res.carried
+    else:
+        exporter, mapper = _generic(res)
+        fields = _generic_fields(res)
+
     def export(person: Person, subject: Reference) -> list[FhirResource]:
         out: list[FhirResource] = []
         for entry in entries_for(person, res).order_by(res.order.lstrip("-"), "id"):
             written = exporter(person, entry, subject)
-            _carry_out(person, res, entry, written[0])
+            _carry_out(person, res, fields, entry, written[0])
             out += written
         return out
 
     def load(r: FhirResource, ctx: Ctx) -> None:
         row = mapper(r, ctx)
-        _carry_in(res, r, row)
+        _carry_in(res, fields, r, row)
         row = {k: v for k, v in row.items() if v is not None}
         import_entry(ctx.person, res, row, "", ctx.index)
 
     return FhirKind(res.name, export, load, members=MEMBERS.get(res.name, {}))
 
 
-KINDS: tuple[FhirKind, ...] = tuple(
-    _kind(res, *ADAPTERS[name]) for name, res in RESOURCES.items() if name in ADAPTERS
-)
+# Every diary kind, in the descriptors' order (which is the order of the bundle's resources).
+KINDS: tuple[FhirKind, ...] = tuple(fhir_kind(res) for res in RESOURCES.values())

@@ -12,6 +12,7 @@ from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.body.regions import all_regions
+from spasmtrack.indexes import by_day, newest_first, one_live
 
 
 def region_label(region_id: str) -> str:
@@ -143,13 +144,7 @@ class MuscleEvent(Entry):
     instant_field = "started_at"
 
     class Meta:
-        indexes = [
-            # Today, history and insights read one person's events by day.
-            models.Index(fields=["person", "local_date"], name="muscleevent_person_day"),
-            # Lists (API, history) read a person's newest first: this index gives them in
-            # order, with no sort step after the scan.
-            models.Index(fields=["person", "-started_at", "-id"], name="muscleevent_person_newest"),
-        ]
+        indexes = [by_day("muscleevent"), newest_first("muscleevent", "started_at")]
 
     def summary(self) -> str:
         where = ", ".join(region_label(r) for r in self.regions)
@@ -171,12 +166,8 @@ class PainDrawing(Entry):
     instant_field = "at"
 
     class Meta:
-        indexes = [
-            # Pain drawings are read by day for heatmaps and WPI prefill.
-            models.Index(fields=["person", "local_date"], name="paindrawing_person_day"),
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(fields=["person", "-at", "-id"], name="paindrawing_person_newest"),
-        ]
+        # (pain drawings are read by day for heatmaps and the WPI prefill)
+        indexes = [by_day("paindrawing"), newest_first("paindrawing", "at")]
 
     def summary(self) -> str:
         worst = max(self.regions.values(), default=0)
@@ -201,17 +192,8 @@ class DailyCheckin(Entry):
     activity = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "local_date"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="one_checkin_per_day",
-            )
-        ]
-        indexes = [
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(fields=["person", "-local_date", "-id"], name="checkin_person_newest"),
-        ]
+        constraints = [one_live("one_checkin_per_day", "person", "local_date")]
+        indexes = [newest_first("checkin", "local_date")]
 
     def summary(self) -> str:
         labels = {
@@ -295,12 +277,7 @@ class TreatmentLog(Entry):
     instant_field = "at"
 
     class Meta:
-        indexes = [
-            # Insights read a person's treatments by day.
-            models.Index(fields=["person", "local_date"], name="treatmentlog_person_day"),
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(fields=["person", "-at", "-id"], name="treatmentlog_person_newest"),
-        ]
+        indexes = [by_day("treatmentlog"), newest_first("treatmentlog", "at")]
 
     def summary(self) -> str:
         parts = [self.treatment.name]
@@ -323,17 +300,8 @@ class HabitLog(Entry):
     value = models.FloatField(default=1)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "habit", "local_date"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="one_habit_value_per_day",
-            )
-        ]
-        indexes = [
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(fields=["person", "-local_date", "-id"], name="habitlog_person_newest"),
-        ]
+        constraints = [one_live("one_habit_value_per_day", "person", "habit", "local_date")]
+        indexes = [newest_first("habitlog", "local_date")]
 
     def summary(self) -> str:
         if self.habit.kind == Habit.Kind.YES_NO:
@@ -352,19 +320,8 @@ class SymptomRating(Entry):
     scale_max = models.FloatField(default=10)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "name", "local_date"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="one_rating_per_symptom_day",
-            )
-        ]
-        indexes = [
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(
-                fields=["person", "-local_date", "-id"], name="symptomrating_person_newest"
-            ),
-        ]
+        constraints = [one_live("one_rating_per_symptom_day", "person", "name", "local_date")]
+        indexes = [newest_first("symptomrating", "local_date")]
 
     def summary(self) -> str:
         return f"{self.name} {self.value:g}/{self.scale_max:g}"
@@ -402,10 +359,7 @@ class TriggerPoint(Entry):
     instant_field = "at"
 
     class Meta:
-        indexes = [
-            # Lists read a person's newest first, in this index's order (no sort step).
-            models.Index(fields=["person", "-at", "-id"], name="triggerpoint_person_newest"),
-        ]
+        indexes = [newest_first("triggerpoint", "at")]
 
     def summary(self) -> str:
         muscle = self.muscle.replace("_", " ")

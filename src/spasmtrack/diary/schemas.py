@@ -6,7 +6,9 @@ with the same `*In` schemas, so anything the API would refuse, import refuses to
 
 Each schema lays out the fields that need more than their model field says; `@carries(model)`
 adds the model's other plain fields as the model defines them (see `spasmtrack.diary.carried`),
-so a new plain field needs no edit here.
+so a new plain field needs no edit here. `@entry_out(model)` does the same for a `*Out`, after
+its own fields adding what every entry's read shape ends with: who recorded it (for kinds a
+clinician may record), its last change and its version.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, create_model, field_validator, model_validator
 
 from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.core.body.regions import unknown_regions
-from spasmtrack.diary.carried import carries
+from spasmtrack.diary.carried import carries, entry_out
 from spasmtrack.diary.models import (
     EMPTY_CHECKIN,
     DailyCheckin,
+    Entry,
     HabitLog,
     MuscleEvent,
     PainDrawing,
@@ -75,7 +78,7 @@ class MuscleEventIn(StrictIn):
     _regions = field_validator("regions")(_check_regions)
 
 
-@carries(MuscleEvent, output=True)
+@entry_out(MuscleEvent)
 class MuscleEventOut(Schema):
     id: UUID = Field(alias="code")
     kind: str
@@ -87,8 +90,6 @@ class MuscleEventOut(Schema):
     suspected_trigger: str
     trigger_habit: str | None = Field(None, alias="trigger_habit.key")
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(PainDrawing)
@@ -106,15 +107,13 @@ class PainDrawingIn(StrictIn):
         return v
 
 
-@carries(PainDrawing, output=True)
+@entry_out(PainDrawing)
 class PainDrawingOut(Schema):
     id: UUID = Field(alias="code")
     at: datetime
     local_date: date
     regions: dict[str, int]
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 class CheckinFields(StrictIn):
@@ -147,11 +146,16 @@ class CheckinIn(CheckinFields):
         return self
 
 
-@carries(DailyCheckin, output=True)
-class CheckinOut(CheckinFields):
-    id: UUID = Field(alias="code")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
+def _read_shape(name: str, model: type[Entry], schema_in: type[Schema]) -> type[Schema]:
+    """The read shape of a kind whose input shape says it all: the input's fields and rules,
+    then the entry's id and what `entry_out` adds."""
+    identified: type[Schema] = create_model(
+        name, __base__=schema_in, __module__=__name__, id=(UUID, Field(alias="code"))
+    )
+    return entry_out(model)(identified)
+
+
+CheckinOut = _read_shape("CheckinOut", DailyCheckin, CheckinFields)
 
 
 @carries(TreatmentLog)
@@ -166,7 +170,7 @@ class TreatmentLogIn(StrictIn):
     notes: str = Notes
 
 
-@carries(TreatmentLog, output=True)
+@entry_out(TreatmentLog, recorded_by=True)
 class TreatmentLogOut(Schema):
     id: UUID = Field(alias="code")
     treatment: str = Field(alias="treatment.key")
@@ -179,13 +183,6 @@ class TreatmentLogOut(Schema):
     pain_before: int | None
     pain_after: int | None
     notes: str
-    recorded_by: str | None = Field(None, description="the clinician who recorded it")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 @carries(HabitLog)
@@ -196,7 +193,7 @@ class HabitLogIn(StrictIn):
     notes: str = Notes
 
 
-@carries(HabitLog, output=True)
+@entry_out(HabitLog)
 class HabitLogOut(Schema):
     id: UUID = Field(alias="code")
     habit: str = Field(alias="habit.key")
@@ -204,8 +201,6 @@ class HabitLogOut(Schema):
     local_date: date
     value: float
     notes: str
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
 
 
 @carries(SymptomRating)
@@ -223,11 +218,7 @@ class SymptomRatingIn(StrictIn):
         return self
 
 
-@carries(SymptomRating, output=True)
-class SymptomRatingOut(SymptomRatingIn):
-    id: UUID = Field(alias="code")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
+SymptomRatingOut = _read_shape("SymptomRatingOut", SymptomRating, SymptomRatingIn)
 
 
 @carries(TriggerPoint)
@@ -243,7 +234,7 @@ class TriggerPointIn(StrictIn):
     _muscle = field_validator("muscle")(check_muscle)
 
 
-@carries(TriggerPoint, output=True)
+@entry_out(TriggerPoint, recorded_by=True)
 class TriggerPointOut(Schema):
     id: UUID = Field(alias="code")
     muscle: str
@@ -254,13 +245,6 @@ class TriggerPointOut(Schema):
     at: datetime
     local_date: date
     notes: str
-    recorded_by: str | None = Field(None, description="the clinician who recorded it")
-    updated: datetime = Field(description="last change (edit, bin, restore)")
-    version: int = Field(description="bumped by every edit; the ETag, for If-Match")
-
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return obj.recorded_by.user.username if obj.recorded_by_id else None
 
 
 class CatalogueIn(StrictIn):

@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,11 +44,7 @@ from spasmtrack.diary.forms import (
     time_notes,
 )
 from spasmtrack.diary.models import DailyCheckin, Entry, MuscleEvent, Treatment, region_label
-
-ENTRY_ROW_TMPL = get_template("diary/entry_row.html")
-QUICK_PREVIEW_TMPL = get_template("diary/quick_preview.html")
-BINNED_ROW_TMPL = get_template("diary/binned_row.html")
-DAY_HINT_TMPL = get_template("diary/day_hint.html")
+from spasmtrack.fragments import fragment
 
 # The kinds the pages edit, each with its form (from the diary descriptors).
 EDIT_FORMS: dict[str, Any] = {name: r.form for name, r in RESOURCES.items() if r.form}
@@ -215,6 +210,34 @@ def _save(
     return None
 
 
+def _logged(
+    request: AuthenticatedHttpRequest, form: Any, person: Person, name: str, said: str = ""
+) -> HttpResponse | None:
+    """Save a valid log form as a new entry of kind `name`: back to Today, saying what was
+    saved (or `said`); None when it was refused (the form then shows why)."""
+    entry = _save(form, person, RESOURCES[name])
+    if entry is None:
+        return None
+    messages.success(request, said or _saved_text(entry, form))
+    return redirect("diary:today")
+
+
+def _log_page(
+    request: AuthenticatedHttpRequest,
+    form: Any,
+    name: str,
+    template: str,
+    ctx: dict[str, Any] | None = None,
+    said: str = "",
+) -> HttpResponse:
+    """A page that logs one entry of kind `name`: a valid post is saved (`_logged`), anything
+    else shows the form (with `ctx`) again."""
+    if request.method == "POST" and form.is_valid():
+        if done := _logged(request, form, person_of(request), name, said):
+            return done
+    return render(request, template, {"form": form, **(ctx or {})})
+
+
 # The names of the time fields a log form may send to day_hint.
 HINT_FIELDS = ("started_at", "at")
 
@@ -234,7 +257,7 @@ def day_hint(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         ctx["counts_for"] = counts_for_text(person.local_date(at))
         ctx["note"] = field.note
-    return HttpResponse(DAY_HINT_TMPL.render(ctx, request))
+    return fragment(request, "diary/day_hint.html", ctx)
 
 
 @login_required
@@ -267,9 +290,8 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # A "twitch" that does not fit what was entered gets one gentle question first.
         question = form.kind_question()
-        if question is None and (entry := _save(form, person, RESOURCES["muscle-events"])):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
+        if question is None and (done := _logged(request, form, person, "muscle-events")):
+            return done
     ctx = {"form": form, "kind": kind, "kind_question": question}
     return render(request, "diary/log_event.html", ctx)
 
@@ -278,11 +300,7 @@ def log_event(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 def pain_drawing(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request)
     form = PainDrawingForm(request.POST or None, last_intensity=_last_intensity(person))
-    if request.method == "POST" and form.is_valid():
-        if entry := _save(form, person, RESOURCES["pain-drawings"]):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
-    return render(request, "diary/pain_drawing.html", {"form": form})
+    return _log_page(request, form, "pain-drawings", "diary/pain_drawing.html")
 
 
 @login_required
@@ -302,11 +320,8 @@ def checkin(request: AuthenticatedHttpRequest) -> HttpResponse:
     # How much you did is today's, not a state that carries over: never prefilled.
     initial.update({"local_date": day, "notes": "", "activity": None})
     form = CheckinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, person, res):
-            messages.success(request, "Check-in saved.")
-            return redirect("diary:today")
-    return render(request, "diary/checkin.html", {"form": form, "prefilled": last})
+    ctx = {"prefilled": last}
+    return _log_page(request, form, "checkins", "diary/checkin.html", ctx, "Check-in saved.")
 
 
 # How many of the person's most used treatments head the list.
@@ -352,10 +367,7 @@ def log_treatment(request: AuthenticatedHttpRequest) -> HttpResponse:
                 category = form.cleaned_data.get("new_category") or "home"
                 own = Treatment.add_custom(person, name=name, category=category)
             form.cleaned_data["treatment"] = own.key
-        if entry := _save(form, person, RESOURCES["treatment-logs"]):
-            messages.success(request, _saved_text(entry, form))
-            return redirect("diary:today")
-    return render(request, "diary/log_treatment.html", {"form": form})
+    return _log_page(request, form, "treatment-logs", "diary/log_treatment.html")
 
 
 @login_required
@@ -462,10 +474,9 @@ def delete(request: AuthenticatedHttpRequest, resource: str, code: str) -> HttpR
     person = person_of(request)
     entry = owned_or_404(person, entries_for(person, res), code)
     entry.move_to_bin()
-    row: Any = entry  # binned_row.html's row: the entry with its kind attached
-    row.resource = resource
     if is_htmx(request):
-        return HttpResponse(BINNED_ROW_TMPL.render({"entry": entry}, request))
+        restore_url = reverse("diary:restore", args=[resource, entry.code])
+        return fragment(request, "binned_row.html", {"entry": entry, "restore_url": restore_url})
     # The next page shows "Deleted … Undo" (see accounts.context.site).
     request.session["undo"] = {"resource": resource, "code": str(code), "summary": entry.summary()}
     return redirect(_next_or_history(request))
@@ -501,7 +512,7 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
         row.recorded_by_label = str(recorded)
     if is_htmx(request):
         ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
-        return HttpResponse(ENTRY_ROW_TMPL.render(ctx, request))
+        return fragment(request, "diary/entry_row.html", ctx)
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(_next_or_history(request))
 
@@ -536,7 +547,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     left = sum(1 for r in rows if not r["removed"])
     ctx = {"text": text, "reading": reading, "rows": rows, "left": left, "problems": problems}
     if is_htmx(request):
-        return HttpResponse(QUICK_PREVIEW_TMPL.render(ctx, request))
+        return fragment(request, "diary/quick_preview.html", ctx)
     return render(request, "diary/quick.html", ctx)
 
 

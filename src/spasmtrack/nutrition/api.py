@@ -8,12 +8,12 @@ query-parameter models from the handlers' annotations and cannot resolve them as
 """
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.http import Http404
 from django.utils.timezone import now
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -21,6 +21,7 @@ from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
 from spasmtrack.diary.entries import EntryError
+from spasmtrack.diary.models import Entry
 from spasmtrack.nutrition import schemas as s
 from spasmtrack.nutrition.intakes import intakes_for, log_intake, totals
 from spasmtrack.nutrition.lifestyle import (
@@ -56,15 +57,24 @@ def create_intake(request: ApiRequest, payload: s.IntakeIn) -> Any:
     return Status(201, log_intake(request.auth, payload))
 
 
-@router.get("/intakes/{code}", response=s.IntakeOut, operation_id="read_intake")
-def read_intake(request: ApiRequest, code: UUID) -> Any:
-    return owned_or_404(request.auth, Intake.objects.live(), code)
+def _read_and_delete(path: str, model: type[Entry], schema: Any, name: str) -> None:
+    """GET and DELETE `path`/{code}: one of the person's live entries (404 for anyone else's,
+    as in the diary API), and moving it to the bin. Operation ids read_<name>, delete_<name>."""
+
+    def read(request: ApiRequest, code: UUID) -> Any:
+        return owned_or_404(request.auth, model.objects.live(), code)
+
+    def delete(request: ApiRequest, code: UUID) -> Any:
+        owned_or_404(request.auth, model.objects.live(), code).move_to_bin()
+        return Status(204, None)
+
+    read.__name__ = read.__qualname__ = f"read_{name}"  # (ninja's operation summary)
+    delete.__name__ = delete.__qualname__ = f"delete_{name}"
+    router.get(f"{path}/{{code}}", response=schema, operation_id=f"read_{name}")(read)
+    router.delete(f"{path}/{{code}}", response={204: None}, operation_id=f"delete_{name}")(delete)
 
 
-@router.delete("/intakes/{code}", response={204: None}, operation_id="delete_intake")
-def delete_intake(request: ApiRequest, code: UUID) -> Any:
-    owned_or_404(request.auth, Intake.objects.live(), code).move_to_bin()
-    return Status(204, None)
+_read_and_delete("/intakes", Intake, s.IntakeOut, "intake")
 
 
 # ---------------------------------------------------------------- totals and profile
@@ -132,18 +142,11 @@ def create_change(request: ApiRequest, payload: s.ChangeIn) -> Any:
     return Status(201, record_change(request.auth, payload))
 
 
-@router.get("/changes/{code}", response=s.ChangeOut, operation_id="read_change")
-def read_change(request: ApiRequest, code: UUID) -> Any:
-    return owned_or_404(request.auth, ChangeEvent.objects.live(), code)
+_read_and_delete("/changes", ChangeEvent, s.ChangeOut, "change")
 
 
 @router.patch("/changes/{code}", response=s.ChangeOut, operation_id="update_change")
-def patch_change(request: ApiRequest, code: UUID, payload: s.ChangePatch) -> Any:
+def patch_change(request: ApiRequest, code: UUID, payload: s.ChangePatch) -> Any:  # type: ignore[valid-type]
+    # (ChangePatch is derived at run time, patch_of(ChangeIn): mypy sees no class)
     change = owned_or_404(request.auth, ChangeEvent.objects.live(), code)
-    return update_change(change, payload.model_dump(exclude_unset=True))
-
-
-@router.delete("/changes/{code}", response={204: None}, operation_id="delete_change")
-def delete_change(request: ApiRequest, code: UUID) -> Any:
-    owned_or_404(request.auth, ChangeEvent.objects.live(), code).move_to_bin()
-    return Status(204, None)
+    return update_change(change, cast(Schema, payload).model_dump(exclude_unset=True))

@@ -18,6 +18,7 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import require_plausible
 from spasmtrack.diary.models import Entry
+from spasmtrack.indexes import by_day
 
 # (the catalogue and core.nutrition are imported where used: models load at every django.setup())
 
@@ -51,10 +52,7 @@ class Intake(Entry):
     instant_field = "at"
 
     class Meta:
-        indexes = [
-            # Totals, the nutrition page and the insights factors read intakes by day.
-            models.Index(fields=["person", "local_date"], name="intake_person_day"),
-        ]
+        indexes = [by_day("intake")]  # (totals, the nutrition page, insights factors)
         constraints = [
             # Either a food or a supplement nutrient, never both and never neither.
             models.CheckConstraint(
@@ -187,10 +185,7 @@ class ChangeEvent(Entry):
     category = models.CharField(max_length=11, choices=Category.choices, default=Category.OTHER)
 
     class Meta:
-        indexes = [
-            # The lifestyle page and the before/after insight read one person's changes by day.
-            models.Index(fields=["person", "local_date"], name="changeevent_person_day"),
-        ]
+        indexes = [by_day("changeevent")]  # (the lifestyle page, the before/after insight)
 
     def summary(self) -> str:
         return f"{self.title} ({self.get_category_display().split(' (')[0].lower()})"

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from spasmtrack.core.catalogue import Source, ergonomics, foods
+from spasmtrack.diary.carried import patch_of
 from spasmtrack.strict import SingleLine, StrictIn
 
 FOOD_UNITS = ("g", "serving")
@@ -209,13 +210,8 @@ class ChangeIn(StrictIn):
         return v.strip()
 
 
-class ChangePatch(StrictIn):
-    title: SingleLine | None = Field(None, min_length=1, max_length=120)
-    category: (
-        Literal["sleep", "workstation", "activity", "diet", "treatment", "footwear", "other"] | None
-    ) = None
-    local_date: date | None = None
-    notes: str | None = Field(None, max_length=5000)
+# A PATCH of a change: ChangeIn's fields, each optional; update_change validates the whole.
+ChangePatch = patch_of(ChangeIn, "ChangePatch")
 
 
 class ChangeOut(Schema):

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.catalogue import ergonomics, foods, reference_intakes, treatments
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.diary.models import Entry, Treatment
+from spasmtrack.fragments import fragment, page_or_fragment
 from spasmtrack.nutrition.forms import (
     ChangeForm,
     ChecklistForm,
@@ -56,14 +56,6 @@ from spasmtrack.nutrition.lifestyle import (
 )
 from spasmtrack.nutrition.models import ChangeEvent, ChecklistStatus, Intake, NutritionProfile
 
-PANEL_TMPL = get_template("nutrition/panel.html")
-FOOD_SELECT_TMPL = get_template("nutrition/food_select.html")
-INTAKE_ROW_TMPL = get_template("nutrition/intake_row.html")
-LIFESTYLE_PANEL_TMPL = get_template("nutrition/lifestyle_panel.html")
-CHECKLIST_ITEM_TMPL = get_template("nutrition/checklist_item.html")
-CHANGE_ROW_TMPL = get_template("nutrition/change_row.html")
-BINNED_ROW_TMPL = get_template("nutrition/binned_row.html")
-
 CATEGORY_TITLES = {
     "home": "Things people try at home",
     "nutrition": "Nutrition and supplements",
@@ -74,9 +66,9 @@ CATEGORY_TITLES = {
 UNDO_KEY = "nutrition_undo"
 
 # Kinds of entry this app can bin and restore: URL segment -> (model, row template).
-BINNABLE: dict[str, tuple[type[Entry], Any]] = {
-    "intakes": (Intake, INTAKE_ROW_TMPL),
-    "changes": (ChangeEvent, CHANGE_ROW_TMPL),
+BINNABLE: dict[str, tuple[type[Entry], str]] = {
+    "intakes": (Intake, "nutrition/intake_row.html"),
+    "changes": (ChangeEvent, "nutrition/change_row.html"),
 }
 
 
@@ -204,19 +196,32 @@ def _post_nutrition(request: AuthenticatedHttpRequest, person: Person) -> tuple[
     return False, {name: form}
 
 
-@login_required
-def nutrition(request: AuthenticatedHttpRequest) -> HttpResponse:
+# A panel page's (POST handler, context, its URL name, the page's template, the panel's).
+PanelPage = tuple[
+    Callable[[AuthenticatedHttpRequest, Person], tuple[bool, dict[str, Any]]],
+    Callable[..., dict[str, Any]],
+    str,
+    str,
+    str,
+]
+
+
+def _panel_page(request: AuthenticatedHttpRequest, page: PanelPage) -> HttpResponse:
+    """A page of forms in one panel that htmx swaps whole: a saved form goes back to the page
+    (htmx: the fresh panel); a refused one is shown again with its errors."""
+    post, context, url_name, template, panel = page
     person = person_of(request)
     bound: dict[str, Any] = {}
     if request.method == "POST":
-        saved, bound = _post_nutrition(request, person)
+        saved, bound = post(request, person)
         if saved and not is_htmx(request):
-            return redirect("nutrition:nutrition")
-    ctx = _nutrition_context(request, person, **bound)
-    ctx["htmx"] = is_htmx(request)  # a fragment shows its own status messages
-    if is_htmx(request):
-        return HttpResponse(PANEL_TMPL.render(ctx, request))
-    return render(request, "nutrition/nutrition.html", ctx)
+            return redirect(url_name)
+    return page_or_fragment(request, template, panel, context(request, person, **bound))
+
+
+@login_required
+def nutrition(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _panel_page(request, NUTRITION_PAGE)
 
 
 @login_required
@@ -228,13 +233,13 @@ def food_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = search_foods(query)
     form = FoodIntakeForm(foods=found or list(foods().values()))
     ctx = {"food_form": form, "query": query, "none_found": bool(query) and not found}
-    return HttpResponse(FOOD_SELECT_TMPL.render(ctx, request))
+    return fragment(request, "nutrition/food_select.html", ctx)
 
 
 # ---------------------------------------------------------------- bin and undo
 
 
-def _binnable(kind: str) -> tuple[type[Entry], Any]:
+def _binnable(kind: str) -> tuple[type[Entry], str]:
     if kind not in BINNABLE:
         raise Http404("No such kind of entry")
     return BINNABLE[kind]
@@ -247,12 +252,12 @@ def _back(kind: str) -> str:
 @login_required
 @require_POST
 def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
-    model, row_tmpl = _binnable(kind)
+    model, _ = _binnable(kind)
     entry = owned_or_404(person_of(request), model.objects.live(), code)
     entry.move_to_bin()
-    ctx = {"entry": entry, "kind": kind}
     if is_htmx(request):
-        return HttpResponse(BINNED_ROW_TMPL.render(ctx, request))
+        restore_url = reverse("nutrition:restore", args=[kind, entry.code])
+        return fragment(request, "binned_row.html", {"entry": entry, "restore_url": restore_url})
     # The next page of this app offers "Deleted … Undo" once (see _pop_undo).
     summary = entry.summary()
     request.session[UNDO_KEY] = {"kind": kind, "code": str(entry.code), "summary": summary}
@@ -262,7 +267,7 @@ def delete(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpRespo
 @login_required
 @require_POST
 def restore(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResponse:
-    model, row_tmpl = _binnable(kind)
+    model, row_template = _binnable(kind)
     entry = model.objects.filter(
         person=person_of(request), code=code, deleted_at__isnull=False
     ).first()
@@ -271,7 +276,7 @@ def restore(request: AuthenticatedHttpRequest, kind: str, code: str) -> HttpResp
     with transaction.atomic():
         entry.restore()
     if is_htmx(request):
-        return HttpResponse(row_tmpl.render({"entry": entry, "kind": kind}, request))
+        return fragment(request, row_template, {"entry": entry, "kind": kind})
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(_back(kind))
 
@@ -324,19 +329,25 @@ def _post_lifestyle(request: AuthenticatedHttpRequest, person: Person) -> tuple[
     raise Http404("No such form")
 
 
+NUTRITION_PAGE: PanelPage = (
+    _post_nutrition,
+    _nutrition_context,
+    "nutrition:nutrition",
+    "nutrition/nutrition.html",
+    "nutrition/panel.html",
+)
+LIFESTYLE_PAGE: PanelPage = (
+    _post_lifestyle,
+    _lifestyle_context,
+    "nutrition:lifestyle",
+    "nutrition/lifestyle.html",
+    "nutrition/lifestyle_panel.html",
+)
+
+
 @login_required
 def lifestyle(request: AuthenticatedHttpRequest) -> HttpResponse:
-    person = person_of(request)
-    bound: dict[str, Any] = {}
-    if request.method == "POST":
-        saved, bound = _post_lifestyle(request, person)
-        if saved and not is_htmx(request):
-            return redirect("nutrition:lifestyle")
-    ctx = _lifestyle_context(request, person, **bound)
-    ctx["htmx"] = is_htmx(request)  # a fragment shows its own status messages
-    if is_htmx(request):
-        return HttpResponse(LIFESTYLE_PANEL_TMPL.render(ctx, request))
-    return render(request, "nutrition/lifestyle.html", ctx)
+    return _panel_page(request, LIFESTYLE_PAGE)
 
 
 @login_required
@@ -354,5 +365,5 @@ def checklist_status(request: AuthenticatedHttpRequest, item: str) -> HttpRespon
         messages.error(request, "Choose one of the options for that item.")
     if is_htmx(request):
         ctx = {"item": checklist_item(person, item), "statuses": ChecklistStatus.Status.choices}
-        return HttpResponse(CHECKLIST_ITEM_TMPL.render(ctx, request))
+        return fragment(request, "nutrition/checklist_item.html", ctx)
     return redirect(reverse("nutrition:lifestyle") + f"#item-{item}")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -11,9 +10,10 @@ from django.http import Http404, HttpRequest
 from django.utils.timezone import now
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import Field, create_model
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.reminders import Due
 from spasmtrack.reminders.models import PushSubscription
 from spasmtrack.reminders.today import due_for
 
@@ -24,14 +24,16 @@ def _me(request: HttpRequest) -> Person:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-class DueOut(Schema):
-    kind: str
-    key: str
-    at: datetime
-    until: datetime
-    title: str
-    body: str
-    url: str
+# A due reminder: the fields of core.reminders.Due (its subject, an internal code, aside), and
+# the page that answers it.
+_DUE_HINTS = get_type_hints(Due)
+DueOut: Any = create_model(
+    "DueOut",
+    __base__=Schema,
+    __module__=__name__,
+    **{name: (_DUE_HINTS[name], ...) for name in Due._fields if name != "subject"},
+    url=(str, ...),  # type: ignore[call-overload]  # (pydantic's overloads and a ** of fields)
+)
 
 
 class PushKeys(Schema):

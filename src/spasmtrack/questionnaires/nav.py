@@ -1,0 +1,5 @@
+"""Questionnaires, in the More menu."""
+
+from spasmtrack.navigation import NavEntry
+
+NAV = (NavEntry("Questionnaires", "questionnaires:index", 140),)
