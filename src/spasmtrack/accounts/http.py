@@ -59,13 +59,18 @@ def token_person(secret: str) -> Person | None:
         )
         compiler = people.values_list(*names)[:1].query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        compiled = (compiler, sql, list(params), list(params).index(_HASH_MARK), names)
+        # The fields' own converters (from_db_value, the backend's), as the ORM applies them.
+        converters = compiler.get_converters([col for col, _, _ in compiler.select])
+        at = list(params).index(_HASH_MARK)
+        compiled = (compiler, converters, sql, list(params), at, names)
         connection._spasmtrack_token_query = compiled  # type: ignore[attr-defined]
-    compiler, sql, params, at, names = compiled
+    compiler, converters, sql, params, at, names = compiled
     params = [*params[:at], ApiToken.hash(secret), *params[at + 1 :]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for row in compiler.results_iter(results=[rows]):  # the fields' own converters
-        return Person.from_db(alias, names, row)
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    for row in rows:
+        return Person.from_db(alias, names, list(row))
     return None
