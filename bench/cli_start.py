@@ -10,7 +10,8 @@ runs each command N times as a fresh process and prints the median wall time and
 with the ratios to two ceilings measured in the same run: `python -c pass` (the interpreter)
 and `django.setup()` alone (every command that reads the diary pays it), and the issue's
 target. Beside them, Django's own floor: `django.setup()` with only auth and contenttypes.
-Nothing here asserts: the figures are for a person to read.
+Beside them, the floors of the pure commands: `import typer` (every command) and `import typer,
+numpy` (`trp find`). Nothing here asserts: the figures are for a person to read.
 
 Python's bytecode cache is on (an installed package has its .pyc files), kept in the temporary
 directory (PYTHONPYCACHEPREFIX) so that nothing is written beside the sources, and each command
@@ -53,6 +54,10 @@ COMMANDS: list[tuple[str, list[str], str | None, float | None, str]] = [
     # third-party app), on SQLite in memory. A command that reads the diary cannot start
     # faster than this; the 300 ms leaves the rest of a command little room above it.
     ("Django floor (2 apps)", [PY, "-c", DJANGO_FLOOR], None, None, "empty"),
+    # The floors of the pure commands: every command imports Typer, and `trp find` NumPy
+    # (its finder is vectorised); a pure command cannot start faster than these.
+    ("import typer", [PY, "-c", "import typer"], None, None, "empty"),
+    ("import typer, numpy", [PY, "-c", "import typer, numpy"], None, None, "empty"),
     ("spasmtrack --help", [*CLI, "--help"], None, 300, "empty"),
     (
         "trp find (no account)",

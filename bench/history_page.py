@@ -1,6 +1,7 @@
 """The History page with 2,000 people x 1 year of diary on PostgreSQL: p50/p95 latency.
 
 Usage: .venv/bin/python bench/history_page.py [--people 2000] [--days 365] [--requests 300]
+                                               [--keep URL] [--profile N]
 
 Creates a throwaway PostgreSQL database (TEST_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/postgres), migrates it and fills it with synthetic people:
@@ -149,6 +150,28 @@ def measure(requests: int) -> None:
     )
 
 
+def profile(pages: int) -> None:
+    """cProfile of `pages` History pages (one person), to stderr: where the time goes."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    from spasmtrack.accounts.models import Person
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(Person.objects.exclude(user__username="clinician").first().user)  # type: ignore[union-attr]
+    client.get("/history/")
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(pages):
+        client.get("/history/")
+    prof.disable()
+    stats = pstats.Stats(prof, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(50)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--people", type=int, default=2000)
@@ -158,6 +181,9 @@ def main() -> None:
         "--keep",
         metavar="URL",
         help="use (and keep) this database; filled only when it has no people yet",
+    )
+    ap.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="then cProfile N pages (stderr)"
     )
     args = ap.parse_args()
 
@@ -175,6 +201,8 @@ def main() -> None:
         if not Person.objects.exists():
             fill(args.people, args.days)
         measure(args.requests)
+        if args.profile:
+            profile(args.profile)
 
     try:
         if args.keep:

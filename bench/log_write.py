@@ -9,7 +9,7 @@ mostly measures queueing: beside it, the in-process per-request cost of both (th
 called directly, no network) and their ratio, the issue's target being <= 1.6x.
 
     .venv/bin/python bench/log_write.py [--duration 20] [--only sqlite|postgres]
-                                        [--in-process-only] [--requests 500]
+                                        [--in-process-only] [--requests 500] [--profile]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from benchlib import free_port, throwaway_postgres
 
@@ -150,7 +151,34 @@ def bench_backend(name: str, env: dict[str, str], seconds: int, token: str) -> N
         server.wait(10)
 
 
-def in_process_child(token: str, requests: int, rounds: int) -> None:
+def _profile(handler: Any, environ: Any, token: str) -> None:
+    """Queries of one request of each, then cProfile of 200 API writes (to stderr)."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def start_response(s: str, headers: object, exc_info: object = None) -> None:
+        pass
+
+    for path, auth in (("/api/muscle-events", f"Bearer {token}"), ("/bench/bare-insert", None)):
+        with CaptureQueriesContext(connection) as q:
+            b"".join(handler(environ(path, auth), start_response))
+        print(f"{path}: {len(q.captured_queries)} queries", file=sys.stderr)
+        for one in q.captured_queries:
+            print(f"   {one['time']}s  {one['sql'][:150]}", file=sys.stderr)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(200):
+        b"".join(handler(environ("/api/muscle-events", f"Bearer {token}"), start_response))
+    prof.disable()
+    stats = pstats.Stats(prof, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def in_process_child(token: str, requests: int, rounds: int, profile: bool = False) -> None:
     """In this process (no server, no network, no wrk sharing the cores): the Django WSGI
     handler called directly with a prepared environ, alternating rounds of the API write and
     of the bare raw-INSERT view. Prints JSON: median per-request microseconds of each."""
@@ -184,32 +212,55 @@ def in_process_child(token: str, requests: int, rounds: int) -> None:
             env["HTTP_AUTHORIZATION"] = auth
         return env
 
-    def one_round(path: str, auth: str | None) -> float:
+    def one_round(path: str, auth: str | None) -> tuple[float, float]:
         status: list[str] = []
 
         def start_response(s: str, headers: object, exc_info: object = None) -> None:
             status.append(s)
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         for _ in range(requests):
             b"".join(handler(environ(path, auth), start_response))
         per = (time.perf_counter() - t) / requests * 1e6
+        cpu_per = (time.process_time() - cpu) / requests * 1e6
         if not all(s.startswith("201") for s in status):
             raise SystemExit(f"{path}: {sorted(set(status))}")
-        return per
+        return per, cpu_per
 
     one_round("/api/muscle-events", f"Bearer {token}")  # warm-up: imports, caches, connection
     one_round("/bench/bare-insert", None)
+    if profile:
+        _profile(handler, environ, token)
+        return
     api, bare = [], []
     for _ in range(rounds):
         api.append(one_round("/api/muscle-events", f"Bearer {token}"))
         bare.append(one_round("/bench/bare-insert", None))
-    print(json.dumps({"api_us": statistics.median(api), "bare_us": statistics.median(bare)}))
+    print(
+        json.dumps(
+            {
+                "api_us": statistics.median(w for w, _ in api),
+                "bare_us": statistics.median(w for w, _ in bare),
+                "api_cpu_us": statistics.median(c for _, c in api),
+                "bare_cpu_us": statistics.median(c for _, c in bare),
+            }
+        )
+    )
 
 
-def in_process(name: str, env: dict[str, str], token: str, requests: int, rounds: int) -> None:
+def in_process(
+    name: str, env: dict[str, str], token: str, requests: int, rounds: int, profile: bool = False
+) -> None:
+    argv = [__file__, "--in-process-child", token, str(requests), str(rounds), str(int(profile))]
+    if profile:
+        subprocess.run(
+            [sys.executable, *argv],
+            env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": _pythonpath()},
+            check=True,
+        )
+        return
     out = subprocess.run(
-        [sys.executable, __file__, "--in-process-child", token, str(requests), str(rounds)],
+        [sys.executable, *argv],
         env={**env, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": _pythonpath()},
         capture_output=True,
         text=True,
@@ -223,6 +274,12 @@ def in_process(name: str, env: dict[str, str], token: str, requests: int, rounds
         f"{requests}): POST /api/muscle-events {r['api_us']:.0f} us, bare raw INSERT "
         f"{r['bare_us']:.0f} us per request | ratio {ratio:.2f}x (target <= 1.6x: "
         f"{'meets' if ratio <= 1.6 else 'misses'})"
+    )
+    # The process's own CPU per request (no database server, no fsync wait): steadier than
+    # wall time on a shared machine, and the part of the cost that is Python.
+    print(
+        f"{name} in-process CPU of this process per request: API {r['api_cpu_us']:.0f} us,"
+        f" bare {r['bare_cpu_us']:.0f} us | ratio {r['api_cpu_us'] / r['bare_cpu_us']:.2f}x"
     )
 
 
@@ -238,11 +295,16 @@ def main() -> None:
         "--in-process-only", action="store_true", help="skip gunicorn and wrk (no wrk needed)"
     )
     ap.add_argument("--requests", type=int, default=500, help="per in-process round")
-    ap.add_argument("--in-process-child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of timing: each request's queries, and cProfile of the API write",
+    )
+    ap.add_argument("--in-process-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.in_process_child:
-        token, requests, rounds = args.in_process_child
-        in_process_child(token, int(requests), int(rounds))
+        token, requests, rounds, profile = args.in_process_child
+        in_process_child(token, int(requests), int(rounds), profile == "1")
         return
     if not args.in_process_only and not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk); --in-process-only runs without")
@@ -250,8 +312,8 @@ def main() -> None:
 
     def both(name: str, env: dict[str, str]) -> None:
         token = prepare(env)
-        in_process(name, env, token, args.requests, 5)
-        if not args.in_process_only:
+        in_process(name, env, token, args.requests, 5, args.profile)
+        if not args.in_process_only and not args.profile:
             bench_backend(name, env, args.duration, token)
 
     if args.only != "postgres":

@@ -28,8 +28,10 @@ def _params() -> list[tuple[str, Any, Any]]:
         for p in cmd.params:
             if isinstance(p, core._TyperParameter):
                 found.append((f"{path} {p.name}", cmd, p))
-        for name, sub in getattr(cmd, "commands", {}).items():
-            walk(sub, f"{path} {name}")
+        if hasattr(cmd, "list_commands"):  # a group: each command, imported if lazy
+            ctx = Context(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), f"{path} {name}")
 
     walk(typer.main.get_command(app), "spasmtrack")
     return found

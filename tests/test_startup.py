@@ -86,6 +86,46 @@ def test_it_lists_each_lazy_nof1_name_once() -> None:
         nof1.no_such_name  # noqa: B018
 
 
+# One command in a fresh process: which of the apps' cli modules and of Rich it imported.
+COMMAND_PROBE = """
+import json, sys
+from spasmtrack.cli import app
+try:
+    app({argv!r})
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.endswith(".cli") and m != "spasmtrack.cli"
+    or m.split(".")[0] == "rich" or m == "typer.rich_utils")))
+"""
+
+
+def _imported_by(tmp_path: Path, *argv: str, stdin: str = "") -> list[str]:
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    code = COMMAND_PROBE.format(argv=list(argv))
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, input=stdin, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    return list(json.loads(r.stdout.strip().splitlines()[-1]))
+
+
+def test_its_help_imports_no_command_module_and_not_rich(tmp_path: Path) -> None:
+    assert _imported_by(tmp_path, "--help") == []
+    assert _imported_by(tmp_path) == []  # no arguments: the same help
+
+
+def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
+    peg = json.dumps({"pain": 6, "enjoyment": 5, "activity": 7})
+    assert _imported_by(tmp_path, "score", "peg", stdin=peg) == ["spasmtrack.questionnaires.cli"]
+    assert _imported_by(tmp_path, "trp", "--help") == ["spasmtrack.trigger_points.cli"]
+
+
+def test_a_mistake_imports_no_command_module_and_not_rich(tmp_path: Path) -> None:
+    assert _imported_by(tmp_path, "no-such-command") == []
+    assert _imported_by(tmp_path, "score", "no-such-kind") == ["spasmtrack.questionnaires.cli"]
+
+
 TRP_PROBE = """
 from typer.testing import CliRunner
 from django.apps import apps

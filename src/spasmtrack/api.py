@@ -19,7 +19,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ValidationError
 
-from spasmtrack.accounts.models import ApiToken, Person
+from spasmtrack.accounts.http import token_person
+from spasmtrack.accounts.models import Person
 from spasmtrack.accounts.totp import needs_second_factor
 from spasmtrack.diary.api import router as diary_router
 from spasmtrack.diary.entries import EntryError
@@ -32,7 +33,7 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
         known, person = remembered_token_person(request, token)
-        return person if known else ApiToken.person_for(token)
+        return person if known else token_person(token)
 
 
 class PersonSessionAuth(SessionAuth):

@@ -1,5 +1,6 @@
 """What every `spasmtrack` command shares: the one-line error, Django set-up on demand, the
-account of `--user`, and a faster parameter coercion for Typer.
+account of `--user`, a faster parameter coercion for Typer, and the group that imports a
+command's module only when that command runs.
 
 The ground floor of the command line: the top-level `spasmtrack/cli.py` and each app's
 `cli.py` import from here, and this module imports none of them (nor Django, nor any app
@@ -11,10 +12,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from gettext import gettext
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    NamedTuple,
+    NoReturn,
+    get_args,
+    get_origin,
+)
 
 import typer
+from typer._click import Command, Context, HelpFormatter
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from spasmtrack.accounts.models import Person
@@ -168,3 +182,108 @@ def install_fast_coercion() -> bool:
     build_runtime_param._spasmtrack_real = real  # type: ignore[attr-defined]
     setattr(core, "build_runtime_param", build_runtime_param)  # noqa: B010 (not exported)
     return True
+
+
+class LazyCommand(NamedTuple):
+    """A command of `spasmtrack` whose module is imported only when the command runs (or its
+    own help is asked for): `getattr(import_module(module), register)(app)` adds it, with any
+    other commands that function adds. `help` is its line in `spasmtrack --help`, which
+    tests/test_cli_lazy.py checks against the real command's (its short help or its
+    docstring's first sentence), so the listing cannot drift from the commands."""
+
+    name: str
+    module: str
+    register: str
+    help: str
+
+
+# No limit on a command's line in a listing: Click cuts it at about 60 characters with
+# "...", which hides what most of these commands do; write_dl wraps it instead.
+WHOLE_LINE = 10_000
+
+
+class Group(TyperGroup):
+    """Typer's group, listing each command's whole first sentence (wrapped, not cut short)."""
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        rows = [(name, self._line(name)) for name in self.list_commands(ctx)]
+        shown = [(name, line) for name, line in rows if line is not None]
+        if shown:
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(shown)
+
+    def _line(self, name: str) -> str | None:
+        """The command's line in the listing, None for a hidden one."""
+        command = self.commands.get(name)
+        if command is None or command.hidden:
+            return None
+        return command.get_short_help_str(WHOLE_LINE)
+
+
+class LazyGroup(Group):
+    """A Typer group that lists `lazy` without importing it: `spasmtrack --help` imports none
+    of the feature modules, and a command imports only its own (one `register` function).
+
+    Subclass it with `lazy` set, and pass the subclass as `typer.Typer(cls=...)`. Commands
+    registered on that Typer directly are eager and listed first, as Typer would.
+    """
+
+    lazy: ClassVar[tuple[LazyCommand, ...]] = ()
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._eager = list(self.commands)
+
+    def _entry(self, name: str) -> LazyCommand | None:
+        return next((c for c in self.lazy if c.name == name), None)
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        """The eager commands, then `lazy` in its order (imported or not), then any command
+        a `register` added that `lazy` does not list."""
+        names = [*self._eager, *(c.name for c in self.lazy)]
+        return names + [n for n in self.commands if n not in names]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name not in self.commands and (entry := self._entry(cmd_name)) is not None:
+            self.load(entry)
+        return self.commands.get(cmd_name)
+
+    def load(self, entry: LazyCommand) -> None:
+        """Import the entry's module and add the commands its `register` adds (Typer builds
+        them as it would have on the top-level app)."""
+        import typer.main
+
+        sub = typer.Typer(rich_markup_mode=self.rich_markup_mode, pretty_exceptions_enable=False)
+        getattr(import_module(entry.module), entry.register)(sub)
+        built = typer.main.get_group(sub)
+        for name, command in built.commands.items():
+            self.commands.setdefault(name, command)
+
+    def load_all(self) -> None:
+        for entry in self.lazy:
+            if entry.name not in self.commands:
+                self.load(entry)
+
+    def _line(self, name: str) -> str | None:
+        """A command not imported yet has its line from `help`."""
+        if name not in self.commands and (entry := self._entry(name)) is not None:
+            return entry.help
+        return super()._line(name)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        """Typer's, suggesting from every command (not only the ones imported so far)."""
+        from difflib import get_close_matches
+
+        from typer._click.exceptions import UsageError
+
+        try:
+            return self._click_resolve_command(ctx, args)
+        except UsageError as e:
+            if self.suggest_commands and args:
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    suggestions = ", ".join(f"{m!r}" for m in matches)
+                    e.message = f"{e.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise

@@ -52,11 +52,11 @@ def _error(msg: str) -> JsonResponse:
 
 def _person(request: HttpRequest) -> Person | None:
     """Who the API will act for: a valid bearer token's person, else the session's."""
-    from spasmtrack.accounts.models import ApiToken
+    from spasmtrack.accounts.http import token_person
 
     scheme, _, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() == "bearer" and secret:
-        person = ApiToken.person_for(secret)
+        person = token_person(secret)
         remember_token_person(request, secret, person)
         return person
     return getattr(request, "person", None)

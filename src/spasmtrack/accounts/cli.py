@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django
+from spasmtrack.cli_kit import Group, ensure_migrated, fail, person_for, setup_django
 
-user_app = typer.Typer(help="Local accounts.", no_args_is_help=True)
-token_app = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
+user_app = typer.Typer(cls=Group, help="Local accounts.", no_args_is_help=True)
+token_app = typer.Typer(
+    cls=Group, help="Personal access tokens for the JSON API.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -82,7 +82,7 @@ class SecondFactorMiddleware:
 
 def valid_bearer(request: HttpRequest) -> bool:
     """Whether the request carries `Authorization: Bearer <a live personal access token>`."""
-    from spasmtrack.accounts.models import ApiToken
+    from spasmtrack.accounts.http import token_person
 
     scheme, _, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(secret) and ApiToken.person_for(secret) is not None
+    return scheme.lower() == "bearer" and bool(secret) and token_person(secret) is not None

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt
+from spasmtrack.cli_kit import Group, UserOpt
 
 period_app = typer.Typer(
+    cls=Group,
     help="Menstrual cycle (optional, turn it on in Settings): log period days.",
     no_args_is_help=True,
 )

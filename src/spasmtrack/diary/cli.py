@@ -9,10 +9,13 @@ import typer
 
 from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
 
+LOG_LINE = 'Log in your own words, e.g. "left calf cramp 7/10 for 20 min after yoga".'
+
 
 def register(app: typer.Typer) -> None:
     """Add this app's commands to the `spasmtrack` command."""
-    app.command("log")(log_cmd)
+    # Click's line for the listing would end at "e.g.".
+    app.command("log", short_help=LOG_LINE)(log_cmd)
     app.command()(demo)
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from spasmtrack.cli_kit import Group
+
 
 def run_import(importer: Any, person: Any, file: Path) -> None:
     """Run one importer with a progress bar on a terminal; print its one-line summary.
@@ -57,7 +59,7 @@ read_metrics_csv = _reader("metrics-csv")
 read_weather_csv = _reader("weather-csv")
 
 
-weather_app = typer.Typer(help="Daily weather from Open-Meteo (when switched on).")
+weather_app = typer.Typer(cls=Group, help="Daily weather from Open-Meteo (when switched on).")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt
+from spasmtrack.cli_kit import Group, UserOpt
 
 share_app = typer.Typer(
-    help="Share links: a read-only summary and report for your clinician.", no_args_is_help=True
+    cls=Group,
+    help="Share links: a read-only summary and report for your clinician.",
+    no_args_is_help=True,
 )
 
 

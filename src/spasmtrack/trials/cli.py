@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.cli_kit import Group, UserOpt, ensure_migrated, fail, person_for, setup_django
 
-trial_app = typer.Typer(help="Self-experiments (randomised n-of-1 trials).", no_args_is_help=True)
+trial_app = typer.Typer(
+    cls=Group, help="Self-experiments (randomised n-of-1 trials).", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

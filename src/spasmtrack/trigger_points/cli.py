@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import fail, person_for, setup_django, user_option
+from spasmtrack.cli_kit import Group, fail, person_for, setup_django, user_option
 
 if TYPE_CHECKING:
     from spasmtrack.core.body.referral import PersonalTrP
 
 trp_app = typer.Typer(
+    cls=Group,
     help="Trigger points: the muscle knowledge base and the referred-pain finder.",
     no_args_is_help=True,
 )
@@ -231,7 +232,10 @@ def _human(result: Any) -> None:
         )
 
 
-@trp_app.command("find")
+@trp_app.command(
+    "find",
+    short_help="Rank the muscles whose trigger points could be referring pain to the regions.",
+)
 def find_cmd(
     regions: Annotated[
         list[str],
