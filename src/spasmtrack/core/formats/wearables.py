@@ -362,7 +362,7 @@ class _AppleHealthReader:
                         day = self.local_day(start)
                     steps[(day, source)] += float(value)
                     n_steps += 1
-                elif kind == _RHR or kind == _HRV:
+                elif kind in (_RHR, _HRV):
                     key = (kind, self.local_day(start))
                     self.sums[key] += float(value)
                     self.counts[key] += 1
