@@ -4,15 +4,21 @@ Pure: byte streams and a time zone in, `DailyValue`s (core.measures) out.
 
 **Apple Health** (`export.xml`, also inside the `export.zip` the Health app shares): a
 `<HealthData>` root with one `<Record type=… sourceName=… unit=… startDate=… endDate=…
-value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". It is read with lxml's
-(libxml2) parser and a parser target: each start tag's attributes arrive as a dict, no tree
-is built, so memory stays flat however big the file (only per-day totals and the sleep
-segments, in flat arrays, are kept). Chosen over the standard library's expat because the
-bare parse alone is about 1.3 times as fast (bench/apple_health.py, 1 GB: 225,000 against
-169,000 records/s with empty handlers), so that only it leaves room under the 200,000
-records/s target for the handler. No DTD is loaded, no entity is substituted and
-nothing is fetched from the network; a file that declares any entity is refused at its root
-element (an export has none; this rules out entity-expansion bombs and external entities).
+value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". libxml2 (lxml) checks the
+whole file with no Python callback at all (every syntax error, a truncated file), and the
+Records are read from the same bytes, a chunk at a time, by compiled regular expressions
+(`_AppleHealthReader.scan`), so that Python sees each Record once as a tuple of five byte
+strings, not as a dict of all its attributes from a parser callback. Memory stays flat
+however big the file (only per-day totals and the sleep segments, in flat arrays, are
+kept). A file in another encoding than UTF-8 / ASCII is read through lxml's parser target
+(each start tag's attributes as a dict); tests/measures/test_wearables_apple.py holds the two
+to the same result on comments, CDATA, attribute order, quoting, escapes and line breaks.
+Measured (bench/apple_health.py): lxml's parser target with an empty callback, the ceiling
+of any per-element Python reader, is about 1.6 times libxml2 alone; iterparse with a tag
+filter, clearing elements, was slower than that ceiling with no work at all. No DTD is
+loaded, no entity is substituted and nothing is fetched from the network; a file that
+declares any entity is refused at its root element (an export has none; this rules out
+entity-expansion bombs and external entities).
 Read:
 
 - HKQuantityTypeIdentifierStepCount: summed per local day (of `startDate`) and source
