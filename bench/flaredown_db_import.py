@@ -13,6 +13,9 @@ of ~22 rows with every trackable type; made-up values), then, for each database:
    connection of the very rows the import wrote, into the same tables (rolled back), and
    the ratio of the two rates (the issue's target: at least 50 %).
 The parser alone is printed for reference.
+Last measured (100,000 rows, a loaded 2-core machine): SQLite 1,209 written rows/s against
+executemany's 6,070 (20 %), PostgreSQL 1,792 against COPY's 13,839 (13 %), +4 MB RSS; most
+of the time is `diary.entries.validate_entry` per row (pydantic and the root validator).
 
 SQLite runs in a temporary data directory. PostgreSQL runs when TEST_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/postgres) is reachable: a throwaway database is created
