@@ -47,7 +47,9 @@ WEATHER = {
 def write_export(path: Path, n_rows: int, seed: int = 20170305) -> None:
     """A plausible single-person export: check-ins of ~20 rows each, all trackable types."""
     rng = random.Random(seed)
-    day_ordinal = 736000  # 2016-01-..; advanced per check-in
+    # One check-in a day (at least 10 rows each), ending before today: an import refuses
+    # days in the future.
+    day_ordinal = date.today().toordinal() - n_rows // 10 - 2
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(HEADER)

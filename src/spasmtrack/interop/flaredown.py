@@ -70,7 +70,7 @@ CATALOGUE_NAME_MAX = 120  # Catalogue.name
 UNIT_MAX = 20
 DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
 NOON = time(12, 0)
-WEATHER_DAYS = 50  # days of weather rows held before they are stored
+WEATHER_DAYS = 2000  # days of weather rows held before they are stored (one upsert each)
 
 
 class FlaredownImportRefused(ImportRefused):
@@ -84,16 +84,31 @@ class FlaredownImportRefused(ImportRefused):
 
 
 @dataclass
-class FlaredownSummary:
-    """What an import wrote and what it skipped (counts of rows)."""
+class DiaryCounts:
+    """What a Flaredown import (this one or `flaredown_user`'s) wrote into the diary."""
 
     where: str
     ratings: int = 0
-    duplicate_ratings: int = 0
     treatment_logs: int = 0
     habit_logs: int = 0
     new_treatments: list[str] = field(default_factory=list)
     new_habits: list[str] = field(default_factory=list)
+
+    def new_entry_lines(self) -> list[str]:
+        """The lines naming the treatments and habits the import created."""
+        out = []
+        if self.new_treatments:
+            out.append(f"New treatments of your own: {', '.join(self.new_treatments)}.")
+        if self.new_habits:
+            out.append(f"New habits of your own: {', '.join(self.new_habits)}.")
+        return out
+
+
+@dataclass
+class FlaredownSummary(DiaryCounts):
+    """What an import wrote and what it skipped (counts of rows)."""
+
+    duplicate_ratings: int = 0
     foods: int = 0
     weather: int = 0
     weather_values: int = 0
@@ -110,10 +125,7 @@ class FlaredownSummary:
                 f"{self.duplicate_ratings} repeated symptom rows (same symptom, same day): "
                 "the last one in the file was kept."
             )
-        if self.new_treatments:
-            out.append(f"New treatments of your own: {', '.join(self.new_treatments)}.")
-        if self.new_habits:
-            out.append(f"New habits of your own: {', '.join(self.new_habits)}.")
+        out += self.new_entry_lines()
         if self.foods:
             out.append(
                 f"{self.foods} food rows not imported yet (Flaredown records no amount, "

@@ -56,8 +56,9 @@ from spasmtrack.diary.models import (
     Treatment,
     TreatmentLog,
 )
-from spasmtrack.interop.flaredown import parse_dose
+from spasmtrack.interop.flaredown import DiaryCounts, parse_dose
 from spasmtrack.interop.native import ImportRefused
+from spasmtrack.measures.services import batches
 from spasmtrack.nutrition.models import Intake
 
 SCALE_MAX = 4.0
@@ -85,19 +86,13 @@ class FlaredownUserRefused(ImportRefused):
 
 
 @dataclass
-class UserSummary:
+class UserSummary(DiaryCounts):
     """What an import wrote, what was already there, and what it left out."""
 
-    where: str
-    ratings: int = 0
-    treatment_logs: int = 0
-    habit_logs: int = 0
     intakes: int = 0
     notes: int = 0
     food_notes: int = 0
     already: int = 0
-    new_treatments: list[str] = field(default_factory=list)
-    new_habits: list[str] = field(default_factory=list)
     skipped_columns: list[str] = field(default_factory=list)
     empty_columns: list[str] = field(default_factory=list)
 
@@ -116,10 +111,7 @@ class UserSummary:
                 f"Foods not in the foods catalogue ({self.food_notes}) were kept in that "
                 "day's check-in notes."
             )
-        if self.new_treatments:
-            out.append(f"New treatments of your own: {', '.join(self.new_treatments)}.")
-        if self.new_habits:
-            out.append(f"New habits of your own: {', '.join(self.new_habits)}.")
+        out += self.new_entry_lines()
         if self.skipped_columns:
             out.append(f"Columns not imported: {', '.join(self.skipped_columns)}.")
         if self.empty_columns:
@@ -444,17 +436,6 @@ class _Writer:
         return added
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _note_batches(notes: Iterable[fu.Note], size: int) -> Iterator[dict[date, str]]:
     """Notes grouped by day (several notes of one day joined by new lines), `size` days a batch.
 
@@ -500,7 +481,7 @@ def import_flaredown_user(
         with transaction.atomic():
             with opener() as lines:
                 rows = fu.iter_days(_decoding(where, lines), columns)
-                for batch in _batches(rows, batch_days):
+                for batch in batches(rows, batch_days):
                     writer.write_days(where, batch)
             if notes_opener is not None:
                 current = notes_where

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.formats.flaredown import flaredown_weather_values
 from spasmtrack.core.formats.wearables import (
     FitbitDays,
     Progress,
@@ -28,18 +29,7 @@ from spasmtrack.core.formats.wearables import (
     read_apple_health,
     read_fitbit_json,
 )
-from spasmtrack.core.measures import (
-    HUMIDITY,
-    PRECIPITATION,
-    PRESSURE,
-    TEMP_MAX,
-    TEMP_MIN,
-    DailyValue,
-    MeasureError,
-    checked_value,
-    iter_metrics_csv,
-    iter_weather_csv,
-)
+from spasmtrack.core.measures import MeasureError, iter_metrics_csv, iter_weather_csv
 from spasmtrack.interop import limits
 from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.measures.models import Source
@@ -237,52 +227,7 @@ def _fitbit_zip(path: Path, days: FitbitDays, where: str) -> None:
             read_fitbit_json(data, kind, days, member)
 
 
-# --- Flaredown's weather rows ----------------------------------------------------------------
-
-# Flaredown's weather came from Dark Sky until 2023 (its default "us" units: °F, humidity as a
-# fraction 0-1, precipitation in inches per hour, pressure in millibars) and from Tomorrow.io
-# since (metric: °C, humidity in %, mm/h, hPa); see rubyforgood/Flaredown
-# backend/app/services/weather_retriver.rb and weather_retriever.rb. A day's humidity tells
-# which (a fraction means Dark Sky); without a humidity row, a day before DARK_SKY_END does.
-# Dark Sky's pressure is at sea level, Tomorrow.io's at the surface, so a long export
-# straddling the change shows one step in pressure.
-DARK_SKY_END = date(2023, 4, 1)  # Dark Sky's API answered until 31 March 2023
-FLAREDOWN_WEATHER = {
-    "temperature_min": TEMP_MIN,
-    "temperature_max": TEMP_MAX,
-    "pressure": PRESSURE,
-    "humidity": HUMIDITY,
-    "precip_intensity": PRECIPITATION,
-}
-
-
-def flaredown_weather_values(
-    rows: dict[date, dict[str, tuple[int, float]]],
-) -> Iterator[tuple[int | None, DailyValue]]:
-    """(line, value) from {day: {Flaredown weather name: (line, value)}} (see above).
-
-    Precipitation intensity (per hour, averaged over the day) becomes the day's total: × 24.
-    """
-    for day in sorted(rows):
-        got = rows[day]
-        humidity = got.get("humidity")
-        dark_sky = humidity[1] <= 1.0 if humidity is not None else day < DARK_SKY_END
-        for name, metric in FLAREDOWN_WEATHER.items():
-            if name not in got:
-                continue
-            line, value = got[name]
-            unit: str | None = None
-            if name == "humidity" and dark_sky:
-                unit = "fraction"
-            elif name.startswith("temperature") and dark_sky:
-                unit = "°F"
-            elif name == "precip_intensity":
-                value, unit = value * 24, "in" if dark_sky else "mm"
-            try:
-                v, canonical = checked_value(metric, value, unit)
-            except MeasureError as e:
-                raise MeasureError(e.reason, line) from None
-            yield line, DailyValue(day, metric, v, canonical)
+# --- Flaredown's weather rows (read by core.formats.flaredown.flaredown_weather_values) ---
 
 
 def store_flaredown_weather(

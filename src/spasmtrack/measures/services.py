@@ -63,7 +63,7 @@ def bump_insights(person: Person) -> None:
     bump(person.pk)
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for item in items:
         batch.append(item)
@@ -92,7 +92,7 @@ def store_values(
     summary = StoreSummary(where, source)
     try:
         with transaction.atomic():
-            for batch in _batches(_checked(person, values, seen, stamp, where), batch_size):
+            for batch in batches(_checked(person, values, seen, stamp, where), batch_size):
                 _upsert(person, batch, source, stamp, summary)
     except MeasureError as e:
         raise ImportRefused(where, e.line, e.reason) from None

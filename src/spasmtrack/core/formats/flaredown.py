@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from spasmtrack.core import measures
+
 Kind = Literal["symptom", "condition", "treatment", "tag", "food", "weather", "hbi"]
 
 REQUIRED_COLUMNS = (
@@ -199,3 +201,51 @@ def iter_flaredown(
             f"user_id {source_user!r} not found; user_ids in this file: "
             f"{_ids_text(users_seen) or 'none'}",
         )
+
+
+# --- weather rows as daily values -----------------------------------------------------------
+
+# Flaredown's weather came from Dark Sky until 2023 (its default "us" units: °F, humidity as a
+# fraction 0-1, precipitation in inches per hour, pressure in millibars) and from Tomorrow.io
+# since (metric: °C, humidity in %, mm/h, hPa); see rubyforgood/Flaredown
+# backend/app/services/weather_retriver.rb and weather_retriever.rb. A day's humidity tells
+# which (a fraction means Dark Sky); without a humidity row, a day before DARK_SKY_END does.
+# Dark Sky's pressure is at sea level, Tomorrow.io's at the surface, so a long export
+# straddling the change shows one step in pressure.
+DARK_SKY_END = date(2023, 4, 1)  # Dark Sky's API answered until 31 March 2023
+FLAREDOWN_WEATHER = {
+    "temperature_min": measures.TEMP_MIN,
+    "temperature_max": measures.TEMP_MAX,
+    "pressure": measures.PRESSURE,
+    "humidity": measures.HUMIDITY,
+    "precip_intensity": measures.PRECIPITATION,
+}
+
+
+def flaredown_weather_values(
+    rows: dict[date, dict[str, tuple[int, float]]],
+) -> Iterator[tuple[int | None, measures.DailyValue]]:
+    """(line, value) from {day: {Flaredown weather name: (line, value)}} (see above).
+
+    Precipitation intensity (per hour, averaged over the day) becomes the day's total: × 24.
+    """
+    for day in sorted(rows):
+        got = rows[day]
+        humidity = got.get("humidity")
+        dark_sky = humidity[1] <= 1.0 if humidity is not None else day < DARK_SKY_END
+        for name, metric in FLAREDOWN_WEATHER.items():
+            if name not in got:
+                continue
+            line, value = got[name]
+            unit: str | None = None
+            if name == "humidity" and dark_sky:
+                unit = "fraction"
+            elif name.startswith("temperature") and dark_sky:
+                unit = "°F"
+            elif name == "precip_intensity":
+                value, unit = value * 24, "in" if dark_sky else "mm"
+            try:
+                v, canonical = measures.checked_value(metric, value, unit)
+            except measures.MeasureError as e:
+                raise measures.MeasureError(e.reason, line) from None
+            yield line, measures.DailyValue(day, metric, v, canonical)
