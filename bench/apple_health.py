@@ -13,11 +13,12 @@ Usage: .venv/bin/python bench/apple_health.py [DAYS | --gb] [--only sqlite|postg
    start handler that does nothing (the cost of seeing each element from Python at all);
    libxml2 alone (no Python callback), the part of the import's cost that stays in C, is
    printed beside it. CPU time, best of two interleaved runs of each.
-   Last measured (--gb, 1.0 GB, 3.39 million records, a loaded 2-core machine): 89,700
-   records/s against the ceiling's 174,900 (51 %; libxml2 alone 405,400), peak RSS 145 MB.
-   Before the byte scan (lxml's parser target), on a quiet moment: 103,200 against 236,400
-   (44 %), 126 MB. The 200,000 target is above what a Python reader of this file reaches:
-   the ceiling itself is barely above it.
+   Last measured (--gb, 1.0 GB, 3.39 million records, a quiet moment): 103,200 records/s
+   against the ceiling's 236,400 (44 %), 126 MB. The 200,000 target is above what a Python
+   reader of this file reaches: the ceiling itself is barely above it. (A reader that took
+   the Records from the bytes with regular expressions, libxml2 only checking the XML,
+   reached 51 % of the ceiling in one loaded run; not kept: a second parser of the format
+   for a few per cent.)
 2. Database: `measures.services.store_values` of 20 years x 11 metrics of daily values
    (the all-or-nothing upsert every measurement import uses) into a fresh database, against
    a bare `executemany` (SQLite) / `COPY` (PostgreSQL) of the very rows it stored into the

@@ -1,9 +1,8 @@
-"""Apple Health: the byte scan reads every Record as an XML parser does.
+"""Apple Health: every Record is read as the XML parser reports it, whatever its layout.
 
-`read_apple_health` checks the XML with libxml2 and reads the Records from the bytes with
-regular expressions (see core/formats/wearables.py). A file in another encoding goes through
-lxml's parser target instead, attribute dicts from the XML parser itself: the same document
-as UTF-16 is the reference every UTF-8 case below must agree with.
+Comments, CDATA and processing instructions hold no Records; attribute order, quoting,
+escapes and line breaks do not change a value; a file read in chunks, or written in another
+encoding (the same document as UTF-16 is the reference), gives the same result.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ AT = datetime(2024, 1, 2, 9, 0, tzinfo=UTC)
 
 
 def both(xml: str) -> tuple[AppleHealthResult, AppleHealthResult]:
-    """The document read as UTF-8 (the scan) and as UTF-16 (the XML parser's own values)."""
+    """The document read as UTF-8 and as UTF-16."""
     scanned = read_apple_health(io.BytesIO(xml.encode()), BERLIN)
     utf16 = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     parsed = read_apple_health(io.BytesIO(utf16), BERLIN)

@@ -4,21 +4,15 @@ Pure: byte streams and a time zone in, `DailyValue`s (core.measures) out.
 
 **Apple Health** (`export.xml`, also inside the `export.zip` the Health app shares): a
 `<HealthData>` root with one `<Record type=… sourceName=… unit=… startDate=… endDate=…
-value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". libxml2 (lxml) checks the
-whole file with no Python callback at all (every syntax error, a truncated file), and the
-Records are read from the same bytes, a chunk at a time, by compiled regular expressions
-(`_AppleHealthReader.scan`), so that Python sees each Record once as a tuple of five byte
-strings, not as a dict of all its attributes from a parser callback. Memory stays flat
-however big the file (only per-day totals and the sleep segments, in flat arrays, are
-kept). A file in another encoding than UTF-8 / ASCII is read through lxml's parser target
-(each start tag's attributes as a dict); tests/measures/test_wearables_apple.py holds the two
-to the same result on comments, CDATA, attribute order, quoting, escapes and line breaks.
-Measured (bench/apple_health.py): lxml's parser target with an empty callback, the ceiling
-of any per-element Python reader, is about 1.6 times libxml2 alone; iterparse with a tag
-filter, clearing elements, was slower than that ceiling with no work at all. No DTD is
-loaded, no entity is substituted and nothing is fetched from the network; a file that
-declares any entity is refused at its root element (an export has none; this rules out
-entity-expansion bombs and external entities).
+value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". It is read with lxml's
+(libxml2) parser and a parser target: each start tag's attributes arrive as a dict, no tree
+is built, so memory stays flat however big the file (only per-day totals and the sleep
+segments, in flat arrays, are kept). Chosen over the standard library's expat because the
+bare parse alone is about 1.3 times as fast (bench/apple_health.py, 1 GB: 225,000 against
+169,000 records/s with empty handlers), so that only it leaves room under the 200,000
+records/s target for the handler. No DTD is loaded, no entity is substituted and
+nothing is fetched from the network; a file that declares any entity is refused at its root
+element (an export has none; this rules out entity-expansion bombs and external entities).
 Read:
 
 - HKQuantityTypeIdentifierStepCount: summed per local day (of `startDate`) and source
@@ -84,8 +78,6 @@ MAX_SLEEP_SEGMENTS = 2_000_000  # a decade of staged nights is about 200,000
 
 Progress = Callable[[int], None]  # called with the bytes read so far
 _HOUR_END = timedelta(minutes=59, seconds=59)
-_HOUR = timedelta(hours=1)
-_DAY = timedelta(days=1)
 _EXACT = date.min  # cache marker: convert each record of this hour on its own
 
 
@@ -97,318 +89,97 @@ class AppleHealthResult:
     skipped_sleep_days: list[date] = field(default_factory=list)  # see sleep_values
 
 
-# A Record as the scanner hands it on: (type, sourceName, startDate, endDate, value), bytes;
-# sourceName as written (a key only), the others with XML's escapes undone.
-Row = tuple[bytes, bytes, bytes, bytes, bytes]
-_STEP, _RHR, _HRV, _SLEEP = (k.encode() for k in (STEP, RHR, HRV, SLEEP))
-_SLEEP_INDEX = {k.encode(): i for i, k in enumerate(SLEEP_KINDS)}
-# The attributes a record of each type must have (a KeyError names the first one missing).
-_NEEDS = {_STEP: (b"startDate", b"value"), _RHR: (b"startDate", b"value")}
-_NEEDS[_HRV] = _NEEDS[_STEP]
-# A Record's start tag as the Health app writes it: its attributes in the Health app's order
-# (the DTD's; sourceVersion, device, unit and creationDate optional), double-quoted, the
-# values read without "&" or a line break (which the XML parser would replace; sourceName
-# is only a key and taken as written). Matched from "<Record " on, attribute after
-# attribute, a match can only be a Record's own attributes. findall() gives the rows of a
-# whole chunk in C; a chunk where it does not match every Record tag (or that holds a tab or
-# a carriage return) is read attribute by attribute instead (_RECORD_TAG, _ATTRIBUTE).
-_APPLE_RECORD = re.compile(
-    rb'<Record type="([^"&\n]*)" sourceName="([^"]*)"(?: sourceVersion="[^"]*")?'
-    rb'(?: device="[^"]*")?(?: unit="[^"]*")?(?: creationDate="[^"]*")? '
-    rb'startDate="([^"&\n]*)" endDate="([^"&\n]*)" value="([^"&\n]*)"'
-)
-_RECORD_TAG = re.compile(rb"""<Record(?=[\s/>])((?:[^>"']+|"[^"]*"|'[^']*')*)""")
-_ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# What may hold text that looks like a tag: comments, processing instructions, CDATA.
-_MARKUP_ENDS = ((b"<!--", b"-->"), (b"<?", b"?>"), (b"<![CDATA[", b"]]>"))
-_REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-MAX_CARRY = 16 * 1024 * 1024  # an unfinished tag or comment carried from chunk to chunk
-_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)""")
-_BYTE_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
-
-
-def _xml_value(raw: bytes) -> bytes:
-    """An attribute value as an XML parser reports it: line breaks and tabs as spaces, the
-    character and predefined entity references replaced (no others exist: a file declaring
-    entities is refused)."""
-    if b"&" not in raw and b"\n" not in raw and b"\t" not in raw and b"\r" not in raw:
-        return raw
-    text = raw.decode("utf-8", "replace").replace("\r\n", " ")
-    text = text.translate({9: " ", 10: " ", 13: " "})
-
-    def ref(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name[0] != "#":
-            return _NAMED[name]
-        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
-
-    return _REFERENCE.sub(ref, text).encode()
-
-
-def _strip_markup(buf: bytes) -> tuple[bytes, bytes]:
-    """(buf without its comments, processing instructions and CDATA sections, the start of
-    one that goes on past the end of buf). Each is looked for with bytes.find (in C): the
-    first opener, then its closer, so that an opener inside one of them is not one."""
-    parts: list[bytes] = []
-    pos = 0
-    while True:
-        found = [
-            (at, opener, closer)
-            for opener, closer in _MARKUP_ENDS
-            if (at := buf.find(opener, pos)) >= 0
-        ]
-        if not found:
-            break
-        at, opener, closer = min(found)
-        end = buf.find(closer, at + len(opener))
-        parts.append(buf[pos:at])
-        if end < 0:
-            return b"".join(parts), buf[at:]
-        pos = end + len(closer)
-    parts.append(buf[pos:])
-    return b"".join(parts), b""
-
-
-def _byte_scannable(head: bytes) -> bool:
-    """Whether the file's bytes can be scanned for tags as they are: UTF-8 or ASCII (what the
-    Health app writes), not UTF-16 or another declared encoding."""
-    if head.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")) or b"\x00" in head[:4]:
-        return False
-    m = _ENCODING.match(head)
-    return m is None or m.group(1).decode("ascii", "replace").casefold() in _BYTE_ENCODINGS
-
-
-class _RootFound(Exception):
-    def __init__(self, tag: str) -> None:
-        self.tag = tag
-
-
-class _RootProbe:
-    """A parser target that stops at the root element, to name it."""
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        raise _RootFound(tag)
-
-    def close(self) -> None:
-        pass
-
-
-class _NoEvents:
-    """A parser target without callbacks: libxml2 checks the XML in C, nothing reaches Python."""
-
-    def close(self) -> None:
-        pass
-
-
 class _AppleHealthReader:
-    """Reads the Records of an export.xml.
-
-    The XML is parsed by libxml2 (lxml) with no Python callback at all, which checks that the
-    file is well-formed and finds every syntax error; the same bytes, chunk by chunk, are
-    scanned for the Record start tags with compiled regular expressions (findall, in C),
-    so that Python touches each Record once, as a tuple of five byte strings. In XML outside
-    comments, processing instructions and CDATA sections (removed before the scan) a
-    literal "<Record" can only start a Record tag, and a tag cannot hold "<", so each chunk
-    is cut at its last "<" and the rest carried over. A file in an encoding other than UTF-8
-    or ASCII is read through lxml's parser target instead (`start`), record by record.
-    """
-
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
         self.records = 0
         self.used: dict[str, int] = defaultdict(int)
-        self.steps: dict[tuple[date, bytes], float] = defaultdict(float)
-        self.sums: dict[tuple[bytes, date], float] = defaultdict(float)
-        self.counts: dict[tuple[bytes, date], int] = defaultdict(int)
+        self.steps: dict[tuple[date, str], float] = defaultdict(float)
+        self.sums: dict[tuple[str, date], float] = defaultdict(float)
+        self.counts: dict[tuple[str, date], int] = defaultdict(int)
         # Sleep segments in three flat arrays (17 bytes a segment, not a tuple of objects):
         # a decade of staged nights is about 200,000 of them.
         self.sleep_start = array("d")
         self.sleep_end = array("d")
         self.sleep_kind = bytearray()
         self.skipped_sleep_days: list[date] = []
-        self._day_cache: dict[bytes, date] = {}
-        self._stamp_cache: dict[bytes, float] = {}
+        self._day_cache: dict[str, date] = {}
         self.root: str | None = None
         self.source: _Counted | None = None  # to check the prolog at the root element
-        self.carry = b""  # the scan's unfinished tail of the previous chunk
 
     # -- dates ----------------------------------------------------------------------------
 
-    def _parse(self, raw: bytes) -> datetime:
+    def _parse(self, text: str) -> datetime:
         # "2024-01-02 07:30:00 +0100" -> fromisoformat("2024-01-02 07:30:00+0100")
-        text = raw.decode("utf-8", "replace")
         try:
             return datetime.fromisoformat(text[:19] + text[20:] if len(text) == 25 else text)
         except ValueError:
             raise MeasureError(f"unreadable date {text[:40]!r}") from None
 
-    def local_day(self, text: bytes) -> date:
+    def local_day(self, text: str) -> date:
         """The person's local day of an Apple date string, cached per hour and offset.
 
         Within one hour of the record's clock, the person's clock covers one hour too; when
         that hour starts on the hour (the two offsets differ by whole hours, as nearly always)
         it lies in one day, cached. Otherwise (e.g. +05:30 against +01:00, or a DST change
         inside the hour) each record is converted on its own."""
-        day = self._day_cache.get(text[:13] + text[19:])
+        key = text[:13] + text[19:]
+        day = self._day_cache.get(key)
         if day is None:
-            day = self._cache_day(text)
+            if len(self._day_cache) > 20_000:  # records come roughly in time order
+                self._day_cache.clear()
+            start = self._parse(text[:13] + ":00:00" + text[19:])
+            if start.tzinfo is None:
+                raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
+            local = start.astimezone(self.zone)
+            last = (start + _HOUR_END).astimezone(self.zone)
+            whole = local.minute == 0 and local.second == 0 and last.date() == local.date()
+            day = self._day_cache[key] = local.date() if whole else _EXACT
         if day is _EXACT:
             return self._parse(text).astimezone(self.zone).date()
         return day
 
-    def _cache_day(self, text: bytes) -> date:
-        """Fill the day cache for the hour of `text`, and for the other 23 hours of its date
-        when the person's offset is the same at both ends of that date and differs from the
-        record's by whole hours (the tz database has no zone changing twice within a day)."""
-        if len(self._day_cache) > 20_000:  # records come roughly in time order
-            self._day_cache.clear()
-        key = text[:13] + text[19:]
-        start = self._parse(text[:13] + b":00:00" + text[19:])
-        offset = start.utcoffset()
-        if offset is None:
+    def timestamp(self, text: str) -> float:
+        dt = self._parse(text)
+        if dt.tzinfo is None:
             raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
-        if len(text) == 25 and text[10:11] == b" ":
-            midnight = start - timedelta(hours=start.hour)
-            first = midnight.astimezone(self.zone).utcoffset()
-            if first is not None and first == (midnight + _DAY).astimezone(self.zone).utcoffset():
-                shift = first - offset
-                if not shift % _HOUR:
-                    naive = midnight.replace(tzinfo=None) + shift
-                    head, tail = text[:11], text[19:]
-                    for hour in range(24):
-                        day = (naive + _HOUR * hour).date()
-                        self._day_cache[head + b"%02d" % hour + tail] = day
-                    return self._day_cache[key]
-        local = start.astimezone(self.zone)
-        last = (start + _HOUR_END).astimezone(self.zone)
-        whole = local.minute == 0 and local.second == 0 and last.date() == local.date()
-        day = self._day_cache[key] = local.date() if whole else _EXACT
-        return day
+        return dt.timestamp()
 
-    def timestamp(self, text: bytes) -> float:
-        """Seconds since the epoch of an Apple date string; cached, since one sleep segment
-        mostly ends where the next begins."""
-        seconds = self._stamp_cache.get(text)
-        if seconds is None:
-            dt = self._parse(text)
-            if dt.tzinfo is None:
-                raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
-            if len(self._stamp_cache) > 1000:
-                self._stamp_cache.clear()
-            seconds = self._stamp_cache[text] = dt.timestamp()
-        return seconds
-
-    # -- the scan ---------------------------------------------------------------------------
-
-    def scan(self, chunk: bytes, final: bool = False) -> None:
-        """Read the Records of the next chunk of the file (all that is left when `final`)."""
-        buf = self.carry + chunk
-        tail = b""
-        if b"<!" in buf or b"<?" in buf:
-            buf, tail = _strip_markup(buf)
-        cut = len(buf) if tail or final else buf.rfind(b"<")
-        if cut < 0:
-            cut = len(buf)
-        self.carry = buf[cut:] + tail
-        if len(self.carry) > MAX_CARRY:
-            raise MeasureError(f"a tag or comment longer than {MAX_CARRY:,} bytes")
-        n = buf.count(b"<Record", 0, cut)
-        if not n:
-            return
-        rows = _APPLE_RECORD.findall(buf, 0, cut)
-        if len(rows) == n and b"\t" not in buf and b"\r" not in buf:
-            self.add(rows)
-            self.records += n
-            return
-        tags = _RECORD_TAG.findall(buf, 0, cut)
-        self.add(self._rows(tags))
-        self.records += len(tags)
-
-    def _rows(self, tags: list[bytes]) -> Iterator[Row]:
-        """The rows of Record tags read attribute by attribute (any order, quotes, escapes)."""
-        first = self.records
-        for i, body in enumerate(tags, first + 1):
-            attrs = {name: dq or sq for name, dq, sq in _ATTRIBUTE.findall(body)}
-            self.records = i - 1  # `add` names this record (records + 1) if it fails
-            yield self._row(attrs, i, escaped=True)
-        self.records = first
-
-    def _row(self, attrs: dict[bytes, bytes], number: int, escaped: bool) -> Row:
-        value = _xml_value if escaped else bytes
-        kind = value(attrs.get(b"type", b""))
-        row = {k: value(attrs[k]) for k in (b"startDate", b"endDate", b"value") if k in attrs}
-        needs = _NEEDS.get(kind, ())
-        if kind == _SLEEP and row.get(b"value") in _SLEEP_INDEX:
-            needs = (b"startDate", b"endDate")
-        for name in needs:
-            if name not in row:
-                self.records = number
-                raise KeyError(name.decode())
-        return (
-            kind,
-            attrs.get(b"sourceName", b""),
-            row.get(b"startDate", b""),
-            row.get(b"endDate", b""),
-            row.get(b"value", b""),
-        )
-
-    def add(self, rows: Iterable[Row]) -> None:
-        """Add rows to the day totals and sleep segments. The hot path of the import: about
-        nine in ten records of an export are steps, so they come first and are inlined."""
-        steps, cache = self.steps, self._day_cache
-        n_steps = n_hr = n_hrv = n_sleep = 0
-        row: Row = (b"", b"", b"", b"", b"")
-        try:
-            for row in rows:
-                kind, source, start, end, value = row
-                if kind == _STEP:
-                    day = cache.get(start[:13] + start[19:])
-                    if day is None or day is _EXACT:
-                        day = self.local_day(start)
-                    steps[(day, source)] += float(value)
-                    n_steps += 1
-                elif kind in (_RHR, _HRV):
-                    key = (kind, self.local_day(start))
-                    self.sums[key] += float(value)
-                    self.counts[key] += 1
-                    if kind == _RHR:
-                        n_hr += 1
-                    else:
-                        n_hrv += 1
-                elif kind == _SLEEP:
-                    n_sleep += 1
-                    index = _SLEEP_INDEX.get(value)
-                    if index is None:
-                        continue
-                    if len(self.sleep_kind) >= MAX_SLEEP_SEGMENTS:
-                        raise MeasureError("more sleep segments than any real export holds")
-                    t0, t1 = self.timestamp(start), self.timestamp(end)
-                    if t1 > t0:
-                        self.sleep_start.append(t0)
-                        self.sleep_end.append(t1)
-                        self.sleep_kind.append(index)
-        except (MeasureError, ValueError):
-            # The record's number: its place among a list of rows (an identical row before
-            # it would have failed first), or the next one when `_rows` counts them.
-            self.records += rows.index(row) + 1 if isinstance(rows, list) else 1
-            raise
-        finally:
-            for name, n in ((STEP, n_steps), (RHR, n_hr), (HRV, n_hrv), (SLEEP, n_sleep)):
-                if n:
-                    self.used[name] += n
-
-    # -- lxml's parser target, for a file in another encoding: every start tag -------------
+    # -- lxml's parser target: every start tag, with a dict of its attributes ------------
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        """One element; a <Record> is read (KeyError for a missing attribute)."""
+        """One element; a <Record> is read (KeyError for a missing attribute). The hot
+        path of the import: the common cases are inlined."""
         if tag != "Record":
             if self.root is None:
                 self._root(tag)
             return
-        raw = {k.encode(): v.encode() for k, v in attrs.items()}
-        self.add([self._row(raw, self.records + 1, escaped=False)])
         self.records += 1
+        kind = attrs.get("type")
+        if kind == STEP:
+            text = attrs["startDate"]
+            day = self._day_cache.get(text[:13] + text[19:])
+            if day is None or day is _EXACT:
+                day = self.local_day(text)
+            self.steps[(day, attrs.get("sourceName", ""))] += float(attrs["value"])
+        elif kind in (RHR, HRV):
+            key = (kind, self.local_day(attrs["startDate"]))
+            self.sums[key] += float(attrs["value"])
+            self.counts[key] += 1
+        elif kind == SLEEP:
+            value = attrs.get("value", "")
+            if value in ASLEEP or value in (IN_BED, AWAKE):
+                if len(self.sleep_kind) >= MAX_SLEEP_SEGMENTS:
+                    raise MeasureError("more sleep segments than any real export holds")
+                start = self.timestamp(attrs["startDate"])
+                end = self.timestamp(attrs["endDate"])
+                if end > start:
+                    self.sleep_start.append(start)
+                    self.sleep_end.append(end)
+                    self.sleep_kind.append(SLEEP_KINDS.index(value))
+        else:
+            return
+        self.used[kind] += 1
 
     def _root(self, tag: str) -> None:
         self.root = tag
@@ -436,7 +207,7 @@ class _AppleHealthReader:
         out += [_value(d, STEPS, v) for d, v in sorted(per_day.items())]
         for (kind, day), total in sorted(self.sums.items()):
             mean = total / self.counts[(kind, day)]
-            out.append(_value(day, RESTING_HR if kind == _RHR else HRV_SDNN, round(mean, 3)))
+            out.append(_value(day, RESTING_HR if kind == RHR else HRV_SDNN, round(mean, 3)))
         out += sleep_values(self._segments(), self.zone, self.skipped_sleep_days, ordered=True)
         return out
 
@@ -595,39 +366,30 @@ def read_apple_health(
 
     reader = _AppleHealthReader(zone)
     source = reader.source = _Counted(stream, progress)
-    chunk = source.read()
-    exact = not _byte_scannable(chunk)
     # No DTD loading, no entity substitution, no network: no entity is ever expanded or
     # fetched, and a file that declares one is refused at its root element.
-    options: dict[str, Any] = {
-        "load_dtd": False,
-        "resolve_entities": False,
-        "no_network": True,
-        "huge_tree": False,
-        "remove_comments": True,
-        "remove_pis": True,
-    }
-    parser = etree.XMLParser(target=reader if exact else _NoEvents(), **options)
-    # The root element's name, from a second parser that stops there (the first one calls
-    # no Python at all); its syntax errors are the first parser's to report.
-    probe = None if exact else etree.XMLParser(target=_RootProbe(), **options)
+    parser = etree.XMLParser(
+        target=reader,
+        load_dtd=False,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
-        while chunk:
-            if probe is not None:
-                try:
-                    probe.feed(chunk)
-                except _RootFound as found:
-                    probe = None
-                    reader._root(found.tag)
-                except etree.XMLSyntaxError:
-                    probe = None
+        while chunk := source.read():
             parser.feed(chunk)
-            if not exact:
-                reader.scan(chunk)
-            chunk = source.read()
         parser.close()
-        if not exact:
-            reader.scan(b"", final=True)
+        if reader.root is None:
+            # Without a root element lxml may end quietly, leaving its error in the log.
+            errors = parser.error_log.filter_from_errors()
+            if errors:
+                first = errors[0]
+                raise MeasureError(
+                    f"not well-formed XML ({first.message}) at XML line {max(first.line, 1)}"
+                )
+            raise MeasureError("not an Apple Health export (no <HealthData> element)")
     except etree.XMLSyntaxError as e:
         at_line, column = e.position if e.position else (0, 0)
         if source.read_bytes == 0:
