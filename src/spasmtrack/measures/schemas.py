@@ -1,13 +1,12 @@
-"""JSON shapes of daily measurements."""
+"""JSON shapes of daily measurements (the row's id, day and timestamps are `crud.DayRowOut`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from uuid import UUID
+from datetime import date
 
-from ninja import Schema
 from pydantic import Field
 
+from spasmtrack.crud import DayRange, DayRowOut
 from spasmtrack.strict import SingleLine, StrictIn
 
 
@@ -32,19 +31,13 @@ class DailyMetricPatch(StrictIn):
     unit: SingleLine | None = Field(None, max_length=16)
 
 
-class DailyMetricOut(Schema):
-    id: UUID = Field(validation_alias="code")
-    local_date: date
+class DailyMetricOut(DayRowOut):
     metric: str
     value: float
     unit: str
     source: str
-    created: datetime
-    updated: datetime
 
 
-class MetricFilters(StrictIn):
-    since: date | None = None
-    until: date | None = None
+class MetricFilters(DayRange):
     metric: str | None = Field(None, max_length=40)
     source: str | None = Field(None, max_length=16)
