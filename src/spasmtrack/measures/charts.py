@@ -14,7 +14,7 @@ SVG text is escaped here; templates mark `svg` safe.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -33,6 +33,7 @@ from spasmtrack.core.measures import (
     TEMP_MAX,
     TEMP_MIN,
 )
+from spasmtrack.svg import gap_polyline
 
 # The same geometry and colours as the Insights trend charts.
 WIDTH = 340.0
@@ -173,7 +174,7 @@ def metric_chart(
             f'fill="{TEXT}">{_tick(v, step)}</text>'
         )
     for line, m in zip(lines, per_line, strict=True):
-        parts += _polylines(spans, m, first, x_of, y_of, line.colour)
+        parts += gap_polyline(spans, m, first, x_of, y_of, line.colour)
     axis_y = PAD_T + PLOT_H + 13
     parts.append(
         f'<text x="{_num(PAD_L)}" y="{axis_y:.1f}" font-size="10" fill="{TEXT}">'
@@ -197,36 +198,6 @@ def metric_chart(
         rows,
         slug,
     )
-
-
-def _polylines(
-    spans: Sequence[tuple[date, date]],
-    values: Sequence[float | None],
-    first: date,
-    x_of: Callable[[float], float],
-    y_of: Callable[[float], float],
-    colour: str,
-) -> list[str]:
-    runs: list[list[tuple[float, float]]] = [[]]
-    for (start, end), v in zip(spans, values, strict=True):
-        if v is None:
-            if runs[-1]:
-                runs.append([])
-            continue
-        mid = ((start - first).days + (end - first).days) / 2
-        runs[-1].append((x_of(mid), y_of(v)))
-    out = []
-    for run in runs:
-        if len(run) == 1:
-            x, y = run[0]
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{colour}"/>')
-        elif run:
-            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-            out.append(
-                f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" '
-                'stroke-linejoin="round"/>'
-            )
-    return out
 
 
 def charts_for(values: Mapping[str, Series], first: date, last: date) -> list[MetricChart]:
