@@ -4,16 +4,24 @@
 Every handler acts on `request.auth` and reaches values through `services.get_owned`, so
 another person's id is a 404. Imported values (Apple Health, Fitbit, CSV, Flaredown) can be
 corrected or deleted here too; a re-import of the same file brings them back.
+
+`/weather/settings` reads and replaces the person's online-weather settings with the Weather
+page's own rules (its form, then `weather.save_settings`): off by default, coordinates
+rounded to 0.1° before they are stored, a place name looked up only when weather is on.
+
+No `from __future__ import annotations` (django-ninja reads the annotations at import time).
 """
 
-from __future__ import annotations
+from typing import Any
 
 from ninja import Router
 
+from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.crud import Crud, add_crud
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.measures import schemas as s
-from spasmtrack.measures import services
+from spasmtrack.measures import services, weather
+from spasmtrack.measures.forms import WeatherSettingsForm
 
 router = Router(tags=["measures"])
 
@@ -32,3 +40,22 @@ DAILY_METRICS = Crud(
     error=EntryError,
 )
 add_crud(router, DAILY_METRICS)
+
+
+@router.get(
+    "/weather/settings", response=s.WeatherSettingsOut, operation_id="read_weather_settings"
+)
+def read_weather_settings(request: ApiRequest) -> Any:
+    return weather.settings_for(request.auth)
+
+
+@router.put(
+    "/weather/settings", response=s.WeatherSettingsOut, operation_id="replace_weather_settings"
+)
+def replace_weather_settings(request: ApiRequest, payload: s.WeatherSettingsIn) -> Any:
+    form = WeatherSettingsForm(data=payload.model_dump())
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        # (the one rule across fields is about the pair of coordinates)
+        raise weather.SettingsError("latitude" if field == "__all__" else field, errors[0])
+    return weather.save_settings(weather.settings_for(request.auth), form.cleaned_data)
