@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.cycle.services import is_enabled as cycle_enabled
+from spasmtrack.cycle.services import logged_days
 from spasmtrack.measures.charts import charts_for
-from spasmtrack.measures.factors import daily_values
+from spasmtrack.measures.factors import activity_ratings, daily_values
 from spasmtrack.measures.forms import WeatherSettingsForm
 from spasmtrack.measures.weather import (
     SettingsError,
@@ -40,9 +42,12 @@ def charts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     last = person.today()
     first = last - timedelta(days=int(chosen) - 1)
     values = daily_values(person, first, last)
+    activity = activity_ratings(person, first, last)  # the check-in's 0-10 rating
+    period = [d for d in logged_days(person) if first <= d <= last] if cycle_enabled(person) else []
     # From the first day with a value: no empty stretch before the measurements began.
-    first = min((min(series) for series in values.values() if series), default=first)
-    charts = charts_for(values, first, last)
+    starts = [min(series) for series in (*values.values(), activity, period) if series]
+    first = min(starts, default=first)
+    charts = charts_for(values, first, last, activity=activity, period_days=period)
     ctx = {
         "charts": charts,
         "ranges": RANGES,
