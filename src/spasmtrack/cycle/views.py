@@ -61,7 +61,7 @@ def period_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         if "action" in form.errors:
             return HttpResponse("action must be log or undo", status=400)
-        return HttpResponse(" ".join(form.errors["at"]), status=400)
+        return HttpResponse(" ".join(map(str, form.errors["at"])), status=400)
     at = form.cleaned_data["at"]
     day = person.local_date(at) if at is not None else person.today()
     on = "" if day == person.today() else f" for {day:%A} {day.day} {day:%B}"

@@ -57,5 +57,5 @@ def replace_weather_settings(request: ApiRequest, payload: s.WeatherSettingsIn) 
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         # (the one rule across fields is about the pair of coordinates)
-        raise weather.SettingsError("latitude" if field == "__all__" else field, errors[0])
+        raise weather.SettingsError("latitude" if field == "__all__" else field, str(errors[0]))
     return weather.save_settings(weather.settings_for(request.auth), form.cleaned_data)

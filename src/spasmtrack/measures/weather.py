@@ -99,7 +99,7 @@ def save_settings(settings: WeatherSettings, data: Mapping[str, Any]) -> Weather
     the saved one. Weather cannot be on without a place."""
     place = " ".join((data.get("place") or "").split())
     enabled = bool(data.get("enabled"))
-    changed = {"enabled": enabled}
+    changed: dict[str, Any] = {"enabled": enabled}
     if data.get("latitude") is not None:
         lat, lon = data["latitude"], data["longitude"]
         changed |= {"latitude": lat, "longitude": lon, "place": place or f"{lat:.1f}, {lon:.1f}"}
