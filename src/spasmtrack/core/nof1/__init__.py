@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         to_ics,
     )
     from spasmtrack.core.nof1.model import (
+        PowerCheck,
         Priors,
         ProtocolComparison,
         ProtocolDay,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
         analyse_itt_and_per_protocol,
         infer_blocks,
     )
-    from spasmtrack.core.nof1.power import PlanChoice, PowerCheck, plan_to_power, power_warning
+    from spasmtrack.core.nof1.power import PlanChoice, plan_to_power, power_warning
 
 _WHERE = {
     "nof1.csv": ("TrialCsvError", "parse_trial_csv"),
@@ -47,8 +48,9 @@ _WHERE = {
         "analyse",
         "analyse_itt_and_per_protocol",
         "infer_blocks",
+        "PowerCheck",
     ),
-    "nof1.power": ("PlanChoice", "PowerCheck", "plan_to_power", "power_warning"),
+    "nof1.power": ("PlanChoice", "plan_to_power", "power_warning"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 

@@ -100,6 +100,19 @@ class TrialResultDict(TypedDict):
 
 
 @dataclass(frozen=True)
+class PowerCheck:
+    """The power check of a planned experiment (`power.power_warning`, `power.plan_to_power`).
+    `power` is None when the past data are too few to estimate it; `warning` None if fine."""
+
+    power: float | None
+    warning: str | None
+    mean: float | None
+    sd: float | None
+    autocorrelation: float | None
+    n_sims: int
+
+
+@dataclass(frozen=True)
 class TrialResult:
     """The answer to "is B better than A for me?". `effect` and `ci95` are B - A."""
 

@@ -1,0 +1,29 @@
+"""One source per shape: a JSON schema read from the TypedDict or dataclass that already
+says what an object holds, instead of a second class listing the same fields.
+
+`schema_of(TrialDict, "TrialOut")` is a ninja `Schema` with TrialDict's fields, types and
+order; `overrides` replaces a field's type (a nested shape with its own schema name).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, get_type_hints
+
+from ninja import Schema
+from pydantic import create_model
+
+
+def schema_of(source: type, name: str, **overrides: Any) -> type[Schema]:
+    """A Schema called `name` with the fields of `source` (a TypedDict or a dataclass)."""
+    hints = get_type_hints(source)
+    if dataclasses.is_dataclass(source):
+        names = [f.name for f in dataclasses.fields(source)]
+    else:
+        names = list(hints)
+    unknown = set(overrides) - set(names)
+    if unknown:
+        raise TypeError(f"{name}: no field {', '.join(sorted(unknown))} in {source.__name__}")
+    fields: dict[str, Any] = {n: (overrides.get(n, hints[n]), ...) for n in names}
+    schema: type[Schema] = create_model(name, __base__=Schema, **fields)
+    return schema
