@@ -50,19 +50,20 @@ class DayRowOut(Schema):
 
 @dataclass(frozen=True)
 class Crud(Generic[M]):
-    """One resource: its path segment, schemas, the app's functions and the list order."""
+    """One resource: its path segment and list order, its schemas and the app's functions."""
 
     name: str  # URL segment, e.g. "period-days"; operation ids are list_<name>, create_<one>…
-    schema_in: type[Schema]
-    schema_patch: type[Schema]
-    schema_out: type[Schema]
-    filters: type[DayRange]  # extra fields beyond since/until are exact matches on the model
-    rows_for: Callable[[Person], "models.QuerySet[M]"]
-    get_owned: Callable[[Person, UUID], M]
-    create: Callable[[Person, dict[str, Any]], M]
-    update: Callable[[Person, M, dict[str, Any]], M]
-    delete: Callable[[Person, M], None]
-    order: tuple[str, ...]
+    order: tuple[str, ...]  # of the list, newest first
+    # (in, patch, out, list filters): filter fields beyond since/until are exact matches
+    schemas: tuple[type[Schema], type[Schema], type[Schema], type[DayRange]]
+    reads: tuple[  # (the person's rows, the person's row by code or Http404)
+        Callable[[Person], "models.QuerySet[M]"], Callable[[Person, UUID], M]
+    ]
+    writes: tuple[  # (create, update, delete), each refusing with `error`
+        Callable[[Person, dict[str, Any]], M],
+        Callable[[Person, M, dict[str, Any]], M],
+        Callable[[Person, M], None],
+    ]
     error: Callable[[str, str], Exception]  # the app's field-level error (field, message)
 
     @property
@@ -79,7 +80,7 @@ def filtered(crud: "Crud[Any]", person: Person, filters: DayRange) -> "models.Qu
     for name, day in (("since", filters.since), ("until", filters.until)):
         if day is not None and day < EARLIEST_DAY:
             raise crud.error(name, TOO_EARLY)
-    qs = crud.rows_for(person)
+    qs = crud.reads[0](person)
     if filters.since:
         qs = qs.filter(local_date__gte=filters.since)
     if filters.until:
@@ -93,8 +94,10 @@ def filtered(crud: "Crud[Any]", person: Person, filters: DayRange) -> "models.Qu
 
 def add_crud(router: Router, crud: "Crud[Any]") -> None:
     """Add the five operations of `crud` to `router`."""
-    path, out = f"/{crud.name}", crud.schema_out
-    schema_in, schema_patch, filters_schema = crud.schema_in, crud.schema_patch, crud.filters
+    path = f"/{crud.name}"
+    schema_in, schema_patch, out, filters_schema = crud.schemas
+    _, get_owned = crud.reads
+    create, update, delete = crud.writes
 
     # (the schemas are classes chosen at run time: mypy cannot see them as types)
     @router.get(path, response=list[out], operation_id=f"list_{crud.plural}")  # type: ignore[valid-type]
@@ -104,18 +107,18 @@ def add_crud(router: Router, crud: "Crud[Any]") -> None:
 
     @router.post(path, response={201: out}, operation_id=f"create_{crud.singular}")
     def create_row(request: ApiRequest, payload: schema_in) -> Any:  # type: ignore[valid-type]
-        return Status(201, crud.create(request.auth, cast(Schema, payload).model_dump()))
+        return Status(201, create(request.auth, cast(Schema, payload).model_dump()))
 
     @router.get(f"{path}/{{code}}", response=out, operation_id=f"read_{crud.singular}")
     def read_row(request: ApiRequest, code: UUID) -> Any:
-        return crud.get_owned(request.auth, code)
+        return get_owned(request.auth, code)
 
     @router.patch(f"{path}/{{code}}", response=out, operation_id=f"update_{crud.singular}")
     def update_row(request: ApiRequest, code: UUID, payload: schema_patch) -> Any:  # type: ignore[valid-type]
-        obj = crud.get_owned(request.auth, code)
-        return crud.update(request.auth, obj, cast(Schema, payload).model_dump(exclude_unset=True))
+        obj = get_owned(request.auth, code)
+        return update(request.auth, obj, cast(Schema, payload).model_dump(exclude_unset=True))
 
     @router.delete(f"{path}/{{code}}", response={204: None}, operation_id=f"delete_{crud.singular}")
     def delete_row(request: ApiRequest, code: UUID) -> Any:
-        crud.delete(request.auth, crud.get_owned(request.auth, code))
+        delete(request.auth, get_owned(request.auth, code))
         return Status(204, None)

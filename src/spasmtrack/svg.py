@@ -5,13 +5,40 @@ Ground floor: no import of any app, so a page that draws a line loads nothing el
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+
+DAILY_UP_TO = 120  # longer ranges are drawn as weekly means so a phone can read them
 
 
 def num(v: float) -> str:
     """A coordinate as SVG text: one decimal, no trailing zero ("12", "12.5")."""
     return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def buckets(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
+    """Consecutive (start, end) periods: days, or weeks from `first` for ranges longer than
+    DAILY_UP_TO days; with "day" or "week"."""
+    n = (last - first).days + 1
+    step = 1 if n <= DAILY_UP_TO else 7
+    out = []
+    start = first
+    while start <= last:
+        out.append((start, min(last, start + timedelta(days=step - 1))))
+        start += timedelta(days=step)
+    return ("day" if step == 1 else "week"), out
+
+
+def bucket_means(
+    series: Mapping[date, float], periods: Sequence[tuple[date, date]]
+) -> list[float | None]:
+    """Mean of the recorded values in each period; None where nothing was recorded."""
+    out: list[float | None] = []
+    for start, end in periods:
+        days = (start + timedelta(days=i) for i in range((end - start).days + 1))
+        vals = [series[d] for d in days if d in series]
+        out.append(sum(vals) / len(vals) if vals else None)
+    return out
 
 
 def gap_polyline(

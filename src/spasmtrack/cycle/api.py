@@ -17,17 +17,11 @@ from spasmtrack.cycle import services
 router = Router(tags=["cycle"])
 
 PERIOD_DAYS = Crud(
-    name="period-days",
-    schema_in=s.PeriodDayIn,
-    schema_patch=s.PeriodDayPatch,
-    schema_out=s.PeriodDayOut,
-    filters=DayRange,
-    rows_for=services.period_days_for,
-    get_owned=services.get_owned,
-    create=services.create_day,
-    update=services.update_day,
-    delete=services.delete_day,
-    order=("-local_date", "-id"),
-    error=services.PeriodError,
+    "period-days",
+    ("-local_date", "-id"),
+    (s.PeriodDayIn, s.PeriodDayPatch, s.PeriodDayOut, DayRange),
+    (services.period_days_for, services.get_owned),
+    (services.create_day, services.update_day, services.delete_day),
+    services.PeriodError,
 )
 add_crud(router, PERIOD_DAYS)

@@ -9,20 +9,19 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from typing import Any
 
 from spasmtrack.core.body.regions import all_regions
 from spasmtrack.insights.daily import DiarySeries, Series
-from spasmtrack.svg import gap_polyline, num
+from spasmtrack.svg import bucket_means, buckets, gap_polyline, num
 
 WIDTH = 340.0
 PLOT_H = 120.0
 PAD_L, PAD_R, PAD_T = 30.0, 8.0, 10.0
 AXIS_H = 18.0
 TICK_ROW_H = 16.0
-DAILY_UP_TO = 120  # longer ranges are drawn as weekly means so a phone can read them
 MAX_MARKS = 3
 LINE = "#0b5cad"
 MARK_COLOURS = ("#7a1f2b", "#1d6b35", "#6a3d9a")
@@ -43,31 +42,6 @@ class TrendChart:
     bucket: str  # "day" or "week"
     marks: list[Mark]
     rows: list[list[str]] = field(default_factory=list)  # period, value, days per mark
-
-
-def buckets(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
-    """Consecutive (start, end) periods: days, or weeks from `first` for long ranges."""
-    n = (last - first).days + 1
-    step = 1 if n <= DAILY_UP_TO else 7
-    out = []
-    start = first
-    while start <= last:
-        out.append((start, min(last, start + timedelta(days=step - 1))))
-        start += timedelta(days=step)
-    return ("day" if step == 1 else "week"), out
-
-
-def bucket_means(series: Series, periods: Sequence[tuple[date, date]]) -> list[float | None]:
-    """Mean of the recorded values in each period; None where nothing was recorded."""
-    out: list[float | None] = []
-    for start, end in periods:
-        vals = [series[d] for d in _days(start, end) if d in series]
-        out.append(sum(vals) / len(vals) if vals else None)
-    return out
-
-
-def _days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def trend_chart(

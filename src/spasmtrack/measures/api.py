@@ -26,18 +26,12 @@ from spasmtrack.measures.forms import WeatherSettingsForm
 router = Router(tags=["measures"])
 
 DAILY_METRICS = Crud(
-    name="daily-metrics",
-    schema_in=s.DailyMetricIn,
-    schema_patch=s.DailyMetricPatch,
-    schema_out=s.DailyMetricOut,
-    filters=s.MetricFilters,
-    rows_for=services.metrics_for,
-    get_owned=services.get_owned,
-    create=services.create_value,
-    update=services.update_value,
-    delete=services.delete_value,
-    order=("-local_date", "metric", "source", "-id"),
-    error=EntryError,
+    "daily-metrics",
+    ("-local_date", "metric", "source", "-id"),
+    (s.DailyMetricIn, s.DailyMetricPatch, s.DailyMetricOut, s.MetricFilters),
+    (services.metrics_for, services.get_owned),
+    (services.create_value, services.update_value, services.delete_value),
+    EntryError,
 )
 add_crud(router, DAILY_METRICS)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from spasmtrack.core.measures import (
@@ -33,6 +33,8 @@ from spasmtrack.core.measures import (
     TEMP_MAX,
     TEMP_MIN,
 )
+from spasmtrack.svg import bucket_means as means
+from spasmtrack.svg import buckets as periods
 from spasmtrack.svg import gap_polyline
 
 # The same geometry and colours as the Insights trend charts.
@@ -40,7 +42,6 @@ WIDTH = 340.0
 PLOT_H = 120.0
 PAD_L, PAD_R, PAD_T = 34.0, 8.0, 10.0
 AXIS_H = 18.0
-DAILY_UP_TO = 120
 COLOURS = ("#0b5cad", "#a4161a")  # first and second line (temperature: lowest, highest)
 GRID = "#c9c6bd"
 TEXT = "#4a4a4a"
@@ -81,27 +82,6 @@ CHARTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
 )
 
 
-def periods(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
-    """Days, or weeks from `first` for ranges longer than DAILY_UP_TO days."""
-    n = (last - first).days + 1
-    step = 1 if n <= DAILY_UP_TO else 7
-    out = []
-    start = first
-    while start <= last:
-        out.append((start, min(last, start + timedelta(days=step - 1))))
-        start += timedelta(days=step)
-    return ("day" if step == 1 else "week"), out
-
-
-def means(series: Series, spans: Sequence[tuple[date, date]]) -> list[float | None]:
-    out: list[float | None] = []
-    for start, end in spans:
-        n = (end - start).days + 1
-        vals = [series[d] for d in (start + timedelta(days=i) for i in range(n)) if d in series]
-        out.append(sum(vals) / len(vals) if vals else None)
-    return out
-
-
 def _num(v: float) -> str:
     """1 decimal at most; thousands separators only from 10,000 (steps, not hPa)."""
     if abs(v) >= 10_000:
@@ -126,6 +106,16 @@ def scale(values: Sequence[float], from_zero: bool) -> tuple[float, float, float
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+
+
+def _date_axis(first: date, last: date, y: float) -> str:
+    """The first and last day under a chart, and the end of its SVG."""
+    return (
+        f'<text x="{_num(PAD_L)}" y="{y:.1f}" font-size="10" fill="{TEXT}">'
+        f"{first:%-d %b %Y}</text>"
+        f'<text x="{_num(WIDTH - PAD_R)}" y="{y:.1f}" font-size="10" text-anchor="end" '
+        f'fill="{TEXT}">{last:%-d %b %Y}</text></svg>'
+    )
 
 
 def metric_chart(
@@ -181,13 +171,7 @@ def metric_chart(
         )
     for line, m in zip(lines, per_line, strict=True):
         parts += gap_polyline(spans, m, first, x_of, y_of, line.colour)
-    axis_y = PAD_T + PLOT_H + 13
-    parts.append(
-        f'<text x="{_num(PAD_L)}" y="{axis_y:.1f}" font-size="10" fill="{TEXT}">'
-        f"{first:%-d %b %Y}</text>"
-        f'<text x="{_num(WIDTH - PAD_R)}" y="{axis_y:.1f}" font-size="10" text-anchor="end" '
-        f'fill="{TEXT}">{last:%-d %b %Y}</text></svg>'
-    )
+    parts.append(_date_axis(first, last, PAD_T + PLOT_H + 13))
     rows = []
     for i, (start, end) in enumerate(spans):
         if all(m[i] is None for m in per_line):
@@ -238,13 +222,7 @@ def days_chart(
             f'<rect x="{x:.1f}" y="{PAD_T:.1f}" width="{max(day_w - 0.5, 1.5):.1f}" '
             f'height="{STRIP_H:.1f}" fill="{COLOURS[1]}"/>'
         )
-    axis_y = PAD_T + STRIP_H + 13
-    parts.append(
-        f'<text x="{_num(PAD_L)}" y="{axis_y:.1f}" font-size="10" fill="{TEXT}">'
-        f"{first:%-d %b %Y}</text>"
-        f'<text x="{_num(WIDTH - PAD_R)}" y="{axis_y:.1f}" font-size="10" text-anchor="end" '
-        f'fill="{TEXT}">{last:%-d %b %Y}</text></svg>'
-    )
+    parts.append(_date_axis(first, last, PAD_T + STRIP_H + 13))
     rows = []
     for start, end in spans:
         n = sum(1 for d in inside if start <= d <= end)
