@@ -20,6 +20,7 @@ def schema_of(
     source: type,
     name: str,
     extra: Mapping[str, tuple[Any, Any]] | None = None,
+    doc: str | None = None,
     **overrides: Any,
 ) -> type[Schema]:
     """A Schema called `name` with the fields of `source` (a TypedDict or a dataclass)."""
@@ -33,5 +34,5 @@ def schema_of(
         raise TypeError(f"{name}: no field {', '.join(sorted(unknown))} in {source.__name__}")
     fields: dict[str, Any] = {n: (overrides.get(n, hints[n]), ...) for n in names}
     fields |= dict(extra or {})
-    schema: type[Schema] = create_model(name, __base__=Schema, **fields)
+    schema: type[Schema] = create_model(name, __base__=Schema, __doc__=doc, **fields)
     return schema
