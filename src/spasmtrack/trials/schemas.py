@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field, create_model
 
-from spasmtrack.core.nof1.model import FrequentistDict, PowerCheck, TrialResultDict
+from spasmtrack.core.nof1.results import FrequentistDict, PowerCheck, TrialResult
 from spasmtrack.shapes import schema_of
 from spasmtrack.strict import SingleLine, StrictIn
 from spasmtrack.trials.models import TrialDict
@@ -53,7 +53,7 @@ TrialOut = schema_of(TrialDict, "TrialOut")
 TrialCreatedOut = create_model("TrialCreatedOut", __base__=TrialOut, power_check=(PowerOut, ...))
 TodayOut = schema_of(TodayDict, "TodayOut")
 FrequentistOut = schema_of(FrequentistDict, "FrequentistOut")
-ResultOut = schema_of(TrialResultDict, "ResultOut", frequentist=FrequentistOut)
+ResultOut = schema_of(TrialResult, "ResultOut", ci95=list[float], frequentist=FrequentistOut)
 
 
 class AdherenceOut(Schema):

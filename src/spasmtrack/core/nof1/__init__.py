@@ -24,17 +24,16 @@ if TYPE_CHECKING:
         to_ics,
     )
     from spasmtrack.core.nof1.model import (
-        PowerCheck,
         Priors,
         ProtocolComparison,
         ProtocolDay,
         TrialDay,
-        TrialResult,
         analyse,
         analyse_itt_and_per_protocol,
         infer_blocks,
     )
     from spasmtrack.core.nof1.power import PlanChoice, plan_to_power, power_warning
+    from spasmtrack.core.nof1.results import PowerCheck, TrialResult
 
 _WHERE = {
     "nof1.csv": ("TrialCsvError", "parse_trial_csv"),
@@ -44,12 +43,11 @@ _WHERE = {
         "ProtocolComparison",
         "ProtocolDay",
         "TrialDay",
-        "TrialResult",
         "analyse",
         "analyse_itt_and_per_protocol",
         "infer_blocks",
-        "PowerCheck",
     ),
+    "nof1.results": ("PowerCheck", "TrialResult"),
     "nof1.power": ("PlanChoice", "plan_to_power", "power_warning"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}

@@ -16,7 +16,8 @@ import numpy as np
 from scipy.stats import norm
 
 from spasmtrack.core.nof1.design import Schedule, make_schedule
-from spasmtrack.core.nof1.model import PowerCheck, Priors, TrialDay, analyse
+from spasmtrack.core.nof1.model import Priors, TrialDay, analyse
+from spasmtrack.core.nof1.results import PowerCheck
 
 MIN_PAST_DAYS = 7
 
