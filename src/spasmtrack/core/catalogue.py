@@ -173,6 +173,12 @@ def _keyed(items: Sequence[Any], kind: str) -> dict[str, Any]:
     return out
 
 
+def _named(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """What every catalogue entry has: its id, its name and the other words for it."""
+    synonyms = _strings(entry["synonyms"], f"{where} synonyms")
+    return {"id": entry["id"], "name": entry["name"], "synonyms": synonyms}
+
+
 def _entries(raw: Any, kind: str) -> list[Mapping[str, Any]]:
     if not isinstance(raw, list) or not raw:
         raise CatalogueError(f"{kind}: expected a non-empty list")
@@ -200,12 +206,10 @@ def parse_treatments(raw: Any) -> dict[str, Treatment]:
             raise CatalogueError(f"{where}: typical_range must be 0 <= low <= high")
         out.append(
             Treatment(
-                id=e["id"],
-                name=e["name"],
+                **_named(e, where),
                 category=_one_of(e["category"], TREATMENT_CATEGORIES, where),
                 unit=e["unit"],
                 typical_range=(float(low), float(high)),
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
                 evidence_level=e["evidence"]["level"],
                 evidence_summary=e["evidence"]["summary"],
                 cautions=tuple(e["cautions"]),
@@ -229,12 +233,10 @@ def parse_habits(raw: Any) -> dict[str, Habit]:
             raise CatalogueError(f"{where}: a number habit needs a unit")
         out.append(
             Habit(
-                id=e["id"],
-                name=e["name"],
+                **_named(e, where),
                 kind=kind,
                 unit=e["unit"],
                 category=_one_of(e["category"], HABIT_CATEGORIES, where),
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
                 aggravates_hint=e["aggravates_hint"],
                 sources=_sources(e["sources"], where),
             )
@@ -262,9 +264,7 @@ def parse_foods(raw: Any) -> dict[str, Food]:
             raise CatalogueError(f"{where}: serving grams must be positive")
         out.append(
             Food(
-                id=e["id"],
-                name=e["name"],
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
+                **_named(e, where),
                 fdc_id=fdc_id,
                 per_100g=per_100g,
                 serving=Serving(name=e["serving"]["name"], grams=grams),
