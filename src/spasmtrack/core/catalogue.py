@@ -10,7 +10,7 @@ be tested on small hand-made data.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -179,6 +179,16 @@ def _named(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     return {"id": entry["id"], "name": entry["name"], "synonyms": synonyms}
 
 
+def _each(
+    raw: Any, kind: str, one: str, keys: Sequence[str]
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """(entry, where) for each entry of the list `kind`, once it has every key; `where`
+    names it for error messages ("habit 'pacing'")."""
+    for i, e in enumerate(_entries(raw, kind)):
+        _require(e, keys, f"{kind}[{i}]")
+        yield e, f"{one} {e['id']!r}"
+
+
 def _entries(raw: Any, kind: str) -> list[Mapping[str, Any]]:
     if not isinstance(raw, list) or not raw:
         raise CatalogueError(f"{kind}: expected a non-empty list")
@@ -191,15 +201,9 @@ def _entries(raw: Any, kind: str) -> list[Mapping[str, Any]]:
 def parse_treatments(raw: Any) -> dict[str, Treatment]:
     """Validated treatments keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "treatments")):
-        where = f"treatments[{i}]"
-        _require(
-            e,
-            ("id", "name", "category", "unit", "typical_range", "synonyms", "evidence")
-            + ("cautions", "clinician_given", "sources"),
-            where,
-        )
-        where = f"treatment {e['id']!r}"
+    keys: tuple[str, ...] = ("id", "name", "category", "unit", "typical_range", "synonyms")
+    keys += ("evidence", "cautions", "clinician_given", "sources")
+    for e, where in _each(raw, "treatments", "treatment", keys):
         _require(e["evidence"], ("level", "summary"), f"{where} evidence")
         low, high = e["typical_range"]
         if not 0 <= low <= high:
@@ -223,11 +227,8 @@ def parse_treatments(raw: Any) -> dict[str, Treatment]:
 def parse_habits(raw: Any) -> dict[str, Habit]:
     """Validated habits keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "habits")):
-        where = f"habits[{i}]"
-        keys = ("id", "name", "kind", "unit", "category", "synonyms", "aggravates_hint", "sources")
-        _require(e, keys, where)
-        where = f"habit {e['id']!r}"
+    keys = ("id", "name", "kind", "unit", "category", "synonyms", "aggravates_hint", "sources")
+    for e, where in _each(raw, "habits", "habit", keys):
         kind = _one_of(e["kind"], HABIT_KINDS, where)
         if kind == "number" and not e["unit"]:
             raise CatalogueError(f"{where}: a number habit needs a unit")
@@ -247,10 +248,8 @@ def parse_habits(raw: Any) -> dict[str, Habit]:
 def parse_foods(raw: Any) -> dict[str, Food]:
     """Validated foods keyed by id (file order); every food needs an FDC id and a source."""
     out = []
-    for i, e in enumerate(_entries(raw, "foods")):
-        where = f"foods[{i}]"
-        _require(e, ("id", "name", "synonyms", "fdc_id", "per_100g", "serving", "source"), where)
-        where = f"food {e['id']!r}"
+    keys = ("id", "name", "synonyms", "fdc_id", "per_100g", "serving", "source")
+    for e, where in _each(raw, "foods", "food", keys):
         fdc_id = e["fdc_id"]
         if not isinstance(fdc_id, int) or isinstance(fdc_id, bool) or fdc_id <= 0:
             raise CatalogueError(f"{where}: fdc_id must be a positive integer")
@@ -328,14 +327,14 @@ def parse_reference_intakes(raw: Any) -> ReferenceIntakes:
 def parse_ergonomics(raw: Any) -> dict[str, ErgonomicItem]:
     """Validated ergonomics checklist items keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "ergonomics")):
-        _require(e, ("id", "title", "guidance", "sources"), f"ergonomics[{i}]")
+    keys = ("id", "title", "guidance", "sources")
+    for e, where in _each(raw, "ergonomics", "ergonomic item", keys):
         out.append(
             ErgonomicItem(
                 id=e["id"],
                 title=e["title"],
                 guidance=e["guidance"],
-                sources=_sources(e["sources"], f"ergonomic item {e['id']!r}"),
+                sources=_sources(e["sources"], where),
             )
         )
     return _keyed(out, "ergonomics")
