@@ -1,6 +1,8 @@
 """The optional menstrual cycle and the check-in's activity rating in a real browser, on a
 375 px phone and a desktop: turned on in Settings, "Period today" in one tap (htmx) and its
-undo, the 0-10 activity buttons; they pass axe and keep 44 px targets."""
+undo, the 0-10 activity buttons; they pass axe and keep 44 px targets. "Period today"
+tapped with no connection waits in the phone's outbox like the other Today buttons and is
+stored once when the connection comes back."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from tests.browser.a11y import axe_violations, small_tap_targets
 from tests.browser.conftest import DESKTOP, PHONE, shot, signed_in_page
+from tests.browser.test_outbox import new_page, rows, waiting_is
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -104,4 +107,32 @@ def test_it_rates_how_much_was_done_with_buttons(
     page.click("button:has-text('Save check-in')")
     page.wait_for_url(server + "/")
     assert "Check-in saved." in page.inner_text(".messages")
+    page.context.close()
+
+
+def test_period_today_tapped_offline_waits_on_the_phone_and_is_stored_once(
+    server: str, browser: object
+) -> None:
+    page = new_page(browser, server, PHONE)
+    _set_tracking(page, server, True)
+    page.goto(server + "/")
+    if page.locator("#cycle-today button:has-text('Undo')").count():  # another test's day
+        page.click("#cycle-today button:has-text('Undo')")
+        page.wait_for_selector("text=Period day taken back.")
+    before = {d["id"] for d in rows(page, server, "period-days")}
+    page.context.set_offline(True)
+    page.click("button:has-text('Period today')")
+    waiting_is(page, 1)
+    assert "Saved on this phone" in page.inner_text("#outbox")
+    shot(page, "cycle-outbox-offline-phone")
+    assert {d["id"] for d in rows(page, server, "period-days")} == before  # not sent yet
+    page.context.set_offline(False)  # the page's "online" event sends the outbox
+    page.wait_for_function("() => document.querySelector('#outbox .outbox-count') === null")
+    page.goto(server + "/")
+    assert page.locator("#outbox .outbox-count").count() == 0  # nothing left to send
+    assert "Period logged today." in page.inner_text("#cycle-today")
+    new = [d for d in rows(page, server, "period-days") if d["id"] not in before]
+    assert len(new) == 1, new  # stored once
+    _api(page, "DELETE", f"/api/period-days/{new[0]['id']}")  # leave the account as it was
+    _set_tracking(page, server, False)
     page.context.close()

@@ -38,6 +38,22 @@ def log_sixty_days(ctx: object, server: str) -> None:
             body = {"local_date": day, "metric": metric, "value": value}
             r = ctx.request.post(server + "/api/daily-metrics", data=body, headers=headers)  # type: ignore[attr-defined]
             assert r.status in (201, 422), r.text()  # 422: already there from an earlier run
+        if i % 7 != 3:  # the check-in's 0-10 "how much did I do", most days
+            checkin = {"local_date": day, "activity": 5 + round(3 * wave)}
+            r = ctx.request.post(server + "/api/checkins", data=checkin, headers=headers)  # type: ignore[attr-defined]
+            assert r.status in (201, 422), r.text()
+        if i % 28 < 4:  # a period of 4 days every 28
+            r = ctx.request.post(
+                server + "/api/period-days", data={"local_date": day}, headers=headers
+            )  # type: ignore[attr-defined]
+            assert r.status in (201, 422), r.text()
+
+
+def cycle_tracking(ctx: object, server: str, on: bool) -> None:
+    csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "csrftoken")  # type: ignore[attr-defined]
+    headers = {"X-CSRFToken": csrf, "Referer": server + "/"}
+    form = {"enabled": "on"} if on else {}
+    ctx.request.post(server + "/cycle/settings/", form=form, headers=headers)  # type: ignore[attr-defined]
 
 
 def test_charts_of_the_daily_measurements_read_on_a_phone_and_a_desktop(
@@ -52,6 +68,7 @@ def test_charts_of_the_daily_measurements_read_on_a_phone_and_a_desktop(
         sign_in_or_up(page, server, "/measures/")
         if viewport is PHONE:
             log_sixty_days(ctx, server)
+        cycle_tracking(ctx, server, True)
         page.goto(server + "/measures/")
         captions = page.locator("figure.chart figcaption").all_inner_texts()
         for title in (
@@ -61,8 +78,11 @@ def test_charts_of_the_daily_measurements_read_on_a_phone_and_a_desktop(
             "Heart-rate variability (SDNN, ms)",
             "Air pressure (hPa)",
             "Temperature (°C)",
+            "How much I did (check-in, 0–10)",
+            "Period days",
         ):
             assert title in captions, captions
+        assert page.locator("#chart-period svg rect").count() >= 8
         assert page.locator("#chart-temperature svg polyline").count() == 2
         assert page.locator("#chart-sleep svg polyline").count() >= 2  # broken at the gaps
         assert "Lowest" in page.locator("#chart-temperature .legend").inner_text()
@@ -81,6 +101,9 @@ def test_charts_of_the_daily_measurements_read_on_a_phone_and_a_desktop(
         assert page.locator("nav.ranges a[aria-current=page]").inner_text() == "1 year"
         # The chart starts at the first measured day, not a year of empty plot.
         assert "(weekly average)" not in page.locator("#chart-pressure figcaption").inner_text()
+        cycle_tracking(ctx, server, False)  # leave the shared account as it was
+        page.goto(server + "/measures/")
+        assert page.locator("#chart-period").count() == 0  # off: no period days shown
         ctx.close()
 
 

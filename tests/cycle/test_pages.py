@@ -107,3 +107,27 @@ class CyclePagesTestCase(BaseTestCase):
         r = self.client.get("/")
         self.assertNotContains(r, "Period logged today")
         self.assertContains(r, "Tap “Period today”")
+
+    def test_a_tap_sent_later_by_the_outbox_counts_for_the_day_it_was_tapped(self) -> None:
+        set_enabled(self.alice, True)
+        r = self.client.get("/")
+        self.assertContains(r, 'data-outbox="period day"')  # the phone's outbox sends it
+        self.assertContains(r, 'name="at"')  # the moment of the tap, filled in by the outbox
+        # Tapped on Sunday 23:30 in Berlin with no connection, sent on Monday.
+        key = "5e2b1c0e-6a8d-4c1e-9f0a-3b7d2c4e5f60"
+        headers = {"HTTP_X_OUTBOX": "1", "HTTP_IDEMPOTENCY_KEY": key, "HTTP_HX_REQUEST": "true"}
+        body = {"action": "log", "at": "2024-05-19T23:30"}
+        for _ in range(2):  # the answer lost on the way back: sent again, stored once
+            r = self.client.post("/cycle/today/", body, **headers)
+            assert r.status_code == 200 and r.json()["saved"] is True, r.content
+            assert "Period day logged for Sunday 19 May." in r.json()["html"]
+        assert list(PeriodDay.objects.values_list("local_date", flat=True)) == [
+            TODAY - timedelta(days=1)
+        ]
+
+    def test_it_refuses_a_tap_time_that_cannot_be_and_logs_nothing(self) -> None:
+        set_enabled(self.alice, True)
+        for at in ("2024-05-21T09:00", "1850-01-01T09:00", "yesterday"):
+            r = self.client.post("/cycle/today/", {"action": "log", "at": at})
+            assert r.status_code == 400, at
+        assert not PeriodDay.objects.exists()

@@ -9,6 +9,9 @@ import pytest
 import time_machine
 from django.test import override_settings
 
+from spasmtrack.cycle.models import PeriodDay
+from spasmtrack.cycle.services import set_enabled
+from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.measures.charts import Line, charts_for, metric_chart, scale
 from spasmtrack.measures.models import DailyMetric, Source
 from spasmtrack.test import BaseTestCase
@@ -79,6 +82,40 @@ def test_it_charts_each_measurement_known_ones_first_with_temperature_as_two_lin
     assert "<circle" in charts[0].svg  # one night: a dot
 
 
+def test_it_charts_the_activity_rating_after_the_steps_and_the_period_days_last() -> None:
+    last = FIRST + timedelta(days=9)
+    steps = {FIRST + timedelta(days=i): 4000.0 for i in range(10)}
+    activity = {FIRST: 3.0, FIRST + timedelta(days=1): 8.0, FIRST + timedelta(days=4): 5.0}
+    period = [FIRST + timedelta(days=2), FIRST + timedelta(days=3), date(2023, 12, 1)]
+    charts = charts_for({"steps": steps}, FIRST, last, activity=activity, period_days=period)
+    assert [c.slug for c in charts] == ["steps", "activity", "period"]
+    rating, days = charts[1], charts[2]
+    assert rating.title == "How much I did (check-in, 0–10)"
+    assert ">0<" in rating.svg and ">10<" in rating.svg  # the rating's own 0-10 scale
+    assert rating.svg.count("<polyline") == 1 and rating.svg.count("<circle") == 1  # a gap
+    assert rating.rows == [["1 Jan 2024", "3"], ["2 Jan 2024", "8"], ["5 Jan 2024", "5"]]
+    assert days.columns == ["period days"]
+    assert days.svg.count("<rect") == 2  # the day outside the range is not drawn
+    assert days.rows == [["3 Jan 2024", "1"], ["4 Jan 2024", "1"]]
+    assert "2 period days from 2024-01-01 to 2024-01-10." in days.svg
+
+
+def test_it_counts_period_days_per_week_on_a_long_range_and_draws_each_day() -> None:
+    last = FIRST + timedelta(days=199)
+    period = [FIRST + timedelta(days=d) for d in (0, 1, 2, 30)]
+    charts = charts_for({}, FIRST, last, period_days=period)
+    assert [c.bucket for c in charts] == ["week"]
+    assert charts[0].rows == [["1 Jan–7 Jan 2024", "3"], ["29 Jan–4 Feb 2024", "1"]]
+    assert charts[0].svg.count("<rect") == 4
+
+
+def test_it_leaves_both_out_without_data_in_the_range() -> None:
+    last = FIRST + timedelta(days=9)
+    assert charts_for({}, FIRST, last, activity={}, period_days=[]) == []
+    old = {date(2023, 1, 1): 4.0}
+    assert charts_for({}, FIRST, last, activity=old, period_days=list(old)) == []
+
+
 @time_machine.travel(datetime(2024, 3, 1, 12, tzinfo=UTC), tick=False)
 @override_settings(SECURE_SSL_REDIRECT=False)
 class ChartsPageTestCase(BaseTestCase):
@@ -116,3 +153,29 @@ class ChartsPageTestCase(BaseTestCase):
         r = self.client.get("/measures/")
         self.assertContains(r, "Nothing in these days yet")
         self.assertContains(r, "online weather is off")
+
+    def test_it_shows_the_activity_rating_and_the_period_days_only_when_cycle_tracking_is_on(
+        self,
+    ) -> None:
+        for n, rating in ((3, 7), (2, 2)):
+            day = date(2024, 3, 1) - timedelta(days=n)
+            create_entry(
+                self.alice,
+                RESOURCES["checkins"],
+                {"local_date": day.isoformat(), "overall_pain": 4, "activity": rating},
+            )
+        PeriodDay.objects.create(person=self.alice, local_date=date(2024, 2, 28))
+        self.client.force_login(self.alice_user)
+        r = self.client.get("/measures/")
+        self.assertContains(r, "How much I did (check-in, 0–10)")
+        self.assertContains(r, '<th scope="row">28 Feb 2024</th><td>2</td>', html=False)
+        self.assertNotContains(r, "Period days")  # tracking is off: nothing shown
+        self.assertNotContains(r, "Nothing in these days yet")
+        set_enabled(self.alice, True)
+        r = self.client.get("/measures/")
+        self.assertContains(r, 'id="chart-period"')
+        self.assertContains(r, '<th scope="row">28 Feb 2024</th><td>1</td>', html=False)
+        self.client.force_login(self.charlie_user)  # another person sees none of it
+        r = self.client.get("/measures/")
+        self.assertNotContains(r, "How much I did")
+        self.assertNotContains(r, "Period days")

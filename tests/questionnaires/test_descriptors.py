@@ -4,13 +4,16 @@ read it, so none can list a questionnaire the others miss."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import get_args
+
+import pytest
 
 from spasmtrack.core.questionnaires import definitions
 from spasmtrack.interop.fhir_kit import collect
 from spasmtrack.questionnaires import api, kinds
 from spasmtrack.questionnaires.fhir import LAYOUTS, questionnaire_resources
-from spasmtrack.questionnaires.forms import FORMS
+from spasmtrack.questionnaires.forms import FORMS, ItemsForm, form_for
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 from spasmtrack.test import BaseTestCase
 
@@ -45,3 +48,21 @@ class QuestionnaireDescriptorsTestCase(BaseTestCase):
     def test_fhir_skips_the_definitions_on_import(self) -> None:
         (kind,) = [k for k in collect() if k.tag == "questionnaire-responses"]
         assert kind.definition_type == "Questionnaire"
+
+
+def test_a_questionnaire_of_0_to_10_items_gets_its_form_from_the_descriptor() -> None:
+    peg = kinds.BY_KEY["peg"]
+    assert peg.form_name == "" and issubclass(FORMS["peg"], ItemsForm)
+    items = definitions()["questionnaires"]["peg"]["items"]
+    form = FORMS["peg"]({"pain": "7", "enjoyment": "5", "activity": "11"})
+    assert list(form.fields) == [i["id"] for i in items]
+    assert (
+        form.fields["pain"].label == "Average pain (0 no pain – 10 pain as bad as you can imagine)"
+    )
+    assert [s.title for s in form.sections()] == ["In the past week"]
+    assert not form.is_valid() and list(form.errors) == ["activity"]  # 0-10 only
+    ok = FORMS["peg"]({"pain": "7", "enjoyment": "5", "activity": "6"})
+    assert ok.is_valid() and ok.to_answers() == {"pain": 7, "enjoyment": 5, "activity": 6}
+    # Another layout cannot be derived: it names its own form class.
+    with pytest.raises(LookupError, match="needs a form_name"):
+        form_for(dataclasses.replace(kinds.BY_KEY["fiqr"], form_name=""))

@@ -10,7 +10,7 @@ be tested on small hand-made data.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -173,6 +173,22 @@ def _keyed(items: Sequence[Any], kind: str) -> dict[str, Any]:
     return out
 
 
+def _named(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """What every catalogue entry has: its id, its name and the other words for it."""
+    synonyms = _strings(entry["synonyms"], f"{where} synonyms")
+    return {"id": entry["id"], "name": entry["name"], "synonyms": synonyms}
+
+
+def _each(
+    raw: Any, kind: str, one: str, keys: Sequence[str]
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """(entry, where) for each entry of the list `kind`, once it has every key; `where`
+    names it for error messages ("habit 'pacing'")."""
+    for i, e in enumerate(_entries(raw, kind)):
+        _require(e, keys, f"{kind}[{i}]")
+        yield e, f"{one} {e['id']!r}"
+
+
 def _entries(raw: Any, kind: str) -> list[Mapping[str, Any]]:
     if not isinstance(raw, list) or not raw:
         raise CatalogueError(f"{kind}: expected a non-empty list")
@@ -185,27 +201,19 @@ def _entries(raw: Any, kind: str) -> list[Mapping[str, Any]]:
 def parse_treatments(raw: Any) -> dict[str, Treatment]:
     """Validated treatments keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "treatments")):
-        where = f"treatments[{i}]"
-        _require(
-            e,
-            ("id", "name", "category", "unit", "typical_range", "synonyms", "evidence")
-            + ("cautions", "clinician_given", "sources"),
-            where,
-        )
-        where = f"treatment {e['id']!r}"
+    keys: tuple[str, ...] = ("id", "name", "category", "unit", "typical_range", "synonyms")
+    keys += ("evidence", "cautions", "clinician_given", "sources")
+    for e, where in _each(raw, "treatments", "treatment", keys):
         _require(e["evidence"], ("level", "summary"), f"{where} evidence")
         low, high = e["typical_range"]
         if not 0 <= low <= high:
             raise CatalogueError(f"{where}: typical_range must be 0 <= low <= high")
         out.append(
             Treatment(
-                id=e["id"],
-                name=e["name"],
+                **_named(e, where),
                 category=_one_of(e["category"], TREATMENT_CATEGORIES, where),
                 unit=e["unit"],
                 typical_range=(float(low), float(high)),
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
                 evidence_level=e["evidence"]["level"],
                 evidence_summary=e["evidence"]["summary"],
                 cautions=tuple(e["cautions"]),
@@ -219,22 +227,17 @@ def parse_treatments(raw: Any) -> dict[str, Treatment]:
 def parse_habits(raw: Any) -> dict[str, Habit]:
     """Validated habits keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "habits")):
-        where = f"habits[{i}]"
-        keys = ("id", "name", "kind", "unit", "category", "synonyms", "aggravates_hint", "sources")
-        _require(e, keys, where)
-        where = f"habit {e['id']!r}"
+    keys = ("id", "name", "kind", "unit", "category", "synonyms", "aggravates_hint", "sources")
+    for e, where in _each(raw, "habits", "habit", keys):
         kind = _one_of(e["kind"], HABIT_KINDS, where)
         if kind == "number" and not e["unit"]:
             raise CatalogueError(f"{where}: a number habit needs a unit")
         out.append(
             Habit(
-                id=e["id"],
-                name=e["name"],
+                **_named(e, where),
                 kind=kind,
                 unit=e["unit"],
                 category=_one_of(e["category"], HABIT_CATEGORIES, where),
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
                 aggravates_hint=e["aggravates_hint"],
                 sources=_sources(e["sources"], where),
             )
@@ -245,10 +248,8 @@ def parse_habits(raw: Any) -> dict[str, Habit]:
 def parse_foods(raw: Any) -> dict[str, Food]:
     """Validated foods keyed by id (file order); every food needs an FDC id and a source."""
     out = []
-    for i, e in enumerate(_entries(raw, "foods")):
-        where = f"foods[{i}]"
-        _require(e, ("id", "name", "synonyms", "fdc_id", "per_100g", "serving", "source"), where)
-        where = f"food {e['id']!r}"
+    keys = ("id", "name", "synonyms", "fdc_id", "per_100g", "serving", "source")
+    for e, where in _each(raw, "foods", "food", keys):
         fdc_id = e["fdc_id"]
         if not isinstance(fdc_id, int) or isinstance(fdc_id, bool) or fdc_id <= 0:
             raise CatalogueError(f"{where}: fdc_id must be a positive integer")
@@ -262,9 +263,7 @@ def parse_foods(raw: Any) -> dict[str, Food]:
             raise CatalogueError(f"{where}: serving grams must be positive")
         out.append(
             Food(
-                id=e["id"],
-                name=e["name"],
-                synonyms=_strings(e["synonyms"], f"{where} synonyms"),
+                **_named(e, where),
                 fdc_id=fdc_id,
                 per_100g=per_100g,
                 serving=Serving(name=e["serving"]["name"], grams=grams),
@@ -328,14 +327,14 @@ def parse_reference_intakes(raw: Any) -> ReferenceIntakes:
 def parse_ergonomics(raw: Any) -> dict[str, ErgonomicItem]:
     """Validated ergonomics checklist items keyed by id (file order)."""
     out = []
-    for i, e in enumerate(_entries(raw, "ergonomics")):
-        _require(e, ("id", "title", "guidance", "sources"), f"ergonomics[{i}]")
+    keys = ("id", "title", "guidance", "sources")
+    for e, where in _each(raw, "ergonomics", "ergonomic item", keys):
         out.append(
             ErgonomicItem(
                 id=e["id"],
                 title=e["title"],
                 guidance=e["guidance"],
-                sources=_sources(e["sources"], f"ergonomic item {e['id']!r}"),
+                sources=_sources(e["sources"], where),
             )
         )
     return _keyed(out, "ergonomics")

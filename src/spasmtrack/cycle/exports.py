@@ -14,9 +14,11 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.cycle.models import CycleSettings, PeriodDay
+from spasmtrack.cycle.schemas import PeriodDayOut
 from spasmtrack.interop.sections import (
     Row,
     Section,
+    as_json,
     at_most_one,
     each_row,
     new_code,
@@ -38,7 +40,7 @@ def _when(row: Row, key: str) -> datetime:
 
 def _export_days(person: Person) -> list[Row]:
     qs = PeriodDay.objects.filter(person=person).order_by("local_date", "id")
-    return [dict(d.to_dict()) for d in qs]
+    return [as_json(PeriodDayOut, d) for d in qs]
 
 
 def _load_day(person: Person, row: Row) -> None:

@@ -9,7 +9,6 @@ is `spasmtrack.core.cycle`.
 from __future__ import annotations
 
 import uuid
-from typing import TypedDict
 
 from django.db import models
 from django.utils.timezone import now
@@ -24,13 +23,6 @@ class CycleSettings(models.Model):
 
     def __str__(self) -> str:
         return f"cycle tracking {'on' if self.enabled else 'off'} for {self.person}"
-
-
-class PeriodDayDict(TypedDict):
-    id: str
-    local_date: str
-    created: str
-    updated: str
 
 
 class PeriodDay(models.Model):
@@ -49,11 +41,3 @@ class PeriodDay(models.Model):
 
     def __str__(self) -> str:
         return f"period day {self.local_date}"
-
-    def to_dict(self) -> PeriodDayDict:
-        return {
-            "id": str(self.code),
-            "local_date": self.local_date.isoformat(),
-            "created": self.created.isoformat(),
-            "updated": self.updated.isoformat(),
-        }

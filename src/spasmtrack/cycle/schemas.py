@@ -1,13 +1,12 @@
-"""JSON shapes of period days."""
+"""JSON shapes of period days (the row's id, day and timestamps are `crud.DayRowOut`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from uuid import UUID
+from datetime import date
 
-from ninja import Schema
 from pydantic import Field
 
+from spasmtrack.crud import DayRowOut
 from spasmtrack.strict import StrictIn
 
 
@@ -19,13 +18,5 @@ class PeriodDayPatch(StrictIn):
     local_date: date | None = None
 
 
-class PeriodDayOut(Schema):
-    id: UUID = Field(validation_alias="code")
-    local_date: date
-    created: datetime
-    updated: datetime
-
-
-class PeriodDayFilters(StrictIn):
-    since: date | None = None
-    until: date | None = None
+class PeriodDayOut(DayRowOut):
+    pass

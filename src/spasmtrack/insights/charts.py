@@ -9,19 +9,19 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from typing import Any
 
 from spasmtrack.core.body.regions import all_regions
 from spasmtrack.insights.daily import DiarySeries, Series
+from spasmtrack.svg import bucket_means, buckets, gap_polyline, num
 
 WIDTH = 340.0
 PLOT_H = 120.0
 PAD_L, PAD_R, PAD_T = 30.0, 8.0, 10.0
 AXIS_H = 18.0
 TICK_ROW_H = 16.0
-DAILY_UP_TO = 120  # longer ranges are drawn as weekly means so a phone can read them
 MAX_MARKS = 3
 LINE = "#0b5cad"
 MARK_COLOURS = ("#7a1f2b", "#1d6b35", "#6a3d9a")
@@ -42,35 +42,6 @@ class TrendChart:
     bucket: str  # "day" or "week"
     marks: list[Mark]
     rows: list[list[str]] = field(default_factory=list)  # period, value, days per mark
-
-
-def buckets(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
-    """Consecutive (start, end) periods: days, or weeks from `first` for long ranges."""
-    n = (last - first).days + 1
-    step = 1 if n <= DAILY_UP_TO else 7
-    out = []
-    start = first
-    while start <= last:
-        out.append((start, min(last, start + timedelta(days=step - 1))))
-        start += timedelta(days=step)
-    return ("day" if step == 1 else "week"), out
-
-
-def bucket_means(series: Series, periods: Sequence[tuple[date, date]]) -> list[float | None]:
-    """Mean of the recorded values in each period; None where nothing was recorded."""
-    out: list[float | None] = []
-    for start, end in periods:
-        vals = [series[d] for d in _days(start, end) if d in series]
-        out.append(sum(vals) / len(vals) if vals else None)
-    return out
-
-
-def _days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def _num(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
 def trend_chart(
@@ -96,30 +67,30 @@ def trend_chart(
     shown = [v for v in means if v is not None]
     desc = (
         f"{'Daily values' if kind == 'day' else 'Weekly means'} of {outcome} from {first} to "
-        f"{last}; lowest {_num(min(shown))}, highest {_num(max(shown))}."
+        f"{last}; lowest {num(min(shown))}, highest {num(max(shown))}."
         if shown
         else f"No {outcome} recorded from {first} to {last}."
     )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {_num(WIDTH)} '
-        f'{_num(height)}" role="img" aria-labelledby="{title_id} {desc_id}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {num(WIDTH)} '
+        f'{num(height)}" role="img" aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{escape(outcome.capitalize())}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
     ]
     for v in (0.0, top / 2, top):  # gridlines with their values
         y = y_of(v)
         parts.append(
-            f'<line x1="{_num(PAD_L)}" x2="{_num(WIDTH - PAD_R)}" y1="{_num(y)}" y2="{_num(y)}" '
+            f'<line x1="{num(PAD_L)}" x2="{num(WIDTH - PAD_R)}" y1="{num(y)}" y2="{num(y)}" '
             'stroke="#c9c6bd" stroke-width="0.6"/>'
-            f'<text x="{_num(PAD_L - 4)}" y="{_num(y + 3.5)}" font-size="10" text-anchor="end" '
-            f'fill="#4a4a4a">{_num(v)}</text>'
+            f'<text x="{num(PAD_L - 4)}" y="{num(y + 3.5)}" font-size="10" text-anchor="end" '
+            f'fill="#4a4a4a">{num(v)}</text>'
         )
-    parts += _line(periods, means, first, x_of, y_of)
+    parts += gap_polyline(periods, means, first, x_of, y_of, LINE)
     axis_y = PAD_T + PLOT_H + 13
     parts.append(
-        f'<text x="{_num(PAD_L)}" y="{_num(axis_y)}" font-size="10" fill="#4a4a4a">'
+        f'<text x="{num(PAD_L)}" y="{num(axis_y)}" font-size="10" fill="#4a4a4a">'
         f"{first:%-d %b %Y}</text>"
-        f'<text x="{_num(WIDTH - PAD_R)}" y="{_num(axis_y)}" font-size="10" text-anchor="end" '
+        f'<text x="{num(WIDTH - PAD_R)}" y="{num(axis_y)}" font-size="10" text-anchor="end" '
         f'fill="#4a4a4a">{last:%-d %b %Y}</text>'
     )
     for row, mark in enumerate(marks):
@@ -130,40 +101,10 @@ def trend_chart(
     rows = []
     for (start, end), mean in zip(periods, means, strict=True):
         period = f"{start:%-d %b %Y}" if kind == "day" else f"{start:%-d %b}–{end:%-d %b %Y}"
-        cells = [period, "—" if mean is None else _num(mean)]
+        cells = [period, "—" if mean is None else num(mean)]
         cells += [str(sum(1 for d in m.days if start <= d <= end)) for m in marks]
         rows.append(cells)
     return TrendChart(outcome, "".join(parts), kind, list(marks), rows)
-
-
-def _line(
-    periods: Sequence[tuple[date, date]],
-    means: Sequence[float | None],
-    first: date,
-    x_of: Any,
-    y_of: Any,
-) -> list[str]:
-    """Polylines through the recorded periods; a gap breaks the line. Lone points get a dot."""
-    runs: list[list[tuple[float, float]]] = [[]]
-    for (start, end), v in zip(periods, means, strict=True):
-        if v is None:
-            if runs[-1]:
-                runs.append([])
-            continue
-        mid = ((start - first).days + (end - first).days) / 2
-        runs[-1].append((x_of(mid), y_of(v)))
-    out = []
-    for run in runs:
-        if len(run) == 1:
-            x, y = run[0]
-            out.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="2.2" fill="{LINE}"/>')
-        elif run:
-            pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in run)
-            out.append(
-                f'<polyline points="{pts}" fill="none" stroke="{LINE}" stroke-width="2" '
-                'stroke-linejoin="round"/>'
-            )
-    return out
 
 
 def _tick_row(
@@ -180,14 +121,14 @@ def _tick_row(
     y = y0 + row * TICK_ROW_H
     width = max(plot_w / n_days * 0.8, 0.6)
     ticks = "".join(
-        f'<rect x="{_num(x_of((d - first).days) - width / 2)}" y="{_num(y + 2)}" '
+        f'<rect x="{num(x_of((d - first).days) - width / 2)}" y="{num(y + 2)}" '
         f'width="{width:.2f}" height="8" fill="{colour}"/>'
         for d in sorted(mark.days)
         if first <= d <= last
     )
     label = escape(_short(mark.label))
     return (
-        f'<g aria-hidden="true"><text x="{_num(PAD_L - 4)}" y="{_num(y + 9.5)}" font-size="9" '
+        f'<g aria-hidden="true"><text x="{num(PAD_L - 4)}" y="{num(y + 9.5)}" font-size="9" '
         f'text-anchor="end" fill="{colour}">{row + 1}</text>{ticks}'
         f"<title>{label}</title></g>"
     )
@@ -220,7 +161,7 @@ def marks_for(outcome: str, report: Mapping[str, Any], s: DiarySeries) -> list[M
                 continue
             median = statistics.median(values)
             unit = f" {info.unit}s" if info.unit and median != 1 else f" {info.unit}"
-            label = f"days with {name} above {_num(median)}{unit.rstrip()} (your middle value)"
+            label = f"days with {name} above {num(median)}{unit.rstrip()} (your middle value)"
             out.append(Mark(label, frozenset(d for d, v in series.items() if v > median)))
         else:
             out.append(Mark(f"days with {name}", frozenset(d for d, v in series.items() if v)))

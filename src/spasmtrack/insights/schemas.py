@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ninja import Schema
 from pydantic import model_validator
 
+from spasmtrack.core.insights import InsightDict
+from spasmtrack.insights.services import ChangeDict, ChangesDict, InsightsDict, SessionDict
+from spasmtrack.shapes import schema_of
 from spasmtrack.strict import StrictIn
 
 
@@ -27,74 +31,25 @@ class ExperimentOut(Schema):
     title: str
 
 
-class InsightOut(Schema):
-    factor: str
-    outcome: str
-    outcomes: list[str]  # every outcome of a grouped finding; `outcome` is the main one
-    lag_days: int  # the strongest lag (-1 for used_on_worse_days: the day before)
-    lags_considered: list[int]
-    lags_reported: list[int]  # the lags the data cannot tell apart, reported together
-    timing: str  # e.g. "the same day", "the same day or the next day", "while taking it"
-    kind: str
-    effect: float | None
-    se: float | None
-    ci95: list[float] | None
-    p_value: float | None
-    q_value: float | None
-    n_days: int
-    n_with: int
-    n_without: int
-    more_days_with: int
-    more_days_without: int
-    more_days_to_tell: int | None
-    reason: str
-    sentence: str
-    headline: str
+# Read from the shapes the analysis already defines (core.insights' InsightDict, the
+# service's SessionDict, ChangeDict, InsightsDict): one list of fields each.
+InsightOut = schema_of(
+    InsightDict,
+    "InsightOut",
     # Set when a finished experiment tested this finding (same factor as B, same outcome).
-    experiment: ExperimentOut | None = None
-
-
-class SessionOut(Schema):
-    treatment: str
-    n: int
-    mean_difference: float | None
-    ci95: list[float] | None
-    corrected_difference: float | None
-    corrected_ci95: list[float] | None
-    p_value: float | None
-    verdict: str
-    sentence: str
-
-
-class ChangeComparisonOut(Schema):
-    change: str
-    day: date
-    outcome: str
-    level_change: float | None
-    ci95: list[float] | None
-    p_value: float | None
-    q_value: float | None
-    n_before: int
-    n_after: int
-    verdict: str
-    sentence: str
-
-
-class ChangesOut(Schema):
-    status: str
-    items: list[ChangeComparisonOut]
-
-
-class InsightsOut(Schema):
-    first_day: date | None
-    last_day: date | None
-    days_tracked: int
-    helps: list[InsightOut]
-    aggravates: list[InsightOut]
-    no_clear_effect: list[InsightOut]
-    not_enough_data: list[InsightOut]
-    used_on_worse_days: list[InsightOut]
-    complete_days_rule: str
-    same_session: list[SessionOut]
-    changes: ChangesOut
-    notes: list[str]
+    extra={"experiment": (ExperimentOut | None, None)},
+)
+SessionOut = schema_of(SessionDict, "SessionOut")
+ChangeComparisonOut = schema_of(ChangeDict, "ChangeComparisonOut", day=date)
+ChangesOut = schema_of(ChangesDict, "ChangesOut", items=list[ChangeComparisonOut])  # type: ignore[valid-type]
+_LISTS = ("helps", "aggravates", "no_clear_effect", "not_enough_data", "used_on_worse_days")
+_FINDINGS: dict[str, Any] = {name: list[InsightOut] for name in _LISTS}  # type: ignore[valid-type]
+InsightsOut = schema_of(
+    InsightsDict,
+    "InsightsOut",
+    first_day=date | None,
+    last_day=date | None,
+    same_session=list[SessionOut],  # type: ignore[valid-type]
+    changes=ChangesOut,
+    **_FINDINGS,
+)

@@ -1,72 +1,55 @@
-"""JSON API of daily measurements: list / create / read / update / delete, like the diary's.
+"""JSON API of daily measurements: list / create / read / update / delete, the shape of
+`spasmtrack.crud` (the same as the diary's).
 
 Every handler acts on `request.auth` and reaches values through `services.get_owned`, so
 another person's id is a 404. Imported values (Apple Health, Fitbit, CSV, Flaredown) can be
 corrected or deleted here too; a re-import of the same file brings them back.
 
+`/weather/settings` reads and replaces the person's online-weather settings with the Weather
+page's own rules (its form, then `weather.save_settings`): off by default, coordinates
+rounded to 0.1° before they are stored, a place name looked up only when weather is on.
+
 No `from __future__ import annotations` (django-ninja reads the annotations at import time).
 """
 
 from typing import Any
-from uuid import UUID
 
-from ninja import Query, Router
-from ninja.pagination import paginate
-from ninja.responses import Status
+from ninja import Router
 
 from spasmtrack.accounts.http import ApiRequest
-from spasmtrack.core.plausible import EARLIEST_DAY, TOO_EARLY
+from spasmtrack.crud import Crud, add_crud
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.measures import schemas as s
-from spasmtrack.measures.services import (
-    create_value,
-    delete_value,
-    get_owned,
-    metrics_for,
-    update_value,
-)
-from spasmtrack.pagination import BoundedLimitOffsetPagination
+from spasmtrack.measures import services, weather
+from spasmtrack.measures.forms import WeatherSettingsForm
 
 router = Router(tags=["measures"])
 
-
-@router.get("/daily-metrics", response=list[s.DailyMetricOut], operation_id="list_daily_metrics")
-@paginate(BoundedLimitOffsetPagination)
-def list_daily_metrics(request: ApiRequest, filters: Query[s.MetricFilters]) -> Any:
-    qs = metrics_for(request.auth)
-    for name, day in (("since", filters.since), ("until", filters.until)):
-        if day is not None and day < EARLIEST_DAY:
-            raise EntryError(name, TOO_EARLY)
-    if filters.since:
-        qs = qs.filter(local_date__gte=filters.since)
-    if filters.until:
-        qs = qs.filter(local_date__lte=filters.until)
-    if filters.metric:
-        qs = qs.filter(metric=filters.metric)
-    if filters.source:
-        qs = qs.filter(source=filters.source)
-    return qs.order_by("-local_date", "metric", "source", "-id")
-
-
-@router.post("/daily-metrics", response={201: s.DailyMetricOut}, operation_id="create_daily_metric")
-def create_daily_metric(request: ApiRequest, payload: s.DailyMetricIn) -> Any:
-    return Status(201, create_value(request.auth, payload.model_dump()))
-
-
-@router.get("/daily-metrics/{code}", response=s.DailyMetricOut, operation_id="read_daily_metric")
-def read_daily_metric(request: ApiRequest, code: UUID) -> Any:
-    return get_owned(request.auth, code)
-
-
-@router.patch(
-    "/daily-metrics/{code}", response=s.DailyMetricOut, operation_id="update_daily_metric"
+DAILY_METRICS = Crud(
+    "daily-metrics",
+    ("-local_date", "metric", "source", "-id"),
+    (s.DailyMetricIn, s.DailyMetricPatch, s.DailyMetricOut, s.MetricFilters),
+    (services.metrics_for, services.get_owned),
+    (services.create_value, services.update_value, services.delete_value),
+    EntryError,
 )
-def update_daily_metric(request: ApiRequest, code: UUID, payload: s.DailyMetricPatch) -> Any:
-    obj = get_owned(request.auth, code)
-    return update_value(request.auth, obj, payload.model_dump(exclude_unset=True))
+add_crud(router, DAILY_METRICS)
 
 
-@router.delete("/daily-metrics/{code}", response={204: None}, operation_id="delete_daily_metric")
-def delete_daily_metric(request: ApiRequest, code: UUID) -> Any:
-    delete_value(request.auth, get_owned(request.auth, code))
-    return Status(204, None)
+@router.get(
+    "/weather/settings", response=s.WeatherSettingsOut, operation_id="read_weather_settings"
+)
+def read_weather_settings(request: ApiRequest) -> Any:
+    return weather.settings_for(request.auth)
+
+
+@router.put(
+    "/weather/settings", response=s.WeatherSettingsOut, operation_id="replace_weather_settings"
+)
+def replace_weather_settings(request: ApiRequest, payload: s.WeatherSettingsIn) -> Any:
+    form = WeatherSettingsForm(data=payload.model_dump())
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        # (the one rule across fields is about the pair of coordinates)
+        raise weather.SettingsError("latitude" if field == "__all__" else field, str(errors[0]))
+    return weather.save_settings(weather.settings_for(request.auth), form.cleaned_data)

@@ -14,9 +14,9 @@ SVG text is escaped here; templates mark `svg` safe.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from spasmtrack.core.measures import (
@@ -33,13 +33,15 @@ from spasmtrack.core.measures import (
     TEMP_MAX,
     TEMP_MIN,
 )
+from spasmtrack.svg import bucket_means as means
+from spasmtrack.svg import buckets as periods
+from spasmtrack.svg import gap_polyline
 
 # The same geometry and colours as the Insights trend charts.
 WIDTH = 340.0
 PLOT_H = 120.0
 PAD_L, PAD_R, PAD_T = 34.0, 8.0, 10.0
 AXIS_H = 18.0
-DAILY_UP_TO = 120
 COLOURS = ("#0b5cad", "#a4161a")  # first and second line (temperature: lowest, highest)
 GRID = "#c9c6bd"
 TEXT = "#4a4a4a"
@@ -80,27 +82,6 @@ CHARTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
 )
 
 
-def periods(first: date, last: date) -> tuple[str, list[tuple[date, date]]]:
-    """Days, or weeks from `first` for ranges longer than DAILY_UP_TO days."""
-    n = (last - first).days + 1
-    step = 1 if n <= DAILY_UP_TO else 7
-    out = []
-    start = first
-    while start <= last:
-        out.append((start, min(last, start + timedelta(days=step - 1))))
-        start += timedelta(days=step)
-    return ("day" if step == 1 else "week"), out
-
-
-def means(series: Series, spans: Sequence[tuple[date, date]]) -> list[float | None]:
-    out: list[float | None] = []
-    for start, end in spans:
-        n = (end - start).days + 1
-        vals = [series[d] for d in (start + timedelta(days=i) for i in range(n)) if d in series]
-        out.append(sum(vals) / len(vals) if vals else None)
-    return out
-
-
 def _num(v: float) -> str:
     """1 decimal at most; thousands separators only from 10,000 (steps, not hPa)."""
     if abs(v) >= 10_000:
@@ -127,15 +108,31 @@ def scale(values: Sequence[float], from_zero: bool) -> tuple[float, float, float
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
 
 
+def _date_axis(first: date, last: date, y: float) -> str:
+    """The first and last day under a chart, and the end of its SVG."""
+    return (
+        f'<text x="{_num(PAD_L)}" y="{y:.1f}" font-size="10" fill="{TEXT}">'
+        f"{first:%-d %b %Y}</text>"
+        f'<text x="{_num(WIDTH - PAD_R)}" y="{y:.1f}" font-size="10" text-anchor="end" '
+        f'fill="{TEXT}">{last:%-d %b %Y}</text></svg>'
+    )
+
+
 def metric_chart(
-    title: str, lines: Sequence[Line], first: date, last: date, from_zero: bool, slug: str
+    title: str,
+    lines: Sequence[Line],
+    first: date,
+    last: date,
+    from_zero: bool,
+    slug: str,
+    fixed: tuple[float, float, float] | None = None,
 ) -> MetricChart:
     """One chart of one or two lines over [first, last]; a line breaks where a period has no
-    value, a lone value is a dot."""
+    value, a lone value is a dot. `fixed` (bottom, top, step) is the scale of a rating."""
     kind, spans = periods(first, last)
     per_line = [means(line.series, spans) for line in lines]
     shown = [v for m in per_line for v in m if v is not None]
-    bottom, top, step = scale(shown or [0.0], from_zero)
+    bottom, top, step = fixed or scale(shown or [0.0], from_zero)
     n_days = (last - first).days + 1
     plot_w = WIDTH - PAD_L - PAD_R
     height = PAD_T + PLOT_H + AXIS_H + 4
@@ -173,14 +170,8 @@ def metric_chart(
             f'fill="{TEXT}">{_tick(v, step)}</text>'
         )
     for line, m in zip(lines, per_line, strict=True):
-        parts += _polylines(spans, m, first, x_of, y_of, line.colour)
-    axis_y = PAD_T + PLOT_H + 13
-    parts.append(
-        f'<text x="{_num(PAD_L)}" y="{axis_y:.1f}" font-size="10" fill="{TEXT}">'
-        f"{first:%-d %b %Y}</text>"
-        f'<text x="{_num(WIDTH - PAD_R)}" y="{axis_y:.1f}" font-size="10" text-anchor="end" '
-        f'fill="{TEXT}">{last:%-d %b %Y}</text></svg>'
-    )
+        parts += gap_polyline(spans, m, first, x_of, y_of, line.colour)
+    parts.append(_date_axis(first, last, PAD_T + PLOT_H + 13))
     rows = []
     for i, (start, end) in enumerate(spans):
         if all(m[i] is None for m in per_line):
@@ -199,39 +190,59 @@ def metric_chart(
     )
 
 
-def _polylines(
-    spans: Sequence[tuple[date, date]],
-    values: Sequence[float | None],
+ACTIVITY = ("activity", "How much I did (check-in, 0–10)", "how much I did")
+PERIOD = ("period", "Period days", "period days")
+STRIP_H = 24.0  # the height of a chart of days (period days): a mark per day
+
+
+def days_chart(
+    title: str, days: Collection[date], first: date, last: date, slug: str, label: str
+) -> MetricChart:
+    """The days in `days` within [first, last] as marks on one strip (a day is a day, also
+    when the other charts show weeks); the table counts them per day or week."""
+    kind, spans = periods(first, last)
+    inside = sorted(d for d in days if first <= d <= last)
+    n_days = (last - first).days + 1
+    plot_w = WIDTH - PAD_L - PAD_R
+    height = PAD_T + STRIP_H + AXIS_H + 4
+    uid = f"mc-{slug}"
+    desc = f"{len(inside)} {label} from {first} to {last}."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {_num(WIDTH)} '
+        f'{_num(height)}" role="img" aria-labelledby="{uid}-t {uid}-d">',
+        f'<title id="{uid}-t">{escape(title)}</title>',
+        f'<desc id="{uid}-d">{escape(desc)}</desc>',
+        f'<line x1="{_num(PAD_L)}" x2="{_num(WIDTH - PAD_R)}" y1="{PAD_T + STRIP_H:.1f}" '
+        f'y2="{PAD_T + STRIP_H:.1f}" stroke="{GRID}" stroke-width="0.6"/>',
+    ]
+    day_w = plot_w / n_days
+    for d in inside:
+        x = PAD_L + day_w * (d - first).days
+        parts.append(
+            f'<rect x="{x:.1f}" y="{PAD_T:.1f}" width="{max(day_w - 0.5, 1.5):.1f}" '
+            f'height="{STRIP_H:.1f}" fill="{COLOURS[1]}"/>'
+        )
+    parts.append(_date_axis(first, last, PAD_T + STRIP_H + 13))
+    rows = []
+    for start, end in spans:
+        n = sum(1 for d in inside if start <= d <= end)
+        if n:
+            period = f"{start:%-d %b %Y}" if kind == "day" else f"{start:%-d %b}–{end:%-d %b %Y}"
+            rows.append([period, str(n)])
+    return MetricChart(title, "".join(parts), kind, [], [label], rows, slug)
+
+
+def charts_for(
+    values: Mapping[str, Series],
     first: date,
-    x_of: Callable[[float], float],
-    y_of: Callable[[float], float],
-    colour: str,
-) -> list[str]:
-    runs: list[list[tuple[float, float]]] = [[]]
-    for (start, end), v in zip(spans, values, strict=True):
-        if v is None:
-            if runs[-1]:
-                runs.append([])
-            continue
-        mid = ((start - first).days + (end - first).days) / 2
-        runs[-1].append((x_of(mid), y_of(v)))
-    out = []
-    for run in runs:
-        if len(run) == 1:
-            x, y = run[0]
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{colour}"/>')
-        elif run:
-            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-            out.append(
-                f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" '
-                'stroke-linejoin="round"/>'
-            )
-    return out
-
-
-def charts_for(values: Mapping[str, Series], first: date, last: date) -> list[MetricChart]:
+    last: date,
+    *,
+    activity: Series | None = None,
+    period_days: Collection[date] = (),
+) -> list[MetricChart]:
     """The charts of every measurement with a value in [first, last]: the known ones in
-    CHARTS order, then the person's own metrics by name."""
+    CHARTS order (the check-in's activity rating after the steps), then the person's own
+    metrics by name, then the period days (pass them only when cycle tracking is on)."""
     out = []
     for slug, title, metrics, from_zero in CHARTS:
         lines = [
@@ -241,9 +252,16 @@ def charts_for(values: Mapping[str, Series], first: date, last: date) -> list[Me
         ]
         if lines:
             out.append(metric_chart(title, lines, first, last, from_zero, slug))
+        if slug == "steps" and activity and any(first <= d <= last for d in activity):
+            slug_a, title_a, label_a = ACTIVITY
+            line = Line(label_a, activity, COLOURS[0])
+            out.append(metric_chart(title_a, [line], first, last, True, slug_a, (0, 10, 5)))
     for metric in sorted(set(values) - set(METRICS)):
         if values[metric]:
             label = metric.replace("_", " ")
             line = Line(label, values[metric], COLOURS[0])
             out.append(metric_chart(label.capitalize(), [line], first, last, False, metric))
+    if any(first <= d <= last for d in period_days):
+        slug_p, title_p, label_p = PERIOD
+        out.append(days_chart(title_p, period_days, first, last, slug_p, label_p))
     return out

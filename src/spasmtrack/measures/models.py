@@ -10,7 +10,6 @@ sources (a watch and a typed-in value) can both be kept; Insights takes one per 
 from __future__ import annotations
 
 import uuid
-from typing import TypedDict
 
 from django.db import models
 from django.utils.timezone import now
@@ -30,17 +29,6 @@ class Source(models.TextChoices):
 
 # When two sources have the same metric on a day, Insights uses the first of these.
 SOURCE_PRIORITY = tuple(Source.values)
-
-
-class DailyMetricDict(TypedDict):
-    id: str
-    local_date: str
-    metric: str
-    value: float
-    unit: str
-    source: str
-    created: str
-    updated: str
 
 
 class DailyMetric(models.Model):
@@ -68,18 +56,6 @@ class DailyMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.value:g}{self.unit} on {self.local_date} ({self.source})"
-
-    def to_dict(self) -> DailyMetricDict:
-        return {
-            "id": str(self.code),
-            "local_date": self.local_date.isoformat(),
-            "metric": self.metric,
-            "value": self.value,
-            "unit": self.unit,
-            "source": self.source,
-            "created": self.created.isoformat(),
-            "updated": self.updated.isoformat(),
-        }
 
 
 class WeatherSettings(models.Model):

@@ -20,13 +20,14 @@ from spasmtrack.core.formats.open_meteo import round_place
 from spasmtrack.core.measures import MeasureError, checked_value, normalise_metric
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings
+from spasmtrack.measures.schemas import DailyMetricOut
 
 COLUMNS = ("id", "local_date", "metric", "value", "unit", "source", "created", "updated")
 
 
 def export_rows(person: Any) -> list[dict[str, Any]]:
     qs = DailyMetric.objects.filter(person=person).order_by("local_date", "metric", "source", "id")
-    return [dict(m.to_dict()) for m in qs]
+    return [DailyMetricOut.model_validate(m).model_dump(mode="json") for m in qs]
 
 
 def _when(row: dict[str, Any], key: str) -> datetime:

@@ -10,19 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
 from spasmtrack.accounts.http import AuthenticatedHttpRequest, person_of
+from spasmtrack.cycle.services import is_enabled as cycle_enabled
+from spasmtrack.cycle.services import logged_days
 from spasmtrack.measures.charts import charts_for
-from spasmtrack.measures.factors import daily_values
+from spasmtrack.measures.factors import activity_ratings, daily_values
 from spasmtrack.measures.forms import WeatherSettingsForm
-from spasmtrack.measures.models import WeatherSettings
 from spasmtrack.measures.weather import (
+    SettingsError,
     WeatherError,
     fetch_weather,
-    find_places,
+    save_settings,
     settings_for,
+    switched_on_line,
     what_is_sent,
 )
 
@@ -40,9 +42,12 @@ def charts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     last = person.today()
     first = last - timedelta(days=int(chosen) - 1)
     values = daily_values(person, first, last)
+    activity = activity_ratings(person, first, last)  # the check-in's 0-10 rating
+    period = [d for d in logged_days(person) if first <= d <= last] if cycle_enabled(person) else []
     # From the first day with a value: no empty stretch before the measurements began.
-    first = min((min(series) for series in values.values() if series), default=first)
-    charts = charts_for(values, first, last)
+    starts = [min(series) for series in (*values.values(), activity, period) if series]
+    first = min(starts, default=first)
+    charts = charts_for(values, first, last, activity=activity, period_days=period)
     ctx = {
         "charts": charts,
         "ranges": RANGES,
@@ -52,43 +57,6 @@ def charts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "weather": settings_for(person),
     }
     return render(request, "measures/charts.html", ctx)
-
-
-def _save(
-    request: AuthenticatedHttpRequest, settings: WeatherSettings, form: WeatherSettingsForm
-) -> bool:
-    """Apply a valid form; False (with the error on the form) when the place is not found."""
-    data = form.cleaned_data
-    place = " ".join((data.get("place") or "").split())
-    settings.enabled = bool(data["enabled"])
-    if data.get("latitude") is not None:
-        settings.latitude, settings.longitude = data["latitude"], data["longitude"]
-        settings.place = place or f"{settings.latitude:.1f}, {settings.longitude:.1f}"
-    elif place and settings.enabled and (place != settings.place or settings.latitude is None):
-        # The one moment a place name leaves the machine: switched on, and a new name.
-        try:
-            found = find_places(place)
-        except WeatherError as e:
-            form.add_error("place", str(e))
-            return False
-        if not found:
-            form.add_error(
-                "place",
-                f"No place called “{place}” found: check the spelling, or type its "
-                "latitude and longitude instead.",
-            )
-            return False
-        settings.place = found[0].name
-        settings.latitude, settings.longitude = found[0].latitude, found[0].longitude
-    elif place and place != settings.place:
-        settings.place = place  # kept as typed; looked up once weather is switched on
-        settings.latitude = settings.longitude = None
-    if settings.enabled and settings.latitude is None:
-        form.add_error("place", "Give a place, or its latitude and longitude.")
-        return False
-    settings.updated = now()
-    settings.save()
-    return True
 
 
 @login_required
@@ -101,14 +69,14 @@ def weather_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"enabled": settings.enabled, "place": settings.place}
     if request.method == "POST":
         form = WeatherSettingsForm(request.POST, initial=initial)
-        if form.is_valid() and _save(request, settings, form):
-            if settings.enabled:
-                at = f"{settings.latitude:.1f}, {settings.longitude:.1f}"
-                where = settings.place if settings.place == at else f"{settings.place} ({at})"
-                messages.success(request, f"Online weather is on for {where}.")
+        if form.is_valid():
+            try:
+                save_settings(settings, form.cleaned_data)
+            except SettingsError as e:
+                form.add_error(e.field, e.message)
             else:
-                messages.success(request, "Online weather is off: nothing is sent.")
-            return redirect("measures:weather")
+                messages.success(request, switched_on_line(settings))
+                return redirect("measures:weather")
     else:
         form = WeatherSettingsForm(initial=initial)
     ctx = {"form": form, "settings": settings, "sent": what_is_sent(settings)}

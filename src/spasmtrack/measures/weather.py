@@ -17,7 +17,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.utils.timezone import now
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.formats import open_meteo
 from spasmtrack.core.measures import MeasureError
+from spasmtrack.diary.entries import EntryError
 from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings
 from spasmtrack.measures.services import StoreSummary, store_values
@@ -82,6 +83,58 @@ def settings_for(person: Person) -> WeatherSettings:
     """The person's weather settings (off, no place, until they change them); not saved."""
     found = WeatherSettings.objects.filter(person=person).first()
     return found if found is not None else WeatherSettings(person=person)
+
+
+class SettingsError(EntryError):
+    """Weather settings refused (`field`, `message`): the page shows it on the field, the
+    API answers a field-level 422; nothing is saved."""
+
+
+def save_settings(settings: WeatherSettings, data: Mapping[str, Any]) -> WeatherSettings:
+    """Apply the cleaned settings form (`WeatherSettingsForm.cleaned_data`: on/off, a place
+    name, coordinates already rounded to 0.1°) and save; SettingsError changes nothing.
+
+    Given coordinates win over a name; a new name is looked up (the one moment it leaves the
+    machine) only when weather is on, and kept as typed while it is off. No place given keeps
+    the saved one. Weather cannot be on without a place."""
+    place = " ".join((data.get("place") or "").split())
+    enabled = bool(data.get("enabled"))
+    changed: dict[str, Any] = {"enabled": enabled}
+    if data.get("latitude") is not None:
+        lat, lon = data["latitude"], data["longitude"]
+        changed |= {"latitude": lat, "longitude": lon, "place": place or f"{lat:.1f}, {lon:.1f}"}
+    elif place and enabled and (place != settings.place or settings.latitude is None):
+        try:
+            found = find_places(place)
+        except WeatherError as e:
+            raise SettingsError("place", str(e)) from None
+        if not found:
+            raise SettingsError(
+                "place",
+                f"No place called “{place}” found: check the spelling, or type its "
+                "latitude and longitude instead.",
+            )
+        best = found[0]
+        changed |= {"place": best.name, "latitude": best.latitude, "longitude": best.longitude}
+    elif place and place != settings.place:
+        # kept as typed; looked up once weather is switched on
+        changed |= {"place": place, "latitude": None, "longitude": None}
+    if enabled and changed.get("latitude", settings.latitude) is None:
+        raise SettingsError("place", "Give a place, or its latitude and longitude.")
+    for name, value in changed.items():
+        setattr(settings, name, value)
+    settings.updated = now()
+    settings.save()
+    return settings
+
+
+def switched_on_line(settings: WeatherSettings) -> str:
+    """What the page says after saving: on for where, or off."""
+    if not settings.enabled:
+        return "Online weather is off: nothing is sent."
+    at = f"{settings.latitude:.1f}, {settings.longitude:.1f}"
+    where = settings.place if settings.place == at else f"{settings.place} ({at})"
+    return f"Online weather is on for {where}."
 
 
 def find_places(name: str, opener: Opener | None = None) -> list[open_meteo.Place]:

@@ -12,7 +12,7 @@ from django import forms
 
 from spasmtrack.core.questionnaires import QuestionnaireError, definitions
 from spasmtrack.diary.forms import NrsField
-from spasmtrack.questionnaires.kinds import QUESTIONNAIRES
+from spasmtrack.questionnaires.kinds import QUESTIONNAIRES, Questionnaire
 
 
 def _q(name: str) -> dict[str, Any]:
@@ -168,16 +168,20 @@ class FiqrForm(QuestionnaireForm):
         }
 
 
-class PegForm(QuestionnaireForm):
-    kind = "peg"
+class ItemsForm(QuestionnaireForm):
+    """A questionnaire of 0-10 items (the descriptor's layout "items"), read from its items in
+    knowledge/questionnaires.json: one 0-10 field per item, labelled with its anchors, in one
+    section for the recall period ("In the past week"). `form_for` makes one per descriptor
+    (the PEG's), so such a questionnaire needs no form class of its own."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        for item in _q("peg")["items"]:
+        for item in _q(self.kind)["items"]:
             self.fields[item["id"]] = NrsField(label=_nrs_label(item["label"], item["anchors"]))
 
     def sections(self) -> list[Section]:
-        return [Section("In the past week", "", [self[n] for n in self.fields])]
+        recall = _q(self.kind)["recall"]
+        return [Section(f"In the {recall}", "", [self[n] for n in self.fields])]
 
     def to_answers(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields}
@@ -250,5 +254,16 @@ class MtpsForm(QuestionnaireForm):
         return {"ratings": ratings, "algometer": algometer}
 
 
-# Each descriptor's form (questionnaires.kinds.QUESTIONNAIRES `form_name`).
-FORMS: dict[str, type[QuestionnaireForm]] = {q.key: globals()[q.form_name] for q in QUESTIONNAIRES}
+def form_for(q: Questionnaire) -> type[QuestionnaireForm]:
+    """The descriptor's form: its own class (`form_name`), else derived from its layout."""
+    if q.form_name:
+        form: type[QuestionnaireForm] = globals()[q.form_name]
+        return form
+    if q.layout != "items":
+        raise LookupError(f"{q.key}: a {q.layout!r} layout needs a form_name")
+    return type(f"{q.key.capitalize()}Form", (ItemsForm,), {"kind": q.key})
+
+
+# Each descriptor's form (questionnaires.kinds.QUESTIONNAIRES).
+FORMS: dict[str, type[QuestionnaireForm]] = {q.key: form_for(q) for q in QUESTIONNAIRES}
+PegForm = FORMS["peg"]

@@ -33,8 +33,9 @@ Line = tuple[str, str, int | None]
 @dataclass(frozen=True)
 class Questionnaire:
     """One questionnaire. Adding one is its scorer and interpretation in `core`, its items in
-    knowledge/questionnaires.json, its form in questionnaires/forms.py and one entry here (and
-    a migration of the model's choices, which `makemigrations --check` asks for)."""
+    knowledge/questionnaires.json, one entry here (and a migration of the model's choices,
+    which `makemigrations --check` asks for) and, unless it is a list of 0-10 items (layout
+    "items", whose form is derived: `questionnaires.forms.ItemsForm`), its form class."""
 
     key: str  # stored kind (at most 7 characters), URL segment, FHIR Questionnaire id
     title: str
@@ -44,7 +45,8 @@ class Questionnaire:
     interpret: Callable[[Mapping[str, Any]], str]  # core: result -> plain words
     lines: tuple[Line, ...]  # the result as the pages show it
     headline: str  # the one number followed over time (the trend chart, the report)
-    form_name: str  # its page form, a class in questionnaires/forms.py
+    # Its page form, a class in questionnaires/forms.py; "" = derived from the layout.
+    form_name: str
     # How its answers are laid out, the key of questionnaires.fhir.LAYOUTS: "items" (one
     # 0-10 item each), "domains" (groups of lists), "sites" (0-10 rating and optional
     # reading per site) or "acr2016" (areas, scales and a yes/no).
@@ -98,7 +100,7 @@ QUESTIONNAIRES: tuple[Questionnaire, ...] = (
         interpret_peg,
         (("score", "PEG score", 10),),
         headline="score",
-        form_name="PegForm",
+        form_name="",  # 0-10 items: the form is derived (forms.ItemsForm)
     ),
     Questionnaire(
         "mtps",

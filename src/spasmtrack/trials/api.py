@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from uuid import UUID
 
@@ -48,18 +49,10 @@ def create(request: ApiRequest, payload: TrialIn) -> Any:
     today = person.today()
     design = check_design(person, payload.model_dump(), today)
     trial, check = create_trial(person, design, today)
-    power = {
-        "power": check.power,
-        "warning": check.warning,
-        "mean": check.mean,
-        "sd": check.sd,
-        "autocorrelation": check.autocorrelation,
-        "n_sims": check.n_sims,
-    }
-    return Status(201, {**trial.to_dict(), "power_check": power})
+    return Status(201, {**trial.to_dict(), "power_check": dataclasses.asdict(check)})
 
 
-@router.get("/trials", response=list[TrialOut])
+@router.get("/trials", response=list[TrialOut])  # type: ignore[valid-type]
 def list_trials(request: ApiRequest) -> Any:
     person = request.auth
     today = person.today()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.db import models, transaction
 from django.utils.timezone import now
@@ -96,7 +96,7 @@ class TrialDict(TypedDict):
     treatment_a_name: str
     treatment_b: str | None
     treatment_b_name: str
-    b_kind: str
+    b_kind: Literal["treatment", "habit"]
     habit_b: str | None
     habit_b_name: str | None
     habit_goal: str | None
@@ -116,7 +116,7 @@ class TrialDict(TypedDict):
     status: str
     power: float | None
     power_note: str
-    created: Any
+    created: datetime
 
 
 class Trial(models.Model):

@@ -1,4 +1,5 @@
-"""JSON shapes of self-experiments for the API."""
+"""JSON shapes of self-experiments for the API: the inputs, and the outputs read from the
+shapes the models and core already define (TrialDict, TodayDict, core.nof1's results)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
+from spasmtrack.core.nof1.results import FrequentistDict, PowerCheck, TrialResult
+from spasmtrack.shapes import schema_of
 from spasmtrack.strict import SingleLine, StrictIn
+from spasmtrack.trials.models import TrialDict
+from spasmtrack.trials.today import TodayDict
 
 
 class TrialIn(StrictIn):
@@ -42,83 +47,13 @@ class TrialIn(StrictIn):
     title: SingleLine = Field("", max_length=200)
 
 
-class PowerOut(Schema):
-    power: float | None
-    warning: str | None
-    mean: float | None
-    sd: float | None
-    autocorrelation: float | None
-    n_sims: int
-
-
-class TrialOut(Schema):
-    id: str
-    title: str
-    treatment_a: str
-    treatment_a_name: str
-    treatment_b: str | None  # null when B is a habit change
-    treatment_b_name: str  # B's name: the treatment, or the habit change in words
-    b_kind: Literal["treatment", "habit"]
-    habit_b: str | None
-    habit_b_name: str | None
-    habit_goal: str | None
-    habit_limit: float | None
-    outcome: str
-    outcome_label: str
-    lower_is_better: bool
-    mcid: float
-    period_days: int
-    blocks: int
-    washout_days: int
-    start: date
-    end: date
-    total_days: int
-    orders: list[str]
-    seed: int
-    status: str
-    power: float | None
-    power_note: str
-    created: datetime
-
-
-class TrialCreatedOut(TrialOut):
-    power_check: PowerOut
-
-
-class TodayOut(Schema):
-    trial: str
-    state: str
-    status: str
-    text: str
-    day_number: int | None
-    total_days: int
-    condition: str | None
-    treatment: str | None
-    in_washout: bool
-    days_left_in_period: int | None
-    actual: str | None
-    ask_adherence: bool
-    question: str | None
-    asked_about: str | None
-
-
-class FrequentistOut(Schema):
-    method: str
-    mean_difference: float | None
-    ci95: list[float] | None
-    p_value: float | None
-    n_blocks: int
-
-
-class ResultOut(Schema):
-    effect: float
-    ci95: list[float]
-    p_b_better: float
-    p_mcid: float
-    n_days: int
-    model: str
-    sentence: str
-    frequentist: FrequentistOut
+# Read from the shapes the code already has (spasmtrack.shapes): one list of fields each.
+PowerOut = schema_of(PowerCheck, "PowerOut")
+TrialOut = schema_of(TrialDict, "TrialOut")
+TrialCreatedOut = create_model("TrialCreatedOut", __base__=TrialOut, power_check=(PowerOut, ...))
+TodayOut = schema_of(TodayDict, "TodayOut")
+FrequentistOut = schema_of(FrequentistDict, "FrequentistOut")
+ResultOut = schema_of(TrialResult, "ResultOut", ci95=list[float], frequentist=FrequentistOut)
 
 
 class AdherenceOut(Schema):
@@ -132,8 +67,8 @@ class AdherenceOut(Schema):
 class AnalysisOut(Schema):
     ready: bool
     reason: str
-    itt: ResultOut | None
-    per_protocol: ResultOut | None
+    itt: ResultOut | None  # type: ignore[valid-type]
+    per_protocol: ResultOut | None  # type: ignore[valid-type]
     per_protocol_reason: str
     n_deviations: int
     adherence: AdherenceOut

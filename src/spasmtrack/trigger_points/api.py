@@ -47,7 +47,7 @@ def trp_find(request: ApiRequest, payload: FindIn) -> Any:
     }
 
 
-@router.get("/trp/muscles", response=list[MuscleOut], operation_id="trp_muscles")
+@router.get("/trp/muscles", response=list[MuscleOut], operation_id="trp_muscles")  # type: ignore[valid-type]
 def trp_muscles(request: HttpRequest) -> Any:
     """The knowledge base, each muscle with its sources; region ids are for the left side."""
     return [m.to_dict() for m in all_muscles().values()]

@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from spasmtrack.core.body.muscles import MuscleDict
+from spasmtrack.core.body.referral import CandidateDict
+from spasmtrack.shapes import schema_of
 from spasmtrack.strict import StrictIn
 
 Intensity = Annotated[int, Field(ge=0, le=10)]
@@ -27,18 +30,12 @@ class FindIn(StrictIn):
         return v
 
 
-class CandidateOut(Schema):
-    muscle: str
-    name: str
-    side: Literal["left", "right", "both"]
-    score: float = Field(description="share of the ranking, 0-1 (all muscles sum to 1)")
-    explains: list[str]
-    explains_essential: list[str]
-    explains_spillover: list[str]
-    explains_local: list[str]
-    unexplained: list[str]
-    self_check: str
-    trp_regions: list[str]
+CandidateOut = schema_of(
+    CandidateDict,
+    "CandidateOut",
+    side=Literal["left", "right", "both"],
+    score=Annotated[float, Field(description="share of the ranking, 0-1 (all muscles sum to 1)")],
+)
 
 
 class CombinationPartOut(Schema):
@@ -57,7 +54,7 @@ class CombinationOut(Schema):
 
 
 class FindOut(Schema):
-    candidates: list[CandidateOut]
+    candidates: list[CandidateOut]  # type: ignore[valid-type]
     combination: CombinationOut | None = Field(
         description="null unless several muscles together explain the drawing clearly better"
     )
@@ -81,20 +78,12 @@ class MuscleSourceOut(Schema):
     isbn: str | None = None
 
 
-class MuscleOut(Schema):
-    """One muscle as stored: region ids are written for the LEFT side (mirror for the right)."""
-
-    id: str
-    name: str
-    group: str
-    prevalence: float
-    trp_regions: list[str]
-    essential: list[str]
-    spillover: list[str]
-    aggravated_by: list[str]
-    self_check: str
-    self_care: str
-    sources: list[MuscleSourceOut]
+MuscleOut = schema_of(
+    MuscleDict,
+    "MuscleOut",
+    doc="One muscle as stored: region ids are written for the LEFT side (mirror for the right).",
+    sources=list[MuscleSourceOut],
+)
 
 
 class TrendOut(Schema):

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
         ProtocolComparison,
         ProtocolDay,
         TrialDay,
-        TrialResult,
         analyse,
         analyse_itt_and_per_protocol,
         infer_blocks,
     )
-    from spasmtrack.core.nof1.power import PlanChoice, PowerCheck, plan_to_power, power_warning
+    from spasmtrack.core.nof1.power import PlanChoice, plan_to_power, power_warning
+    from spasmtrack.core.nof1.results import PowerCheck, TrialResult
 
 _WHERE = {
     "nof1.csv": ("TrialCsvError", "parse_trial_csv"),
@@ -43,12 +43,12 @@ _WHERE = {
         "ProtocolComparison",
         "ProtocolDay",
         "TrialDay",
-        "TrialResult",
         "analyse",
         "analyse_itt_and_per_protocol",
         "infer_blocks",
     ),
-    "nof1.power": ("PlanChoice", "PowerCheck", "plan_to_power", "power_warning"),
+    "nof1.results": ("PowerCheck", "TrialResult"),
+    "nof1.power": ("PlanChoice", "plan_to_power", "power_warning"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 

@@ -41,11 +41,13 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, optimize, special, stats
+
+from spasmtrack.core.nof1.results import FrequentistDict, TrialResult
 
 Array = NDArray[np.float64]
 TrialDay = tuple[date, str, float | None, int | None]
@@ -78,51 +80,6 @@ class Priors:
             f"block effects sum-to-zero ~ N(0, {self.tau:g}^2), phi ~ U(-1, 1), "
             f"sigma^2 ~ InvGamma({self.sigma2_shape:g}, {self.sigma2_scale:g})"
         )
-
-
-class FrequentistDict(TypedDict):
-    method: str
-    mean_difference: float | None
-    ci95: list[float] | None
-    p_value: float | None
-    n_blocks: int
-
-
-class TrialResultDict(TypedDict):
-    effect: float
-    ci95: list[float]
-    p_b_better: float
-    p_mcid: float
-    n_days: int
-    model: str
-    sentence: str
-    frequentist: FrequentistDict
-
-
-@dataclass(frozen=True)
-class TrialResult:
-    """The answer to "is B better than A for me?". `effect` and `ci95` are B - A."""
-
-    effect: float
-    ci95: tuple[float, float]
-    p_b_better: float
-    p_mcid: float
-    n_days: int
-    model: str
-    sentence: str
-    frequentist: FrequentistDict
-
-    def to_dict(self) -> TrialResultDict:
-        return {
-            "effect": self.effect,
-            "ci95": [self.ci95[0], self.ci95[1]],
-            "p_b_better": self.p_b_better,
-            "p_mcid": self.p_mcid,
-            "n_days": self.n_days,
-            "model": self.model,
-            "sentence": self.sentence,
-            "frequentist": self.frequentist,
-        }
 
 
 # --- blocks ---------------------------------------------------------------------------------

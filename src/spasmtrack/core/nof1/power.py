@@ -17,20 +17,9 @@ from scipy.stats import norm
 
 from spasmtrack.core.nof1.design import Schedule, make_schedule
 from spasmtrack.core.nof1.model import Priors, TrialDay, analyse
+from spasmtrack.core.nof1.results import PowerCheck
 
 MIN_PAST_DAYS = 7
-
-
-@dataclass(frozen=True)
-class PowerCheck:
-    """`power` is None when the past data are too few to estimate it; `warning` None if fine."""
-
-    power: float | None
-    warning: str | None
-    mean: float | None
-    sd: float | None
-    autocorrelation: float | None
-    n_sims: int
 
 
 def _lag1(values: list[float | None]) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from spasmtrack.core.body.regions import all_regions, mirror
 
@@ -61,15 +62,7 @@ class TreatmentMention:
     said: str = ""  # the words typed for it ("Advil", "flexeril"), kept on the entry
 
     def to_dict(self) -> TreatmentDict:
-        return TreatmentDict(
-            id=self.id,
-            name=self.name,
-            amount=self.amount,
-            unit=self.unit,
-            pain_before=self.pain_before,
-            pain_after=self.pain_after,
-            said=self.said,
-        )
+        return cast(TreatmentDict, dataclasses.asdict(self))  # the same fields
 
     def describe(self) -> str:
         text = self.name
@@ -92,14 +85,7 @@ class HabitMention:
     said: str = ""
 
     def to_dict(self) -> HabitDict:
-        return HabitDict(
-            id=self.id,
-            name=self.name,
-            kind=self.kind,
-            value=self.value,
-            unit=self.unit,
-            said=self.said,
-        )
+        return cast(HabitDict, dataclasses.asdict(self))  # the same fields
 
     def describe(self) -> str:
         if isinstance(self.value, bool):

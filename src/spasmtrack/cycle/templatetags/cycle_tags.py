@@ -28,8 +28,7 @@ def today_context(person: Person) -> dict[str, Any]:
 
 @register.inclusion_tag("cycle/today.html", takes_context=True)
 def cycle_today(context: template.Context) -> dict[str, Any]:
-    request = context.get("request")
-    person = getattr(request, "person", None)
+    person = _person(context)
     if person is None or not services.is_enabled(person):
         return {}
     return {**today_context(person), "csrf_token": context.get("csrf_token")}
@@ -37,12 +36,11 @@ def cycle_today(context: template.Context) -> dict[str, Any]:
 
 @register.inclusion_tag("cycle/setting.html", takes_context=True)
 def cycle_setting(context: template.Context) -> dict[str, Any]:
-    request = context.get("request")
-    person = getattr(request, "person", None)
-    if person is None:
-        return {}
-    return {
-        "show": True,
-        "enabled": services.is_enabled(person),
-        "csrf_token": context.get("csrf_token"),
-    }
+    person = _person(context)
+    on = person is not None and services.is_enabled(person)
+    return {"show": True, "enabled": on, "csrf_token": context.get("csrf_token")} if person else {}
+
+
+def _person(context: template.Context) -> Any:
+    """The signed-in person of the page (None on a page without one)."""
+    return getattr(context.get("request"), "person", None)
