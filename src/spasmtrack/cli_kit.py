@@ -16,7 +16,6 @@ from gettext import gettext
 from importlib import import_module
 from pathlib import Path
 from typing import (
-    TYPE_CHECKING,
     Annotated,
     Any,
     ClassVar,
@@ -29,9 +28,6 @@ from typing import (
 import typer
 from typer._click import Command, Context, HelpFormatter
 from typer.core import TyperGroup
-
-if TYPE_CHECKING:
-    from spasmtrack.accounts.models import Person
 
 USER_HELP = "Account (default: the only one)."
 UserOpt = Annotated[str | None, typer.Option("--user", help=USER_HELP)]
@@ -87,25 +83,6 @@ def migrations_pending() -> bool:
     except DatabaseError:
         return True
     return not on_disk <= applied
-
-
-def person_for(username: str | None) -> Person:
-    """The person of --user, or of the only account; a clear error otherwise."""
-    from django.contrib.auth.models import User
-
-    from spasmtrack.accounts.models import Person
-
-    if username:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            fail(f"no account named {username!r} (create it with: spasmtrack user add NAME)")
-        return Person.objects.for_user(user)
-    users = list(User.objects.order_by("id")[:2])
-    if not users:
-        fail("there is no account yet (create one with: spasmtrack user add NAME)")
-    if len(users) > 1:
-        fail("there are several accounts: say which with --user NAME")
-    return Person.objects.for_user(users[0])
 
 
 # Typer 0.29 coerces every parameter value, defaults included, through a pydantic

@@ -68,7 +68,7 @@ class DescriptorTestCase(BaseTestCase):
         # FHIR is not derived from the descriptor yet: a kind without adapters in diary/fhir.py
         # fails here, not in the middle of someone's export.
         from spasmtrack.diary.fhir import ADAPTERS, KINDS
-        from spasmtrack.interop.fhir_kit import collect
+        from spasmtrack.exchange.fhir_kit import collect
 
         assert set(ADAPTERS) == set(RESOURCES)
         assert [k.tag for k in KINDS] == list(RESOURCES)

@@ -15,7 +15,7 @@ from fhir.resources.R4B.observation import Observation
 from spasmtrack.diary.entries import RESOURCES, Resource, create_entry, entries_for
 from spasmtrack.diary.fhir import ADAPTERS, KINDS, fhir_kind
 from spasmtrack.diary.models import Entry
-from spasmtrack.interop.fhir_kit import Ctx, ext_url, kind_of, ref, system
+from spasmtrack.exchange.fhir_kit import Ctx, ext_url, kind_of, ref, system
 from spasmtrack.test import BaseTestCase
 
 SAMPLES = {

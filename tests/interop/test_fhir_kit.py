@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from spasmtrack.diary.entries import RESOURCES, create_entry
-from spasmtrack.interop import fhir_kit
+from spasmtrack.exchange import fhir_kit
+from spasmtrack.exchange.fhir_kit import FhirKind, collect, kind_of
 from spasmtrack.interop.fhir import FhirImportRefused, export_bundle, import_bundle
-from spasmtrack.interop.fhir_kit import FhirKind, collect, kind_of
 from spasmtrack.test import BaseTestCase
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from spasmtrack.cli import app
 from spasmtrack.diary import entries
 from spasmtrack.diary.models import MuscleEvent
-from spasmtrack.interop import limits
+from spasmtrack.exchange import limits
 
 runner = CliRunner()
 pytestmark = pytest.mark.django_db(transaction=True)

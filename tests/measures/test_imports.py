@@ -10,8 +10,8 @@ from tempfile import TemporaryDirectory
 
 import time_machine
 
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.interop.flaredown import import_flaredown
-from spasmtrack.interop.limits import ImportRefused
 from spasmtrack.measures.imports import (
     import_apple_health,
     import_fitbit,

@@ -10,7 +10,7 @@ from typing import get_args
 import pytest
 
 from spasmtrack.core.questionnaires import definitions
-from spasmtrack.interop.fhir_kit import collect
+from spasmtrack.exchange.fhir_kit import collect
 from spasmtrack.questionnaires import api, kinds
 from spasmtrack.questionnaires.fhir import LAYOUTS, questionnaire_resources
 from spasmtrack.questionnaires.forms import FORMS, ItemsForm, form_for

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from spasmtrack.cli_kit import Group, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import Group, ensure_migrated, fail, setup_django
 
 user_app = typer.Typer(cls=Group, help="Local accounts.", no_args_is_help=True)
 token_app = typer.Typer(

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from spasmtrack.cli_kit import Group, ensure_migrated, fail, person_for, setup_django, user_option
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import Group, ensure_migrated, fail, setup_django, user_option
 
 clinic_app = typer.Typer(
     cls=Group, help="Clinic server: roles and the audit log.", no_args_is_help=True

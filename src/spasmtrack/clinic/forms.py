@@ -9,15 +9,8 @@ from django.http import HttpRequest
 
 from spasmtrack.accounts.models import Grant, Person
 from spasmtrack.clinic import services
+from spasmtrack.clinic.services import CLINIC_TREATMENTS
 from spasmtrack.core.body.muscles import all_muscles
-
-# The clinic treatments a clinician can record in a patient's diary (catalogue keys).
-CLINIC_TREATMENTS = (
-    "trigger_point_injection",
-    "acupuncture_dry_needling",
-    "low_level_laser",
-    "manual_therapy",
-)
 
 
 def muscle_choices() -> list[tuple[str, str]]:

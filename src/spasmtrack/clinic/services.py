@@ -27,6 +27,15 @@ class GrantRefused(ValueError):
         self.message = message
 
 
+# The clinic treatments a clinician can record in a patient's diary (catalogue keys).
+CLINIC_TREATMENTS = (
+    "trigger_point_injection",
+    "acupuncture_dry_needling",
+    "low_level_laser",
+    "manual_therapy",
+)
+
+
 def grants_of(patient: Person) -> Any:
     """The patient's grants in force, then the ended ones, newest first."""
     return (
@@ -104,7 +113,6 @@ def record_treatment(
     clinician: Person, patient: Person, data: dict[str, Any], request: HttpRequest | None
 ) -> TreatmentLog:
     """A treatment given in clinic, in the patient's diary, attributed; audited."""
-    from spasmtrack.clinic.forms import CLINIC_TREATMENTS
     from spasmtrack.diary.entries import EntryError
 
     if data.get("treatment") not in CLINIC_TREATMENTS:

@@ -21,7 +21,8 @@ DateOpt = Annotated[
 
 
 def _start(user: str | None) -> Any:
-    from spasmtrack.cli_kit import ensure_migrated, person_for, setup_django
+    from spasmtrack.accounts.people import person_for
+    from spasmtrack.cli_kit import ensure_migrated, setup_django
 
     setup_django()
     ensure_migrated()

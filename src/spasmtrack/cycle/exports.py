@@ -15,7 +15,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.cycle.models import CycleSettings, PeriodDay
 from spasmtrack.cycle.schemas import PeriodDayOut
-from spasmtrack.interop.sections import (
+from spasmtrack.exchange.sections import (
     Row,
     Section,
     as_json,

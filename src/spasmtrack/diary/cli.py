@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, setup_django
 
 LOG_LINE = 'Log in your own words, e.g. "left calf cramp 7/10 for 20 min after yoga".'
 

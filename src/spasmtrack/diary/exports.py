@@ -1,6 +1,6 @@
 """The diary's sections of the native export: the person's own catalogue additions, then one
 section per diary kind (`RESOURCES`), each row `schema_out` and imported through `create_entry`
-(see `spasmtrack.interop.sections` for the protocol)."""
+(see `spasmtrack.exchange.sections` for the protocol)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import RESOURCES, EntryError, Resource, create_entry, entries_for
 from spasmtrack.diary.models import Entry, Habit, Treatment, checkin_is_empty
-from spasmtrack.interop.sections import Row, Section, each_row, load_rows
+from spasmtrack.exchange.sections import Row, Section, each_row, load_rows
 
 CATALOGUES: dict[str, tuple[type[Treatment] | type[Habit], tuple[str, ...]]] = {
     "treatments": (Treatment, ("key", "name", "unit", "category")),

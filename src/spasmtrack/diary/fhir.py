@@ -1,4 +1,4 @@
-"""The diary's FHIR resources (see `spasmtrack.interop.fhir_kit` for the protocol).
+"""The diary's FHIR resources (see `spasmtrack.exchange.fhir_kit` for the protocol).
 
 - pain drawings: one panel Observation whose `hasMember` are one Observation per region,
   coded LOINC 72514-3 (0-10 pain) with the region as bodySite,
@@ -34,7 +34,7 @@ from spasmtrack.diary.carried import SHARED, plain_type
 from spasmtrack.diary.entries import RESOURCES, Resource, entries_for
 from spasmtrack.diary.exports import import_catalogue_row, import_entry
 from spasmtrack.diary.models import DailyCheckin, Entry, Habit, Treatment
-from spasmtrack.interop.fhir_kit import (
+from spasmtrack.exchange.fhir_kit import (
     Ctx,
     FhirKind,
     FhirResource,

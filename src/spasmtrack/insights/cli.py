@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, setup_django
 
 DISCLAIMER = (
     "These are patterns in your own diary, not proof that one thing causes another, "
@@ -82,8 +83,8 @@ def register(app: typer.Typer) -> None:
             fail("--since must be on or before --until", 2)
         setup_django()
         ensure_migrated()
+        from spasmtrack.insights.providers import mark_findings
         from spasmtrack.insights.services import insights_for
-        from spasmtrack.trials.findings import mark_findings
 
         person = person_for(user)
         # Items gain `experiment` (as in GET /api/insights): what a finished experiment said.

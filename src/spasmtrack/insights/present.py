@@ -79,8 +79,8 @@ PROOF_WORDS = {
 def finding_lines(person: Any, start: Any, end: Any, today: Any, limit: int = 8) -> list[str]:
     """One short line per finding (helps, then worsens) for the clinician report, with what
     a finished experiment said. Patterns in the person's diary, never a diagnosis."""
+    from spasmtrack.insights.providers import mark_findings
     from spasmtrack.insights.services import insights_for
-    from spasmtrack.trials.findings import mark_findings
 
     report = mark_findings(insights_for(person, start, end), person, today)
     lines = []

@@ -1,8 +1,14 @@
-"""Apps that bring their own Insights factors (light: imported at start-up by the signals)."""
+"""What other apps bring to Insights: factors (light: imported at start-up by the signals), and
+what a finished experiment said about a finding. Insights imports neither app: each names its
+module in its AppConfig, so the arrows run from those apps down to Insights."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
+
+from spasmtrack.hooks import offered
 
 
 def factor_providers() -> list[Any]:
@@ -15,12 +21,25 @@ def factor_providers() -> list[Any]:
     (the models whose changes must refresh the cached analysis). The module is imported at
     start-up (the signals connect to its models), so it must not import heavy libraries.
     """
-    from importlib import import_module
+    return offered("insight_factors")
 
-    from django.apps import apps
 
-    return [
-        import_module(path)
-        for config in apps.get_app_configs()
-        if (path := getattr(config, "insight_factors", None))
-    ]
+GROUPS = ("helps", "aggravates", "no_clear_effect", "not_enough_data")
+
+
+def mark_findings(report: Mapping[str, Any], person: Any, today: date) -> dict[str, Any]:
+    """A copy of `report` whose items carry `experiment`: what a finished experiment that
+    tested the finding said, or None.
+
+    The app that runs experiments names the function in its AppConfig (`insight_marks =
+    "spasmtrack.trials.findings:mark_findings"`, taking report, person and today); without
+    one, every item says None, so the shape is always the same.
+    """
+    for marker in offered("insight_marks"):
+        marked: dict[str, Any] = marker(report, person, today)
+        return marked
+    out = dict(report)
+    for group in GROUPS:
+        if group in report:
+            out[group] = [{**item, "experiment": None} for item in report[group]]
+    return out

@@ -14,8 +14,8 @@ from spasmtrack.insights.charts import heat_month, marks_for, monthly_table, tre
 from spasmtrack.insights.daily import MAIN_OUTCOMES
 from spasmtrack.insights.forms import RangeForm
 from spasmtrack.insights.present import page_findings
+from spasmtrack.insights.providers import mark_findings
 from spasmtrack.insights.services import report_and_series, waiting_factors
-from spasmtrack.trials.findings import mark_findings
 
 HEATMAP_TMPL = get_template("insights/heatmap.html")
 

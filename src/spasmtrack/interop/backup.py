@@ -33,7 +33,7 @@ from django.db import transaction
 
 from spasmtrack.accounts.models import Person, valid_tz
 from spasmtrack.core.days import MIDNIGHT, day_start_problem
-from spasmtrack.interop import limits
+from spasmtrack.exchange import limits
 from spasmtrack.interop.native import (
     delete_person_data,
     export_document,

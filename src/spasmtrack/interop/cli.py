@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, setup_django
 from spasmtrack.interop import formats
 
 PASSPHRASE_ENV = "SPASMTRACK_PASSPHRASE"
@@ -77,7 +78,7 @@ def import_cmd(
     """Import a file, all or nothing: a bad row aborts with file, row and reason."""
     setup_django()
     ensure_migrated()
-    from spasmtrack.interop.limits import ImportRefused
+    from spasmtrack.exchange.limits import ImportRefused
 
     person = person_for(user)
     if not file.is_file():

@@ -7,7 +7,7 @@ package has no pure R4 module, and every element used here is the same in R4 and
 The bundle holds a pseudonymous Patient (no name; an identifier derived from the person's
 code), then every app's resources: each app declares its own in `<app>/fhir.py` (the diary's
 entries in `spasmtrack.diary.fhir`, the questionnaires' in `spasmtrack.questionnaires.fhir`),
-collected by `spasmtrack.interop.fhir_kit.collect()`, which also holds the protocol and the
+collected by `spasmtrack.exchange.fhir_kit.collect()`, which also holds the protocol and the
 builders they share. Every exported resource carries a `meta.tag` naming its kind, which is
 what import reads. Import is all-or-nothing: the first resource that cannot be mapped aborts
 with its entry index and the reason.
@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.interop.fhir_kit import Ctx, FhirResource, collect, kind_of, ref, system
-from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.exchange.fhir_kit import Ctx, FhirResource, collect, kind_of, ref, system
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.interop.snapshot import read_snapshot
 
 PSEUDONYM_NS = uuid.UUID("6f1b7a52-0c7e-4a8e-9d43-5d1b2f0c9a11")  # fixed: ids stay stable

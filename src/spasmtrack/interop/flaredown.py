@@ -407,7 +407,7 @@ def import_flaredown(
     except FlaredownError as e:
         raise FlaredownImportRefused(where, e.line, e.reason) from None
     except csv.Error as e:
-        from spasmtrack.interop.limits import MAX_FIELD_CHARS
+        from spasmtrack.exchange.limits import MAX_FIELD_CHARS
 
         reason = f"not valid CSV ({e})"
         if "field limit" in str(e):
@@ -432,7 +432,7 @@ def import_flaredown_file(
 ) -> FlaredownSummary:
     """Open `path` as UTF-8 (a BOM is fine) and import it with `import_flaredown`; a file in
     another encoding is refused naming the encoding it looks like."""
-    from spasmtrack.interop.limits import encoding_problem
+    from spasmtrack.exchange.limits import encoding_problem
 
     with path.open("rb") as f:
         head = f.read(4096)

@@ -93,7 +93,7 @@ def write_fhir(person: Person) -> bytes:
 
 
 def _document(file: Path, csv_zip: bool) -> Any:
-    from spasmtrack.interop import limits
+    from spasmtrack.exchange import limits
     from spasmtrack.interop.native import read_csv_zip
 
     limits.check_size(file.stat().st_size, str(file))  # before reading it into memory

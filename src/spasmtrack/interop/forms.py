@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from spasmtrack.interop import limits
+from spasmtrack.exchange import limits
 from spasmtrack.interop.flaredown_user import MAX_FILE_BYTES, MAX_NOTES_BYTES
 
 

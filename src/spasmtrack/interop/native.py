@@ -8,7 +8,7 @@ log and adherence answers). Ids, local days and timestamps are kept, so export â
 export gives the same document (apart from `exported_at`).
 
 The document is built from `SECTIONS`: each app declares its own in `<app>/exports.py` (the
-protocol is `spasmtrack.interop.sections.Section`), collected in the order of
+protocol is `spasmtrack.exchange.sections.Section`), collected in the order of
 `sections.EXPORTING_APPS`. Each section names its key (the JSON key and CSV file name), how to
 export the person's rows (JSON-ready dicts in a stable order) and how to import them. Adding a
 kind of data is one section in its app. Sections import in that order, so anything a row refers
@@ -33,9 +33,9 @@ from django.db.models import ProtectedError
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.interop import limits
-from spasmtrack.interop.limits import ImportRefused
-from spasmtrack.interop.sections import Row, Section, collect
+from spasmtrack.exchange import limits
+from spasmtrack.exchange.limits import ImportRefused
+from spasmtrack.exchange.sections import Row, Section, collect
 from spasmtrack.interop.snapshot import read_snapshot
 
 __all__ = [  # ImportRefused is imported from here by the CLI, pages and tests
@@ -138,7 +138,7 @@ def read_csv_zip(data: bytes, filename: str = "export.zip") -> dict[str, Any]:
     """Turn a CSV zip back into an export document (cells are re-validated on import).
 
     A missing CSV is an empty section (exports made before a section existed still import).
-    The zip is read within the limits of `interop/limits.py`: a zip bomb, a broken
+    The zip is read within the limits of `exchange/limits.py`: a zip bomb, a broken
     export.json, a cell over the size limit or a CSV in another encoding is one clear error.
     """
     members = limits.read_zip(data, filename)

@@ -95,7 +95,8 @@ def weather_fetch(
     """Fetch the daily weather of your place (rounded to 0.1°) and store it; only when online
     weather is switched on (the Weather page, /measures/weather/). Fetching the same days
     again changes nothing."""
-    from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django
+    from spasmtrack.accounts.people import person_for
+    from spasmtrack.cli_kit import ensure_migrated, fail, setup_django
 
     first, last = _day(since, "--since"), _day(until, "--until")
     setup_django()

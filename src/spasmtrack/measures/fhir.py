@@ -1,4 +1,4 @@
-"""The daily measurements' FHIR resources (see `spasmtrack.interop.fhir_kit` for the protocol):
+"""The daily measurements' FHIR resources (see `spasmtrack.exchange.fhir_kit` for the protocol):
 one Observation per stored value (person, day, metric, source).
 
 Every Observation carries Spasmtrack's own code for the metric (what import reads back), and
@@ -20,7 +20,7 @@ from spasmtrack.core.measures import (
     STEPS,
     metric_label,
 )
-from spasmtrack.interop import fhir_kit as kit
+from spasmtrack.exchange import fhir_kit as kit
 from spasmtrack.measures.models import DailyMetric, Source
 from spasmtrack.measures.services import MetricError, bump_insights, validated
 

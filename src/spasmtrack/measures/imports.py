@@ -4,7 +4,7 @@
 `(person, path, progress) -> StoreSummary`; every refusal is an ImportRefused naming the
 file (and the line or item), and nothing is written.
 
-Sizes: CSV files within the general import limit (`interop.limits.MAX_IMPORT_BYTES`); an
+Sizes: CSV files within the general import limit (`exchange.limits.MAX_IMPORT_BYTES`); an
 Apple Health export is read as a stream, so its limit (`MAX_HEALTH_BYTES`, unpacked) only
 bounds the time it takes; a Fitbit / Takeout zip is read member by member (only the sleep
 and steps files, each within `MAX_IMPORT_BYTES`).
@@ -30,8 +30,8 @@ from spasmtrack.core.formats.wearables import (
     read_fitbit_json,
 )
 from spasmtrack.core.measures import MeasureError, iter_metrics_csv, iter_weather_csv
-from spasmtrack.interop import limits
-from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.exchange import limits
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.measures.models import Source
 from spasmtrack.measures.services import StoreSummary, store_values
 

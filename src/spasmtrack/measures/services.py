@@ -25,7 +25,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.measures import DailyValue, MeasureError, checked_value, normalise_metric
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import EntryError
-from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.measures.models import DailyMetric, Source
 
 BATCH_SIZE = 2000

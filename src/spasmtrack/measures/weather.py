@@ -28,7 +28,7 @@ from spasmtrack.accounts.models import Person
 from spasmtrack.core.formats import open_meteo
 from spasmtrack.core.measures import MeasureError
 from spasmtrack.diary.entries import EntryError
-from spasmtrack.interop.limits import ImportRefused
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.measures.models import DailyMetric, Source, WeatherSettings
 from spasmtrack.measures.services import StoreSummary, store_values
 

@@ -1,5 +1,5 @@
 """The nutrition app's sections of the native export: profile, ergonomics checklist, intakes
-and recorded changes (see `spasmtrack.interop.sections`)."""
+and recorded changes (see `spasmtrack.exchange.sections`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import require_plausible
-from spasmtrack.interop.sections import (
+from spasmtrack.exchange.sections import (
     Row,
     Section,
     as_json,

@@ -1,4 +1,4 @@
-"""The questionnaires' section of the native export (see `spasmtrack.interop.sections`):
+"""The questionnaires' section of the native export (see `spasmtrack.exchange.sections`):
 the answers are kept, the scores recomputed on import, never read."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import require_plausible
-from spasmtrack.interop.sections import Row, Section, each_row, new_code, pin
+from spasmtrack.exchange.sections import Row, Section, each_row, new_code, pin
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 
 

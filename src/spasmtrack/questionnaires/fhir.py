@@ -1,4 +1,4 @@
-"""The questionnaires' FHIR resources (see `spasmtrack.interop.fhir_kit` for the protocol):
+"""The questionnaires' FHIR resources (see `spasmtrack.exchange.fhir_kit` for the protocol):
 one Questionnaire per descriptor (`questionnaires.kinds.QUESTIONNAIRES`: ACR 2016, FIQR, PEG,
 and the tender-point self-pressure exam "mtps") from knowledge/questionnaires.json, its items
 laid out by the descriptor's `layout` (`LAYOUTS`), and the person's QuestionnaireResponses
@@ -17,7 +17,7 @@ from typing import Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.questionnaires import definitions
-from spasmtrack.interop import fhir_kit as kit
+from spasmtrack.exchange import fhir_kit as kit
 from spasmtrack.questionnaires import kinds
 from spasmtrack.questionnaires.models import QuestionnaireResponse
 

@@ -83,3 +83,10 @@ def reminders_ics(person: Person, row: ReminderSettings, now: datetime) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(piece + "\r\n" for line in lines for piece in _ics_fold(line))
+
+
+def experiment_alarm(person: Person) -> time | None:
+    """When an experiment day rings in its calendar file: the person's experiment reminder
+    time, if they asked for calendar alarms in Reminders."""
+    row = ReminderSettings.objects.filter(person=person, in_calendar=True).first()
+    return row.experiment_at if row else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +18,13 @@ from django.core.mail import EmailMessage
 from django.utils.timezone import now
 
 from spasmtrack.reminders.models import Delivery, ReminderSettings
-from spasmtrack.reminders.scheduler import PermanentFailure, Sender
+
+
+class PermanentFailure(Exception):
+    """Sending cannot succeed however often it is tried (no address, no device)."""
+
+
+Sender = Callable[[Delivery], None]  # a channel: sends one delivery or raises
 
 VAPID_FILE = "vapid-private.pem"
 PUSH_TIMEOUT = 10  # seconds per push service request

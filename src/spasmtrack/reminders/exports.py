@@ -11,7 +11,7 @@ from datetime import date, time
 from typing import Any
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.interop.sections import Row, Section, at_most_one, same_or_refuse
+from spasmtrack.exchange.sections import Row, Section, at_most_one, same_or_refuse
 from spasmtrack.reminders.forms import ReminderSettingsForm
 from spasmtrack.reminders.models import ReminderSettings
 

@@ -32,7 +32,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -42,6 +42,7 @@ from django.utils.timezone import now as _now
 
 from spasmtrack.core.reminders import Due, due
 from spasmtrack.reminders import facts as reminder_facts
+from spasmtrack.reminders.channels import SENDERS, PermanentFailure, Sender
 from spasmtrack.reminders.models import Delivery
 
 log = logging.getLogger("spasmtrack.reminders")
@@ -53,13 +54,6 @@ MAX_ATTEMPTS = 5
 MARK_EVERY = 10
 MARK_SECONDS = 0.5
 TEST_KIND = "test"
-
-
-class PermanentFailure(Exception):
-    """Sending cannot succeed however often it is tried (no address, no device)."""
-
-
-Sender = Callable[[Delivery], None]
 
 
 def worker_id() -> str:
@@ -195,8 +189,6 @@ def handle_one_batch(
     worker: str, senders: Mapping[str, Sender] | None = None, now: datetime | None = None
 ) -> int:
     """Claim and send one batch; returns how many rows were handled (0: nothing to do)."""
-    from spasmtrack.reminders.channels import SENDERS
-
     senders = senders or SENDERS
     now = now or _now()
     batch = claim(worker, now)

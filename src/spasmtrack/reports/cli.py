@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import UserOpt, ensure_migrated, fail, setup_django
 
 
 def report(

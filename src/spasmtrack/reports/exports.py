@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import AwareDatetime, BaseModel, Field
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.interop.sections import (
+from spasmtrack.exchange.sections import (
     Row,
     Section,
     as_json,

@@ -26,7 +26,8 @@ def create(
     user: UserOpt = None,
 ) -> None:
     """Make a link; prints it once (only a hash is kept) with a QR code to show at the visit."""
-    from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django
+    from spasmtrack.accounts.people import person_for
+    from spasmtrack.cli_kit import ensure_migrated, fail, setup_django
 
     setup_django()
     ensure_migrated()
@@ -55,7 +56,8 @@ def create(
 @share_app.command("list")
 def list_cmd(user: UserOpt = None) -> None:
     """Your links (tab-separated: id, state, until, PIN, opens, label)."""
-    from spasmtrack.cli_kit import ensure_migrated, person_for, setup_django
+    from spasmtrack.accounts.people import person_for
+    from spasmtrack.cli_kit import ensure_migrated, setup_django
 
     setup_django()
     ensure_migrated()
@@ -77,7 +79,8 @@ def revoke(
     user: UserOpt = None,
 ) -> None:
     """End a link at once."""
-    from spasmtrack.cli_kit import ensure_migrated, fail, person_for, setup_django
+    from spasmtrack.accounts.people import person_for
+    from spasmtrack.cli_kit import ensure_migrated, fail, setup_django
 
     setup_django()
     ensure_migrated()

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import Group, UserOpt, ensure_migrated, fail, person_for, setup_django
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import Group, UserOpt, ensure_migrated, fail, setup_django
 
 trial_app = typer.Typer(
     cls=Group, help="Self-experiments (randomised n-of-1 trials).", no_args_is_help=True

@@ -1,5 +1,5 @@
 """The self-experiments' sections of the native export: each trial with its recorded seed,
-its event log and the adherence answers (see `spasmtrack.interop.sections`). A trial is
+its event log and the adherence answers (see `spasmtrack.exchange.sections`). A trial is
 checked by the same design rules as the form and API (`check_design`) and saved by
 `restore_trial`, keeping the seed that randomised it."""
 
@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.diary.entries import require_plausible
-from spasmtrack.interop.sections import Row, Section, as_json, columns, each_row, new_code
+from spasmtrack.exchange.sections import Row, Section, as_json, columns, each_row, new_code
 from spasmtrack.trials.days import asked_about
 from spasmtrack.trials.design import check_design, restore_trial
 from spasmtrack.trials.models import AdherenceAnswer, Trial, TrialEvent, TrialQuerySet

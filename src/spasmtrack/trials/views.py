@@ -15,6 +15,7 @@ from spasmtrack.accounts.http import AuthenticatedHttpRequest, is_htmx, person_o
 from spasmtrack.accounts.models import Person
 from spasmtrack.accounts.owned import owned_or_404
 from spasmtrack.core.nof1 import PlanChoice, to_ics
+from spasmtrack.hooks import offered
 from spasmtrack.trials import days as trial_days
 from spasmtrack.trials.design import PREVIEW_SEED, check_power, create_trial, describe
 from spasmtrack.trials.findings import plan_for_finding
@@ -227,17 +228,16 @@ def report_context(trial: Any, today: Any, *, back_url: str) -> dict[str, Any]:
 def ics(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:
     """The schedule as a calendar file: one all-day event per period."""
     person, trial = _trial(request, code)
-    from spasmtrack.reminders.models import ReminderSettings
-
-    # With calendar alarms on in Reminders, each experiment day rings at the chosen time.
-    rem = ReminderSettings.objects.filter(person=person, in_calendar=True).first()
+    # With calendar alarms on in Reminders, each experiment day rings at the chosen time
+    # (the reminders app offers it: spasmtrack.hooks).
+    alarms = [alarm(person) for alarm in offered("experiment_alarm")]
     text = to_ics(
         trial.schedule,
         trial.a_name,
         trial.b_name,
         uid=f"{trial.code}@spasmtrack",
         dtstamp=trial.created,
-        alarm_at=rem.experiment_at if rem else None,
+        alarm_at=next((a for a in alarms if a is not None), None),
     )
     resp = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="experiment-{trial.short_code()}.ics"'

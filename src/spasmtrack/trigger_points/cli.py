@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import Group, fail, person_for, setup_django, user_option
+from spasmtrack.accounts.people import person_for
+from spasmtrack.cli_kit import Group, fail, setup_django, user_option
 
 if TYPE_CHECKING:
     from spasmtrack.core.body.referral import PersonalTrP

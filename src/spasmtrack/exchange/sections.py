@@ -24,8 +24,8 @@ from django.db import models
 from pydantic import BaseModel, ValidationError
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.features import FEATURE_APPS
-from spasmtrack.interop.limits import ImportRefused
 
 Row = dict[str, Any]
 Exporter = Callable[[Person], list[Row]]

@@ -24,7 +24,7 @@ from typing import Any
 
 from spasmtrack.accounts.models import Person
 from spasmtrack.core.body.regions import all_regions
-from spasmtrack.interop.sections import EXPORTING_APPS, app_modules
+from spasmtrack.exchange.sections import EXPORTING_APPS, app_modules
 from spasmtrack.knowledge import data_path
 
 FhirResource = dict[str, Any]
