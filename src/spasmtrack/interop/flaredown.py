@@ -70,7 +70,7 @@ CATALOGUE_NAME_MAX = 120  # Catalogue.name
 UNIT_MAX = 20
 DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
 NOON = time(12, 0)
-WEATHER_DAYS = 2000  # days of weather rows held before they are stored (one upsert each)
+WEATHER_DAYS = 50  # days of weather rows held before they are stored (memory stays flat)
 
 
 class FlaredownImportRefused(ImportRefused):
