@@ -13,6 +13,7 @@ Figure objects are used (no pyplot), so nothing global is touched while serving 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from spasmtrack.reports import bodymap
+from spasmtrack.reports import bodymap, fontcache
 from spasmtrack.reports.summary import CHECKIN_ITEMS, Report
 
 A4 = (8.27, 11.69)  # inches
@@ -71,8 +72,33 @@ def shaped(text: str) -> str:
 
 
 def _text(fig: Any, x: float, y: float, text: str, **kw: Any) -> Any:
-    """fig.text for any script (see `shaped`)."""
-    return fig.text(x, y, shaped(text), **kw)
+    """fig.text for any script (see `shaped`): the fallback fonts are named only for text
+    with a character DejaVu Sans lacks. The same glyphs either way (DejaVu comes first),
+    but matplotlib looks every font of the list up for every text it draws, a fifth of a
+    report's drawing time."""
+    text = shaped(text)
+    if not _dejavu_covers(text):
+        kw.setdefault("fontfamily", list(_font_families()))
+    return fig.text(x, y, text, **kw)
+
+
+@functools.cache
+def _dejavu_chars() -> frozenset[int]:
+    """The characters both DejaVu Sans faces the report uses (regular, bold) have."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    common: frozenset[int] | None = None
+    for weight in ("normal", "bold"):
+        path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans",
+                                                                 weight=weight))  # fmt: skip
+        chars = frozenset(FT2Font(path).get_charmap())
+        common = chars if common is None else common & chars
+    return common or frozenset()
+
+
+def _dejavu_covers(text: str) -> bool:
+    return text.isascii() or all(ord(c) in _dejavu_chars() for c in text)
 
 
 # Characters every report font subset includes, so that most reports ask for the same subset
@@ -82,17 +108,17 @@ _SUBSET_BASE = (
     + "".join(chr(c) for c in range(0xA0, 0x100))
     + "–—‘’“”•…→←±−≥≤×·"
 )
-_SUBSETS: dict[tuple[str, str], bytes] = {}
 
 
 def _cache_font_subsets() -> None:
-    """Keep matplotlib's font subsets in memory, per (font file, characters).
+    """Take matplotlib's font subsets from `reports.fontcache` (memory, then disk).
 
     matplotlib subsets every embedded face on every PDF with fontTools, which parses the whole
-    font file each time (most of a report's time, bench/report.py). Asking for the report's
-    characters plus _SUBSET_BASE makes the request the same for most reports, so a server
-    process subsets each face once. This wraps a private matplotlib function; if it is not
-    there (another matplotlib version), nothing is changed and reports are only slower.
+    font file each time (most of a fresh process's first report, bench/report.py). Asking
+    for the report's characters plus _SUBSET_BASE makes the request the same for most
+    reports, so each face is subset once per machine. This wraps a private matplotlib
+    function; if it is not there (another matplotlib version), nothing is changed and
+    reports are only slower.
     """
     from matplotlib.backends import _backend_pdf_ps as pdf_ps
 
@@ -101,20 +127,20 @@ def _cache_font_subsets() -> None:
         return
 
     def cached(fontfile: Any, characters: str) -> Any:
-        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
         wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
-        key = (str(fontfile), wanted)
-        if key not in _SUBSETS:
+
+        def make() -> bytes:
             with original(fontfile, wanted) as subset:
-                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()  # type: ignore[no-untyped-call]
-        return TTFont(io.BytesIO(_SUBSETS[key]))
+                return bytes(pdf_ps.font_as_file(subset).getvalue())  # type: ignore[no-untyped-call]
+
+        return fontcache.open_subset(fontcache.subset_bytes(str(fontfile), wanted, make))
 
     cached._spasmtrack_cached = True  # type: ignore[attr-defined]
     pdf_ps.get_glyphs_subset = cached
 
 
-def _font_families() -> list[str]:
+@functools.cache
+def _font_families() -> tuple[str, ...]:
     """DejaVu Sans, then the fallback fonts that are installed (registered on first use)."""
     from pathlib import Path
 
@@ -127,7 +153,7 @@ def _font_families() -> list[str]:
             if name not in {f.name for f in font_manager.fontManager.ttflist}:
                 font_manager.fontManager.addfont(path)
             families.append(name)
-    return families
+    return tuple(families)
 
 
 def day_text(day: date, year: bool = True) -> str:
@@ -774,8 +800,7 @@ def render_pdf(report: Report) -> bytes:
         "CreationDate": None,  # the same diary gives the same file
     }
     _cache_font_subsets()
-    rc = {**RC, "font.family": _font_families()}
-    with matplotlib.rc_context(rc), PdfPages(buf, metadata=metadata) as pdf:
+    with matplotlib.rc_context(RC), PdfPages(buf, metadata=metadata) as pdf:
         one, two = Figure(figsize=A4), Figure(figsize=A4)
         moved = _page_two(two, report)  # first: it decides where the spasm chart goes
         _page_one(one, report, spasms_here=not moved)
