@@ -716,44 +716,66 @@ def _page_two(fig: Any, r: Report) -> bool:
 
 
 def _measures(fig: Any, r: Report, y: float) -> float:
-    """Sleep, activity and weather beside the previous period (only when there are any)."""
-    if not r.measures:
+    """Sleep, activity and weather beside the previous period, then the menstrual cycle
+    (each only when there is something to show)."""
+    if not (r.measures or r.cycle):
         return y
     _heading(
         fig,
         y,
-        "Sleep, activity and weather",
+        "Sleep, activity and weather" + (", cycle" if r.cycle else ""),
         "Daily means; previous period of the same length; no verdict (no published threshold)",
     )
     y -= 0.026
-    cols = [
-        Col("Measure", LEFT, 40),
-        Col("This period", 0.5, 12, "right"),
-        Col("Previous", 0.6, 12, "right"),
-        Col("Change", 0.74, 16, "right"),
-        Col("Days with a value", RIGHT, 18, "right"),
-    ]
-    rows = [
-        [
-            m.change.label,
-            m.change.now_text,
-            m.change.before_text,
-            m.change.change_text,
-            f"{m.days} / {m.previous_days}",
+    if r.measures:
+        cols = [
+            Col("Measure", LEFT, 40),
+            Col("This period", 0.5, 12, "right"),
+            Col("Previous", 0.6, 12, "right"),
+            Col("Change", 0.74, 16, "right"),
+            Col("Days with a value", RIGHT, 18, "right"),
         ]
-        for m in r.measures
-    ]
-    y = _table(fig, y, cols, rows, max_lines=1)
-    _text(
-        fig,
-        LEFT,
-        y,
-        "From the person's imports (watch, phone, weather file) or typed in; one value a day. "
-        "Days with a value: this period / previous.",
-        fontsize=6.5,
-        color="#4a4a4a",
-    )
-    return y - 0.026
+        rows = [
+            [
+                m.change.label,
+                m.change.now_text,
+                m.change.before_text,
+                m.change.change_text,
+                f"{m.days} / {m.previous_days}",
+            ]
+            for m in r.measures
+        ]
+        y = _table(fig, y, cols, rows, max_lines=1)
+        notes = [
+            "From the person's imports (watch, phone, weather file) or typed in; one value a "
+            "day. Days with a value: this period / previous."
+        ]
+        if any(m.change.label.startswith("Activity, check-in") for m in r.measures):
+            notes.append(
+                "Activity: the daily check-in's “How much did you do today?” (0 rested all day "
+                "– 10 the most the person ever does), as the person rated it."
+            )
+        for note in notes:
+            _text(fig, LEFT, y, note, fontsize=6.5, color="#4a4a4a")
+            y -= 0.011
+        y -= 0.015
+    if r.cycle:
+        _text(fig, LEFT, y, "Menstrual cycle", fontsize=8, fontweight="bold", va="baseline")
+        y -= 0.0142
+        for line in r.cycle.lines():
+            _text(fig, LEFT, y, line, fontsize=8, va="baseline")
+            y -= 0.0142
+        _text(
+            fig,
+            LEFT,
+            y,
+            "From the period days the person logs: a calendar estimate (nothing here measures "
+            "ovulation), not a diagnosis.",
+            fontsize=6.5,
+            color="#4a4a4a",
+        )
+        y -= 0.026
+    return y
 
 
 def _suggestions(fig: Any, r: Report, y: float) -> float:
