@@ -250,3 +250,15 @@ def test_its_inverse_gamma_through_scipy_special_is_scipy_stats_to_the_last_bit(
         a, scale = float(rng.uniform(0.5, 400)), float(rng.uniform(0.01, 300))
         expected = float(stats.invgamma.rvs(a, scale=scale, random_state=theirs))
         assert _invgamma_draw(a, scale, ours) == expected
+
+
+def test_the_model_does_not_import_scipy_stats() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import spasmtrack.core.nof1.model; "
+        "print('scipy.special' in sys.modules, 'scipy.stats' in sys.modules)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.split() == ["True", "False"], r.stderr

@@ -17,6 +17,7 @@ import functools
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -110,6 +111,32 @@ _SUBSET_BASE = (
 )
 
 
+_SUBSETTER_LOCK = threading.Lock()
+
+
+def _defer_font_subsetter() -> None:
+    """Import fontTools' subsetter on first use instead of with matplotlib's PDF backend.
+
+    matplotlib imports it (about 0.15 s of a fresh process) only to subset fonts, which
+    `reports.fontcache` mostly answers from disk. Call before matplotlib's PDF backend is
+    imported; once anything imported the subsetter, or the backend, this changes nothing.
+    The first attribute read loads the real module (under _SUBSETTER_LOCK in `cached`).
+    """
+    import importlib.util
+    import sys
+
+    if "fontTools.subset" in sys.modules or "matplotlib.backends._backend_pdf_ps" in sys.modules:
+        return
+    spec = importlib.util.find_spec("fontTools.subset")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fontTools.subset"] = module
+    spec.loader.exec_module(module)
+    setattr(sys.modules["fontTools"], "subset", module)  # noqa: B010 (as an import would)
+
+
 def _cache_font_subsets() -> None:
     """Take matplotlib's font subsets from `reports.fontcache` (memory, then disk).
 
@@ -130,6 +157,10 @@ def _cache_font_subsets() -> None:
         wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
 
         def make() -> bytes:
+            with _SUBSETTER_LOCK:  # a deferred import loads once, in one thread
+                from fontTools import subset as subsetter  # type: ignore[import-untyped]
+
+                subsetter.Options  # noqa: B018 (the first read loads it)
             with original(fontfile, wanted) as subset:
                 return bytes(pdf_ps.font_as_file(subset).getvalue())  # type: ignore[no-untyped-call]
 
@@ -811,6 +842,7 @@ def _questions(fig: Any, y: float, text: str) -> None:
 
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes: two A4 pages, vector graphics, searchable text."""
+    _defer_font_subsetter()
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
