@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -45,6 +46,7 @@ MEMORY_ENTRIES = 32
 STALE_TEMP_SECONDS = 3600  # a temporary file this old is left over from a crashed write
 
 _memory: OrderedDict[str, bytes] = OrderedDict()
+_memory_lock = threading.Lock()
 _file_hashes: dict[tuple[str, int, int], str] = {}
 
 
@@ -154,23 +156,26 @@ def subset_bytes(fontfile: str, characters: str, make: Callable[[], bytes]) -> b
         name = key(fontfile, characters)
     except OSError:  # the font file went away: nothing to key on, nothing cached
         return make()
-    if name in _memory:
-        _memory.move_to_end(name)
-        return _memory[name]
+    with _memory_lock:  # a server renders reports in several threads
+        if (found := _memory.get(name)) is not None:
+            _memory.move_to_end(name)
+            return found
     directory = cache_dir()
     payload = _read(directory / f"{name}.subset")
     if payload is None:
         payload = make()
         _write(directory, f"{name}.subset", payload)
-    _memory[name] = payload
-    while len(_memory) > MEMORY_ENTRIES:
-        _memory.popitem(last=False)
+    with _memory_lock:
+        _memory[name] = payload
+        while len(_memory) > MEMORY_ENTRIES:
+            _memory.popitem(last=False)
     return payload
 
 
 def clear_memory() -> None:
     """Forget the subsets kept in this process (the disk cache stays)."""
-    _memory.clear()
+    with _memory_lock:
+        _memory.clear()
 
 
 def open_subset(payload: bytes) -> Any:
