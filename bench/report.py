@@ -14,7 +14,7 @@ With a year of daily measurements (sleep, steps, heart rate, weather) beside the
 On a shared, loaded machine compare CPU seconds and the ratios; wall seconds move with the
 load (printed). Throwaway SQLite database and cache directories.
 
-Run: .venv/bin/python bench/report.py [--days 365] [--runs 3]
+Run: .venv/bin/python bench/report.py [--days 365] [--runs 3] [--baseline OTHER/src]
 """
 
 from __future__ import annotations
@@ -123,10 +123,12 @@ def child(what: str, days: int) -> None:
     print(json.dumps(out))
 
 
-def fresh(what: str, cache_dir: str, days: int) -> dict[str, float]:
-    """One fresh process; adds its whole-process wall and CPU time (interpreter start
-    included) as seen from here."""
+def fresh(what: str, cache_dir: str, days: int, src: str | None = None) -> dict[str, float]:
+    """One fresh process (of the source tree `src`, default this one); adds its
+    whole-process wall and CPU time (interpreter start included) as seen from here."""
     env = {**os.environ, "SPASMTRACK_CACHE_DIR": cache_dir, "OPENBLAS_NUM_THREADS": "1"}
+    if src:
+        env["PYTHONPATH"] = src
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run(
@@ -145,9 +147,9 @@ def fresh(what: str, cache_dir: str, days: int) -> dict[str, float]:
 
 
 def fresh_medians(
-    what: str, runs: int, cache_dir: Callable[[], str], days: int
+    what: str, runs: int, cache_dir: Callable[[], str], days: int, src: str | None = None
 ) -> dict[str, float]:
-    results = [fresh(what, cache_dir(), days) for _ in range(runs)]
+    results = [fresh(what, cache_dir(), days, src) for _ in range(runs)]
     return {k: statistics.median(r[k] for r in results) for k in results[0]}
 
 
@@ -155,6 +157,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--baseline",
+        help="another source tree's src/ (e.g. `git archive main src | tar -x -C /tmp/main`, "
+        "then /tmp/main/src): its first report in a fresh process too, in the same run",
+    )
     ap.add_argument("--child", choices=["report", "bare"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -197,6 +204,16 @@ def main() -> None:
     fresh("report", warm_dir, args.days)  # fills the cache, not timed
     first_warm = fresh_medians("report", args.runs, lambda: warm_dir, args.days)
     bare_fresh = fresh_medians("bare", args.runs, lambda: warm_dir, args.days)
+    baseline = None
+    if args.baseline:
+        n_base = iter(range(10**6))
+        baseline = fresh_medians(
+            "report",
+            args.runs,
+            lambda: os.path.join(caches, f"base-{next(n_base)}"),
+            args.days,
+            os.path.abspath(args.baseline),
+        )
 
     t, c = time.perf_counter(), time.process_time()
     pdf = report()  # the first in this process (after the demo was made: imports warm)
@@ -224,6 +241,11 @@ def main() -> None:
             first_warm["setup_cpu"],
         ),  # fmt: skip
         ("baseline: bare 2-page PDF, fresh process", bare_fresh["wall"], bare_fresh["cpu"]),
+        *(
+            [("baseline tree: first report, fresh process", baseline["wall"], baseline["cpu"])]
+            if baseline
+            else []
+        ),
         ("running process: first report (imports warm)", in_first, in_first_cpu),
         ("running process: report, Insights cache cold", cold, cold_cpu),
         ("running process: report, Insights cache warm", warm, warm_cpu),
