@@ -31,13 +31,15 @@ def experiment_url(item: Mapping[str, Any], verdict: str | None = None) -> str:
     return f"{reverse('trials:new')}?{urlencode(query)}"
 
 
-def card(item: Mapping[str, Any], verdict: str) -> dict[str, Any]:
-    """One finding as the page shows it (a dict for the template)."""
+def card(item: Mapping[str, Any], verdict: str, link: bool = True) -> dict[str, Any]:
+    """One finding as the page shows it (a dict for the template). `link=False` leaves out
+    the experiment form's address (the clinician report prints none: resolving it loads
+    every URL and the whole API, over a second in a fresh process)."""
     out: dict[str, Any] = {
         "item": item,
         "outcomes": list(item.get("outcomes") or [item["outcome"]]),
         "experiment": item.get("experiment"),
-        "experiment_url": experiment_url(item, verdict),
+        "experiment_url": experiment_url(item, verdict) if link else "",
         "lags": item.get("lags_considered"),
     }
     label, tone = LABELS.get(verdict, ("Unclear", "unclear"))
@@ -86,7 +88,7 @@ def finding_lines(person: Any, start: Any, end: Any, today: Any, limit: int = 8)
     lines = []
     for group in ("helps", "aggravates"):
         for item in report[group]:
-            c = card(item, group)
+            c = card(item, group, link=False)
             line = f"{c['label']}: {c['sentence']}"
             if c["experiment"]:
                 line += " " + PROOF_WORDS[c["experiment"]["status"]]

@@ -206,17 +206,44 @@ def measure_rows(
     person: Person, start: date, end: date, prev_start: date
 ) -> list[summary.MeasureRow]:
     """Sleep, activity and weather means of start..end beside prev_start..start-1, one value
-    a day (the measures app's choice of source); none when that app is not installed."""
+    a day (the measures app's choice of source, when that app is installed), with the
+    check-in's 0-10 activity rating where the person gave one."""
     from django.apps import apps
 
-    if not apps.is_installed("spasmtrack.measures"):
-        return []
-    from spasmtrack.measures.factors import daily_values
+    values: dict[str, dict[date, float]] = {}
+    if apps.is_installed("spasmtrack.measures"):
+        from spasmtrack.measures.factors import daily_values
 
-    values = daily_values(person, prev_start, end)
+        values = {m: dict(s) for m, s in daily_values(person, prev_start, end).items()}
+    rated = (
+        entries_for(person, RESOURCES["checkins"])
+        .between(prev_start, end)
+        .filter(activity__isnull=False)
+        .values_list("local_date", "activity")
+    )
+    if activity := {day: float(v) for day, v in rated if v is not None}:
+        values[summary.ACTIVITY_KEY] = activity
     now = {m: {d: v for d, v in s.items() if d >= start} for m, s in values.items()}
     before = {m: {d: v for d, v in s.items() if d < start} for m, s in values.items()}
     return summary.measure_rows(now, before)
+
+
+def cycle_row(person: Person, start: date, end: date, prev_start: date) -> summary.CycleRow | None:
+    """The cycle figures, only when the person has cycle tracking on and has logged a period
+    day up to `end` (the cycle app's own arithmetic, as of `end`)."""
+    from django.apps import apps
+
+    if not apps.is_installed("spasmtrack.cycle"):
+        return None
+    from spasmtrack.core.cycle import summarise
+    from spasmtrack.cycle.services import is_enabled, logged_days
+
+    if not is_enabled(person):
+        return None
+    days = [d for d in logged_days(person) if d <= end]
+    if not days:
+        return None
+    return summary.cycle_row(days, start, end, prev_start, summarise(days, end))
 
 
 def collect(person: Person, start: date, end: date, made_on: date) -> summary.Report:
@@ -270,6 +297,7 @@ def collect(person: Person, start: date, end: date, made_on: date) -> summary.Re
         twitch_regions=twitch_rows,
         experiments=experiment_lines(person, start, end, made_on),
         measures=measure_rows(person, start, end, prev_start),
+        cycle=cycle_row(person, start, end, prev_start),
         tz=person.tz,
         start=start,
         end=end,

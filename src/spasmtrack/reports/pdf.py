@@ -13,15 +13,17 @@ Figure objects are used (no pyplot), so nothing global is touched while serving 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from spasmtrack.reports import bodymap
+from spasmtrack.reports import bodymap, fontcache
 from spasmtrack.reports.summary import CHECKIN_ITEMS, Report
 
 A4 = (8.27, 11.69)  # inches
@@ -71,8 +73,33 @@ def shaped(text: str) -> str:
 
 
 def _text(fig: Any, x: float, y: float, text: str, **kw: Any) -> Any:
-    """fig.text for any script (see `shaped`)."""
-    return fig.text(x, y, shaped(text), **kw)
+    """fig.text for any script (see `shaped`): the fallback fonts are named only for text
+    with a character DejaVu Sans lacks. The same glyphs either way (DejaVu comes first),
+    but matplotlib looks every font of the list up for every text it draws, a fifth of a
+    report's drawing time."""
+    text = shaped(text)
+    if not _dejavu_covers(text):
+        kw.setdefault("fontfamily", list(_font_families()))
+    return fig.text(x, y, text, **kw)
+
+
+@functools.cache
+def _dejavu_chars() -> frozenset[int]:
+    """The characters both DejaVu Sans faces the report uses (regular, bold) have."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    common: frozenset[int] | None = None
+    for weight in ("normal", "bold"):
+        path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans",
+                                                                 weight=weight))  # fmt: skip
+        chars = frozenset(FT2Font(path).get_charmap())
+        common = chars if common is None else common & chars
+    return common or frozenset()
+
+
+def _dejavu_covers(text: str) -> bool:
+    return text.isascii() or all(ord(c) in _dejavu_chars() for c in text)
 
 
 # Characters every report font subset includes, so that most reports ask for the same subset
@@ -82,17 +109,43 @@ _SUBSET_BASE = (
     + "".join(chr(c) for c in range(0xA0, 0x100))
     + "–—‘’“”•…→←±−≥≤×·"
 )
-_SUBSETS: dict[tuple[str, str], bytes] = {}
+
+
+_SUBSETTER_LOCK = threading.Lock()
+
+
+def _defer_font_subsetter() -> None:
+    """Import fontTools' subsetter on first use instead of with matplotlib's PDF backend.
+
+    matplotlib imports it (about 0.15 s of a fresh process) only to subset fonts, which
+    `reports.fontcache` mostly answers from disk. Call before matplotlib's PDF backend is
+    imported; once anything imported the subsetter, or the backend, this changes nothing.
+    The first attribute read loads the real module (under _SUBSETTER_LOCK in `cached`).
+    """
+    import importlib.util
+    import sys
+
+    if "fontTools.subset" in sys.modules or "matplotlib.backends._backend_pdf_ps" in sys.modules:
+        return
+    spec = importlib.util.find_spec("fontTools.subset")
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fontTools.subset"] = module
+    spec.loader.exec_module(module)
+    setattr(sys.modules["fontTools"], "subset", module)  # noqa: B010 (as an import would)
 
 
 def _cache_font_subsets() -> None:
-    """Keep matplotlib's font subsets in memory, per (font file, characters).
+    """Take matplotlib's font subsets from `reports.fontcache` (memory, then disk).
 
     matplotlib subsets every embedded face on every PDF with fontTools, which parses the whole
-    font file each time (most of a report's time, bench/report.py). Asking for the report's
-    characters plus _SUBSET_BASE makes the request the same for most reports, so a server
-    process subsets each face once. This wraps a private matplotlib function; if it is not
-    there (another matplotlib version), nothing is changed and reports are only slower.
+    font file each time (most of a fresh process's first report, bench/report.py). Asking
+    for the report's characters plus _SUBSET_BASE makes the request the same for most
+    reports, so each face is subset once per machine. This wraps a private matplotlib
+    function; if it is not there (another matplotlib version), nothing is changed and
+    reports are only slower.
     """
     from matplotlib.backends import _backend_pdf_ps as pdf_ps
 
@@ -101,20 +154,24 @@ def _cache_font_subsets() -> None:
         return
 
     def cached(fontfile: Any, characters: str) -> Any:
-        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
         wanted = "".join(sorted(set(characters) | set(_SUBSET_BASE)))
-        key = (str(fontfile), wanted)
-        if key not in _SUBSETS:
+
+        def make() -> bytes:
+            with _SUBSETTER_LOCK:  # a deferred import loads once, in one thread
+                from fontTools import subset as subsetter  # type: ignore[import-untyped]
+
+                subsetter.Options  # noqa: B018 (the first read loads it)
             with original(fontfile, wanted) as subset:
-                _SUBSETS[key] = pdf_ps.font_as_file(subset).getvalue()  # type: ignore[no-untyped-call]
-        return TTFont(io.BytesIO(_SUBSETS[key]))
+                return bytes(pdf_ps.font_as_file(subset).getvalue())  # type: ignore[no-untyped-call]
+
+        return fontcache.open_subset(fontcache.subset_bytes(str(fontfile), wanted, make))
 
     cached._spasmtrack_cached = True  # type: ignore[attr-defined]
     pdf_ps.get_glyphs_subset = cached
 
 
-def _font_families() -> list[str]:
+@functools.cache
+def _font_families() -> tuple[str, ...]:
     """DejaVu Sans, then the fallback fonts that are installed (registered on first use)."""
     from pathlib import Path
 
@@ -127,7 +184,7 @@ def _font_families() -> list[str]:
             if name not in {f.name for f in font_manager.fontManager.ttflist}:
                 font_manager.fontManager.addfont(path)
             families.append(name)
-    return families
+    return tuple(families)
 
 
 def day_text(day: date, year: bool = True) -> str:
@@ -690,44 +747,66 @@ def _page_two(fig: Any, r: Report) -> bool:
 
 
 def _measures(fig: Any, r: Report, y: float) -> float:
-    """Sleep, activity and weather beside the previous period (only when there are any)."""
-    if not r.measures:
+    """Sleep, activity and weather beside the previous period, then the menstrual cycle
+    (each only when there is something to show)."""
+    if not (r.measures or r.cycle):
         return y
     _heading(
         fig,
         y,
-        "Sleep, activity and weather",
+        "Sleep, activity and weather" + (", cycle" if r.cycle else ""),
         "Daily means; previous period of the same length; no verdict (no published threshold)",
     )
     y -= 0.026
-    cols = [
-        Col("Measure", LEFT, 40),
-        Col("This period", 0.5, 12, "right"),
-        Col("Previous", 0.6, 12, "right"),
-        Col("Change", 0.74, 16, "right"),
-        Col("Days with a value", RIGHT, 18, "right"),
-    ]
-    rows = [
-        [
-            m.change.label,
-            m.change.now_text,
-            m.change.before_text,
-            m.change.change_text,
-            f"{m.days} / {m.previous_days}",
+    if r.measures:
+        cols = [
+            Col("Measure", LEFT, 40),
+            Col("This period", 0.5, 12, "right"),
+            Col("Previous", 0.6, 12, "right"),
+            Col("Change", 0.74, 16, "right"),
+            Col("Days with a value", RIGHT, 18, "right"),
         ]
-        for m in r.measures
-    ]
-    y = _table(fig, y, cols, rows, max_lines=1)
-    _text(
-        fig,
-        LEFT,
-        y,
-        "From the person's imports (watch, phone, weather file) or typed in; one value a day. "
-        "Days with a value: this period / previous.",
-        fontsize=6.5,
-        color="#4a4a4a",
-    )
-    return y - 0.026
+        rows = [
+            [
+                m.change.label,
+                m.change.now_text,
+                m.change.before_text,
+                m.change.change_text,
+                f"{m.days} / {m.previous_days}",
+            ]
+            for m in r.measures
+        ]
+        y = _table(fig, y, cols, rows, max_lines=1)
+        notes = [
+            "From the person's imports (watch, phone, weather file) or typed in; one value a "
+            "day. Days with a value: this period / previous."
+        ]
+        if any(m.change.label.startswith("Activity, check-in") for m in r.measures):
+            notes.append(
+                "Activity: the daily check-in's “How much did you do today?” (0 rested all day "
+                "– 10 the most the person ever does), as the person rated it."
+            )
+        for note in notes:
+            _text(fig, LEFT, y, note, fontsize=6.5, color="#4a4a4a")
+            y -= 0.011
+        y -= 0.015
+    if r.cycle:
+        _text(fig, LEFT, y, "Menstrual cycle", fontsize=8, fontweight="bold", va="baseline")
+        y -= 0.0142
+        for line in r.cycle.lines():
+            _text(fig, LEFT, y, line, fontsize=8, va="baseline")
+            y -= 0.0142
+        _text(
+            fig,
+            LEFT,
+            y,
+            "From the period days the person logs: a calendar estimate (nothing here measures "
+            "ovulation), not a diagnosis.",
+            fontsize=6.5,
+            color="#4a4a4a",
+        )
+        y -= 0.026
+    return y
 
 
 def _suggestions(fig: Any, r: Report, y: float) -> float:
@@ -763,6 +842,7 @@ def _questions(fig: Any, y: float, text: str) -> None:
 
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes: two A4 pages, vector graphics, searchable text."""
+    _defer_font_subsetter()
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
@@ -774,8 +854,7 @@ def render_pdf(report: Report) -> bytes:
         "CreationDate": None,  # the same diary gives the same file
     }
     _cache_font_subsets()
-    rc = {**RC, "font.family": _font_families()}
-    with matplotlib.rc_context(rc), PdfPages(buf, metadata=metadata) as pdf:
+    with matplotlib.rc_context(RC), PdfPages(buf, metadata=metadata) as pdf:
         one, two = Figure(figsize=A4), Figure(figsize=A4)
         moved = _page_two(two, report)  # first: it decides where the spasm chart goes
         _page_one(one, report, spasms_here=not moved)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from statistics import fmean
 
 from spasmtrack.core.body.regions import all_regions
+from spasmtrack.core.cycle import CycleSummary
 from spasmtrack.knowledge import data_path
 
 CHECKIN_ITEMS = (
@@ -118,13 +119,17 @@ class MeasureRow:
     previous_days: int
 
 
+# The check-in's optional "How much did you do today?" (0-10), printed among the measures.
+ACTIVITY_KEY = "checkin_activity"
 # The measures the report prints, in this order, as (metric key, label, digits, percent).
-# Keys are spasmtrack.core.measures metric keys; other (own) metrics are left out.
+# Keys are spasmtrack.core.measures metric keys (and ACTIVITY_KEY); other (own) metrics are
+# left out.
 REPORT_MEASURES = (
     ("sleep_hours", "Sleep (hours a night)", 1, True),
     ("sleep_efficiency", "Sleep efficiency (%)", 0, False),
     ("awakenings", "Awakenings a night", 1, True),
     ("steps", "Steps a day", 0, True),
+    (ACTIVITY_KEY, "Activity, check-in rating (0–10)", 1, True),
     ("resting_heart_rate", "Resting heart rate (bpm)", 0, True),
     ("hrv_sdnn", "Heart-rate variability, SDNN (ms)", 0, True),
     ("temperature_max", "Highest temperature of the day (°C)", 1, False),
@@ -154,6 +159,88 @@ def measure_rows(
         )
         rows.append(MeasureRow(change, len(this), len(last)))
     return rows
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    """The menstrual cycle from the person's logged period days (only when the person has
+    cycle tracking on and has logged any): the figures `spasmtrack.core.cycle.summarise`
+    gives as of the period's last day, and the period days logged in each period."""
+
+    period_days: int  # logged in this period
+    previous_period_days: int  # logged in the previous period of the same length
+    average_length: float | None  # mean of the counted recent cycles
+    cycles_counted: int
+    shortest: int | None
+    longest: int | None
+    expected: date | None  # the next period's expected first day, with its range
+    earliest: date | None
+    latest: date | None
+    late: bool  # past `latest` with no new period logged
+    as_of: date  # the day the expectation is computed for (the period's last day)
+
+    def lines(self) -> list[str]:
+        """Plain sentences: what was logged and what the calendar arithmetic expects."""
+
+        def days(n: int) -> str:
+            return f"{n} period day{'' if n == 1 else 's'}"
+
+        out = [
+            f"{days(self.period_days)} logged in this period "
+            f"({days(self.previous_period_days)} in the previous one)."
+        ]
+        if self.average_length is None:
+            out.append("Average cycle length: not yet known (fewer than two periods logged).")
+        else:
+            spread = (
+                f", {self.shortest}–{self.longest} days"
+                if self.shortest is not None and self.longest != self.shortest
+                else ""
+            )
+            cycles = f"{self.cycles_counted} cycle{'' if self.cycles_counted == 1 else 's'}"
+            out.append(
+                f"Average cycle length: {self.average_length:.1f} days ({cycles} counted{spread})."
+            )
+        if self.expected is not None and self.earliest is not None and self.latest is not None:
+            text = (
+                f"Next period expected around {_day(self.expected)} "
+                f"(range {_day(self.earliest)} – {_day(self.latest)})"
+            )
+            if self.late:
+                text += f"; none logged by {_day(self.as_of)}"
+            out.append(text + ".")
+        elif self.average_length is not None:
+            out.append("Next period: too few cycles logged to expect a day.")
+        return out
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def cycle_row(
+    logged: Iterable[date],
+    start: date,
+    end: date,
+    previous_start: date,
+    summary: CycleSummary,
+) -> CycleRow:
+    """The report's cycle figures: period days logged in start..end and in previous_start..
+    start-1, beside `summary` (a `core.cycle.CycleSummary` as of `end`)."""
+    days = set(logged)
+    return CycleRow(
+        period_days=sum(1 for d in days if start <= d <= end),
+        previous_period_days=sum(1 for d in days if previous_start <= d < start),
+        average_length=summary.average_length,
+        cycles_counted=summary.cycles_counted,
+        shortest=summary.shortest,
+        longest=summary.longest,
+        expected=summary.expected,
+        earliest=summary.earliest,
+        latest=summary.latest,
+        late=summary.late,
+        as_of=end,
+    )
 
 
 @dataclass(frozen=True)
@@ -242,6 +329,7 @@ class Report:
     experiments: Sequence[str] = ()  # finished experiments with their answer
     previous_tracked_days: int = 0  # days of the previous period from the first logged day on
     measures: Sequence[MeasureRow] = ()  # sleep, activity and weather, where the person has them
+    cycle: CycleRow | None = None  # only with cycle tracking on and period days logged
 
     @property
     def history_text(self) -> str:

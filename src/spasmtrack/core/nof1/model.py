@@ -45,7 +45,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import linalg, optimize, special, stats
+from scipy import linalg, optimize, special
 
 from spasmtrack.core.nof1.results import FrequentistDict, TrialResult
 
@@ -277,9 +277,9 @@ def _grid_posterior(data: _Data, priors: Priors) -> _Mixture:
         - 0.5 * quad
     )
     # Density of log(sigma) = density of sigma^2 times |d sigma^2 / d log sigma| = 2 sigma^2.
-    log_prior = stats.invgamma.logpdf(
-        s2[..., 0], priors.sigma2_shape, scale=priors.sigma2_scale
-    ) + np.log(s2[..., 0])
+    log_prior = _invgamma_logpdf(s2[..., 0], priors.sigma2_shape, priors.sigma2_scale) + np.log(
+        s2[..., 0]
+    )
     logw = loglik + log_prior
     weights = np.exp(logw - special.logsumexp(logw)).ravel()
     means = (np.sum(u3 * zt3 / (lam3 + s2), axis=2) + m0[1]).ravel()
@@ -321,7 +321,7 @@ def _gibbs_draws(
         # sigma^2 | beta, phi: inverse-gamma.
         resid = ys[g] - Xs[g] @ beta
         rate = priors.sigma2_scale + 0.5 * float(resid @ resid)
-        sigma2 = float(stats.invgamma.rvs(shape, scale=rate, random_state=rng))
+        sigma2 = _invgamma_draw(shape, rate, rng)
         # phi | beta, sigma^2: griddy-Gibbs over the phi grid.
         e = y - X @ beta
         es = _whiten(e, coef, scale)
@@ -331,6 +331,21 @@ def _gibbs_draws(
         if it >= burn_in:
             out[it - burn_in] = beta[1]
     return out
+
+
+def _invgamma_logpdf(x: NDArray[np.float64], a: float, scale: float) -> NDArray[np.float64]:
+    """`scipy.stats.invgamma.logpdf(x, a, scale=scale)` for x > 0, in the same steps and
+    through the same `scipy.special` function (so the same numbers to the last bit,
+    tests/core/test_nof1_model.py): importing scipy.stats would cost about half a second of
+    every process that analyses an experiment (the clinician report, bench/report.py)."""
+    z = x / scale
+    return np.asarray(-(a + 1) * np.log(z) - special.gammaln(a) - 1.0 / z - np.log(scale))
+
+
+def _invgamma_draw(a: float, scale: float, rng: np.random.Generator) -> float:
+    """One draw of `scipy.stats.invgamma.rvs(a, scale=scale, random_state=rng)`: the inverse
+    CDF of one uniform, as scipy does it (the same draw from the same generator state)."""
+    return float(1.0 / special.gammainccinv(a, rng.uniform(size=())) * scale)
 
 
 # --- frequentist comparison -----------------------------------------------------------------
@@ -358,9 +373,9 @@ def _frequentist(data: _Data) -> FrequentistDict:
         # several times slower through its nan-policy wrapper).
         k = len(diffs)
         mean, se = float(np.mean(diffs)), float(np.std(diffs, ddof=1)) / math.sqrt(k)
-        half = float(stats.t.ppf(0.975, k - 1)) * se
+        half = float(special.stdtrit(k - 1, 0.975)) * se  # = scipy.stats.t.ppf(0.975, k - 1)
         result["ci95"] = [mean - half, mean + half]
-        result["p_value"] = float(2 * stats.t.sf(abs(mean / se), k - 1))
+        result["p_value"] = float(2 * special.stdtr(k - 1, -abs(mean / se)))  # 2 * t.sf
     return result
 
 
