@@ -43,12 +43,14 @@ pattern in the diary), never as proof.
 
 from __future__ import annotations
 
+import functools
+import gc
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TypedDict, cast
+from typing import ParamSpec, TypedDict, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -632,6 +634,33 @@ def factor_grids(
     return x_all, kinds
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _without_cycle_collection(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Python's cycle collector off while `fn` runs, back on after.
+
+    The analysis makes hundreds of thousands of short-lived objects and no reference cycles
+    that matter; each automatic collection meanwhile walks every object the caller holds (a
+    server: all of Django; here also the diary's series), which on 3,650 days was a third of
+    the analysis' time when a second diary was in memory (bench/insights.py: 304 against 194
+    ms). Reference counting still frees everything as before; results are unchanged."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
+
+
+@_without_cycle_collection
 def analyse(
     outcomes: Mapping[str, Mapping[date, float]],
     factors: Mapping[str, Mapping[date, float]],
