@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 
-from spasmtrack.core.cycle import summarise
+from spasmtrack.core.cycle import CycleSummary, summarise
 from spasmtrack.cycle.services import log_period_day, set_enabled
 from spasmtrack.diary.entries import RESOURCES, create_entry
 from spasmtrack.reports.data import collect
@@ -97,18 +97,21 @@ class ReportCycleActivityTestCase(BaseTestCase):
         assert "Menstrual cycle" not in two
 
 
+def _summary(**fields: object) -> CycleSummary:
+    """A CycleSummary as core.cycle gives it, with `fields` set and nothing known otherwise."""
+    known: dict[str, object] = dict.fromkeys(
+        ("cycle_day", "phase", "last_start", "average_length", "shortest", "longest"), None
+    )
+    known |= {"expected": None, "earliest": None, "latest": None}
+    known |= {"period_today": False, "cycles_counted": 0, "late": False}
+    return CycleSummary(**(known | fields))  # type: ignore[arg-type]
+
+
 def test_its_cycle_lines_say_what_is_not_known_yet() -> None:
     row = CycleRow(
         period_days=1,
         previous_period_days=0,
-        average_length=None,
-        cycles_counted=0,
-        shortest=None,
-        longest=None,
-        expected=None,
-        earliest=None,
-        latest=None,
-        late=False,
+        cycle=_summary(average_length=None, cycles_counted=0, late=False),
         as_of=END,
     )
     assert row.lines() == [
@@ -121,14 +124,16 @@ def test_a_late_period_is_said_plainly() -> None:
     row = CycleRow(
         period_days=0,
         previous_period_days=4,
-        average_length=28.0,
-        cycles_counted=3,
-        shortest=28,
-        longest=28,
-        expected=date(2026, 4, 20),
-        earliest=date(2026, 4, 18),
-        latest=date(2026, 4, 22),
-        late=True,
+        cycle=_summary(
+            average_length=28.0,
+            cycles_counted=3,
+            shortest=28,
+            longest=28,
+            expected=date(2026, 4, 20),
+            earliest=date(2026, 4, 18),
+            latest=date(2026, 4, 22),
+            late=True,
+        ),
         as_of=END,
     )
     assert row.lines()[1] == "Average cycle length: 28.0 days (3 cycles counted)."

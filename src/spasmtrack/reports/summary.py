@@ -169,14 +169,7 @@ class CycleRow:
 
     period_days: int  # logged in this period
     previous_period_days: int  # logged in the previous period of the same length
-    average_length: float | None  # mean of the counted recent cycles
-    cycles_counted: int
-    shortest: int | None
-    longest: int | None
-    expected: date | None  # the next period's expected first day, with its range
-    earliest: date | None
-    latest: date | None
-    late: bool  # past `latest` with no new period logged
+    cycle: CycleSummary  # as of `as_of`
     as_of: date  # the day the expectation is computed for (the period's last day)
 
     def lines(self) -> list[str]:
@@ -185,31 +178,32 @@ class CycleRow:
         def days(n: int) -> str:
             return f"{n} period day{'' if n == 1 else 's'}"
 
+        c = self.cycle
         out = [
             f"{days(self.period_days)} logged in this period "
             f"({days(self.previous_period_days)} in the previous one)."
         ]
-        if self.average_length is None:
+        if c.average_length is None:
             out.append("Average cycle length: not yet known (fewer than two periods logged).")
         else:
             spread = (
-                f", {self.shortest}–{self.longest} days"
-                if self.shortest is not None and self.longest != self.shortest
+                f", {c.shortest}–{c.longest} days"
+                if c.shortest is not None and c.longest != c.shortest
                 else ""
             )
-            cycles = f"{self.cycles_counted} cycle{'' if self.cycles_counted == 1 else 's'}"
+            cycles = f"{c.cycles_counted} cycle{'' if c.cycles_counted == 1 else 's'}"
             out.append(
-                f"Average cycle length: {self.average_length:.1f} days ({cycles} counted{spread})."
+                f"Average cycle length: {c.average_length:.1f} days ({cycles} counted{spread})."
             )
-        if self.expected is not None and self.earliest is not None and self.latest is not None:
+        if c.expected is not None and c.earliest is not None and c.latest is not None:
             text = (
-                f"Next period expected around {_day(self.expected)} "
-                f"(range {_day(self.earliest)} – {_day(self.latest)})"
+                f"Next period expected around {_day(c.expected)} "
+                f"(range {_day(c.earliest)} – {_day(c.latest)})"
             )
-            if self.late:
+            if c.late:
                 text += f"; none logged by {_day(self.as_of)}"
             out.append(text + ".")
-        elif self.average_length is not None:
+        elif c.average_length is not None:
             out.append("Next period: too few cycles logged to expect a day.")
         return out
 
@@ -231,14 +225,7 @@ def cycle_row(
     return CycleRow(
         period_days=sum(1 for d in days if start <= d <= end),
         previous_period_days=sum(1 for d in days if previous_start <= d < start),
-        average_length=summary.average_length,
-        cycles_counted=summary.cycles_counted,
-        shortest=summary.shortest,
-        longest=summary.longest,
-        expected=summary.expected,
-        earliest=summary.earliest,
-        latest=summary.latest,
-        late=summary.late,
+        cycle=summary,
         as_of=end,
     )
 
