@@ -65,9 +65,10 @@ from spasmtrack.interop.native import ImportRefused
 
 BATCH_SIZE = 5000
 SCALE_MAX = 4.0
-NAME_MAX = 100  # SymptomRating.name
-CATALOGUE_NAME_MAX = 120  # Catalogue.name
-UNIT_MAX = 20
+# The diary's own limits, read from its models (a catalogue entry's name and unit).
+NAME_MAX = SymptomRating._meta.get_field("name").max_length or 0
+CATALOGUE_NAME_MAX = Treatment._meta.get_field("name").max_length or 0
+UNIT_MAX = Treatment._meta.get_field("unit").max_length or 0
 DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
 NOON = time(12, 0)
 WEATHER_DAYS = 50  # days of weather rows held before they are stored (memory stays flat)
@@ -419,11 +420,9 @@ def import_flaredown(
 def _store_weather(
     person: Person, rows: dict[date, dict[str, tuple[int, float]]], where: str
 ) -> int:
-    """The weather rows as daily values, when the measures app is installed (else 0)."""
-    try:
-        from spasmtrack.measures.imports import store_flaredown_weather
-    except ImportError:
-        return 0
+    """The weather rows as daily values (the measures app stores them)."""
+    from spasmtrack.measures.imports import store_flaredown_weather
+
     return store_flaredown_weather(person, rows, where)
 
 

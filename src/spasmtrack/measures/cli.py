@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmtrack.cli_kit import Group
+from spasmtrack.cli_kit import Group, UserOpt
 
 
 def run_import(importer: Any, person: Any, file: Path) -> None:
@@ -88,9 +88,7 @@ def weather_fetch(
         ),
     ] = None,
     until: Annotated[str | None, typer.Option(help="Last day YYYY-MM-DD (default: today)")] = None,
-    user: Annotated[
-        str | None, typer.Option("--user", help="Account (default: the only one).")
-    ] = None,
+    user: UserOpt = None,
 ) -> None:
     """Fetch the daily weather of your place (rounded to 0.1°) and store it; only when online
     weather is switched on (the Weather page, /measures/weather/). Fetching the same days

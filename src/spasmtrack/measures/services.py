@@ -55,11 +55,9 @@ class StoreSummary:
 
 
 def bump_insights(person: Person) -> None:
-    """Tell the insights cache the person's data changed (when the insights app is here)."""
-    try:
-        from spasmtrack.insights.signals import bump
-    except ImportError:
-        return
+    """Tell the insights cache the person's data changed."""
+    from spasmtrack.insights.signals import bump
+
     bump(person.pk)
 
 
