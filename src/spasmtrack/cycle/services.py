@@ -22,17 +22,11 @@ from spasmtrack.core.cycle import CycleSummary, summarise
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.cycle.models import CycleSettings, PeriodDay
 from spasmtrack.diary.entries import EntryError
+from spasmtrack.insights.signals import bump  # the person's data changed
 
 
 class PeriodError(EntryError):
     """A refused period day (`field`, `message`): the API answers it with a field-level 422."""
-
-
-def bump_insights(person: Person) -> None:
-    """Tell the insights cache the person's data changed."""
-    from spasmtrack.insights.signals import bump
-
-    bump(person.pk)
 
 
 # --- the setting ----------------------------------------------------------------------------
@@ -49,7 +43,7 @@ def set_enabled(person: Person, enabled: bool) -> CycleSettings:
     obj, _ = CycleSettings.objects.update_or_create(
         person=person, defaults={"enabled": enabled, "updated": now()}
     )
-    bump_insights(person)  # the cycle factors appear or go
+    bump(person.pk)  # the cycle factors appear or go
     return obj
 
 
@@ -79,7 +73,7 @@ def log_period_day(person: Person, day: date) -> tuple[PeriodDay, bool]:
     day = _checked_day(person, day)
     obj, created = PeriodDay.objects.get_or_create(person=person, local_date=day)
     if created:
-        bump_insights(person)
+        bump(person.pk)
     return obj, created
 
 
@@ -87,7 +81,7 @@ def unlog_period_day(person: Person, day: date) -> bool:
     """Take `day` back (the undo on Today); False when it was not a period day."""
     deleted, _ = period_days_for(person).filter(local_date=day).delete()
     if deleted:
-        bump_insights(person)
+        bump(person.pk)
     return bool(deleted)
 
 
@@ -99,7 +93,7 @@ def create_day(person: Person, data: dict[str, Any]) -> PeriodDay:
             obj = PeriodDay.objects.create(person=person, local_date=day)
     except IntegrityError:
         raise PeriodError("local_date", f"{day.isoformat()} is already a period day") from None
-    bump_insights(person)
+    bump(person.pk)
     return obj
 
 
@@ -115,13 +109,13 @@ def update_day(person: Person, obj: PeriodDay, changes: dict[str, Any]) -> Perio
     obj.local_date = day
     obj.updated = now()
     obj.save(update_fields=("local_date", "updated"))
-    bump_insights(person)
+    bump(person.pk)
     return obj
 
 
 def delete_day(person: Person, obj: PeriodDay) -> None:
     obj.delete()
-    bump_insights(person)
+    bump(person.pk)
 
 
 def logged_days(person: Person) -> list[date]:

@@ -12,9 +12,11 @@ from django.http import HttpResponse
 from ninja import Query, Router
 
 from spasmtrack.accounts.http import ApiRequest
-from spasmtrack.insights.providers import GROUPS, mark_findings
+from spasmtrack.insights.providers import mark_findings
 from spasmtrack.insights.schemas import InsightsOut, RangeIn
 from spasmtrack.insights.services import cache_key, diary_version, insights_for
+
+GROUPS = ("helps", "aggravates", "no_clear_effect", "not_enough_data")
 
 router = Router(tags=["insights"])
 

@@ -24,22 +24,13 @@ def factor_providers() -> list[Any]:
     return offered("insight_factors")
 
 
-GROUPS = ("helps", "aggravates", "no_clear_effect", "not_enough_data")
-
-
 def mark_findings(report: Mapping[str, Any], person: Any, today: date) -> dict[str, Any]:
     """A copy of `report` whose items carry `experiment`: what a finished experiment that
     tested the finding said, or None.
 
-    The app that runs experiments names the function in its AppConfig (`insight_marks =
-    "spasmtrack.trials.findings:mark_findings"`, taking report, person and today); without
-    one, every item says None, so the shape is always the same.
+    The trials app (always installed) names the function in its AppConfig (`insight_marks =
+    "spasmtrack.trials.findings:mark_findings"`, taking report, person and today).
     """
-    for marker in offered("insight_marks"):
-        marked: dict[str, Any] = marker(report, person, today)
-        return marked
-    out = dict(report)
-    for group in GROUPS:
-        if group in report:
-            out[group] = [{**item, "experiment": None} for item in report[group]]
-    return out
+    (marker,) = offered("insight_marks")
+    marked: dict[str, Any] = marker(report, person, today)
+    return marked

@@ -21,8 +21,9 @@ from spasmtrack.core.measures import (
     metric_label,
 )
 from spasmtrack.exchange import fhir_kit as kit
+from spasmtrack.insights.signals import bump
 from spasmtrack.measures.models import DailyMetric, Source
-from spasmtrack.measures.services import MetricError, bump_insights, validated
+from spasmtrack.measures.services import MetricError, validated
 
 TAG = "daily-measurements"
 # metric -> (LOINC key in fhir_codes.json, UCUM unit of the LOINC-coded value)
@@ -104,7 +105,7 @@ def _load(r: kit.FhirResource, ctx: kit.Ctx) -> None:
     if taken.exists():
         raise kit.Refuse(f"there is already {metric} from {source} on {day}")
     DailyMetric.objects.create(person=ctx.person, code=uuid.UUID(code), source=source, **clean)
-    bump_insights(ctx.person)
+    bump(ctx.person.pk)
 
 
 KINDS: tuple[kit.FhirKind, ...] = (kit.FhirKind(TAG, _export, _load),)

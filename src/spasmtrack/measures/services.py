@@ -26,6 +26,7 @@ from spasmtrack.core.measures import DailyValue, MeasureError, checked_value, no
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import EntryError
 from spasmtrack.exchange.limits import ImportRefused
+from spasmtrack.insights.signals import bump  # the person's data changed
 from spasmtrack.measures.models import DailyMetric, Source
 
 BATCH_SIZE = 2000
@@ -52,13 +53,6 @@ class StoreSummary:
             f"Imported {self.total} daily values{span} from {self.where}: {self.new} new, "
             f"{self.updated} updated, {self.unchanged} already there."
         ) + "".join(f" {n}" for n in self.notes)
-
-
-def bump_insights(person: Person) -> None:
-    """Tell the insights cache the person's data changed."""
-    from spasmtrack.insights.signals import bump
-
-    bump(person.pk)
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -97,7 +91,7 @@ def store_values(
     if summary.total:
         summary.first_day = min(d for d, _ in seen)
         summary.last_day = max(d for d, _ in seen)
-        bump_insights(person)
+        bump(person.pk)
     return summary
 
 
@@ -246,7 +240,7 @@ def create_value(person: Person, data: dict[str, Any]) -> DailyMetric:
             "local_date", f"you already have {clean['metric']} on this day: edit that one"
         )
     obj = DailyMetric.objects.create(person=person, source=Source.MANUAL, **clean)
-    bump_insights(person)
+    bump(person.pk)
     return obj
 
 
@@ -273,10 +267,10 @@ def update_value(person: Person, obj: DailyMetric, changes: dict[str, Any]) -> D
         setattr(obj, k, v)
     obj.updated = now()
     obj.save()
-    bump_insights(person)
+    bump(person.pk)
     return obj
 
 
 def delete_value(person: Person, obj: DailyMetric) -> None:
     obj.delete()
-    bump_insights(person)
+    bump(person.pk)
