@@ -25,7 +25,8 @@ baselines get the day grids prepared outside their timers:
   chose. It is a floor, not a way to do the analysis: it needs our rho to start.
 
 Agreement with the full procedure (joint F p-value, reported effect, its SE) is checked
-to 1e-6 in the run. Targets: whole analysis <= 250 ms (stretch 100 ms), and >= 10x the
+to 1e-6 in the run. Targets: whole analysis <= 100 ms (the speed issue; with --extra, i.e.
+more factors, the more-data issue's 250 ms budget), and >= 10x the
 statsmodels loop that gives the same estimates (the full procedure; one GLSAR fit per
 test is printed beside it, and the floor too).
 
@@ -294,8 +295,12 @@ def main() -> None:
         print("shared gaps:" if shared else "independent gaps:")
         outcomes, factors = synthetic(shared_gaps=shared)
         report, ours = time_ours(outcomes, factors)
+        target = 0.25 if args.extra else 0.1
+        verdict = f"{ours * 1000:.0f} ms vs target {target * 1000:.0f} ms: " + (
+            "yes" if ours <= target else "NO"
+        )
         if args.ours_only:
-            print(f"  {ours * 1000:.0f} ms vs target 250 ms: {'yes' if ours <= 0.25 else 'NO'}")
+            print(f"  {verdict}")
             continue
         full, glsar, one, worst = time_baseline(report, outcomes, factors)
         print(
@@ -304,9 +309,7 @@ def main() -> None:
         )
         print(f"  max |difference| (p-value, effect, SE): {worst:.2e}")
         print(
-            f"  agreement <= 1e-6: {'yes' if worst <= 1e-6 else 'NO'}; "
-            f"{ours * 1000:.0f} ms vs target 250 ms: {'yes' if ours <= 0.25 else 'NO'} "
-            f"(stretch 100 ms: {'yes' if ours <= 0.1 else 'no'}); "
+            f"  agreement <= 1e-6: {'yes' if worst <= 1e-6 else 'NO'}; {verdict}; "
             f">= 10x the same analysis: {'yes' if full / ours >= 10 else 'NO'}, "
             f"one GLSAR fit per test: {'yes' if glsar / ours >= 10 else 'NO'}"
         )
