@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from unittest import mock
 
@@ -71,6 +72,18 @@ class HistoryPagesTestCase(BaseTestCase):
         with self.assertNumQueries(11):
             r = self.client.get("/history/")
         self.assertContains(r, "recorded by charlie")
+
+    def test_it_reads_columns_and_builds_no_model_instances(self) -> None:
+        for res in RESOURCES.values():
+            create_entry(self.alice, res, res.sample)
+        refuse = mock.Mock(side_effect=AssertionError("History built a model instance"))
+        with contextlib.ExitStack() as stack:
+            for res in RESOURCES.values():
+                stack.enter_context(mock.patch.object(res.model, "from_db", refuse))
+            r = self.client.get("/history/", {"since": "2000-01-01"})
+        assert r.content.decode().count('class="entry"') == len(RESOURCES)
+        for res in RESOURCES.values():  # each row says what the entry's own summary says
+            self.assertContains(r, res.model.objects.get(person=self.alice).summary(), html=False)
 
     def test_it_checks_ownership(self) -> None:
         self.spasm(28, 8, region="jaw_left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Self, TypeVar
 
@@ -18,6 +19,13 @@ from spasmtrack.indexes import by_day, newest_first, one_live
 def region_label(region_id: str) -> str:
     r = all_regions().get(region_id)
     return r.label if r else region_id
+
+
+def _value(obj: Any, name: str) -> Any:
+    """`name` as values() reads it from a row: a related row's field after "__"."""
+    for part in name.split("__"):
+        obj = getattr(obj, part)
+    return obj
 
 
 def _duration(seconds: int) -> str:
@@ -123,8 +131,17 @@ class Entry(models.Model):
         self.deleted_at = None
         self.save(update_fields=("deleted_at",))
 
+    # What summary() reads, as values() names the columns (a related row's field after "__"):
+    # History reads these alone, no model instances, and gives them to summary_of.
+    shown: tuple[str, ...] = ()
+
     def summary(self) -> str:
-        """One line for History and messages; each kind of entry says its own."""
+        """One line for History and messages; each kind of entry says its own (summary_of)."""
+        return self.summary_of({name: _value(self, name) for name in self.shown})
+
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        """summary() of the entry whose `shown` columns are `row`."""
         raise NotImplementedError
 
 
@@ -142,21 +159,27 @@ class MuscleEvent(Entry):
     trigger_habit = models.ForeignKey("Habit", models.SET_NULL, null=True, blank=True)
 
     instant_field = "started_at"
+    shown = ("kind", "intensity", "regions", "duration_s", "suspected_trigger")
 
     class Meta:
         indexes = [by_day("muscleevent"), newest_first("muscleevent", "started_at")]
 
-    def summary(self) -> str:
-        where = ", ".join(region_label(r) for r in self.regions)
-        parts = [self.get_kind_display(), f"{self.intensity}/10", where]
-        if self.duration_s is not None:
-            parts.append(_duration(self.duration_s))
-        if self.suspected_trigger:
-            parts.append(f"after {self.suspected_trigger}")
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        where = ", ".join(region_label(r) for r in row["regions"])
+        kind = _KIND_LABELS.get(row["kind"], row["kind"])  # as get_kind_display()
+        parts = [kind, f"{row['intensity']}/10", where]
+        if row["duration_s"] is not None:
+            parts.append(_duration(row["duration_s"]))
+        if row["suspected_trigger"]:
+            parts.append(f"after {row['suspected_trigger']}")
         return " · ".join(parts)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.intensity}/10 at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+_KIND_LABELS: dict[str, str] = dict(MuscleEvent.Kind.choices)
 
 
 class PainDrawing(Entry):
@@ -164,14 +187,17 @@ class PainDrawing(Entry):
     regions = models.JSONField(default=dict)  # {region id: intensity 0-10}
 
     instant_field = "at"
+    shown = ("regions",)
 
     class Meta:
         # (pain drawings are read by day for heatmaps and the WPI prefill)
         indexes = [by_day("paindrawing"), newest_first("paindrawing", "at")]
 
-    def summary(self) -> str:
-        worst = max(self.regions.values(), default=0)
-        return f"Pain drawing · {len(self.regions)} areas · worst {worst}/10"
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        regions = row["regions"]
+        worst = max(regions.values(), default=0)
+        return f"Pain drawing · {len(regions)} areas · worst {worst}/10"
 
     def __str__(self) -> str:
         return f"pain drawing of {len(self.regions)} regions on {self.local_date}"
@@ -191,11 +217,14 @@ class DailyCheckin(Entry):
     mood = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
     activity = models.PositiveSmallIntegerField(null=True, blank=True, validators=NRS)
 
+    shown = (*CHECKIN_ITEMS, ACTIVITY)
+
     class Meta:
         constraints = [one_live("one_checkin_per_day", "person", "local_date")]
         indexes = [newest_first("checkin", "local_date")]
 
-    def summary(self) -> str:
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
         labels = {
             "overall_pain": "pain",
             "spasm_burden": "spasms",
@@ -205,11 +234,9 @@ class DailyCheckin(Entry):
             "stress": "stress",
             "mood": "mood",
         }
-        done = [
-            f"{labels[i]} {getattr(self, i)}" for i in self.ITEMS if getattr(self, i) is not None
-        ]
-        if self.activity is not None:
-            done.append(f"did {self.activity}")
+        done = [f"{labels[i]} {row[i]}" for i in cls.ITEMS if row[i] is not None]
+        if row[ACTIVITY] is not None:
+            done.append(f"did {row[ACTIVITY]}")
         return "Check-in · " + (", ".join(done) or "no ratings")
 
     def __str__(self) -> str:
@@ -275,18 +302,21 @@ class TreatmentLog(Entry):
     )
 
     instant_field = "at"
+    shown = ("treatment__name", "amount", "unit", "duration_s", "pain_before", "pain_after")
 
     class Meta:
         indexes = [by_day("treatmentlog"), newest_first("treatmentlog", "at")]
 
-    def summary(self) -> str:
-        parts = [self.treatment.name]
-        if self.amount is not None:
-            parts.append(f"{self.amount:g} {self.unit}".strip())
-        if self.duration_s:
-            parts.append(_duration(self.duration_s))
-        if self.pain_before is not None and self.pain_after is not None:
-            parts.append(f"pain {self.pain_before} → {self.pain_after}")
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        parts = [row["treatment__name"]]
+        if row["amount"] is not None:
+            parts.append(f"{row['amount']:g} {row['unit']}".strip())
+        if row["duration_s"]:
+            parts.append(_duration(row["duration_s"]))
+        before, after = row["pain_before"], row["pain_after"]
+        if before is not None and after is not None:
+            parts.append(f"pain {before} → {after}")
         return " · ".join(parts)
 
     def __str__(self) -> str:
@@ -299,14 +329,18 @@ class HabitLog(Entry):
     habit = models.ForeignKey(Habit, models.PROTECT)
     value = models.FloatField(default=1)
 
+    shown = ("habit__name", "habit__kind", "habit__unit", "value")
+
     class Meta:
         constraints = [one_live("one_habit_value_per_day", "person", "habit", "local_date")]
         indexes = [newest_first("habitlog", "local_date")]
 
-    def summary(self) -> str:
-        if self.habit.kind == Habit.Kind.YES_NO:
-            return f"{self.habit.name}: {'yes' if self.value else 'no'}"
-        return f"{self.habit.name}: {self.value:g} {self.habit.unit}".strip()
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        name, value = row["habit__name"], row["value"]
+        if row["habit__kind"] == Habit.Kind.YES_NO:
+            return f"{name}: {'yes' if value else 'no'}"
+        return f"{name}: {value:g} {row['habit__unit']}".strip()
 
     def __str__(self) -> str:
         return f"{self.habit} = {self.value:g} on {self.local_date}"
@@ -319,12 +353,15 @@ class SymptomRating(Entry):
     value = models.FloatField()
     scale_max = models.FloatField(default=10)
 
+    shown = ("name", "value", "scale_max")
+
     class Meta:
         constraints = [one_live("one_rating_per_symptom_day", "person", "name", "local_date")]
         indexes = [newest_first("symptomrating", "local_date")]
 
-    def summary(self) -> str:
-        return f"{self.name} {self.value:g}/{self.scale_max:g}"
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        return f"{row['name']} {row['value']:g}/{row['scale_max']:g}"
 
     def __str__(self) -> str:
         return f"{self.name} {self.value:g}/{self.scale_max:g} on {self.local_date}"
@@ -357,14 +394,17 @@ class TriggerPoint(Entry):
     )
 
     instant_field = "at"
+    shown = ("muscle", "side", "status", "tenderness")
 
     class Meta:
         indexes = [newest_first("triggerpoint", "at")]
 
-    def summary(self) -> str:
-        muscle = self.muscle.replace("_", " ")
+    @classmethod
+    def summary_of(cls, row: Mapping[str, Any]) -> str:
+        muscle = row["muscle"].replace("_", " ")
         return (
-            f"Trigger point · {muscle} ({self.side}) · {self.status} · tender {self.tenderness}/10"
+            f"Trigger point · {muscle} ({row['side']}) · {row['status']} · "
+            f"tender {row['tenderness']}/10"
         )
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -65,67 +66,55 @@ def _resource(name: str) -> Resource[Entry]:
     return RESOURCES[name]
 
 
+# A row of History and Today as entry_rows.html shows it (built by _rows, no model instance).
+Row = dict[str, Any]
+
+
 def _timeline(
     person: Person, since: Any, until: Any, only: str = "", limit: int | None = None
-) -> tuple[list[Any], Any]:
-    """Entries of all kinds in a date range, newest first, each ready for entry_row.html.
+) -> tuple[list[Row], Any]:
+    """Entries of all kinds in a date range, newest first, each a row for entry_rows.html.
 
     With `limit`, a page of whole days: each kind is read newest first, at most `limit` rows,
     and only days that every kind has read completely are kept (at least one day, whole, and
-    otherwise at most `limit` rows in all). Returns (entries, the newest day left out or None).
+    otherwise at most `limit` rows in all). Returns (rows, the newest day left out or None).
     """
-    lists: list[Any] = []  # entries with what entry_row.html shows attached (_for_row)
+    lists: list[Row] = []
     cutoff = None  # days on or before it may be incomplete
-    recorded_by: set[int] = set()
     only_resource, only_kind = HISTORY_KINDS.get(only, ("", ""))
     for name, res in RESOURCES.items():
         if only and only_resource != name:
             continue
-        # Who recorded an entry is looked up below for the few rows that have one: joining
-        # accounts_person (and auth_user) on every treatment log made PostgreSQL scan them.
-        select = [f for f in res.select if not f.startswith("recorded_by")]
         qs = res.model.objects.filter(person=person).live().between(since, until)
-        qs = qs.select_related(*select) if select else qs
         if only_kind:
-            qs = qs.filter(
-                **{"kind": only_kind}
-            )  # a muscle event's field: the loop's type is Entry
-        page: Iterable[Entry] = qs
+            qs = qs.filter(**{"kind": only_kind})  # a muscle event's: the loop's type is Entry
         if limit is not None:
             # Newest first, in the order of the (person, newest, id) index.
-            rows = list(qs.order_by(res.order, "-id")[: limit + 1])
+            rows = _rows(name, qs.order_by(res.order, "-id")[: limit + 1])
             if len(rows) > limit:
-                oldest = rows[-1].local_date
+                oldest = rows[-1]["local_date"]
                 cutoff = oldest if cutoff is None else max(cutoff, oldest)
-            page = rows
-        for e in page:
-            _for_row(e, name)
-            if recorded_by_id := getattr(e, "recorded_by_id", None):
-                recorded_by.add(recorded_by_id)
-            lists.append(e)
+        else:
+            rows = _rows(name, qs)
+        lists += rows
     left_out = None
     if limit is not None and lists:
-        days = sorted({e.local_date for e in lists}, reverse=True)
+        days = sorted({r["local_date"] for r in lists}, reverse=True)
         complete = [d for d in days if cutoff is None or d > cutoff]
         if not complete:  # the newest day alone has more than `limit` of a kind: all of it
             return _timeline(person, days[0], days[0], only)[0], days[0] - timedelta(days=1)
         kept: set[date] = set()
         count = 0
+        per_day = Counter(r["local_date"] for r in lists)
         for d in complete:  # whole days until the page holds about `limit` rows
-            n = sum(1 for e in lists if e.local_date == d)
-            if kept and count + n > limit:
+            if kept and count + per_day[d] > limit:
                 break
             kept.add(d)
-            count += n
+            count += per_day[d]
         if len(kept) < len(days):
             left_out = max(d for d in days if d not in kept)
-            lists = [e for e in lists if e.local_date in kept]
-    if recorded_by:
-        names: dict[int | None, str] = dict(
-            Person.objects.filter(pk__in=recorded_by).values_list("pk", "user__username")
-        )
-        for e in lists:
-            e.recorded_by_label = names.get(getattr(e, "recorded_by_id", None), "")
+            lists = [r for r in lists if r["local_date"] in kept]
+    _name_recorders(lists)
     return sorted(lists, key=_day_order(person), reverse=True), left_out
 
 
@@ -139,39 +128,84 @@ def _url_of(view: str, resource: str) -> str:
     return reverse(view, args=[resource, _CODE])
 
 
-def _for_row(entry: Any, resource: str) -> Any:
-    """Attach what diary/entry_row.html shows, computed here rather than in the template."""
-    code = str(entry.code)
-    entry.resource = resource
-    entry.editable = resource in EDIT_FORMS
-    entry.edit_url = _url_of("diary:edit", resource).replace(_CODE, code)
-    entry.delete_url = _url_of("diary:delete", resource).replace(_CODE, code)
-    entry.text = entry.summary()
-    field = entry.instant_field
-    if field:
-        entry.when = f"{localtime(getattr(entry, field)):%H:%M}"
-    else:
-        entry.when = date_format(entry.local_date, "M j")
-    entry.recorded_by_label = ""
-    return entry
+@functools.cache
+def _columns(resource: str) -> tuple[str, ...]:
+    """What a row of `resource` reads: its keys, day and time, who recorded it, and the
+    columns its summary shows (a related name joined in the same query)."""
+    model = RESOURCES[resource].model
+    names = {f.name for f in model._meta.concrete_fields}
+    when = model.instant_field or "created"  # the time a row sits at in its day
+    recorded = ("recorded_by_id",) if "recorded_by" in names else ()
+    return ("id", "code", "local_date", when, *recorded, *model.shown)
 
 
-def _day_order(person: Person) -> Any:
-    """Sort key: the day an entry belongs to, then its time in that day (core.days). An entry
+def _rows(resource: str, qs: Any) -> list[Row]:
+    """The rows entry_rows.html shows for the entries of `qs` (of kind `resource`), read with
+    values(): only the columns shown, no model instances."""
+    model = RESOURCES[resource].model
+    field = model.instant_field
+    when = field or "created"
+    edit_url = _url_of("diary:edit", resource) if resource in EDIT_FORMS else ""
+    delete_url = _url_of("diary:delete", resource)
+    days: dict[date, str] = {}  # "M j" of each day, for the rows without a time
+    out = []
+    for v in qs.values(*_columns(resource)):
+        code = str(v["code"])
+        day = v["local_date"]
+        if field:
+            shown_at = f"{localtime(v[when]):%H:%M}"
+        else:
+            if day not in days:
+                days[day] = date_format(day, "M j")
+            shown_at = days[day]
+        out.append(
+            {
+                "id": v["id"],
+                "resource": resource,
+                "code": code,
+                "local_date": day,
+                "at": v[when],
+                "timed": bool(field),
+                "recorded_by_id": v.get("recorded_by_id"),
+                "recorded_by_label": "",
+                "day_heading": "",
+                "when": shown_at,
+                "text": model.summary_of(v),
+                "edit_url": edit_url.replace(_CODE, code),
+                "delete_url": delete_url.replace(_CODE, code),
+            }
+        )
+    return out
+
+
+def _name_recorders(rows: list[Row]) -> None:
+    """Who recorded a row, for the few that a clinician recorded: one query for their names
+    (joining accounts_person and auth_user on every treatment log made PostgreSQL scan them)."""
+    ids = {r["recorded_by_id"] for r in rows if r["recorded_by_id"]}
+    if not ids:
+        return
+    names: dict[int, str] = dict(
+        Person.objects.filter(pk__in=ids).values_list("pk", "user__username")
+    )
+    for r in rows:
+        if r["recorded_by_id"]:
+            r["recorded_by_label"] = names.get(r["recorded_by_id"], "")
+
+
+def _day_order(person: Person) -> Callable[[Row], tuple[Any, float, int]]:
+    """Sort key: the day a row belongs to, then its time in that day (core.days). An entry
     of a whole day (check-in, habit, rating) sits at the time it was typed, or at the end of
     its day when typed later (yesterday's check-in, typed this morning)."""
     zone, start = person.zone, person.day_start
     starts: dict[Any, datetime] = {}  # day -> its first instant: once per day, not per row
 
-    def key(entry: Any) -> tuple[Any, float, int]:
-        field = entry.instant_field
-        at = getattr(entry, field) if field else entry.created
-        day = entry.local_date
+    def key(row: Row) -> tuple[Any, float, int]:
+        day = row["local_date"]
         if day not in starts:
             starts[day] = day_boundary(day, zone, start).astimezone(UTC)
         # Both in UTC: aware times that share a zone object would ignore `fold`.
-        into = (at.astimezone(UTC) - starts[day]).total_seconds()
-        return day, into if field else max(0.0, into), entry.pk
+        into = (row["at"].astimezone(UTC) - starts[day]).total_seconds()
+        return day, into if row["timed"] else max(0.0, into), row["id"]
 
     return key
 
@@ -390,9 +424,10 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
             query["since"] = since.isoformat()
         older = f"?{query.urlencode()}"
     day = None
-    for e in entries:  # a heading above the first entry of each day
-        e.day_heading = date_format(e.local_date, "l j F Y") if e.local_date != day else ""
-        day = e.local_date
+    for row in entries:  # a heading above the first entry of each day
+        if row["local_date"] != day:
+            row["day_heading"] = date_format(row["local_date"], "l j F Y")
+        day = row["local_date"]
     ctx = {
         "filters": filters,
         "entries": entries,
@@ -507,12 +542,11 @@ def restore(request: AuthenticatedHttpRequest, resource: str, code: str) -> Http
     except IntegrityError:  # e.g. a new check-in for the same day was saved since
         messages.error(request, "Could not restore: there is already an entry for that day.")
         return redirect("diary:history")
-    row = _for_row(entry, resource)
-    if recorded := getattr(entry, "recorded_by", None):
-        row.recorded_by_label = str(recorded)
     if is_htmx(request):
-        ctx = {"entry": entry, "next": request.POST.get("next") or reverse("diary:history")}
-        return fragment(request, "diary/entry_row.html", ctx)
+        rows = _rows(resource, res.model.objects.filter(pk=entry.pk))
+        _name_recorders(rows)
+        ctx = {"entries": rows, "next": request.POST.get("next") or reverse("diary:history")}
+        return fragment(request, "diary/entry_rows.html", ctx)
     messages.success(request, f"Restored: {entry.summary()}")
     return redirect(_next_or_history(request))
 
