@@ -17,6 +17,8 @@ import pytest
 from spasmtrack.core import nof1
 
 HEAVY = ("scipy", "statsmodels", "pandas", "matplotlib", "numpy")
+# Other libraries only some commands need (reports, FHIR, push, QR codes, HTTP): none at start.
+OTHER = ("lxml", "fontTools", "PIL", "cryptography", "requests", "segno", "pywebpush")
 # The API's validation libraries: only API, page-form and import paths need them.
 SCHEMAS = ("ninja", "pydantic")
 
@@ -45,6 +47,11 @@ def _probe(tmp_path: Path, heavy: tuple[str, ...] = HEAVY) -> dict[str, list[str
 
 def test_it_imports_no_numerical_library_for_the_cli_or_django_setup(tmp_path: Path) -> None:
     loaded = _probe(tmp_path)
+    assert loaded == {"cli": [], "setup": []}
+
+
+def test_it_imports_no_other_heavy_library_for_the_cli_or_django_setup(tmp_path: Path) -> None:
+    loaded = _probe(tmp_path, OTHER)
     assert loaded == {"cli": [], "setup": []}
 
 
@@ -196,18 +203,53 @@ print("1 recorded trigger point(s) count as a prior" in r.stdout, apps.ready)
 """
 
 
-def test_it_reads_the_only_accounts_prior_from_sqlite_without_django(tmp_path: Path) -> None:
-    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
+@pytest.fixture(scope="module")
+def one_account(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a data directory with a migrated SQLite database holding one
+    account, with one trigger point recorded."""
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path_factory.mktemp("one-account"))}
     env.pop("DATABASE_URL", None)
     made = subprocess.run(
         [sys.executable, "-c", ONE_ACCOUNT], env=env, capture_output=True, text=True, timeout=300
     )
     assert made.returncode == 0, made.stderr
+    return env
+
+
+def test_it_reads_the_only_accounts_prior_from_sqlite_without_django(
+    one_account: dict[str, str],
+) -> None:
     r = subprocess.run(
-        [sys.executable, "-c", PRIOR_PROBE], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PRIOR_PROBE],
+        env=one_account,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "True False"  # the prior, and no Django
+
+
+LOG_PROBE = """
+import sys
+from typer.testing import CliRunner
+from spasmtrack.cli import app
+r = CliRunner().invoke(app, ["log", "left calf cramp 6/10 for 10 min", "--yes"])
+assert r.exit_code == 0 and "Saved 1 entry" in r.stdout, r.output
+print(sorted(m for m in ("ninja", "pydantic") if m in sys.modules))
+"""
+
+
+def test_its_log_saves_an_entry_without_importing_ninja(one_account: dict[str, str]) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", LOG_PROBE],
+        env=one_account,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "['pydantic']"
 
 
 @pytest.mark.django_db
