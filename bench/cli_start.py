@@ -11,7 +11,9 @@ with the ratios to two ceilings measured in the same run: `python -c pass` (the 
 and `django.setup()` alone (every command that reads the diary pays it), and the issue's
 target. Beside them, Django's own floor: `django.setup()` with only auth and contenttypes.
 Beside them, the floors of the pure commands: `import typer` (every command) and `import typer,
-numpy` (`trp find`). Nothing here asserts: the figures are for a person to read.
+numpy` (`trp find`), and of two that read the diary: `django.setup()` with pydantic (`log`
+validates the entry) and with NumPy and scipy.special (`insights`' arithmetic). Nothing here
+asserts: the figures are for a person to read.
 
 Python's bytecode cache is on (an installed package has its .pyc files), kept in the temporary
 directory (PYTHONPYCACHEPREFIX) so that nothing is written beside the sources, and each command
@@ -58,6 +60,22 @@ COMMANDS: list[tuple[str, list[str], str | None, float | None, str]] = [
     # (its finder is vectorised); a pure command cannot start faster than these.
     ("import typer", [PY, "-c", "import typer"], None, None, "empty"),
     ("import typer, numpy", [PY, "-c", "import typer, numpy"], None, None, "empty"),
+    # The floors of `log` and `insights`: Django set up, plus what each must import to do its
+    # work (pydantic validates the entry; the analysis is NumPy and scipy.special).
+    (
+        "setup + pydantic",
+        [PY, "-c", "import typer, django, pydantic; django.setup()"],
+        None,
+        None,
+        "demo",
+    ),
+    (
+        "setup + scipy.special",
+        [PY, "-c", "import typer, django; django.setup(); from scipy import special"],
+        None,
+        None,
+        "demo",
+    ),
     ("spasmtrack --help", [*CLI, "--help"], None, 300, "empty"),
     (
         "trp find (no account)",

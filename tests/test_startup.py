@@ -17,6 +17,8 @@ import pytest
 from spasmtrack.core import nof1
 
 HEAVY = ("scipy", "statsmodels", "pandas", "matplotlib", "numpy")
+# Other libraries only some commands need (reports, FHIR, push, QR codes, HTTP): none at start.
+OTHER = ("lxml", "fontTools", "PIL", "cryptography", "requests", "segno", "pywebpush")
 # The API's validation libraries: only API, page-form and import paths need them.
 SCHEMAS = ("ninja", "pydantic")
 
@@ -48,22 +50,41 @@ def test_it_imports_no_numerical_library_for_the_cli_or_django_setup(tmp_path: P
     assert loaded == {"cli": [], "setup": []}
 
 
+def test_it_imports_no_other_heavy_library_for_the_cli_or_django_setup(tmp_path: Path) -> None:
+    loaded = _probe(tmp_path, OTHER)
+    assert loaded == {"cli": [], "setup": []}
+
+
 def test_it_imports_neither_ninja_nor_pydantic_for_the_cli_or_django_setup(tmp_path: Path) -> None:
     loaded = _probe(tmp_path, SCHEMAS)
     assert loaded == {"cli": [], "setup": []}
 
 
-def test_it_detects_a_schema_import_when_there_is_one(tmp_path: Path) -> None:
+SCHEMA_PROBE = """
+import os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "spasmtrack.settings"
+import django
+django.setup()
+from spasmtrack.diary.entries import RESOURCES
+for res in RESOURCES.values():  # what `spasmtrack log` and import validate an entry with
+    res.schema_in.model_validate(dict(res.sample))
+print(sorted(m for m in ("ninja", "pydantic") if m in sys.modules))
+RESOURCES["checkins"].schema_out  # a read shape: ninja's Schema
+print(sorted(m for m in ("ninja", "pydantic") if m in sys.modules))
+"""
+
+
+def test_it_validates_entries_with_pydantic_alone_and_reads_them_with_ninja(
+    tmp_path: Path,
+) -> None:
+    # The input schemas are plain pydantic, so the probe for ninja above can fail: the read
+    # shapes load it.
     env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    code = (
-        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'spasmtrack.settings'; "
-        "import django; django.setup(); "
-        "from spasmtrack.diary.entries import RESOURCES; RESOURCES['checkins'].schema_in; "
-        "print(sorted(m for m in ('ninja', 'pydantic') if m in sys.modules))"
+    r = subprocess.run(
+        [sys.executable, "-c", SCHEMA_PROBE], env=env, capture_output=True, text=True
     )
-    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert r.stdout.strip() == "['ninja', 'pydantic']", r.stderr
+    assert r.stdout.split("\n")[:2] == ["['pydantic']", "['ninja', 'pydantic']"], r.stderr
 
 
 def test_it_detects_a_numerical_import_when_there_is_one(tmp_path: Path) -> None:
@@ -139,9 +160,10 @@ print(apps.ready)
 @pytest.mark.parametrize(
     ("accounts", "django_set_up"), [(None, False), (0, False), (2, False), (1, True)]
 )
-def test_it_sets_up_django_for_trp_find_only_when_one_account_could_give_a_prior(
+def test_it_sets_up_django_for_trp_find_only_when_sqlite_cannot_give_the_prior(
     tmp_path: Path, accounts: int | None, django_set_up: bool
 ) -> None:
+    # (one account in a database without the diary's tables: Django reads the prior)
     if accounts is not None:
         with sqlite3.connect(tmp_path / "spasmtrack.sqlite3") as conn:
             conn.execute("CREATE TABLE auth_user (id integer primary key)")
@@ -154,6 +176,80 @@ def test_it_sets_up_django_for_trp_find_only_when_one_account_could_give_a_prior
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == str(django_set_up)
+
+
+ONE_ACCOUNT = """
+import os
+os.environ["DJANGO_SETTINGS_MODULE"] = "spasmtrack.settings"
+import django
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from spasmtrack.accounts.models import Person
+from spasmtrack.diary.entries import RESOURCES, create_entry
+person = Person.objects.for_user(User.objects.create_user("alice"))
+tp = {"muscle": "gastrocnemius", "side": "left", "tenderness": 6}
+create_entry(person, RESOURCES["trigger-points"], tp)
+"""
+
+PRIOR_PROBE = """
+from typer.testing import CliRunner
+from django.apps import apps
+from spasmtrack.cli import app
+r = CliRunner().invoke(app, ["trp", "find", "calf_left"])
+assert r.exit_code == 0, r.output
+print("1 recorded trigger point(s) count as a prior" in r.stdout, apps.ready)
+"""
+
+
+@pytest.fixture(scope="module")
+def one_account(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a data directory with a migrated SQLite database holding one
+    account, with one trigger point recorded."""
+    env = {**os.environ, "SPASMTRACK_DATA_DIR": str(tmp_path_factory.mktemp("one-account"))}
+    env.pop("DATABASE_URL", None)
+    made = subprocess.run(
+        [sys.executable, "-c", ONE_ACCOUNT], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert made.returncode == 0, made.stderr
+    return env
+
+
+def test_it_reads_the_only_accounts_prior_from_sqlite_without_django(
+    one_account: dict[str, str],
+) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", PRIOR_PROBE],
+        env=one_account,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "True False"  # the prior, and no Django
+
+
+LOG_PROBE = """
+import sys
+from typer.testing import CliRunner
+from spasmtrack.cli import app
+r = CliRunner().invoke(app, ["log", "left calf cramp 6/10 for 10 min", "--yes"])
+assert r.exit_code == 0 and "Saved 1 entry" in r.stdout, r.output
+print(sorted(m for m in ("ninja", "pydantic") if m in sys.modules))
+"""
+
+
+def test_its_log_saves_an_entry_without_importing_ninja(one_account: dict[str, str]) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", LOG_PROBE],
+        env=one_account,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "['pydantic']"
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.db import models
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from spasmtrack.accounts.http import ApiRequest
 from spasmtrack.accounts.models import Person
@@ -55,7 +55,7 @@ class Crud(Generic[M]):
     name: str  # URL segment, e.g. "period-days"; operation ids are list_<name>, create_<one>…
     order: tuple[str, ...]  # of the list, newest first
     # (in, patch, out, list filters): filter fields beyond since/until are exact matches
-    schemas: tuple[type[Schema], type[Schema], type[Schema], type[DayRange]]
+    schemas: tuple[type[BaseModel], type[BaseModel], type[Schema], type[DayRange]]
     reads: tuple[  # (the person's rows, the person's row by code or Http404)
         Callable[[Person], "models.QuerySet[M]"], Callable[[Person, UUID], M]
     ]

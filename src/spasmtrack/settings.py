@@ -12,7 +12,6 @@ import contextlib
 import importlib.util
 import math
 import os
-import secrets
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -64,6 +63,10 @@ def _local_secret_key() -> str:
     """A random key kept in the data directory, so a laptop install needs no configuration."""
     path = data_dir() / "secret_key"
     if not path.exists():
+        # (imported here: `secrets` brings hmac, hashlib and random, which the pure commands
+        # that read these settings, e.g. `trp find`, never use)
+        import secrets
+
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()

@@ -5,20 +5,26 @@ an empty object; for a diary each of these silently stores something nobody mean
 numbers are numbers (never a boolean), dates are ISO dates ("YYYY-MM-DD"), date-times are
 ISO 8601 strings (never seconds since 1970), and a body must be a JSON object. Single-line
 text (names, titles, units) has no line breaks: use `SingleLine`.
+
+Plain pydantic, not ninja's Schema (ninja takes any pydantic model as a body or query, and
+the OpenAPI document is the same): a command that validates an entry (`spasmtrack log`,
+import) imports pydantic but not ninja, whose import (its whole API package, and django.test
+with it) cost `log` a quarter of a second. A read shape that derives from an input one adds
+ninja's Schema as a base itself.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import types
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from ninja import Schema
-from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     ConfigDict,
     ValidationInfo,
     field_validator,
@@ -46,15 +52,25 @@ def _types(annotation: Any) -> set[Any]:
     return {annotation}
 
 
-class StrictIn(Schema):
+def _unwrapped(data: Any) -> Any:
+    """The object ninja's Schema wrapped (in a read shape derived from an input one); ninja
+    cannot have wrapped anything before it is imported."""
+    ninja_schema = sys.modules.get("ninja.schema")
+    if ninja_schema is not None and isinstance(data, ninja_schema.DjangoGetter):
+        return data._obj
+    return data
+
+
+class StrictIn(BaseModel):
     # Each schema's validator is built when first used, not when its module is imported:
     # `spasmtrack log` validates one kind of entry, and was building all of them.
-    model_config = ConfigDict(defer_build=True)
+    # (from_attributes: as ninja's Schema, an input may be read from an object's attributes)
+    model_config = ConfigDict(defer_build=True, from_attributes=True)
 
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
-        raw = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the input
+        raw = _unwrapped(data)
         if isinstance(raw, (list, tuple, str, bytes, int, float, bool)) or raw is None:
             raise PydanticCustomError("model_type", "the body must be a JSON object")
         return data
@@ -79,7 +95,7 @@ class StrictIn(Schema):
 
 
 @functools.cache
-def _field_types(schema: type[Schema], name: str) -> frozenset[Any] | None:
+def _field_types(schema: type[BaseModel], name: str) -> frozenset[Any] | None:
     """`_types` of the field's annotation, once per schema and field: this check runs for
     every field of every API write and imported row."""
     field = schema.model_fields.get(name)

@@ -109,3 +109,52 @@ def test_it_runs_without_a_database_and_creates_none(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)[0]["explains"]
     assert not list(tmp_path.glob("*.sqlite3*"))
+
+
+def test_its_sqlite_query_reads_the_same_prior_as_the_orm() -> None:
+    # `trp find` reads the only account's prior from SQLite without Django (cli.read_prior);
+    # it must be services.personal_prior's: latest status per muscle-side, midline for both
+    # sides, no resolved, no binned entry, no unknown muscle, nobody else's.
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.utils import timezone
+
+    from spasmtrack.accounts.models import Person
+    from spasmtrack.diary.entries import RESOURCES, create_entry
+    from spasmtrack.diary.models import TriggerPoint
+    from spasmtrack.trigger_points.cli import read_prior
+    from spasmtrack.trigger_points.services import personal_prior
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query is SQLite's")
+    alice = Person.objects.for_user(User.objects.create_user("alice"))
+    bob = Person.objects.for_user(User.objects.create_user("bob"))
+    trp = RESOURCES["trigger-points"]
+    day = timezone.now() - timedelta(days=3)
+    for i, (who, muscle, side, status) in enumerate(
+        [
+            (alice, "gastrocnemius", "left", "active"),
+            (alice, "gastrocnemius", "left", "latent"),  # latest: latent
+            (alice, "soleus", "right", "active"),
+            (alice, "soleus", "right", "resolved"),  # latest: resolved, no prior
+            (alice, "multifidi_lumbosacral", "midline", "active"),  # both sides
+            (alice, "upper_trapezius", "left", "active"),  # binned below
+            (bob, "levator_scapulae", "left", "active"),  # someone else's
+        ]
+    ):
+        at = day + timedelta(hours=i)
+        data = {"muscle": muscle, "side": side, "status": status, "tenderness": 5, "at": at}
+        create_entry(who, trp, data)
+    TriggerPoint.objects.filter(muscle="upper_trapezius").update(deleted_at=timezone.now())
+    # recorded before unknown ids were refused
+    TriggerPoint.objects.create(person=alice, muscle="gone", side="left", tenderness=3)
+    expected = personal_prior(alice)
+    assert sorted(expected) == [
+        ("gastrocnemius", "left", "latent"),
+        ("multifidi_lumbosacral", "both", "active"),
+    ]
+    connection.ensure_connection()
+    assert read_prior(connection.connection, alice.user_id) == expected
+    assert read_prior(connection.connection, bob.user_id) == personal_prior(bob)

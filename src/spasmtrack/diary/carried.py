@@ -1,28 +1,32 @@
 """Plain model fields that every door carries without being told about them.
 
-A diary kind's schemas (diary/schemas.py) lay out by hand the fields that need more than their
-model field says (regions, catalogue keys, a duration shown in minutes, FHIR codes). Any other
+A diary kind's schemas (diary/inputs.py, diary/schemas.py) lay out by hand the fields that need
+more than their model field says (regions, catalogue keys, a duration shown in minutes, FHIR
+codes). Any other
 concrete field of the model — a "carried" field, such as a yes/no or a short text added later —
 is read from the model field itself: its type, null, default, choices, max_length and
 min/max validators make its pydantic field in the API's `…In`/`…Out` schemas (and so in the
 export, the import and the OpenAPI document), Django's `formfield()` on the edit page, and a
 generic FHIR extension (diary/fhir.py). Adding such a field is the model and its migration.
+
+The input side (`carries`, `patch_of`) is plain pydantic; ninja's Schema is imported by the
+read shapes (`entry_out`) only, so validating an entry does not import ninja.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from ninja import Schema
-from pydantic import AwareDatetime, Field, create_model
+from pydantic import AwareDatetime, BaseModel, Field, create_model
 
 from spasmtrack.strict import SingleLine, StrictIn
 
-S = TypeVar("S", bound=Schema)
+S = TypeVar("S", bound=BaseModel)
 
 # Written by the server or laid out by every schema: never carried.
 SHARED = frozenset(
@@ -46,7 +50,7 @@ def plain_type(field: models.Field[Any, Any]) -> type:
             return python_type
     raise TypeError(
         f"{field.model.__name__}.{field.name}: a {type(field).__name__} is not carried "
-        "by itself; lay it out in diary/schemas.py"
+        "by itself; lay it out in diary/inputs.py"
     )
 
 
@@ -154,12 +158,18 @@ def recorded_by_name(obj: Any) -> str | None:
     return name
 
 
-class RecordedBy(Schema):
-    """Reads `recorded_by` as the clinician's user name (a base of `entry_out`'s schemas)."""
+@functools.cache
+def _recorded_by() -> type[BaseModel]:
+    """A ninja Schema that reads `recorded_by` as the clinician's user name (a base of
+    `entry_out`'s schemas), made on first use: ninja is the read shapes' alone."""
+    from ninja import Schema
 
-    @staticmethod
-    def resolve_recorded_by(obj: Any) -> str | None:
-        return recorded_by_name(obj)
+    class RecordedBy(Schema):
+        @staticmethod
+        def resolve_recorded_by(obj: Any) -> str | None:
+            return recorded_by_name(obj)
+
+    return RecordedBy
 
 
 def entry_out(
@@ -172,7 +182,7 @@ def entry_out(
 
     def decorate(schema: type[S]) -> type[S]:
         extra = _stamps(recorded_by)
-        bases = (schema, RecordedBy) if recorded_by else (schema,)
+        bases = (schema, _recorded_by()) if recorded_by else (schema,)
         stamped: type[S] = create_model(  # type: ignore[call-overload]
             schema.__name__,
             __base__=bases,
@@ -185,20 +195,20 @@ def entry_out(
     return decorate
 
 
-def patch_of(schema_in: type[Schema], name: str = "") -> type[Schema]:
+def patch_of(schema_in: type[BaseModel], name: str = "") -> type[BaseModel]:
     """The input schema with every field optional and unchecked (default: <name>Patch): a
     PATCH sends only what changes, and the writer re-validates the merged whole with
     `schema_in`, so its rules are said once."""
     fields: dict[str, Any] = {
         n: (cast(Any, f.annotation) | None, None) for n, f in schema_in.model_fields.items()
     }
-    patch: type[Schema] = create_model(
+    patch: type[BaseModel] = create_model(
         name or f"{schema_in.__name__}Patch", __base__=StrictIn, **fields
     )
     return patch
 
 
-def carried_names(schema: type[Schema]) -> tuple[str, ...]:
+def carried_names(schema: type[BaseModel]) -> tuple[str, ...]:
     """The names `carries` added to a schema (empty for one it added nothing to)."""
     names: tuple[str, ...] = schema.__dict__.get("__carried__", ())
     return names

@@ -39,7 +39,7 @@ from spasmtrack.diary.models import (
 
 if TYPE_CHECKING:
     from django import forms
-    from ninja import Schema
+    from pydantic import BaseModel as Schema  # the input shapes are plain pydantic
 
 
 class EntryError(ValueError):
@@ -68,8 +68,8 @@ class Resource(Generic[E_co]):
 
     name: str  # URL segment and export key, e.g. "muscle-events"
     model: type[E_co]
-    schema_in_name: str  # classes in diary/schemas.py, imported on first use: pydantic and
-    schema_out_name: str  # ninja stay out of `django.setup()` and the CLI's start-up
+    schema_in_name: str  # in diary/inputs.py (pydantic) and diary/schemas.py (ninja), imported
+    schema_out_name: str  # on first use: both stay out of `django.setup()`, ninja out of `log`
     order: str  # newest first
     select: tuple[str, ...] = ()
     label: str = ""  # plural, as History's filter names the kind
@@ -82,7 +82,7 @@ class Resource(Generic[E_co]):
     @property
     def schema_in(self) -> type[Schema]:
         schema: type[Schema] = getattr(
-            import_module("spasmtrack.diary.schemas"), self.schema_in_name
+            import_module("spasmtrack.diary.inputs"), self.schema_in_name
         )
         return schema
 
@@ -347,11 +347,12 @@ def _input_schema(res: Resource[Any]) -> type[Schema]:
 
 @functools.cache
 def _schema_base() -> type[Schema]:
-    """ninja's Schema, imported on first use (not at django.setup()) and then kept: an
-    import statement per validated row costs a bulk import a few per cent."""
-    from ninja import Schema
+    """pydantic's BaseModel (every input schema's), imported on first use (not at
+    django.setup()) and then kept: an import statement per validated row costs a bulk import
+    a few per cent."""
+    from pydantic import BaseModel
 
-    return Schema
+    return BaseModel
 
 
 @functools.cache
@@ -364,7 +365,8 @@ def _mapping_schema(schema: type[Schema]) -> type[Schema]:
     a schema with resolvers keeps it."""
     from pydantic import ConfigDict, model_validator
 
-    if schema._ninja_resolvers:
+    resolvers = getattr(schema, "_ninja_resolvers", None)
+    if resolvers is None or resolvers:  # plain pydantic (nothing wrapped), or resolvers to run
         return schema
 
     class MappingIn(schema):  # type: ignore[valid-type, misc]

@@ -2,7 +2,8 @@
 
 `trp muscles`, `trp regions` and `trp find` are pure: they need no account and no database.
 `trp find` uses the person's recorded trigger points as a prior only when an account exists
-(`--user NAME`, or the only account), and never creates a database to find out.
+(`--user NAME`, or the only account), and never creates a database to find out; on SQLite it
+reads the only account's prior without setting up Django.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from spasmtrack.accounts.people import person_for
 from spasmtrack.cli_kit import Group, fail, setup_django, user_option
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from spasmtrack.core.body.referral import PersonalTrP
 
 trp_app = typer.Typer(
@@ -117,13 +120,25 @@ def _database_exists() -> bool:
     return name == ":memory:" or "mode=memory" in name or Path(name).exists()
 
 
-def _sqlite_account_count() -> int | None:
-    """How many accounts (0, 1 or 2 meaning "several") an SQLite database holds, read with the
-    standard library, without setting up Django; None when Django must answer (it is set up
-    already, e.g. in tests, or the database is PostgreSQL).
+# The only account's live trigger points, oldest first (`services.personal_prior`'s query,
+# `entries_for(person, TRP).order_by("at", "id")`, in SQL: tests/trigger_points checks that
+# both read the same prior).
+_PRIOR_SQL = """
+    SELECT t.muscle, t.side, t.status FROM diary_triggerpoint t
+    JOIN accounts_person p ON p.id = t.person_id
+    WHERE p.user_id = ? AND t.deleted_at IS NULL ORDER BY t.at, t.id
+"""
 
-    `trp find` only needs Django when exactly one account could give it a prior, so a fresh
-    install (no database file) or a shared one (several accounts) answers at NumPy's speed.
+
+def _sqlite_prior() -> tuple[int, list[PersonalTrP] | None] | None:
+    """(accounts, prior) of an SQLite database, read with the standard library, without
+    setting up Django: how many accounts it holds (0, 1 or 2 meaning "several") and, for
+    exactly one, its recorded trigger points as the finder's prior (None when the tables are
+    not as this query expects: Django reads them). None when Django must answer (it is set
+    up already, e.g. in tests, or the database is PostgreSQL).
+
+    `trp find` needs no Django for a prior: a fresh install (no database file), a shared one
+    (several accounts) and a single person's diary all answer at NumPy's speed.
     """
     import sqlite3
     from importlib import import_module
@@ -145,26 +160,45 @@ def _sqlite_account_count() -> int | None:
         return None
     path = Path(name)
     if not path.exists():
-        return 0
+        return 0, []
     # Read only (mode=ro): a pure command must neither create nor change the database.
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     try:
-        return len(conn.execute("SELECT id FROM auth_user ORDER BY id LIMIT 2").fetchall())
-    except sqlite3.Error:  # no tables yet (never migrated), or unreadable: nothing recorded
-        return 0
+        try:
+            users = conn.execute("SELECT id FROM auth_user ORDER BY id LIMIT 2").fetchall()
+        except sqlite3.Error:  # no tables yet (never migrated), or unreadable: nothing recorded
+            return 0, []
+        if len(users) != 1:
+            return len(users), []
+        try:
+            return 1, read_prior(conn, users[0][0])
+        except sqlite3.Error:
+            return 1, None
     finally:
         conn.close()
+
+
+def read_prior(conn: sqlite3.Connection, user_id: int) -> list[PersonalTrP]:
+    """The prior of the account `user_id` read through an SQLite connection; sqlite3.Error
+    when its tables are not as `_PRIOR_SQL` expects."""
+    from spasmtrack.trigger_points.finder import prior_of
+
+    return prior_of(conn.execute(_PRIOR_SQL, (user_id,)).fetchall())
 
 
 def _prior(user: str | None) -> list[PersonalTrP]:
     """The account's recorded TrPs as a prior; [] when there is no (single) account."""
     if user is None:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmtrack.settings")
-        count = _sqlite_account_count()
-        if count is not None and count != 1:
+        found = _sqlite_prior()
+        if found is not None:
+            count, prior = found
             if count > 1:
                 typer.echo("Note: several accounts; pass --user NAME to use your own.", err=True)
-            return []
+            if count != 1:
+                return []
+            if prior is not None:
+                return prior
     setup_django()
     from django.contrib.auth.models import User
     from django.db import DatabaseError

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from spasmtrack.core.body.muscles import all_muscles
 from spasmtrack.core.body.referral import (
     Candidate,
     Combination,
@@ -56,6 +57,22 @@ def fit_words(c: Candidate, drawing: Mapping[str, float]) -> str:
     if share >= FIT_FAIRLY:
         return "fits fairly well"
     return "fits a little"
+
+
+def prior_of(rows: Iterable[tuple[str, str, str]]) -> list[PersonalTrP]:
+    """The finder's personal prior from a person's live trigger-point entries, as (muscle,
+    side, status) rows oldest first: the latest status per muscle-side.
+
+    Only muscles of the knowledge base count (entries recorded before unknown ids were refused
+    may hold others). A midline TrP stands for both sides. A muscle-side whose latest entry is
+    "resolved" gives no prior.
+    """
+    known = all_muscles()
+    latest: dict[tuple[str, str], str] = {}
+    for muscle_id, side, status in rows:
+        if muscle_id in known:
+            latest[(muscle_id, "both" if side == "midline" else side)] = status
+    return [(m, s, status) for (m, s), status in latest.items() if status != "resolved"]
 
 
 @dataclass(frozen=True)

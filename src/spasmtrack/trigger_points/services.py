@@ -22,25 +22,18 @@ from spasmtrack.core.body.trigger_points import (
     trends,
 )
 from spasmtrack.diary.entries import RESOURCES, create_entry, entries_for
+from spasmtrack.trigger_points.finder import prior_of
 
 TRP = RESOURCES["trigger-points"]
 DEFAULT_TENDERNESS = 5
 
 
 def personal_prior(person: Person) -> list[PersonalTrP]:
-    """The person's latest status per muscle-side, as the finder's personal prior.
-
-    Only muscles of the knowledge base count (entries recorded before unknown ids were refused
-    may hold others). A midline TrP stands for both sides. A muscle-side whose latest entry is
-    "resolved" gives no prior. Binned entries are ignored.
-    """
-    known = all_muscles()
-    latest: dict[tuple[str, str], str] = {}
+    """The person's latest status per muscle-side, as the finder's personal prior
+    (`finder.prior_of`: knowledge-base muscles only, midline for both sides, "resolved"
+    gives none). Binned entries are ignored."""
     rows = entries_for(person, TRP).order_by("at", "id").values_list("muscle", "side", "status")
-    for muscle_id, side, status in rows:
-        if muscle_id in known:
-            latest[(muscle_id, "both" if side == "midline" else side)] = status
-    return [(m, s, status) for (m, s), status in latest.items() if status != "resolved"]
+    return prior_of(rows)
 
 
 def records(person: Person) -> list[TrPRecord]:
