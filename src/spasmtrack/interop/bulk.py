@@ -13,7 +13,6 @@ that fails on its last row leaves nothing behind. Memory holds one batch.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -130,7 +129,6 @@ class BulkWriter:
         return tuple(out)
 
 
-@functools.lru_cache(maxsize=4096)  # an import repeats values: its stamp, noon of each day
 def _sqlite_datetime(value: datetime) -> str:
     """What Django's SQLite backend stores for an aware datetime when the database's time zone
     is UTC (`adapt_datetimefield_value`: naive UTC, `str()`), without its per-value settings
@@ -172,6 +170,10 @@ class EntryRows:
     The server fills `person`, a fresh `code`, `created` and `updated` (one stamp for the
     whole import, so its rows are recognisable) and `deleted_at`; a field the values leave
     out takes its model default, and `local_date` must be in the values or in `extra`.
+
+    Rows are built in the driver's form (the writer converts nothing): the server's fields
+    are converted once, and the dates and instants of the values once per distinct value
+    (an import's rows repeat their days), so a row costs one pass over its fields.
     """
 
     SERVER = ("person", "code", "created", "updated", "deleted_at")
@@ -185,10 +187,11 @@ class EntryRows:
     ) -> None:
         opts = model._meta
         names = [f.name for f in opts.concrete_fields if not f.primary_key]
-        self.writer = BulkWriter(model, names, batch_size, prepared=("code",))
+        self.writer = BulkWriter(model, names, batch_size, prepared=names)
         self.new_code = new_code(self.writer.connection)
         self.names = names
-        self.fk = {f.name for f in opts.concrete_fields if isinstance(f, ForeignKey)}
+        fields = {f.name: f for f in opts.concrete_fields}
+        convert = {n: self._converter(fields[n]) for n in names}
         # A new row's `updated` is its `created` (the model's default would call now() for
         # each row, and give each its own stamp to convert).
         server = {
@@ -198,30 +201,55 @@ class EntryRows:
             "deleted_at": None,
             "code": None,
         }
-        self.template: list[Any] = [server.get(n) for n in names]
+        self.template: list[Any] = [_driver(convert[n], server.get(n)) for n in names]
         self.code_index = names.index("code")
-        fields = {f.name: f for f in opts.concrete_fields}
-        # (index, name, default or None when the field has none: then local_date-like
-        # columns stay None and the database refuses the row)
-        self.from_values: list[tuple[int, str, Callable[[], Any] | None]] = [
-            (i, n, fields[n].get_default if fields[n].has_default() else None)
-            for i, n in enumerate(names)
-            if n not in server
-        ]
+        # (index, name, a callable default or None, converter or None, is a foreign key);
+        # a constant default is in the template already. A field with no default and no
+        # value stays None: a local_date-like column is then refused by the database.
+        self.from_values: list[tuple[int, str, Callable[[], Any] | None, Any, bool]] = []
+        for i, n in enumerate(names):
+            if n in server:
+                continue
+            f = fields[n]
+            default = None
+            if f.has_default():
+                if callable(f.default):
+                    default = f.get_default
+                else:
+                    self.template[i] = _driver(convert[n], f.get_default())
+            self.from_values.append((i, n, default, convert[n], isinstance(f, ForeignKey)))
+
+    def _converter(self, field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+        convert = self.writer._converter(field)
+        kind = field.get_internal_type()
+        if convert is None or kind not in ("DateField", "DateTimeField"):
+            return convert
+        return _memo(convert, instants=kind == "DateTimeField")
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         out = self.template.copy()
         out[self.code_index] = self.new_code()
-        for i, name, default in self.from_values:
-            if name in values:
-                v = values[name]
-                out[i] = v.pk if name in self.fk and isinstance(v, Model) else v
-            elif default is not None:
-                out[i] = default()
+        get = values.get
+        for i, name, default, convert, fk in self.from_values:
+            v = get(name, _MISSING)
+            if v is _MISSING:
+                if default is None:
+                    continue
+                v = default()
+            if v is not None:
+                if fk and isinstance(v, Model):
+                    v = v.pk
+                if convert is not None:
+                    v = convert(v)
+            out[i] = v
         return tuple(out)
 
     def add(self, values: Mapping[str, Any]) -> None:
         self.writer.add(self.row(values))
+
+    def extend(self, many: Iterable[Mapping[str, Any]]) -> None:
+        for values in many:
+            self.writer.add(self.row(values))
 
     def flush(self) -> int:
         return self.writer.flush()
@@ -229,3 +257,34 @@ class EntryRows:
     @property
     def written(self) -> int:
         return self.writer.written
+
+
+_MISSING = object()
+_MEMO_SIZE = 512  # distinct values kept per column: more than a batch's days
+
+
+def _memo(convert: Callable[[Any], Any], instants: bool) -> Callable[[Any], Any]:
+    """`convert` of a date or date-time column, remembering a bounded number of distinct
+    values' results (an import repeats its days, its stamp, noon of each day).
+
+    Equal dates convert alike. Two equal aware date-times are the same instant, except that
+    in one zone the repeated hour of a DST change compares equal whatever its `fold`: for
+    instants the key holds the fold too."""
+    seen: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        key = (value, value.fold) if instants else value
+        out = seen.get(key, _MISSING)
+        if out is not _MISSING:
+            return out
+        out = seen[key] = convert(value)
+        if len(seen) > _MEMO_SIZE:
+            seen.clear()
+            seen[key] = out
+        return out
+
+    return converted
+
+
+def _driver(convert: Callable[[Any], Any] | None, value: Any) -> Any:
+    return value if convert is None or value is None else convert(value)
