@@ -292,8 +292,8 @@ _NOT_FIELD_CHECKED = frozenset(
 )
 
 
-_MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
 _UNSEEN = object()
+_MEMO_TYPES_OR_UNSEEN = frozenset({str, int, float, bool, date, datetime, type(_UNSEEN)})
 
 
 class RowError(Exception):
@@ -348,11 +348,14 @@ def validate_entries(
     distinct date (the plausible-date rule) once for the batch, since an import's rows repeat
     names, scores and days. Nothing is written."""
     schema = _input_schema(res)
-    validate = schema.model_validate
+    # model_validate(row).model_dump() without their per-call Python layers (the schema is
+    # built: `_mapping_schema`)
+    validate = schema.__pydantic_validator__.validate_python
+    dump = schema.__pydantic_serializer__.to_python
     out: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         try:
-            out.append(validate(dict(row)).model_dump())
+            out.append(dump(validate(row if type(row) is dict else dict(row))))
         except ValueError as e:  # pydantic's ValidationError (a ValueError: no import here)
             raise RowError(i, e) from None
     try:
@@ -407,36 +410,65 @@ def _resolve_rows(person: Person, rows: list[dict[str, Any]], cache: dict[Any, A
 
 def _clean_fields(res: Resource[Entry], rows: list[dict[str, Any]]) -> None:
     """The model's field rules (`Field.clean`, no instance: it depends on the value alone),
-    each distinct value of a field once. On a refusal, the first refused row gets every
-    field error of its own, as `validate_entry` gives them."""
+    each distinct value of a field once (values of the plain types, told apart by type too:
+    1, 1.0 and True are three values). On a refusal, the first refused row gets every field
+    error of its own, as `validate_entry` gives them."""
     if not rows:
         return
     fields = _checked_fields(res.model)
-    first_bad: int | None = None
+    first_bad = len(rows)
     for name in _keys(rows):
         field = fields.get(name)
         if field is None:
             continue
-        blank, empty = field.blank, field.empty_values
-        seen: dict[tuple[type, Any], Any] = {}
-        for i, values in enumerate(rows if first_bad is None else rows[:first_bad]):
-            value = values.get(name, _UNSEEN)
-            if value is _UNSEEN or (blank and value in empty):
-                continue
-            memo = (type(value), value) if type(value) in _MEMO_TYPES else None
-            clean = seen.get(memo, _UNSEEN) if memo is not None else _UNSEEN
-            if clean is _UNSEEN:
-                try:
-                    clean = field.clean(value, None)
-                except ValidationError:
-                    first_bad = i
-                    break
-                if memo is not None:
-                    seen[memo] = clean
+        column = [values.get(name, _UNSEEN) for values in rows[:first_bad]]
+        if {type(v) for v in column} <= _MEMO_TYPES_OR_UNSEEN:
+            bad = _clean_distinct(field, rows, name, column)
+        else:  # a list, a dict: each row's own
+            bad = _clean_each(field, rows, name, column)
+        if bad is not None:
+            first_bad = bad
+    if first_bad < len(rows):
+        raise RowError(first_bad, _field_errors(fields, rows[first_bad]))
+
+
+def _clean_distinct(
+    field: Any, rows: list[dict[str, Any]], name: str, column: list[Any]
+) -> int | None:
+    """Field.clean on each distinct value of the column; the first refused row's index."""
+    cleaned: dict[tuple[type, Any], Any] = {}
+    refused = False
+    changed = False
+    for key in {(type(v), v) for v in column}:
+        value = key[1]
+        if value is _UNSEEN or (field.blank and value in field.empty_values):
+            cleaned[key] = value
+            continue
+        try:
+            clean = cleaned[key] = field.clean(value, None)
+        except ValidationError:
+            refused = True
+            continue
+        changed = changed or clean is not value
+    if refused:
+        return next(i for i, v in enumerate(column) if (type(v), v) not in cleaned)
+    if changed:  # (the usual clean gives its value back as it is)
+        for values, value in zip(rows, column, strict=False):
+            clean = cleaned[(type(value), value)]
             if clean is not value:
                 values[name] = clean
-    if first_bad is not None:
-        raise RowError(first_bad, _field_errors(fields, rows[first_bad]))
+    return None
+
+
+def _clean_each(field: Any, rows: list[dict[str, Any]], name: str, column: list[Any]) -> int | None:
+    for i, value in enumerate(column):
+        if value is _UNSEEN or (field.blank and value in field.empty_values):
+            continue
+        try:
+            rows[i][name] = field.clean(value, None)
+        except ValidationError:
+            return i
+    return None
 
 
 def _keys(rows: list[dict[str, Any]]) -> set[str]:
@@ -479,22 +511,22 @@ def _mapping_schema(schema: type[Schema]) -> type[Schema]:
 
     Ninja's Schema wraps every input in a DjangoGetter (a root validator, there to read
     model attributes and `resolve_*` methods); for a dict that only costs time (most of a
-    bulk import's validation). The subclass replaces that one validator with a pass-through;
-    a schema with resolvers keeps it."""
-    from pydantic import ConfigDict, model_validator
+    bulk import's validation). The subclass goes without that one validator (not even a
+    pass-through: a Python call per row); a schema with resolvers keeps it. The schema is
+    built here, once (the input schemas defer it to first use)."""
+    from pydantic import ConfigDict
 
     if schema._ninja_resolvers:
+        schema.model_rebuild()
         return schema
 
     class MappingIn(schema):  # type: ignore[valid-type, misc]
         model_config = ConfigDict(title=schema.__name__)
 
-        @model_validator(mode="wrap")
-        @classmethod
-        def _run_root_validator(cls, values: Any, handler: Any, info: Any) -> Any:
-            return handler(values)
-
     MappingIn.__name__ = MappingIn.__qualname__ = schema.__name__
+    # Its own decorators (pydantic builds the validator from them): all but ninja's.
+    MappingIn.__pydantic_decorators__.model_validators.pop("_run_root_validator", None)
+    MappingIn.model_rebuild(force=True)
     return MappingIn
 
 
@@ -546,19 +578,27 @@ def _plausible_rows(
             cache[_NOW] = at_now
     tz = person.tz
     keys = _keys(rows)
+    first_bad: tuple[int, str, str] | None = None
     for field in _DATED:
         if field not in keys:
             continue
-        checked: dict[Any, str | None] = {}
-        for i, values in enumerate(rows):
-            value = values.get(field)
-            if value is None:
-                continue
-            problem = checked.get(value, _UNSEEN)
-            if problem is _UNSEEN:
-                problem = checked[value] = _date_problem(value, at_now, tz, CLOCK_SKEW)
-            if problem:
-                raise RowError(i, EntryError(field, cast(str, problem)))
+        column = [values.get(field) for values in rows]
+        # (two instants of a DST change's repeated hour compare equal: the fold tells them)
+        problems = {
+            key: _date_problem(key[0], at_now, tz, CLOCK_SKEW)
+            for key in {(v, getattr(v, "fold", 0)) for v in column if v is not None}
+        }
+        if any(problems.values()):
+            i, problem = next(
+                (i, p)
+                for i, v in enumerate(column)
+                if v is not None and (p := problems[(v, getattr(v, "fold", 0))])
+            )
+            if first_bad is None or i < first_bad[0]:
+                first_bad = (i, field, problem)
+    if first_bad is not None:
+        i, field, problem = first_bad
+        raise RowError(i, EntryError(field, problem))
 
 
 def _check_unique_day(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any, cast
 
 from django.db import connections, router
@@ -105,8 +106,9 @@ class BulkWriter:
             self.flush()
 
     def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        for row in rows:
-            self.add(row)
+        self.pending.extend(rows)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
 
     def flush(self) -> int:
         """Write the pending rows; returns how many. Refuses to write outside a transaction."""
@@ -203,20 +205,18 @@ class EntryRows:
         }
         self.template: list[Any] = [_driver(convert[n], server.get(n)) for n in names]
         self.code_index = names.index("code")
-        # (index, name, a callable default or None, converter or None, is a foreign key);
-        # a constant default is in the template already. A field with no default and no
-        # value stays None: a local_date-like column is then refused by the database.
+        # (index, name, raw default or None, converter or None, is a foreign key) of the
+        # fields the values give; `default` is the model default's maker (a constant one is
+        # in the template too). A field with no default and no value stays None: a
+        # local_date-like column is then refused by the database.
         self.from_values: list[tuple[int, str, Callable[[], Any] | None, Any, bool]] = []
         for i, n in enumerate(names):
             if n in server:
                 continue
             f = fields[n]
-            default = None
-            if f.has_default():
-                if callable(f.default):
-                    default = f.get_default
-                else:
-                    self.template[i] = _driver(convert[n], f.get_default())
+            default = f.get_default if f.has_default() else None
+            if default is not None and not callable(f.default):
+                self.template[i] = _driver(convert[n], f.get_default())
             self.from_values.append((i, n, default, convert[n], isinstance(f, ForeignKey)))
 
     def _converter(self, field: Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -227,29 +227,34 @@ class EntryRows:
         return _memo(convert, instants=kind == "DateTimeField")
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = self.template.copy()
-        out[self.code_index] = self.new_code()
-        get = values.get
+        return self.rows([values])[0]
+
+    def rows(self, batch: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """The batch's rows, built a column at a time (a comprehension per column is several
+        times faster than a pass over each row's fields)."""
+        n = len(batch)
+        columns: list[Iterable[Any]] = [repeat(v, n) for v in self.template]
+        columns[self.code_index] = [self.new_code() for _ in range(n)]
         for i, name, default, convert, fk in self.from_values:
-            v = get(name, _MISSING)
-            if v is _MISSING:
-                if default is None:
-                    continue
-                v = default()
-            if v is not None:
-                if fk and isinstance(v, Model):
-                    v = v.pk
-                if convert is not None:
-                    v = convert(v)
-            out[i] = v
-        return tuple(out)
+            column = [values.get(name, _MISSING) for values in batch]
+            if _MISSING not in column:
+                pass
+            elif default is None:
+                column = [None if v is _MISSING else v for v in column]
+            else:
+                column = [default() if v is _MISSING else v for v in column]
+            if fk:
+                column = [v.pk if isinstance(v, Model) else v for v in column]
+            if convert is not None:
+                column = [None if v is None else convert(v) for v in column]
+            columns[i] = column
+        return list(zip(*columns, strict=True))
 
     def add(self, values: Mapping[str, Any]) -> None:
         self.writer.add(self.row(values))
 
-    def extend(self, many: Iterable[Mapping[str, Any]]) -> None:
-        for values in many:
-            self.writer.add(self.row(values))
+    def extend(self, many: Sequence[Mapping[str, Any]]) -> None:
+        self.writer.extend(self.rows(many))
 
     def flush(self) -> int:
         return self.writer.flush()

@@ -199,6 +199,7 @@ class _Importer:
         self.habit_index = _catalogue_index(
             h for h in habit_catalogue().values() if h.kind == "yes_no"
         )
+        # Catalogue rows by name, as written and normalised (`_norm`)
         self.treatments: dict[str, Treatment] = {}
         self.habits: dict[str, Habit] = {}
         # Catalogue rows by key for validate_entries, so each key is looked up once.
@@ -235,8 +236,12 @@ class _Importer:
     # -- catalogue ------------------------------------------------------------------------
 
     def treatment(self, name: str, line: int) -> Treatment:
+        known = self.treatments.get(name)  # by the name as written, then normalised
+        if known is not None:
+            return known
         key = _norm(name)
         if key in self.treatments:
+            self.treatments[name] = self.treatments[key]
             return self.treatments[key]
         if len(name) > CATALOGUE_NAME_MAX:
             raise self.fail(line, f"treatment name longer than {CATALOGUE_NAME_MAX} characters")
@@ -249,13 +254,17 @@ class _Importer:
         if found is None:
             found = Treatment.add_custom(self.person, name=name, category="clinical")
             self.summary.new_treatments.append(name)
-        self.treatments[key] = found
+        self.treatments[key] = self.treatments[name] = found
         self.resolved[("treatment", found.key)] = found
         return found
 
     def habit(self, name: str, line: int) -> Habit:
+        known = self.habits.get(name)  # by the name as written, then normalised
+        if known is not None:
+            return known
         key = _norm(name)
         if key in self.habits:
+            self.habits[name] = self.habits[key]
             return self.habits[key]
         if len(name) > CATALOGUE_NAME_MAX:
             raise self.fail(line, f"tag longer than {CATALOGUE_NAME_MAX} characters")
@@ -268,7 +277,7 @@ class _Importer:
         if found is None:
             found = Habit.add_custom(self.person, name=name, kind="yes_no")
             self.summary.new_habits.append(name)
-        self.habits[key] = found
+        self.habits[key] = self.habits[name] = found
         self.resolved[("habit", found.key)] = found
         return found
 
@@ -402,7 +411,7 @@ class _Importer:
             # An earlier batch of this file had it: the last row wins (rare, so one UPDATE).
             self.summary.duplicate_ratings += 1
             SymptomRating.objects.filter(pk=pk).update(value=pending[1]["value"])
-        self.rating_rows.extend(values for _, values in ratings.values())
+        self.rating_rows.extend([values for _, values in ratings.values()])
         self.rating_rows.flush()
         self.summary.ratings = self.rating_rows.written
 
@@ -423,7 +432,7 @@ class _Importer:
             pending = habit_logs.pop((habit_id, day), None)
             if pending is not None and created != self.stamp:
                 raise self.fail(pending[0], f"your diary already has {name!r} on {day}")
-        self.habit_rows.extend(values for _, values in habit_logs.values())
+        self.habit_rows.extend([values for _, values in habit_logs.values()])
         self.habit_rows.flush()
         self.summary.habit_logs = self.habit_rows.written
 

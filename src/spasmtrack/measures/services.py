@@ -102,9 +102,12 @@ def _checked(
     stamp: Any,
     where: str,
 ) -> Iterator[DailyValue]:
+    fine: set[date] = set()  # days that passed the date rule (a day has several metrics)
     for line, v in values:
-        if problem := day_problem(v.day, stamp, person.tz):
-            raise MeasureError(f"date {v.day.isoformat()}: {problem}", line)
+        if v.day not in fine:
+            if problem := day_problem(v.day, stamp, person.tz):
+                raise MeasureError(f"date {v.day.isoformat()}: {problem}", line)
+            fine.add(v.day)
         key = (v.day, v.metric)
         before = seen.get(key)
         if before is not None:
