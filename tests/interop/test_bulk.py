@@ -225,25 +225,3 @@ class ValidateEntriesTestCase(BaseTestCase):
             datetime(2023, 10, 29, 1, 30, tzinfo=UTC),
             datetime(2023, 10, 29, 0, 30, tzinfo=UTC),
         ]
-
-
-def test_its_codes_are_random_version_4_uuids() -> None:
-    import uuid
-
-    from spasmtrack.interop.bulk import uuid4_hex
-
-    codes = [uuid4_hex() for _ in range(2000)]
-    assert len(set(codes)) == len(codes)
-    for code in codes:
-        u = uuid.UUID(code)
-        assert (u.version, u.variant, u.hex) == (4, uuid.RFC_4122, code)
-    # Every one of the 122 random bits varies (none stuck at 0 or 1).
-    ints = [uuid.UUID(c).int for c in codes]
-    fixed = (0xF000 << 64) | (0xC000 << 48)
-    ones = all_ones = (1 << 128) - 1
-    for n in ints:
-        all_ones &= n
-    zeros = 0
-    for n in ints:
-        zeros |= n
-    assert (all_ones & ~fixed) == 0 and (zeros | fixed) == ones

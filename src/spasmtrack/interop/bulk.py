@@ -13,7 +13,6 @@ that fails on its last row leaves nothing behind. Memory holds one batch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import repeat
@@ -21,6 +20,8 @@ from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
+
+from spasmtrack.core.codes import uuid4_hexes
 
 BATCH_SIZE = 5000
 
@@ -67,7 +68,7 @@ class BulkWriter:
         self.fields: list[Field[Any, Any]] = [opts.get_field(f) for f in fields]  # type: ignore[misc]
         self.vendor = self.connection.vendor
         # (column index, converter) for the columns whose values need converting
-        # `prepared` fields are given in the driver's form already (see `new_code`).
+        # `prepared` fields are given in the driver's form already (see `uuid4_hexes`).
         skip = set(prepared)
         self.converters = [
             (i, c)
@@ -140,21 +141,6 @@ def _sqlite_datetime(value: datetime) -> str:
     return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
-def new_code(connection: Any) -> Callable[[], Any]:
-    """A maker of fresh random codes (version 4 UUIDs, as `uuid.uuid4()` makes them) in the
-    driver's form for `connection`: 32 hex digits, which is what Django's UUIDField stores
-    on SQLite and what PostgreSQL's COPY reads into a uuid column. Building a `uuid.UUID`
-    object per row cost a bulk import a few per cent."""
-    return uuid4_hex
-
-
-def uuid4_hex() -> str:
-    """`uuid.uuid4().hex` without the UUID object: 122 random bits, version 4, RFC variant."""
-    n = int.from_bytes(os.urandom(16), "big")
-    n = (n & ~(0xF000 << 64) | (4 << 76)) & ~(0xC000 << 48) | (0x8000 << 48)
-    return f"{n:032x}"
-
-
 def write_rows(connection: Any, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """The driver's bulk path for prepared rows: COPY (sql is a COPY) or executemany."""
     with connection.cursor() as cursor:
@@ -190,10 +176,9 @@ class EntryRows:
         opts = model._meta
         names = [f.name for f in opts.concrete_fields if not f.primary_key]
         self.writer = BulkWriter(model, names, batch_size, prepared=names)
-        self.new_code = new_code(self.writer.connection)
         self.names = names
         fields = {f.name: f for f in opts.concrete_fields}
-        convert = {n: self._converter(fields[n]) for n in names}
+        convert = {n: self.writer._converter(fields[n]) for n in names}
         # A new row's `updated` is its `created` (the model's default would call now() for
         # each row, and give each its own stamp to convert).
         server = {
@@ -205,11 +190,11 @@ class EntryRows:
         }
         self.template: list[Any] = [_driver(convert[n], server.get(n)) for n in names]
         self.code_index = names.index("code")
-        # (index, name, raw default or None, converter or None, is a foreign key) of the
-        # fields the values give; `default` is the model default's maker (a constant one is
-        # in the template too). A field with no default and no value stays None: a
+        # (index, name, raw default or None, converter or None, is a foreign key, kind) of
+        # the fields the values give; `default` is the model default's maker (a constant
+        # one is in the template too). A field with no default and no value stays None: a
         # local_date-like column is then refused by the database.
-        self.from_values: list[tuple[int, str, Callable[[], Any] | None, Any, bool]] = []
+        self.from_values: list[tuple[int, str, Callable[[], Any] | None, Any, bool, str]] = []
         for i, n in enumerate(names):
             if n in server:
                 continue
@@ -217,14 +202,8 @@ class EntryRows:
             default = f.get_default if f.has_default() else None
             if default is not None and not callable(f.default):
                 self.template[i] = _driver(convert[n], f.get_default())
-            self.from_values.append((i, n, default, convert[n], isinstance(f, ForeignKey)))
-
-    def _converter(self, field: Field[Any, Any]) -> Callable[[Any], Any] | None:
-        convert = self.writer._converter(field)
-        kind = field.get_internal_type()
-        if convert is None or kind not in ("DateField", "DateTimeField"):
-            return convert
-        return _memo(convert, instants=kind == "DateTimeField")
+            fk = isinstance(f, ForeignKey)
+            self.from_values.append((i, n, default, convert[n], fk, f.get_internal_type()))
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         return self.rows([values])[0]
@@ -234,8 +213,8 @@ class EntryRows:
         times faster than a pass over each row's fields)."""
         n = len(batch)
         columns: list[Iterable[Any]] = [repeat(v, n) for v in self.template]
-        columns[self.code_index] = [self.new_code() for _ in range(n)]
-        for i, name, default, convert, fk in self.from_values:
+        columns[self.code_index] = uuid4_hexes(n)
+        for i, name, default, convert, fk, kind in self.from_values:
             column = [values.get(name, _MISSING) for values in batch]
             if _MISSING not in column:
                 pass
@@ -246,7 +225,7 @@ class EntryRows:
             if fk:
                 column = [v.pk if isinstance(v, Model) else v for v in column]
             if convert is not None:
-                column = [None if v is None else convert(v) for v in column]
+                column = _converted(column, convert, kind)
             columns[i] = column
         return list(zip(*columns, strict=True))
 
@@ -265,30 +244,23 @@ class EntryRows:
 
 
 _MISSING = object()
-_MEMO_SIZE = 512  # distinct values kept per column: more than a batch's days
 
 
-def _memo(convert: Callable[[Any], Any], instants: bool) -> Callable[[Any], Any]:
-    """`convert` of a date or date-time column, remembering a bounded number of distinct
-    values' results (an import repeats its days, its stamp, noon of each day).
+def _converted(column: list[Any], convert: Callable[[Any], Any], kind: str) -> list[Any]:
+    """The column in the driver's form; None stays None. A date or date-time column is
+    converted a distinct value at a time (an import repeats its days and its stamp).
 
     Equal dates convert alike. Two equal aware date-times are the same instant, except that
     in one zone the repeated hour of a DST change compares equal whatever its `fold`: for
-    instants the key holds the fold too."""
-    seen: dict[Any, Any] = {}
-
-    def converted(value: Any) -> Any:
-        key = (value, value.fold) if instants else value
-        out = seen.get(key, _MISSING)
-        if out is not _MISSING:
-            return out
-        out = seen[key] = convert(value)
-        if len(seen) > _MEMO_SIZE:
-            seen.clear()
-            seen[key] = out
-        return out
-
-    return converted
+    instants the fold is part of the key."""
+    if kind == "DateField":
+        dates = {v: convert(v) for v in set(column) if v is not None}
+        return [None if v is None else dates[v] for v in column]
+    if kind == "DateTimeField":
+        keys = {(v, v.fold) for v in column if v is not None}
+        instants = {k: convert(k[0]) for k in keys}
+        return [None if v is None else instants[v, v.fold] for v in column]
+    return [None if v is None else convert(v) for v in column]
 
 
 def _driver(convert: Callable[[Any], Any] | None, value: Any) -> Any:
