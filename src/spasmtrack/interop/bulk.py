@@ -1,11 +1,12 @@
 """Bulk writes for importers: validated rows as plain tuples, written with the driver's bulk path.
 
-An importer validates each row with the same rules as a single write
-(`diary.entries.validate_entry`), turns the values into a tuple with `EntryRows.row`, and
-hands it to a `BulkWriter`, which writes a batch at a time: `COPY ... FROM STDIN` (psycopg 3
-`cursor.copy()`) on PostgreSQL, one `executemany` of a single INSERT on SQLite. No model
-instance is built and no SQL is compiled per row, which is where `bulk_create` spends its
-time (a `Model.__init__` and a `get_db_prep_save` call per field and row).
+An importer validates its rows with the same rules as a single write
+(`diary.entries.validate_entries`, a batch at a time, or `validate_entry` for one), turns
+the values into tuples with `EntryRows.rows` (a column at a time, in the driver's form) and
+hands them to a `BulkWriter`, which writes a batch at a time: `COPY ... FROM STDIN`
+(psycopg 3 `cursor.copy()`) on PostgreSQL, one `executemany` of a single INSERT on SQLite.
+No model instance is built and no SQL is compiled per row, which is where `bulk_create`
+spends its time (a `Model.__init__` and a `get_db_prep_save` call per field and row).
 
 Writes happen only inside the caller's transaction (`transaction.atomic()`), so an import
 that fails on its last row leaves nothing behind. Memory holds one batch.
@@ -177,6 +178,7 @@ class EntryRows:
         names = [f.name for f in opts.concrete_fields if not f.primary_key]
         self.writer = BulkWriter(model, names, batch_size, prepared=names)
         self.names = names
+        self.pending: list[Mapping[str, Any]] = []  # values given one at a time (`add`)
         fields = {f.name: f for f in opts.concrete_fields}
         convert = {n: self.writer._converter(fields[n]) for n in names}
         # A new row's `updated` is its `created` (the model's default would call now() for
@@ -230,12 +232,19 @@ class EntryRows:
         return list(zip(*columns, strict=True))
 
     def add(self, values: Mapping[str, Any]) -> None:
-        self.writer.add(self.row(values))
+        """One row's values; rows are built (`rows`) and written a batch at a time."""
+        self.pending.append(values)
+        if len(self.pending) >= self.writer.batch_size:
+            self.extend([])
 
     def extend(self, many: Sequence[Mapping[str, Any]]) -> None:
+        if self.pending:
+            many, self.pending = [*self.pending, *many], []
         self.writer.extend(self.rows(many))
 
     def flush(self) -> int:
+        if self.pending:
+            self.extend([])
         return self.writer.flush()
 
     @property

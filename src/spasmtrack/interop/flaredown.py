@@ -23,11 +23,12 @@ value is kept and the summary says how many were replaced). The same tag twice o
 one habit log. A rating or habit log that already exists in the diary (not from this file)
 aborts the import: we never overwrite what the person logged.
 
-Every row is checked with the rules of a single write (`diary.entries.validate_entry`) and
-written as a plain tuple with the driver's bulk path (`interop.bulk`: COPY on PostgreSQL,
-executemany on SQLite) in batches inside one transaction, so a bad row anywhere (even the
-last) leaves the diary untouched. Memory holds one batch plus the catalogue names seen,
-never the whole file.
+Every row is checked with the rules of a single write (`diary.entries.validate_entries`:
+validate_entry's steps over a batch of rows) and written as a plain tuple with the driver's
+bulk path (`interop.bulk`: COPY on PostgreSQL, executemany on SQLite) in batches inside one
+transaction, so a bad row anywhere (even the last) leaves the diary untouched, and the
+refusal names the file's first bad line. Memory holds one batch plus the catalogue names
+seen, never the whole file.
 """
 
 from __future__ import annotations
