@@ -168,6 +168,14 @@ class ValidateEntriesTestCase(BaseTestCase):
         treatments = got["treatment-logs"]
         assert "at" not in treatments[1] and treatments[0]["treatment"] == self.heat
 
+    def test_every_kind_validates_alike_one_row_or_a_batch(self) -> None:
+        for name, res in RESOURCES.items():
+            one = validate_entry(self.alice, res, res.sample)
+            assert validate_entries(self.alice, res, [res.sample, dict(res.sample)]) == [
+                one,
+                one,
+            ], name
+
     def test_it_names_the_first_refused_row_whichever_step_refuses_it(self) -> None:
         res = RESOURCES["treatment-logs"]
         future = {"treatment": "heat", "at": "2999-01-01T00:00:00+00:00"}
