@@ -53,7 +53,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bulk_ceiling_s(model: Any, person_id: int, other_id: int) -> tuple[int, float]:
+def bulk_ceiling_s(
+    model: Any, person_id: int, other_id: int, clock: Any = time.perf_counter
+) -> tuple[int, float]:
     """(rows, seconds) for the driver alone to write the rows `person_id` has in `model`'s
     table into the same table: a bare `executemany` (SQLite) or `COPY ... FROM STDIN`
     (PostgreSQL, psycopg 3 `cursor.copy()`) on the driver's own connection.
@@ -76,7 +78,7 @@ def bulk_ceiling_s(model: Any, person_id: int, other_id: int) -> tuple[int, floa
     rows_t = [tuple(r) for r in rows]
     with transaction.atomic():
         raw = connection.connection  # the driver's connection, no Django in between
-        t = time.perf_counter()
+        t = clock()
         if pg:
             with (
                 raw.cursor() as cur,
@@ -87,6 +89,6 @@ def bulk_ceiling_s(model: Any, person_id: int, other_id: int) -> tuple[int, floa
         else:
             marks = ", ".join("?" * len(cols))
             raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows_t)
-        seconds = time.perf_counter() - t
+        seconds = clock() - t
         transaction.set_rollback(True)
     return len(rows_t), seconds

@@ -5,7 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spasmtrack.core.plausible import IN_FUTURE, TOO_EARLY, day_problem, instant_problem
+from spasmtrack.core.plausible import (
+    IN_FUTURE,
+    TOO_EARLY,
+    day_problem,
+    instant_problem,
+    recorded_in,
+)
 
 NOW = datetime(2024, 3, 10, 23, 30, tzinfo=UTC)
 UTC = UTC
@@ -58,3 +64,17 @@ def test_it_judges_days(day: date, tz: str, expected: str | None) -> None:
 def test_it_allows_a_longer_horizon_when_asked() -> None:
     assert day_problem(date(2024, 4, 1), NOW, "UTC", ahead=timedelta(days=366)) is None
     assert day_problem(date(2025, 4, 1), NOW, "UTC", ahead=timedelta(days=366)) == IN_FUTURE
+
+
+def test_a_document_recorded_in_another_zone_keeps_its_days_while_it_is_imported() -> None:
+    # 23:15 UTC on 1 December: already 2 December in Berlin, still 1 December in New York.
+    at_now = datetime(2026, 12, 1, 23, 15, tzinfo=UTC)
+    berlin_today = date(2026, 12, 2)
+    assert day_problem(berlin_today, at_now, "America/New_York") == IN_FUTURE
+    with recorded_in("Europe/Berlin"):
+        assert day_problem(berlin_today, at_now, "America/New_York") is None
+        assert day_problem(date(2026, 12, 3), at_now, "America/New_York") == IN_FUTURE
+    assert day_problem(berlin_today, at_now, "America/New_York") == IN_FUTURE  # only inside
+    for unknown in ("Mars/Olympus_Mons", "", None, 7, "../etc"):
+        with recorded_in(unknown):
+            assert day_problem(berlin_today, at_now, "America/New_York") == IN_FUTURE

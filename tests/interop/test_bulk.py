@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from pydantic import ValidationError as PydanticValidationError
 
+from spasmtrack.diary import entries
 from spasmtrack.diary import schemas as s
-from spasmtrack.diary.entries import RESOURCES, create_entry, validate_entry
+from spasmtrack.diary.entries import (
+    RESOURCES,
+    RowError,
+    create_entry,
+    validate_entries,
+    validate_entry,
+)
 from spasmtrack.diary.models import MuscleEvent, SymptomRating, TreatmentLog
 from spasmtrack.interop.bulk import BulkWriter, EntryRows
 from spasmtrack.test import BaseTestCase
@@ -130,23 +140,96 @@ class ValidateEntryTestCase(BaseTestCase):
             validate_entry(self.alice, res, {"treatment": "nope"}, cache)
 
 
-def test_its_codes_are_random_version_4_uuids() -> None:
-    import uuid
+class ValidateEntriesTestCase(BaseTestCase):
+    TREATMENTS: tuple[dict[str, Any], ...] = (
+        {"treatment": "heat", "at": "2024-02-03T11:00:00+01:00", "amount": 20, "unit": "min"},
+        {"treatment": "heat"},
+        {"treatment": "heat", "at": None, "notes": "evening"},
+        {"treatment": "heat", "at": "2024-02-03T11:00:00+01:00", "amount": 20, "unit": "min"},
+    )
 
-    from spasmtrack.interop.bulk import uuid4_hex
+    def test_it_gives_each_row_what_validate_entry_gives_it(self) -> None:
+        got: dict[str, list[dict[str, Any]]] = {}
+        for name, rows in (
+            ("treatment-logs", self.TREATMENTS),
+            (
+                "symptom-ratings",
+                [
+                    {"name": n, "local_date": date(2024, 2, d), "value": v, "scale_max": 4}
+                    for n, d, v in [("fog", 1, 2), ("fog", 2, 2), ("pain", 1, 0), ("fog", 1, 3)]
+                ],
+            ),
+        ):
+            res = RESOURCES[name]
+            want = [validate_entry(self.alice, res, row) for row in rows]
+            got[name] = validate_entries(self.alice, res, rows, {})
+            assert got[name] == want, name
+        # (a row without an instant gets it from the model's default, on write)
+        treatments = got["treatment-logs"]
+        assert "at" not in treatments[1] and treatments[0]["treatment"] == self.heat
 
-    codes = [uuid4_hex() for _ in range(2000)]
-    assert len(set(codes)) == len(codes)
-    for code in codes:
-        u = uuid.UUID(code)
-        assert (u.version, u.variant, u.hex) == (4, uuid.RFC_4122, code)
-    # Every one of the 122 random bits varies (none stuck at 0 or 1).
-    ints = [uuid.UUID(c).int for c in codes]
-    fixed = (0xF000 << 64) | (0xC000 << 48)
-    ones = all_ones = (1 << 128) - 1
-    for n in ints:
-        all_ones &= n
-    zeros = 0
-    for n in ints:
-        zeros |= n
-    assert (all_ones & ~fixed) == 0 and (zeros | fixed) == ones
+    def test_every_kind_validates_alike_one_row_or_a_batch(self) -> None:
+        for name, res in RESOURCES.items():
+            one = validate_entry(self.alice, res, res.sample)
+            assert validate_entries(self.alice, res, [res.sample, dict(res.sample)]) == [
+                one,
+                one,
+            ], name
+
+    def test_it_names_the_first_refused_row_whichever_step_refuses_it(self) -> None:
+        res = RESOURCES["treatment-logs"]
+        future = {"treatment": "heat", "at": "2999-01-01T00:00:00+00:00"}
+        rows = [self.TREATMENTS[0], future, {"treatment": "nope"}]
+        # The catalogue step (unknown key, row 2) runs before the date rule (row 1).
+        with pytest.raises(RowError) as e:
+            validate_entries(self.alice, res, rows)
+        assert e.value.index == 1
+        assert isinstance(e.value.error, entries.EntryError) and e.value.error.field == "at"
+        with pytest.raises(RowError) as e:
+            validate_entries(self.alice, res, [*self.TREATMENTS, {"treatment": "nope"}])
+        assert e.value.index == 4 and "unknown treatment 'nope'" in str(e.value.error)
+        with pytest.raises(RowError) as e:
+            validate_entries(
+                self.alice, res, [self.TREATMENTS[1], {"treatment": "heat", "amount": -1}]
+            )
+        assert e.value.index == 1 and isinstance(e.value.error, PydanticValidationError)
+
+    def test_it_applies_the_model_field_rules_to_every_row(self) -> None:
+        # Values the schema would refuse, built without it: the model's field rules refuse
+        # the first bad row (index 2) with each of its field errors, as validate_entry does.
+        res = RESOURCES["symptom-ratings"]
+
+        def row(name: str) -> dict[str, Any]:
+            return s.SymptomRatingIn.model_construct(
+                name=name, local_date=date(2024, 1, 1), value=1.0, scale_max=4.0, notes=""
+            ).model_dump()
+
+        rows = [row("fog"), row("fog"), row("x" * 101), row("y" * 101), row("fog")]
+        with pytest.raises(RowError) as e:
+            entries._check_values(self.alice, res, rows, None)
+        assert e.value.index == 2
+        assert isinstance(e.value.error, ValidationError)
+        assert list(e.value.error.message_dict) == ["name"]
+        with pytest.raises(ValidationError) as single:
+            validate_entry(self.alice, res, s.SymptomRatingIn.model_construct(**rows[2]))
+        assert single.value.message_dict == e.value.error.message_dict
+
+    def test_it_keeps_two_instants_of_the_repeated_hour_apart(self) -> None:
+        # 02:30 comes twice in Berlin on 29 October 2023; the two compare equal as wall
+        # times, but are an hour apart: each is stored as its own instant.
+        berlin = ZoneInfo("Europe/Berlin")
+        first = datetime(2023, 10, 29, 2, 30, tzinfo=berlin)
+        second = first.replace(fold=1)
+        assert first == second and first.utcoffset() != second.utcoffset()
+        rows = EntryRows(TreatmentLog, self.alice, STAMP)
+        with transaction.atomic():
+            for at in (first, second, first):
+                values = validate_entry(self.alice, RESOURCES["treatment-logs"], self.TREATMENTS[1])
+                rows.add({**values, "at": at, "local_date": date(2023, 10, 29)})
+            rows.flush()
+        stored = list(TreatmentLog.objects.order_by("pk").values_list("at", flat=True))
+        assert stored == [
+            datetime(2023, 10, 29, 0, 30, tzinfo=UTC),
+            datetime(2023, 10, 29, 1, 30, tzinfo=UTC),
+            datetime(2023, 10, 29, 0, 30, tzinfo=UTC),
+        ]

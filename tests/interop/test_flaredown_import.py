@@ -124,6 +124,33 @@ class FlaredownImportTestCase(BaseTestCase):
         assert not Treatment.objects.filter(owner=self.alice).exists()
         assert not Habit.objects.filter(owner=self.alice).exists()
 
+    def test_a_bad_row_in_a_batch_refuses_the_whole_import_naming_its_line(self) -> None:
+        # Rows are validated a batch at a time: a refused row in the middle of the second
+        # batch names its own line, and the first batch (already written) is rolled back.
+        rows = [_row(f"2020-01-{d:02}", "Symptom", "pain", "1") for d in range(1, 13)]
+        rows[9] = _row("2020-01-10", "Symptom", '"two\nlines"', "2")  # lines 11-12
+        rows.append(_row("2020-01-13", "Treatment", "Brand new pill", "20 mg"))
+        with pytest.raises(
+            FlaredownImportRefused,
+            match=r"fd.csv line 12: name: Value error, must be a single line",
+        ):
+            import_flaredown(self.alice, _csv(*rows), where="fd.csv", batch_size=5)
+        assert not SymptomRating.objects.exists() and not TreatmentLog.objects.exists()
+        assert not Treatment.objects.filter(owner=self.alice).exists()
+
+    def test_it_names_the_first_bad_line_when_a_later_row_fails_first(self) -> None:
+        # The row ending on line 3 waits in the batch when line 5 fails at once (an
+        # over-long tag): the refusal still names line 3, the file's first bad row.
+        rows = (
+            _row("2020-01-02", "Symptom", '"two\nlines"', "2"),
+            _row("2020-01-02", "Symptom", "pain", "1"),
+            _row("2020-01-02", "Tag", "x" * 200),
+        )
+        with pytest.raises(FlaredownImportRefused, match=r"line 3: name: Value error"):
+            import_flaredown(self.alice, _csv(*rows))
+        assert not SymptomRating.objects.exists()
+        assert not Habit.objects.filter(owner=self.alice).exists()
+
     def test_it_never_overwrites_a_rating_already_in_the_diary(self) -> None:
         SymptomRating.objects.create(
             person=self.alice, name="headache", value=3, scale_max=10, local_date=date(2020, 1, 2)

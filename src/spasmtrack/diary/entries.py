@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
@@ -250,6 +250,14 @@ def habits_for(person: Person) -> QuerySet[Habit]:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
+# Fields holding a catalogue key, and where the person's choices are.
+_CATALOGUE_FIELDS = (
+    ("treatment", treatments_for),
+    ("habit", habits_for),
+    ("trigger_habit", habits_for),
+)
+
+
 def _resolve(
     person: Person, data: dict[str, Any], cache: dict[Any, Any] | None = None
 ) -> dict[str, Any]:
@@ -258,11 +266,7 @@ def _resolve(
     `cache` ((field, key) -> row), when given, is read and filled, so a bulk import looks
     each key up once instead of once a row."""
     out = dict(data)
-    for field, qs in (
-        ("treatment", treatments_for),
-        ("habit", habits_for),
-        ("trigger_habit", habits_for),
-    ):
+    for field, qs in _CATALOGUE_FIELDS:
         if field in out:
             key = out[field]
             if key is None:
@@ -288,9 +292,18 @@ _NOT_FIELD_CHECKED = frozenset(
 )
 
 
-_MEMO_TYPES = frozenset({str, int, float, bool, date, datetime})
-_MEMO_MAX = 50_000  # entries of a bulk import's cache: memory stays bounded
 _UNSEEN = object()
+_MEMO_TYPES_OR_UNSEEN = frozenset({str, int, float, bool, date, datetime, type(_UNSEEN)})
+
+
+class RowError(Exception):
+    """`validate_entries` refused row `index` of its batch; `error` is what `validate_entry`
+    raises for that row alone (EntryError, pydantic or Django ValidationError)."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(f"row {index}: {error}")
+        self.index = index
+        self.error = error
 
 
 def validate_entry(
@@ -303,46 +316,184 @@ def validate_entry(
 
     The input schema (if given a mapping), the catalogue keys the person may use, then the
     model's own field rules (`Field.clean`: lengths, choices, validators, exactly what
-    `Model.clean_fields` checks) on the values, with no model instance. The one-per-day rule
-    (`Resource.unique_day`) is left to the caller: one row checks it with a query, a bulk import
-    for a whole batch at once. Raises EntryError, pydantic or Django ValidationError.
+    `Model.clean_fields` checks) on the values, with no model instance, then the shared date
+    rule. The one-per-day rule (`Resource.unique_day`) is left to the caller: one row checks
+    it with a query, a bulk import for a whole batch at once. Raises EntryError, pydantic or
+    Django ValidationError.
 
     `cache`, kept by a bulk import across its rows, remembers catalogue rows by key and the
-    checked value of each distinct (field, value), up to a bounded size.
+    import's one "now". A bulk import calls `validate_entries`, the same steps for many rows.
     """
     if not isinstance(data, _schema_base()):
         data = _input_schema(res).model_validate(dict(data))
-    values = _resolve(person, data.model_dump(), cache)
-    errors: dict[str, list[ValidationError]] = {}
+    rows = [data.model_dump()]
+    try:
+        _check_values(person, res, rows, cache)
+    except RowError as e:
+        raise e.error from None
+    return rows[0]
+
+
+def validate_entries(
+    person: Person,
+    res: Resource[Entry],
+    rows: Sequence[Mapping[str, Any]],
+    cache: dict[Any, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """`validate_entry` for a batch of mappings: each row's values, in order, or RowError for
+    the first refused row (its index, and the error `validate_entry` gives for it alone).
+
+    The same steps and rules, run a step at a time over the whole batch: the input schema per
+    row, then each catalogue key, each distinct value of a field (`Field.clean`) and each
+    distinct date (the plausible-date rule) once for the batch, since an import's rows repeat
+    names, scores and days. Nothing is written."""
+    schema = _input_schema(res)
+    # model_validate(row).model_dump() without their per-call Python layers (the schema is
+    # built: `_built`)
+    validate = schema.__pydantic_validator__.validate_python
+    dump = schema.__pydantic_serializer__.to_python
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        try:
+            out.append(dump(validate(row if type(row) is dict else dict(row))))
+        except ValueError as e:  # pydantic's ValidationError (a ValueError: no import here)
+            raise RowError(i, e) from None
+    try:
+        _check_values(person, res, out, cache)
+    except RowError as e:
+        # A step refused row e.index; an earlier row may fail a later step: the first
+        # refused row is the one named (found row by row, only on a refusal).
+        for i in range(e.index):
+            try:
+                validate_entry(person, res, rows[i], cache)
+            except (ValueError, ValidationError) as earlier:
+                raise RowError(i, earlier) from None
+        raise
+    return out
+
+
+def _check_values(
+    person: Person, res: Resource[Entry], rows: list[dict[str, Any]], cache: dict[Any, Any] | None
+) -> None:
+    """The steps after the schema, on schema-valid values, in place: catalogue keys, the model
+    field rules, the date rule. RowError names the first refused row."""
+    _resolve_rows(person, rows, {} if cache is None else cache)
+    _clean_fields(res, rows)
+    _plausible_rows(person, rows, cache)
+
+
+def _resolve_rows(person: Person, rows: list[dict[str, Any]], cache: dict[Any, Any]) -> None:
+    """`_resolve` for a batch, each distinct key looked up once (and kept in `cache`)."""
+    if not rows:
+        return
+    first = rows[0]
+    for field, _ in _CATALOGUE_FIELDS:
+        if field not in first:
+            continue
+        for i, values in enumerate(rows):
+            key = values[field]
+            if key is None:
+                continue
+            obj = cache.get((field, key))
+            if obj is None:
+                try:
+                    obj = _resolve(person, {field: key}, cache)[field]
+                except EntryError as e:
+                    raise RowError(i, e) from None
+            values[field] = obj
+    for field in ("at", "started_at"):
+        if field in first:
+            for values in rows:
+                if values.get(field, _UNSEEN) is None:
+                    del values[field]
+
+
+def _clean_fields(res: Resource[Entry], rows: list[dict[str, Any]]) -> None:
+    """The model's field rules (`Field.clean`, no instance: it depends on the value alone),
+    each distinct value of a field once (values of the plain types, told apart by type too:
+    1, 1.0 and True are three values). On a refusal, the first refused row gets every field
+    error of its own, as `validate_entry` gives them."""
+    if not rows:
+        return
     fields = _checked_fields(res.model)
+    first_bad = len(rows)
+    for name in _keys(rows):
+        field = fields.get(name)
+        if field is None:
+            continue
+        column = [values.get(name, _UNSEEN) for values in rows[:first_bad]]
+        if {type(v) for v in column} <= _MEMO_TYPES_OR_UNSEEN:
+            bad = _clean_distinct(field, rows, name, column)
+        else:  # a list, a dict: each row's own
+            bad = _clean_each(field, rows, name, column)
+        if bad is not None:
+            first_bad = bad
+    if first_bad < len(rows):
+        raise RowError(first_bad, _field_errors(fields, rows[first_bad]))
+
+
+def _clean_distinct(
+    field: Any, rows: list[dict[str, Any]], name: str, column: list[Any]
+) -> int | None:
+    """Field.clean on each distinct value of the column; the first refused row's index."""
+    cleaned: dict[tuple[type, Any], Any] = {}
+    refused = False
+    changed = False
+    for key in {(type(v), v) for v in column}:
+        value = key[1]
+        if value is _UNSEEN or (field.blank and value in field.empty_values):
+            cleaned[key] = value
+            continue
+        try:
+            clean = cleaned[key] = field.clean(value, None)
+        except ValidationError:
+            refused = True
+            continue
+        changed = changed or clean is not value
+    if refused:
+        return next(i for i, v in enumerate(column) if (type(v), v) not in cleaned)
+    if changed:  # (the usual clean gives its value back as it is)
+        for values, value in zip(rows, column, strict=False):
+            clean = cleaned[(type(value), value)]
+            if clean is not value:
+                values[name] = clean
+    return None
+
+
+def _clean_each(field: Any, rows: list[dict[str, Any]], name: str, column: list[Any]) -> int | None:
+    for i, value in enumerate(column):
+        if value is _UNSEEN or (field.blank and value in field.empty_values):
+            continue
+        try:
+            rows[i][name] = field.clean(value, None)
+        except ValidationError:
+            return i
+    return None
+
+
+def _keys(rows: list[dict[str, Any]]) -> set[str]:
+    """The field names among a batch's values (rows of one schema share them, but for an
+    instant left out when None)."""
+    n = len(rows[0])
+    return set(rows[0]).union(*(r.keys() for r in rows if len(r) != n))
+
+
+def _field_errors(fields: Mapping[str, Any], values: Mapping[str, Any]) -> ValidationError:
+    """Every model field error of one row (its values as the schema gave them)."""
+    errors: dict[str, list[ValidationError]] = {}
     for name, value in values.items():
         field = fields.get(name)
         if field is None or (field.blank and value in field.empty_values):
             continue
-        # Field.clean without an instance depends on the value alone: a bulk import, whose
-        # rows repeat names, scores and days, checks each distinct value of a field once.
-        memo = None
-        if cache is not None and type(value) in _MEMO_TYPES:
-            memo = (res.name, name, type(value), value)
-            known = cache.get(memo, _UNSEEN)
-            if known is not _UNSEEN:
-                values[name] = known
-                continue
         try:
-            values[name] = field.clean(value, None)
+            field.clean(value, None)
         except ValidationError as e:
             errors[name] = e.error_list
-            continue
-        if memo is not None and cache is not None and len(cache) < _MEMO_MAX:
-            cache[memo] = values[name]
-    if errors:
-        raise ValidationError(errors)
-    _plausible_entry(person, values, cache)  # the shared date rule, for bulk importers too
-    return values
+    return ValidationError(errors)
 
 
 def _input_schema(res: Resource[Any]) -> type[Schema]:
-    return _mapping_schema(res.schema_in)  # cached by schema (a Resource holds dicts)
+    return _built(res.schema_in)  # cached by schema (a Resource holds dicts)
 
 
 @functools.cache
@@ -356,29 +507,11 @@ def _schema_base() -> type[Schema]:
 
 
 @functools.cache
-def _mapping_schema(schema: type[Schema]) -> type[Schema]:
-    """The input schema with the same fields and validators, for a plain mapping.
-
-    Ninja's Schema wraps every input in a DjangoGetter (a root validator, there to read
-    model attributes and `resolve_*` methods); for a dict that only costs time (most of a
-    bulk import's validation). The subclass replaces that one validator with a pass-through;
-    a schema with resolvers keeps it."""
-    from pydantic import ConfigDict, model_validator
-
-    resolvers = getattr(schema, "_ninja_resolvers", None)
-    if resolvers is None or resolvers:  # plain pydantic (nothing wrapped), or resolvers to run
-        return schema
-
-    class MappingIn(schema):  # type: ignore[valid-type, misc]
-        model_config = ConfigDict(title=schema.__name__)
-
-        @model_validator(mode="wrap")
-        @classmethod
-        def _run_root_validator(cls, values: Any, handler: Any, info: Any) -> Any:
-            return handler(values)
-
-    MappingIn.__name__ = MappingIn.__qualname__ = schema.__name__
-    return MappingIn
+def _built(schema: type[Schema]) -> type[Schema]:
+    """The input schema, built: the input schemas defer building to first use (not at
+    django.setup()), and `validate_entries` calls its validator directly."""
+    schema.model_rebuild()
+    return schema
 
 
 @functools.cache
@@ -410,29 +543,46 @@ _DATED = ("at", "started_at", "local_date")
 _NOW = ("plausible", "now")  # cache key: a bulk import judges every row against one "now"
 
 
-def _plausible_entry(
-    person: Person, values: Mapping[str, Any], cache: dict[Any, Any] | None = None
+def _plausible_entry(person: Person, values: Mapping[str, Any]) -> None:
+    """require_plausible on the entry's dates (those among `values`)."""
+    require_plausible(person, CLOCK_SKEW, **{f: values.get(f) for f in _DATED if f in values})
+
+
+def _plausible_rows(
+    person: Person, rows: list[dict[str, Any]], cache: dict[Any, Any] | None
 ) -> None:
-    """require_plausible on the entry's dates; with a bulk import's `cache`, against the
-    import's one "now" and each distinct (field, value) once (rows repeat their days)."""
-    if cache is None:
-        require_plausible(person, CLOCK_SKEW, **{f: values.get(f) for f in _DATED if f in values})
+    """The date rule on a batch: each distinct (field, value) once, against one "now" (a bulk
+    import's `cache` keeps it for the whole import). RowError names the first refused row."""
+    if not rows:
         return
-    at_now = cache.get(_NOW)
+    at_now = cache.get(_NOW) if cache is not None else None
     if at_now is None:
-        at_now = cache[_NOW] = now()
+        at_now = now()
+        if cache is not None:
+            cache[_NOW] = at_now
+    tz = person.tz
+    keys = _keys(rows)
+    first_bad: tuple[int, str, str] | None = None
     for field in _DATED:
-        value = values.get(field)
-        if value is None:
+        if field not in keys:
             continue
-        key = ("plausible", field, person.tz, value)
-        problem = cache.get(key)
-        if problem is None:  # "" once checked and fine
-            problem = _date_problem(value, at_now, person.tz, CLOCK_SKEW) or ""
-            if len(cache) < _MEMO_MAX:
-                cache[key] = problem
-        if problem:
-            raise EntryError(field, problem)
+        column = [values.get(field) for values in rows]
+        # (two instants of a DST change's repeated hour compare equal: the fold tells them)
+        problems = {
+            key: _date_problem(key[0], at_now, tz, CLOCK_SKEW)
+            for key in {(v, getattr(v, "fold", 0)) for v in column if v is not None}
+        }
+        if any(problems.values()):
+            i, problem = next(
+                (i, p)
+                for i, v in enumerate(column)
+                if v is not None and (p := problems[(v, getattr(v, "fold", 0))])
+            )
+            if first_bad is None or i < first_bad[0]:
+                first_bad = (i, field, problem)
+    if first_bad is not None:
+        i, field, problem = first_bad
+        raise RowError(i, EntryError(field, problem))
 
 
 def _check_unique_day(

@@ -1,11 +1,12 @@
 """Bulk writes for importers: validated rows as plain tuples, written with the driver's bulk path.
 
-An importer validates each row with the same rules as a single write
-(`diary.entries.validate_entry`), turns the values into a tuple with `EntryRows.row`, and
-hands it to a `BulkWriter`, which writes a batch at a time: `COPY ... FROM STDIN` (psycopg 3
-`cursor.copy()`) on PostgreSQL, one `executemany` of a single INSERT on SQLite. No model
-instance is built and no SQL is compiled per row, which is where `bulk_create` spends its
-time (a `Model.__init__` and a `get_db_prep_save` call per field and row).
+An importer validates its rows with the same rules as a single write
+(`diary.entries.validate_entries`, a batch at a time, or `validate_entry` for one), turns
+the values into tuples with `EntryRows.rows` (a column at a time, in the driver's form) and
+hands them to a `BulkWriter`, which writes a batch at a time: `COPY ... FROM STDIN`
+(psycopg 3 `cursor.copy()`) on PostgreSQL, one `executemany` of a single INSERT on SQLite.
+No model instance is built and no SQL is compiled per row, which is where `bulk_create`
+spends its time (a `Model.__init__` and a `get_db_prep_save` call per field and row).
 
 Writes happen only inside the caller's transaction (`transaction.atomic()`), so an import
 that fails on its last row leaves nothing behind. Memory holds one batch.
@@ -13,14 +14,15 @@ that fails on its last row leaves nothing behind. Memory holds one batch.
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
+
+from spasmtrack.core.codes import uuid4_hexes
 
 BATCH_SIZE = 5000
 
@@ -67,7 +69,7 @@ class BulkWriter:
         self.fields: list[Field[Any, Any]] = [opts.get_field(f) for f in fields]  # type: ignore[misc]
         self.vendor = self.connection.vendor
         # (column index, converter) for the columns whose values need converting
-        # `prepared` fields are given in the driver's form already (see `new_code`).
+        # `prepared` fields are given in the driver's form already (see `uuid4_hexes`).
         skip = set(prepared)
         self.converters = [
             (i, c)
@@ -106,8 +108,9 @@ class BulkWriter:
             self.flush()
 
     def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        for row in rows:
-            self.add(row)
+        self.pending.extend(rows)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
 
     def flush(self) -> int:
         """Write the pending rows; returns how many. Refuses to write outside a transaction."""
@@ -130,7 +133,6 @@ class BulkWriter:
         return tuple(out)
 
 
-@functools.lru_cache(maxsize=4096)  # an import repeats values: its stamp, noon of each day
 def _sqlite_datetime(value: datetime) -> str:
     """What Django's SQLite backend stores for an aware datetime when the database's time zone
     is UTC (`adapt_datetimefield_value`: naive UTC, `str()`), without its per-value settings
@@ -138,21 +140,6 @@ def _sqlite_datetime(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value} (an aware one is needed)")
     return str(value.astimezone(UTC).replace(tzinfo=None))
-
-
-def new_code(connection: Any) -> Callable[[], Any]:
-    """A maker of fresh random codes (version 4 UUIDs, as `uuid.uuid4()` makes them) in the
-    driver's form for `connection`: 32 hex digits, which is what Django's UUIDField stores
-    on SQLite and what PostgreSQL's COPY reads into a uuid column. Building a `uuid.UUID`
-    object per row cost a bulk import a few per cent."""
-    return uuid4_hex
-
-
-def uuid4_hex() -> str:
-    """`uuid.uuid4().hex` without the UUID object: 122 random bits, version 4, RFC variant."""
-    n = int.from_bytes(os.urandom(16), "big")
-    n = (n & ~(0xF000 << 64) | (4 << 76)) & ~(0xC000 << 48) | (0x8000 << 48)
-    return f"{n:032x}"
 
 
 def write_rows(connection: Any, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -172,6 +159,10 @@ class EntryRows:
     The server fills `person`, a fresh `code`, `created` and `updated` (one stamp for the
     whole import, so its rows are recognisable) and `deleted_at`; a field the values leave
     out takes its model default, and `local_date` must be in the values or in `extra`.
+
+    Rows are built in the driver's form (the writer converts nothing): the server's fields
+    are converted once, and the dates and instants of the values once per distinct value
+    (an import's rows repeat their days), so a row costs one pass over its fields.
     """
 
     SERVER = ("person", "code", "created", "updated", "deleted_at")
@@ -185,10 +176,11 @@ class EntryRows:
     ) -> None:
         opts = model._meta
         names = [f.name for f in opts.concrete_fields if not f.primary_key]
-        self.writer = BulkWriter(model, names, batch_size, prepared=("code",))
-        self.new_code = new_code(self.writer.connection)
+        self.writer = BulkWriter(model, names, batch_size, prepared=names)
         self.names = names
-        self.fk = {f.name for f in opts.concrete_fields if isinstance(f, ForeignKey)}
+        self.pending: list[Mapping[str, Any]] = []  # values given one at a time (`add`)
+        fields = {f.name: f for f in opts.concrete_fields}
+        convert = {n: self.writer._converter(fields[n]) for n in names}
         # A new row's `updated` is its `created` (the model's default would call now() for
         # each row, and give each its own stamp to convert).
         server = {
@@ -198,34 +190,87 @@ class EntryRows:
             "deleted_at": None,
             "code": None,
         }
-        self.template: list[Any] = [server.get(n) for n in names]
+        self.template: list[Any] = [_driver(convert[n], server.get(n)) for n in names]
         self.code_index = names.index("code")
-        fields = {f.name: f for f in opts.concrete_fields}
-        # (index, name, default or None when the field has none: then local_date-like
-        # columns stay None and the database refuses the row)
-        self.from_values: list[tuple[int, str, Callable[[], Any] | None]] = [
-            (i, n, fields[n].get_default if fields[n].has_default() else None)
-            for i, n in enumerate(names)
-            if n not in server
-        ]
+        # (index, name, raw default or None, converter or None, is a foreign key, kind) of
+        # the fields the values give; `default` is the model default's maker (a constant
+        # one is in the template too). A field with no default and no value stays None: a
+        # local_date-like column is then refused by the database.
+        self.from_values: list[tuple[int, str, Callable[[], Any] | None, Any, bool, str]] = []
+        for i, n in enumerate(names):
+            if n in server:
+                continue
+            f = fields[n]
+            default = f.get_default if f.has_default() else None
+            if default is not None and not callable(f.default):
+                self.template[i] = _driver(convert[n], f.get_default())
+            fk = isinstance(f, ForeignKey)
+            self.from_values.append((i, n, default, convert[n], fk, f.get_internal_type()))
 
     def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = self.template.copy()
-        out[self.code_index] = self.new_code()
-        for i, name, default in self.from_values:
-            if name in values:
-                v = values[name]
-                out[i] = v.pk if name in self.fk and isinstance(v, Model) else v
-            elif default is not None:
-                out[i] = default()
-        return tuple(out)
+        return self.rows([values])[0]
+
+    def rows(self, batch: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """The batch's rows, built a column at a time (a comprehension per column is several
+        times faster than a pass over each row's fields)."""
+        n = len(batch)
+        columns: list[Iterable[Any]] = [repeat(v, n) for v in self.template]
+        columns[self.code_index] = uuid4_hexes(n)
+        for i, name, default, convert, fk, kind in self.from_values:
+            column = [values.get(name, _MISSING) for values in batch]
+            if _MISSING not in column:
+                pass
+            elif default is None:
+                column = [None if v is _MISSING else v for v in column]
+            else:
+                column = [default() if v is _MISSING else v for v in column]
+            if fk:
+                column = [v.pk if isinstance(v, Model) else v for v in column]
+            if convert is not None:
+                column = _converted(column, convert, kind)
+            columns[i] = column
+        return list(zip(*columns, strict=True))
 
     def add(self, values: Mapping[str, Any]) -> None:
-        self.writer.add(self.row(values))
+        """One row's values; rows are built (`rows`) and written a batch at a time."""
+        self.pending.append(values)
+        if len(self.pending) >= self.writer.batch_size:
+            self.extend([])
+
+    def extend(self, many: Sequence[Mapping[str, Any]]) -> None:
+        if self.pending:
+            many, self.pending = [*self.pending, *many], []
+        self.writer.extend(self.rows(many))
 
     def flush(self) -> int:
+        if self.pending:
+            self.extend([])
         return self.writer.flush()
 
     @property
     def written(self) -> int:
         return self.writer.written
+
+
+_MISSING = object()
+
+
+def _converted(column: list[Any], convert: Callable[[Any], Any], kind: str) -> list[Any]:
+    """The column in the driver's form; None stays None. A date or date-time column is
+    converted a distinct value at a time (an import repeats its days and its stamp).
+
+    Equal dates convert alike. Two equal aware date-times are the same instant, except that
+    in one zone the repeated hour of a DST change compares equal whatever its `fold`: for
+    instants the fold is part of the key."""
+    if kind == "DateField":
+        dates = {v: convert(v) for v in set(column) if v is not None}
+        return [None if v is None else dates[v] for v in column]
+    if kind == "DateTimeField":
+        keys = {(v, v.fold) for v in column if v is not None}
+        instants = {k: convert(k[0]) for k in keys}
+        return [None if v is None else instants[v, v.fold] for v in column]
+    return [None if v is None else convert(v) for v in column]
+
+
+def _driver(convert: Callable[[Any], Any] | None, value: Any) -> Any:
+    return value if convert is None or value is None else convert(value)

@@ -23,11 +23,12 @@ value is kept and the summary says how many were replaced). The same tag twice o
 one habit log. A rating or habit log that already exists in the diary (not from this file)
 aborts the import: we never overwrite what the person logged.
 
-Every row is checked with the rules of a single write (`diary.entries.validate_entry`) and
-written as a plain tuple with the driver's bulk path (`interop.bulk`: COPY on PostgreSQL,
-executemany on SQLite) in batches inside one transaction, so a bad row anywhere (even the
-last) leaves the diary untouched. Memory holds one batch plus the catalogue names seen,
-never the whole file.
+Every row is checked with the rules of a single write (`diary.entries.validate_entries`:
+validate_entry's steps over a batch of rows) and written as a plain tuple with the driver's
+bulk path (`interop.bulk`: COPY on PostgreSQL, executemany on SQLite) in batches inside one
+transaction, so a bad row anywhere (even the last) leaves the diary untouched, and the
+refusal names the file's first bad line. Memory holds one batch plus the catalogue names
+seen, never the whole file.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import (
     RESOURCES,
     EntryError,
+    RowError,
     habits_for,
     treatments_for,
-    validate_entry,
+    validate_entries,
 )
 from spasmtrack.diary.models import Habit, HabitLog, SymptomRating, Treatment, TreatmentLog
 from spasmtrack.interop.bulk import EntryRows
@@ -71,7 +73,8 @@ CATALOGUE_NAME_MAX = Treatment._meta.get_field("name").max_length or 0
 UNIT_MAX = Treatment._meta.get_field("unit").max_length or 0
 DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\s]*)?\s*$")
 NOON = time(12, 0)
-WEATHER_DAYS = 50  # days of weather rows held before they are stored (memory stays flat)
+WEATHER_DAYS = 365  # days of weather rows held before they are stored (memory stays flat;
+# a store per year of rows, not per few weeks: each store is a few queries and a savepoint)
 
 
 class FlaredownImportRefused(ImportRefused):
@@ -197,14 +200,19 @@ class _Importer:
         self.habit_index = _catalogue_index(
             h for h in habit_catalogue().values() if h.kind == "yes_no"
         )
+        # Catalogue rows by name, as written and normalised (`_norm`)
         self.treatments: dict[str, Treatment] = {}
         self.habits: dict[str, Habit] = {}
-        # Catalogue rows by key for validate_entry, so each key is looked up once.
+        # Catalogue rows by key for validate_entries, so each key is looked up once.
         self.resolved: dict[tuple[str, str], Any] = {}
-        # Pending rows of the current batch (validated values); ratings keyed so the last
-        # row of a day wins.
-        self.ratings: dict[tuple[str, date], tuple[int, dict[str, Any]]] = {}
+        # Pending rows of the current batch, (line, data) as read: validated a batch at a
+        # time (`validate_entries`), then written. Every rating row is validated, even one
+        # a later row of its day replaces (the last one wins); one habit log per tag and day.
+        self.ratings: list[tuple[int, dict[str, Any]]] = []
+        self.rating_keys: set[tuple[str, date]] = set()
         self.habit_logs: dict[tuple[int, date], tuple[int, dict[str, Any]]] = {}
+        self.treatment_logs: list[tuple[int, dict[str, Any]]] = []
+        self.day_ok: date | None = None  # the last day that passed the date rule
         self.rating_rows = EntryRows(SymptomRating, person, self.stamp, batch_size)
         self.habit_rows = EntryRows(HabitLog, person, self.stamp, batch_size)
         self.treatment_rows = EntryRows(TreatmentLog, person, self.stamp, batch_size)
@@ -214,25 +222,27 @@ class _Importer:
     def fail(self, line: int, reason: str) -> FlaredownImportRefused:
         return FlaredownImportRefused(self.where, line, reason)
 
-    def validated(self, resource: str, data: dict[str, Any], line: int) -> dict[str, Any]:
-        """The row's values under create_entry's rules, or a refusal naming the line."""
+    def validated(
+        self, resource: str, pending: list[tuple[int, dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """The rows' values under create_entry's rules (`validate_entries`, the batch at once),
+        or a refusal naming the line of the first refused row."""
         try:
-            return validate_entry(self.person, RESOURCES[resource], data, self.resolved)
-        except EntryError as e:
-            raise self.fail(line, e.message) from None
-        except PydanticValidationError as e:
-            first = e.errors(include_url=False)[0]
-            where = ".".join(map(str, first["loc"]))
-            raise self.fail(line, f"{where}: {first['msg']}" if where else first["msg"]) from None
-        except DjangoValidationError as e:
-            field, messages = next(iter(e.message_dict.items()))
-            raise self.fail(line, f"{field}: {messages[0]}") from None
+            return validate_entries(
+                self.person, RESOURCES[resource], [data for _, data in pending], self.resolved
+            )
+        except RowError as e:
+            raise self.fail(pending[e.index][0], _reason(e.error)) from None
 
     # -- catalogue ------------------------------------------------------------------------
 
     def treatment(self, name: str, line: int) -> Treatment:
+        known = self.treatments.get(name)  # by the name as written, then normalised
+        if known is not None:
+            return known
         key = _norm(name)
         if key in self.treatments:
+            self.treatments[name] = self.treatments[key]
             return self.treatments[key]
         if len(name) > CATALOGUE_NAME_MAX:
             raise self.fail(line, f"treatment name longer than {CATALOGUE_NAME_MAX} characters")
@@ -245,13 +255,17 @@ class _Importer:
         if found is None:
             found = Treatment.add_custom(self.person, name=name, category="clinical")
             self.summary.new_treatments.append(name)
-        self.treatments[key] = found
+        self.treatments[key] = self.treatments[name] = found
         self.resolved[("treatment", found.key)] = found
         return found
 
     def habit(self, name: str, line: int) -> Habit:
+        known = self.habits.get(name)  # by the name as written, then normalised
+        if known is not None:
+            return known
         key = _norm(name)
         if key in self.habits:
+            self.habits[name] = self.habits[key]
             return self.habits[key]
         if len(name) > CATALOGUE_NAME_MAX:
             raise self.fail(line, f"tag longer than {CATALOGUE_NAME_MAX} characters")
@@ -264,7 +278,7 @@ class _Importer:
         if found is None:
             found = Habit.add_custom(self.person, name=name, kind="yes_no")
             self.summary.new_habits.append(name)
-        self.habits[key] = found
+        self.habits[key] = self.habits[name] = found
         self.resolved[("habit", found.key)] = found
         return found
 
@@ -276,28 +290,28 @@ class _Importer:
     # -- rows -----------------------------------------------------------------------------
 
     def add(self, rec: FlaredownRecord, line: int) -> None:
-        if problem := day_problem(rec.date, self.now, self.person.tz):
-            raise self.fail(line, f"date {rec.date.isoformat()}: {problem}")
+        if rec.date != self.day_ok:  # a file's rows come a day at a time
+            if problem := day_problem(rec.date, self.now, self.person.tz):
+                raise self.fail(line, f"date {rec.date.isoformat()}: {problem}")
+            self.day_ok = rec.date
         if rec.kind in ("symptom", "condition"):
             if len(rec.name) > NAME_MAX:
                 raise self.fail(line, f"symptom name longer than {NAME_MAX} characters")
             key = (rec.name, rec.date)
-            if key in self.ratings:
+            if key in self.rating_keys:
                 self.summary.duplicate_ratings += 1
+            self.rating_keys.add(key)
             assert rec.value is not None  # the parser gives every rating a value
             data = {"name": rec.name, "local_date": rec.date, "value": rec.value}
             data["scale_max"] = SCALE_MAX
-            self.ratings[key] = (line, self.validated("symptom-ratings", data, line))
+            self.ratings.append((line, data))
         elif rec.kind == "treatment":
             self._treatment_log(rec, line)
         elif rec.kind == "tag":
             habit = self.habit(rec.name, line)
             if (habit.pk, rec.date) not in self.habit_logs:
                 data = {"habit": habit.key, "local_date": rec.date, "value": 1}
-                self.habit_logs[(habit.pk, rec.date)] = (
-                    line,
-                    self.validated("habit-logs", data, line),
-                )
+                self.habit_logs[(habit.pk, rec.date)] = (line, data)
         elif rec.kind == "food":
             self.summary.foods += 1
         elif rec.kind == "weather":
@@ -308,7 +322,7 @@ class _Importer:
                 self.weather.setdefault(rec.date, {})[rec.name] = (line, rec.value)
         else:
             self.summary.hbi += 1
-        if len(self.ratings) + len(self.habit_logs) >= self.batch_size:
+        if len(self.ratings) + len(self.habit_logs) + len(self.treatment_logs) >= self.batch_size:
             self.flush()
 
     def _treatment_log(self, rec: FlaredownRecord, line: int) -> None:
@@ -321,17 +335,49 @@ class _Importer:
             "unit": unit,
             "notes": notes,
         }
-        values = self.validated("treatment-logs", data, line)
-        values["local_date"] = rec.date  # noon in the person's zone: the Flaredown day
-        self.treatment_rows.add(values)
+        self.treatment_logs.append((line, data))
 
     # -- writes ---------------------------------------------------------------------------
 
     def flush(self) -> None:
-        self._flush_ratings()
-        self._flush_habit_logs()
+        """Validate the pending rows, a kind at a time (the earliest refused line of the
+        batch is the one named), then write them."""
+        valid = self.validate_pending()
+        self._flush_ratings(valid["symptom-ratings"])
+        self._flush_habit_logs(valid["habit-logs"])
+        for (_, data), values in zip(self.treatment_logs, valid["treatment-logs"], strict=True):
+            values["local_date"] = data["at"].date()  # noon in the person's zone: its day
+        self.treatment_rows.extend(valid["treatment-logs"])
         self.treatment_rows.flush()
         self.summary.treatment_logs = self.treatment_rows.written
+        self.treatment_logs = []
+
+    def first_refusal(self, refusal: FlaredownImportRefused) -> FlaredownImportRefused:
+        """`refusal` of a row, or the refusal of a pending (not yet validated) row before it:
+        a file's first bad line is the one named."""
+        try:
+            self.validate_pending()
+        except FlaredownImportRefused as earlier:
+            if (earlier.line or 0) < (refusal.line or 0):
+                return earlier
+        return refusal
+
+    def validate_pending(self) -> dict[str, list[dict[str, Any]]]:
+        """The pending rows' values by kind, or the refusal of the earliest bad line."""
+        valid: dict[str, list[dict[str, Any]]] = {}
+        refused: list[FlaredownImportRefused] = []
+        for resource, pending in (
+            ("symptom-ratings", self.ratings),
+            ("habit-logs", list(self.habit_logs.values())),
+            ("treatment-logs", self.treatment_logs),
+        ):
+            try:
+                valid[resource] = self.validated(resource, pending) if pending else []
+            except FlaredownImportRefused as e:
+                refused.append(e)
+        if refused:
+            raise min(refused, key=lambda e: e.line or 0)
+        return valid
 
     def flush_weather(self) -> None:
         self.summary.weather_values += _store_weather(self.person, self.weather, self.where)
@@ -345,14 +391,20 @@ class _Importer:
             local_date__in=days,
         )
 
-    def _flush_ratings(self) -> None:
+    def _flush_ratings(self, valid: list[dict[str, Any]]) -> None:
         if not self.ratings:
             return
-        names = {n for n, _ in self.ratings}
-        days = {d for _, d in self.ratings}
+        # The last row of a symptom and day wins.
+        ratings = {
+            (values["name"], values["local_date"]): (line, values)
+            for (line, _), values in zip(self.ratings, valid, strict=True)
+        }
+        self.ratings, self.rating_keys = [], set()
+        names = {n for n, _ in ratings}
+        days = {d for _, d in ratings}
         rows = self._existing(SymptomRating, names, days, "name")
         for pk, name, day, created in rows.values_list("pk", "name", "local_date", "created"):
-            pending = self.ratings.pop((name, day), None)
+            pending = ratings.pop((name, day), None)
             if pending is None:
                 continue
             if created != self.stamp:
@@ -360,29 +412,44 @@ class _Importer:
             # An earlier batch of this file had it: the last row wins (rare, so one UPDATE).
             self.summary.duplicate_ratings += 1
             SymptomRating.objects.filter(pk=pk).update(value=pending[1]["value"])
-        for _, values in self.ratings.values():
-            self.rating_rows.add(values)
+        self.rating_rows.extend([values for _, values in ratings.values()])
         self.rating_rows.flush()
         self.summary.ratings = self.rating_rows.written
-        self.ratings = {}
 
-    def _flush_habit_logs(self) -> None:
+    def _flush_habit_logs(self, valid: list[dict[str, Any]]) -> None:
         if not self.habit_logs:
             return
-        ids = {h for h, _ in self.habit_logs}
-        days = {d for _, d in self.habit_logs}
+        habit_logs = {
+            key: (line, values)
+            for (key, (line, _)), values in zip(self.habit_logs.items(), valid, strict=True)
+        }
+        self.habit_logs = {}
+        ids = {h for h, _ in habit_logs}
+        days = {d for _, d in habit_logs}
         rows = self._existing(HabitLog, ids, days, "habit_id")
         for habit_id, name, day, created in rows.values_list(
             "habit_id", "habit__name", "local_date", "created"
         ):
-            pending = self.habit_logs.pop((habit_id, day), None)
+            pending = habit_logs.pop((habit_id, day), None)
             if pending is not None and created != self.stamp:
                 raise self.fail(pending[0], f"your diary already has {name!r} on {day}")
-        for _, values in self.habit_logs.values():
-            self.habit_rows.add(values)
+        self.habit_rows.extend([values for _, values in habit_logs.values()])
         self.habit_rows.flush()
         self.summary.habit_logs = self.habit_rows.written
-        self.habit_logs = {}
+
+
+def _reason(error: Exception) -> str:
+    """A refused row's reason, as `validate_entry` phrased it: "<field>: <message>"."""
+    if isinstance(error, EntryError):
+        return error.message
+    if isinstance(error, PydanticValidationError):
+        first = error.errors(include_url=False)[0]
+        where = ".".join(map(str, first["loc"]))
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    if isinstance(error, DjangoValidationError):
+        field, messages = next(iter(error.message_dict.items()))
+        return f"{field}: {messages[0]}"
+    return str(error)
 
 
 def import_flaredown(
@@ -405,8 +472,10 @@ def import_flaredown(
                 imp.add(rec, counter.line)
             imp.flush()
             imp.flush_weather()
+    except FlaredownImportRefused as e:
+        raise imp.first_refusal(e) from None
     except FlaredownError as e:
-        raise FlaredownImportRefused(where, e.line, e.reason) from None
+        raise imp.first_refusal(FlaredownImportRefused(where, e.line, e.reason)) from None
     except csv.Error as e:
         from spasmtrack.exchange.limits import MAX_FIELD_CHARS
 

@@ -33,6 +33,7 @@ from django.db.models import ProtectedError
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.plausible import recorded_in
 from spasmtrack.exchange import limits
 from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.exchange.sections import Row, Section, collect
@@ -195,7 +196,8 @@ def import_document(person: Person, doc: Any, where: str = "import") -> dict[str
     if doc.get("version") != VERSION:
         raise ImportRefused(where, None, f"unsupported version {doc.get('version')!r}")
     counts: dict[str, int] = {}
-    with transaction.atomic():
+    # Its days are read on the calendar they were recorded on, too (core.plausible).
+    with recorded_in(doc.get("tz")), transaction.atomic():
         for section in SECTIONS:
             rows = _rows(doc, section.key, where)
             section.load(person, rows, f"{where}: {section.key}")

@@ -9,19 +9,19 @@ version, since an upsert that only changes values adds no new row id.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
+from spasmtrack.core.codes import uuid4_hexes
 from spasmtrack.core.measures import DailyValue, MeasureError, checked_value, normalise_metric
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import EntryError
@@ -102,9 +102,12 @@ def _checked(
     stamp: Any,
     where: str,
 ) -> Iterator[DailyValue]:
+    fine: set[date] = set()  # days that passed the date rule (a day has several metrics)
     for line, v in values:
-        if problem := day_problem(v.day, stamp, person.tz):
-            raise MeasureError(f"date {v.day.isoformat()}: {problem}", line)
+        if v.day not in fine:
+            if problem := day_problem(v.day, stamp, person.tz):
+                raise MeasureError(f"date {v.day.isoformat()}: {problem}", line)
+            fine.add(v.day)
         key = (v.day, v.metric)
         before = seen.get(key)
         if before is not None:
@@ -131,6 +134,7 @@ def _upsert(
         ).values_list("local_date", "metric", "value", "unit")
     }
     rows = []
+    pk, codes = person.pk, iter(uuid4_hexes(len(batch)))  # codes as the drivers take them
     for v in batch:
         have = existing.get((v.day, v.metric))
         if have == (v.value, v.unit):
@@ -140,19 +144,16 @@ def _upsert(
             summary.new += 1
         else:
             summary.updated += 1
-        rows.append((person.pk, uuid.uuid4(), v.day, v.metric, v.value, v.unit, source))
+        rows.append((pk, next(codes), v.day, v.metric, v.value, v.unit, source))
     if not rows:
         return
     if connection.vendor == "postgresql":
         _upsert_copy(rows, stamp)
         return
     ops = connection.ops
-    code = DailyMetric._meta.get_field("code")
-    assert isinstance(code, models.UUIDField)
     at = ops.adapt_datetimefield_value(stamp)
     params = [
-        (p, code.get_db_prep_value(c, connection), ops.adapt_datefield_value(d), m, v, u, s, at, at)
-        for p, c, d, m, v, u, s in rows
+        (p, c, ops.adapt_datefield_value(d), m, v, u, s, at, at) for p, c, d, m, v, u, s in rows
     ]
     with connection.cursor() as cursor:  # SQLite is in-process: executemany is the fast path
         cursor.executemany(
