@@ -307,3 +307,14 @@ def test_the_reader_agrees_with_a_plain_reference_on_edge_cases(seed: int, zone:
     assert {(v.day, v.metric): v.value for v in result.values} == expected
     assert result.records == records == data.count(b"<Record ")
     assert sum(result.used.values()) < records  # some types are not read
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+def test_the_reader_agrees_with_the_reference_on_a_synthetic_export_across_dst(zone: str) -> None:
+    buf = io.BytesIO()  # 20 days across Berlin's spring change; sleep comes in order here
+    syn.write_health_xml(buf, 20, seed=5, first=date(2024, 3, 20))
+    tz = ZoneInfo(zone)
+    result = read_apple_health(io.BytesIO(buf.getvalue()), tz)
+    expected, records = reference(buf.getvalue(), tz)
+    assert {(v.day, v.metric): v.value for v in result.values} == expected
+    assert result.records == records
