@@ -3,7 +3,9 @@
 Apple Health: `export.xml` as the Health app writes it (XML declaration, the inline DTD's
 shape, `<HealthData locale=…>`, `<ExportDate>`, `<Me>`, then `<Record>` elements with
 `type sourceName sourceVersion device unit creationDate startDate endDate value`, some with
-`<MetadataEntry>` children), and `export.zip` holding `apple_health_export/export.xml`.
+`<MetadataEntry>` children, dated in the phone's zone, DST included, then `<Workout>` and
+`<ActivitySummary>` elements, which the reader skips, as at the end of a real export), and
+`export.zip` holding `apple_health_export/export.xml`.
 Fitbit: `sleep-YYYY-MM-DD.json` and `steps-YYYY-MM-DD.json` lists as in a Fitbit / Google
 Takeout data export.
 """
@@ -15,8 +17,10 @@ import json
 import random
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import IO
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import timezone as timezone  # re-exported: tests use syn.timezone
+from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [
@@ -97,7 +101,7 @@ def health_zip(xml: bytes, name: str = "apple_health_export/export.xml") -> byte
     return buf.getvalue()
 
 
-def day_records(day: date, rng: random.Random, tz: timezone) -> Iterator[str]:
+def day_records(day: date, rng: random.Random, tz: tzinfo) -> Iterator[str]:
     """One synthetic day: ~90 step samples from phone and watch, resting HR, 3 HRV
     readings, and the night before as staged Watch sleep (core, deep, REM, awake)."""
     t = datetime(day.year, day.month, day.day, 7, 0, tzinfo=tz)
@@ -137,10 +141,58 @@ def day_records(day: date, rng: random.Random, tz: timezone) -> Iterator[str]:
         at = end
 
 
-def write_health_xml(out: IO[bytes], days: int, seed: int = 1, first: date | None = None) -> int:
-    """Write a synthetic export.xml of `days` days to `out`; returns the Record count."""
+def workout(day: date, rng: random.Random, tz: tzinfo) -> str:
+    """An evening walk as the Watch records it, with events, statistics and metadata."""
+    start = datetime(day.year, day.month, day.day, 18, rng.randint(0, 59), tzinfo=tz)
+    minutes = rng.randint(20, 70)
+    end = start + timedelta(minutes=minutes)
+    stat = '  <WorkoutStatistics type="{0}" startDate="{1}" endDate="{2}" sum="{3}" unit="{4}"/>\n'
+    return (
+        f' <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="{minutes}" '
+        f'durationUnit="min" {WATCH} creationDate="{fmt(end)}" startDate="{fmt(start)}" '
+        f'endDate="{fmt(end)}">\n'
+        '  <MetadataEntry key="HKIndoorWorkout" value="0"/>\n'
+        f'  <WorkoutEvent type="HKWorkoutEventTypeSegment" date="{fmt(start)}" '
+        f'duration="{minutes}" durationUnit="min"/>\n'
+        + stat.format(
+            "HKQuantityTypeIdentifierStepCount", fmt(start), fmt(end), minutes * 95, "count"
+        )
+        + stat.format(
+            "HKQuantityTypeIdentifierActiveEnergyBurned",
+            fmt(start),
+            fmt(end),
+            f"{minutes * 4.1:.2f}",
+            "kcal",
+        )
+        + '  <WorkoutRoute sourceName="Sam’s Apple Watch">\n'
+        f'   <FileReference path="/workout-routes/route_{day.isoformat()}.gpx"/>\n'
+        "  </WorkoutRoute>\n"
+        " </Workout>\n"
+    )
+
+
+def activity_summary(day: date, rng: random.Random) -> str:
+    return (
+        f' <ActivitySummary dateComponents="{day.isoformat()}" '
+        f'activeEnergyBurned="{rng.uniform(150, 600):.3f}" activeEnergyBurnedGoal="400" '
+        'activeEnergyBurnedUnit="Cal" appleMoveTime="0" appleMoveTimeGoal="0" '
+        f'appleExerciseTime="{rng.randint(0, 60)}" appleExerciseTimeGoal="30" '
+        f'appleStandHours="{rng.randint(4, 14)}" appleStandHoursGoal="12"/>\n'
+    )
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def write_health_xml(
+    out: IO[bytes], days: int, seed: int = 1, first: date | None = None, tz: tzinfo = BERLIN
+) -> int:
+    """Write a synthetic export.xml of `days` days to `out`; returns the Record count.
+
+    The Records come day by day, dated in `tz` (the phone's zone: +0100 in winter, +0200 in
+    summer for Berlin); a Workout every other day and an ActivitySummary a day follow them,
+    as in a real export."""
     rng = random.Random(seed)
-    tz = timezone(timedelta(hours=1))
     first = first or date(2020, 1, 1)
     out.write(HEAD.encode())
     n = 0
@@ -148,11 +200,17 @@ def write_health_xml(out: IO[bytes], days: int, seed: int = 1, first: date | Non
         block = list(day_records(first + timedelta(days=i), rng, tz))
         n += len(block)
         out.write("".join(block).encode())
+    for i in range(0, days, 2):
+        out.write(workout(first + timedelta(days=i), rng, tz).encode())
+    for i in range(days):
+        out.write(activity_summary(first + timedelta(days=i), rng).encode())
     out.write(TAIL.encode())
     return n
 
 
-def fitbit_sleep(day: date, minutes: int, efficiency: int, wakes: int, main: bool = True) -> dict:
+def fitbit_sleep(
+    day: date, minutes: int, efficiency: int, wakes: int, main: bool = True
+) -> dict[str, Any]:
     end = datetime(day.year, day.month, day.day, 7, 0)
     start = end - timedelta(minutes=minutes + 40)
     return {
@@ -184,14 +242,14 @@ def fitbit_sleep(day: date, minutes: int, efficiency: int, wakes: int, main: boo
     }
 
 
-def fitbit_steps(at: datetime, value: int) -> dict:
+def fitbit_steps(at: datetime, value: int) -> dict[str, Any]:
     return {
         "dateTime": at.astimezone(UTC).strftime("%m/%d/%y %H:%M:%S"),
         "value": str(value),
     }
 
 
-def fitbit_zip(files: dict[str, list[dict]]) -> bytes:
+def fitbit_zip(files: dict[str, list[dict[str, Any]]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():

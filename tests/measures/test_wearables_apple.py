@@ -8,14 +8,14 @@ encoding (the same document as UTF-16 is the reference), gives the same result.
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from spasmtrack.core.formats import wearables
 from spasmtrack.core.formats.wearables import AppleHealthResult, read_apple_health
-from spasmtrack.core.measures import MeasureError
+from spasmtrack.core.measures import MeasureError, checked_value
 from tests.measures import synthetic as syn
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -113,3 +113,208 @@ def test_a_bad_record_is_named_by_its_number_either_way(record: str, message: st
     ):
         with pytest.raises(MeasureError, match=f"{message}.*record 3 of the file"):
             read_apple_health(io.BytesIO(data), BERLIN)
+
+
+# --- The reader against a plain reference on a file full of edge cases ----------------------
+
+RHR = "HKQuantityTypeIdentifierRestingHeartRate"
+HRV = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
+SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
+SLEEP_VALUE = "HKCategoryValueSleepAnalysis"
+AWAKE = SLEEP_VALUE + "Awake"
+ASLEEP = {SLEEP_VALUE + s for s in ("Asleep", "AsleepUnspecified", "AsleepCore", "AsleepDeep")}
+ASLEEP.add(SLEEP_VALUE + "AsleepREM")
+
+
+def reference(data: bytes, zone: ZoneInfo) -> tuple[dict[tuple[date, str], float], int]:
+    """The module doc's rules, record by record, with nothing cached: the standard library's
+    parser (expat), each date parsed in full with strptime and converted on its own, sleep
+    unions by sorting. Returns {(day, metric): value} and the Record count."""
+    import xml.etree.ElementTree as ET
+    from collections import defaultdict
+
+    def at(text: str) -> datetime:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
+
+    steps: dict[tuple[date, str], float] = defaultdict(float)
+    means: dict[tuple[str, date], list[float]] = defaultdict(list)
+    segments: list[tuple[float, float, str]] = []
+    records = 0
+    for _, el in ET.iterparse(io.BytesIO(data), events=("start",)):
+        if el.tag != "Record":
+            continue
+        records += 1
+        kind, a = el.get("type"), el.attrib
+        if kind == STEP:
+            steps[(at(a["startDate"]).astimezone(zone).date(), a["sourceName"])] += float(
+                a["value"]
+            )
+        elif kind in (RHR, HRV):
+            metric = "resting_heart_rate" if kind == RHR else "hrv_sdnn"
+            means[(metric, at(a["startDate"]).astimezone(zone).date())].append(float(a["value"]))
+        elif kind == SLEEP and a["value"] in ASLEEP | {SLEEP_VALUE + "InBed", AWAKE}:
+            s, e = at(a["startDate"]).timestamp(), at(a["endDate"]).timestamp()
+            if e > s:
+                segments.append((s, e, a["value"]))
+    out: dict[tuple[date, str], float] = {}
+    for (day, _), total in steps.items():
+        out[(day, "steps")] = max(out.get((day, "steps"), 0.0), total)
+    for (metric, day), values in means.items():
+        out[(day, metric)] = round(sum(values) / len(values), 3)
+
+    def union(segs: list[tuple[float, float]]) -> list[list[float]]:
+        merged: list[list[float]] = []
+        for s, e in sorted(segs):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        return merged
+
+    sleeps: list[list[tuple[float, float, str]]] = []
+    for seg in sorted(segments, key=lambda x: x[0]):
+        if sleeps and seg[0] - max(e for _, e, _ in sleeps[-1]) <= 3 * 3600:
+            sleeps[-1].append(seg)
+        else:
+            sleeps.append([seg])
+    asleep_by_day: dict[date, float] = defaultdict(float)
+    main: dict[date, tuple[float, float | None, float | None]] = {}
+    for sleep in sleeps:
+        asleep = union([(s, e) for s, e, v in sleep if v in ASLEEP])
+        if not asleep:
+            continue
+        day = datetime.fromtimestamp(max(e for _, e, _ in sleep), zone).date()
+        length = sum(e - s for s, e in asleep)
+        asleep_by_day[day] += length
+        if day in main and length <= main[day][0]:
+            continue
+        if all(v in ASLEEP for _, _, v in sleep):
+            main[day] = (length, None, None)
+            continue
+        in_bed = sum(e - s for s, e in union([(s, e) for s, e, _ in sleep]))
+        awake = union([(s, e) for s, e, v in sleep if v == AWAKE])
+        first, last = asleep[0][0], asleep[-1][1]
+        main[day] = (
+            length,
+            round(min(100.0, 100 * length / in_bed), 1),
+            float(sum(1 for s, _ in awake if first < s < last)),
+        )
+    for day, total in asleep_by_day.items():
+        if total <= 20 * 3600:
+            out[(day, "sleep_hours")] = round(total / 3600, 3)
+            _, efficiency, awakenings = main[day]
+            if efficiency is not None and awakenings is not None:
+                out[(day, "sleep_efficiency")] = efficiency
+                out[(day, "awakenings")] = awakenings
+    return {k: checked_value(k[1], v, None)[0] for k, v in out.items()}, records
+
+
+def edge_case_export(seed: int) -> bytes:
+    """Records in several offsets (Berlin's winter and summer time, New York, India, Nepal,
+    UTC) around both of Berlin's 2024 DST changes and around midnight, steps spanning
+    midnight, decimal values, duplicates, records of unread types and unread sleep values,
+    sleep from two overlapping sources out of order, naps, zero-length segments, Records
+    inside a Correlation, Workouts and ActivitySummaries."""
+    import random
+
+    rng = random.Random(seed)
+    offsets = [timedelta(hours=h, minutes=m) for h, m in ((1, 0), (2, 0), (-5, 0), (5, 30))]
+    offsets += [timedelta(hours=5, minutes=45), timedelta(0)]
+    zones = [timezone(o) for o in offsets]
+    lines: list[str] = []
+    changes = [datetime(2024, 3, 31, 1, tzinfo=UTC), datetime(2024, 10, 27, 1, tzinfo=UTC)]
+    for change in changes:
+        for i in range(-40, 40):  # every 7 minutes for ±4.7 hours around the change
+            when = change + timedelta(minutes=7 * i + rng.randint(0, 6))
+            tz = zones[rng.randrange(len(zones))]
+            src = syn.WATCH if rng.random() < 0.5 else syn.PHONE
+            value = str(rng.randint(0, 300)) if rng.random() < 0.8 else f"{rng.random() * 9:.2f}"
+            line = syn.steps(0, when.astimezone(tz), rng.randint(1, 30), src).replace(
+                'value="0"', f'value="{value}"'
+            )
+            lines += [line, line] if rng.random() < 0.1 else [line]  # a duplicate
+            if rng.random() < 0.3:
+                kind = rng.choice([RHR, HRV])
+                lines.append(
+                    syn.record(kind, "ms", str(rng.randint(30, 90)), when.astimezone(tz), when)
+                )
+            if rng.random() < 0.3:
+                lines.append(
+                    syn.record(
+                        rng.choice(["HKQuantityTypeIdentifierHeartRate", "HKQuantityTypeX"]),
+                        "count/min",
+                        "80",
+                        when.astimezone(tz),
+                        when,
+                    )
+                )
+    for d in range(12):  # nights, some across a DST change, and naps
+        day = datetime(2024, 3, 27, 22, tzinfo=UTC) + timedelta(days=d)
+        if d >= 6:
+            day += timedelta(days=205)  # around 27 October
+        tz = zones[rng.randrange(2)]
+        segs = []
+        at = day + timedelta(minutes=rng.randint(0, 120))
+        segs.append((at, at + timedelta(hours=8), "InBed", syn.PHONE))
+        while at < day + timedelta(hours=9):
+            end = at + timedelta(minutes=rng.choice([0, 5, 20, 45]))
+            stage = rng.choice(["AsleepCore", "AsleepDeep", "AsleepREM", "Awake", "Asleep"])
+            segs.append((at, end, stage, syn.WATCH))
+            if rng.random() < 0.3:  # another source, shifted, overlapping
+                shift = timedelta(minutes=rng.randint(-10, 10))
+                segs.append((at + shift, end + shift, "AsleepUnspecified", syn.PHONE))
+            if rng.random() < 0.05:
+                segs.append((at, end, "Unknown", syn.WATCH))  # an unread value
+            at = end + timedelta(minutes=rng.randint(0, 3))
+        if rng.random() < 0.5:  # an afternoon nap
+            nap = day + timedelta(hours=16)
+            segs.append((nap, nap + timedelta(minutes=40), "AsleepUnspecified", syn.PHONE))
+        rng.shuffle(segs)
+        for s, e, v, src in segs:
+            lines.append(syn.sleep(SLEEP_VALUE + v, s.astimezone(tz), e.astimezone(tz), src))
+    late = datetime(2024, 6, 1, 23, 55, tzinfo=timezone(timedelta(hours=2)))
+    lines.append(syn.steps(90, late, minutes=25))  # spans midnight: the day it starts
+    lines.append(
+        ' <Correlation type="HKCorrelationTypeIdentifierBloodPressure">'
+        + syn.steps(11, late)
+        + "</Correlation>\n"
+    )
+    lines.append(syn.workout(date(2024, 6, 1), rng, syn.BERLIN))
+    lines.append(syn.activity_summary(date(2024, 6, 1), rng))
+    head = lines[: len(lines) // 2]  # half the file out of time order
+    rng.shuffle(head)
+    lines[: len(head)] = head
+    return syn.health_xml(lines)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Berlin",
+        "America/New_York",
+        "Asia/Kolkata",
+        "Asia/Kathmandu",
+        "UTC",
+        "Australia/Lord_Howe",
+    ],  # fmt: skip
+)
+def test_the_reader_agrees_with_a_plain_reference_on_edge_cases(seed: int, zone: str) -> None:
+    data = edge_case_export(seed)
+    tz = ZoneInfo(zone)
+    result = read_apple_health(io.BytesIO(data), tz)
+    expected, records = reference(data, tz)
+    assert {(v.day, v.metric): v.value for v in result.values} == expected
+    assert result.records == records == data.count(b"<Record ")
+    assert sum(result.used.values()) < records  # some types are not read
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+def test_the_reader_agrees_with_the_reference_on_a_synthetic_export_across_dst(zone: str) -> None:
+    buf = io.BytesIO()  # 20 days across Berlin's spring change; sleep comes in order here
+    syn.write_health_xml(buf, 20, seed=5, first=date(2024, 3, 20))
+    tz = ZoneInfo(zone)
+    result = read_apple_health(io.BytesIO(buf.getvalue()), tz)
+    expected, records = reference(buf.getvalue(), tz)
+    assert {(v.day, v.metric): v.value for v in result.values} == expected
+    assert result.records == records

@@ -7,10 +7,13 @@ Pure: byte streams and a time zone in, `DailyValue`s (core.measures) out.
 value=…>` per sample; dates read "2024-01-02 07:30:00 +0100". It is read with lxml's
 (libxml2) parser and a parser target: each start tag's attributes arrive as a dict, no tree
 is built, so memory stays flat however big the file (only per-day totals and the sleep
-segments, in flat arrays, are kept). Chosen over the standard library's expat because the
-bare parse alone is about 1.3 times as fast (bench/apple_health.py, 1 GB: 225,000 against
-169,000 records/s with empty handlers), so that only it leaves room under the 200,000
-records/s target for the handler. No DTD is loaded, no entity is substituted and
+segments, in flat arrays, are kept). The fastest of the real parsers at hand, measured
+with an empty handler on the same file: lxml's iterparse (tag="Record", start or end
+events, clearing) reaches 71-74 % of its speed, the standard library's expat 67-81 %
+(ordered attributes the faster), so that only it leaves room under the 200,000 records/s
+target for the handler. The handler's hot paths (step and sleep records) are inlined and
+cached per hour of the records' clock (see local_day and _timestamp). No DTD is loaded, no
+entity is substituted and
 nothing is fetched from the network; a file that declares any entity is refused at its root
 element (an export has none; this rules out entity-expansion bombs and external entities).
 Read:
@@ -40,12 +43,14 @@ summed per local day.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
+from itertools import islice
 from typing import Any, Protocol
 
 from spasmtrack.core.measures import (
@@ -71,13 +76,15 @@ ASLEEP = frozenset(
 IN_BED = "HKCategoryValueSleepAnalysisInBed"
 AWAKE = "HKCategoryValueSleepAnalysisAwake"
 SLEEP_KINDS = (IN_BED, AWAKE, *sorted(ASLEEP))  # a segment's value, stored as its index
+_SLEEP_CODE = {kind: i for i, kind in enumerate(SLEEP_KINDS)}
+_MINUTE_SECOND = {f"{m:02}:{s:02}": 60.0 * m + s for m in range(60) for s in range(60)}
 MAX_ASLEEP_HOURS = 20
 SLEEP_GAP = 3 * 3600.0  # seconds between segments that start a new sleep
 CHUNK = 1 << 20
 MAX_SLEEP_SEGMENTS = 2_000_000  # a decade of staged nights is about 200,000
 
 Progress = Callable[[int], None]  # called with the bytes read so far
-_HOUR_END = timedelta(minutes=59, seconds=59)
+_HOURS = {f"{h:02}": h for h in range(24)}
 _EXACT = date.min  # cache marker: convert each record of this hour on its own
 
 
@@ -92,9 +99,13 @@ class AppleHealthResult:
 class _AppleHealthReader:
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
-        self.records = 0
-        self.used: dict[str, int] = defaultdict(int)
-        self.steps: dict[tuple[date, str], float] = defaultdict(float)
+        self.step_records = 0
+        self.other_records = 0  # Records of the types not read
+        self.used: dict[str, int] = defaultdict(int)  # Records read, per type but steps
+        # Per day, per source, the step count; and per hour of the records' clock that lies
+        # in one day of the person's (see local_day), that day's entry.
+        self.steps: dict[date, dict[str, float]] = {}
+        self._steps_of_hour: dict[str, dict[str, float]] = {}
         self.sums: dict[tuple[str, date], float] = defaultdict(float)
         self.counts: dict[tuple[str, date], int] = defaultdict(int)
         # Sleep segments in three flat arrays (17 bytes a segment, not a tuple of objects):
@@ -104,6 +115,8 @@ class _AppleHealthReader:
         self.sleep_kind = bytearray()
         self.skipped_sleep_days: list[date] = []
         self._day_cache: dict[str, date] = {}
+        self._hour_ts: dict[str, float] = {}  # see _timestamp
+        self._midnight: dict[str, float] = {}  # "2024-01-02 +0100" -> epoch, see local_day
         self.root: str | None = None
         self.source: _Counted | None = None  # to check the prolog at the root element
 
@@ -128,11 +141,24 @@ class _AppleHealthReader:
         if day is None:
             if len(self._day_cache) > 20_000:  # records come roughly in time order
                 self._day_cache.clear()
-            start = self._parse(text[:13] + ":00:00" + text[19:])
-            if start.tzinfo is None:
-                raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
-            local = start.astimezone(self.zone)
-            last = (start + _HOUR_END).astimezone(self.zone)
+                self._midnight.clear()
+            # The epoch of the hour's start: from its day's midnight in the same offset when
+            # that day was seen (the strings differ only in the hour digits, so they parse
+            # alike, 3,600 s apart), else parsed.
+            hour = _HOURS.get(text[11:13])
+            day_key = text[:11] + text[19:]
+            midnight = self._midnight.get(day_key) if hour is not None else None
+            if midnight is not None and hour is not None:
+                start = midnight + 3600 * hour
+            else:
+                parsed = self._parse(text[:13] + ":00:00" + text[19:])
+                if parsed.tzinfo is None:
+                    raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
+                start = parsed.timestamp()
+                if hour is not None:
+                    self._midnight[day_key] = start - 3600 * hour
+            local = datetime.fromtimestamp(start, self.zone)
+            last = datetime.fromtimestamp(start + 3599, self.zone)
             whole = local.minute == 0 and local.second == 0 and last.date() == local.date()
             day = self._day_cache[key] = local.date() if whole else _EXACT
         if day is _EXACT:
@@ -140,46 +166,107 @@ class _AppleHealthReader:
         return day
 
     def timestamp(self, text: str) -> float:
+        """Seconds since the epoch of an Apple date string; `start` inlines the cached case."""
+        base = self._hour_ts.get(text[:14] + text[19:])
+        second = _MINUTE_SECOND.get(text[14:19])
+        if base is not None and second is not None:
+            return base + second
+        return self._timestamp(text)
+
+    def _timestamp(self, text: str) -> float:
+        """The uncached case: parsed in full, then the epoch of its hour is cached, keyed by
+        the string without its minutes and seconds ("2024-01-02 07: +0100"). A string of the
+        same key whose minutes and seconds are in _MINUTE_SECOND parses exactly like this one
+        with other minutes and seconds, so adding them to the cached hour is the same
+        timestamp (whole seconds and a fixed offset: exact in a float)."""
         dt = self._parse(text)
         if dt.tzinfo is None:
             raise MeasureError(f"date without a time zone offset: {text[:40]!r}")
-        return dt.timestamp()
+        ts = dt.timestamp()
+        second = _MINUTE_SECOND.get(text[14:19])
+        if len(text) == 25 and second is not None:
+            if len(self._hour_ts) > 20_000:
+                self._hour_ts.clear()
+            self._hour_ts[text[:14] + text[19:]] = ts - second
+        return ts
 
     # -- lxml's parser target: every start tag, with a dict of its attributes ------------
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         """One element; a <Record> is read (KeyError for a missing attribute). The hot
-        path of the import: the common cases are inlined."""
+        path of the import, so the common cases are inlined: each Record adds one to
+        exactly one counter (the step records', the other read types' or the unread ones'),
+        `records` is their sum."""
         if tag != "Record":
             if self.root is None:
                 self._root(tag)
             return
-        self.records += 1
         kind = attrs.get("type")
         if kind == STEP:
+            self.step_records += 1
             text = attrs["startDate"]
-            day = self._day_cache.get(text[:13] + text[19:])
-            if day is None or day is _EXACT:
-                day = self.local_day(text)
-            self.steps[(day, attrs.get("sourceName", ""))] += float(attrs["value"])
-        elif kind in (RHR, HRV):
-            key = (kind, self.local_day(attrs["startDate"]))
-            self.sums[key] += float(attrs["value"])
-            self.counts[key] += 1
+            per_source = self._steps_of_hour.get(text[:13] + text[19:])
+            if per_source is None:
+                per_source = self._steps_of(text)
+            source = attrs.get("sourceName", "")
+            per_source[source] = per_source.get(source, 0.0) + float(attrs["value"])
         elif kind == SLEEP:
-            value = attrs.get("value", "")
-            if value in ASLEEP or value in (IN_BED, AWAKE):
+            self.used[kind] += 1
+            code = _SLEEP_CODE.get(attrs.get("value", ""))
+            if code is not None:
                 if len(self.sleep_kind) >= MAX_SLEEP_SEGMENTS:
                     raise MeasureError("more sleep segments than any real export holds")
-                start = self.timestamp(attrs["startDate"])
-                end = self.timestamp(attrs["endDate"])
+                hour_ts = self._hour_ts
+                text = attrs["startDate"]
+                base = hour_ts.get(text[:14] + text[19:])
+                second = _MINUTE_SECOND.get(text[14:19])
+                start = (
+                    base + second
+                    if base is not None and second is not None
+                    else self._timestamp(text)
+                )
+                text = attrs["endDate"]
+                base = hour_ts.get(text[:14] + text[19:])
+                second = _MINUTE_SECOND.get(text[14:19])
+                end = (
+                    base + second
+                    if base is not None and second is not None
+                    else self._timestamp(text)
+                )
                 if end > start:
                     self.sleep_start.append(start)
                     self.sleep_end.append(end)
-                    self.sleep_kind.append(SLEEP_KINDS.index(value))
+                    self.sleep_kind.append(code)
+        elif kind in (RHR, HRV):
+            self.used[kind] += 1
+            key = (kind, self.local_day(attrs["startDate"]))
+            self.sums[key] += float(attrs["value"])
+            self.counts[key] += 1
         else:
-            return
-        self.used[kind] += 1
+            self.other_records += 1
+
+    def _steps_of(self, text: str) -> dict[str, float]:
+        """The step counts per source of the record's day; cached per hour when the whole
+        hour lies in one day."""
+        day = self.local_day(text)
+        per_source = self.steps.get(day)
+        if per_source is None:
+            per_source = self.steps[day] = {}
+        key = text[:13] + text[19:]
+        if self._day_cache.get(key) is not _EXACT:
+            if len(self._steps_of_hour) > 20_000:
+                self._steps_of_hour.clear()
+            self._steps_of_hour[key] = per_source
+        return per_source
+
+    @property
+    def records(self) -> int:
+        """<Record> elements seen so far (the one being read included)."""
+        return self.step_records + self.other_records + sum(self.used.values())
+
+    def used_types(self) -> dict[str, int]:
+        """Records read, per type."""
+        return {STEP: self.step_records, **self.used} if self.step_records else dict(self.used)
 
     def _root(self, tag: str) -> None:
         self.root = tag
@@ -202,8 +289,9 @@ class _AppleHealthReader:
     def values(self) -> list[DailyValue]:
         out: list[DailyValue] = []
         per_day: dict[date, float] = {}
-        for (day, _source), total in self.steps.items():
-            per_day[day] = max(per_day.get(day, 0.0), total)
+        for day, per_source in self.steps.items():
+            for total in per_source.values():
+                per_day[day] = max(per_day.get(day, 0.0), total)
         out += [_value(d, STEPS, v) for d, v in sorted(per_day.items())]
         for (kind, day), total in sorted(self.sums.items()):
             mean = total / self.counts[(kind, day)]
@@ -212,10 +300,13 @@ class _AppleHealthReader:
         return out
 
     def _segments(self) -> Iterator[tuple[float, float, str]]:
-        """The sleep segments by start time, one tuple at a time."""
+        """The sleep segments by start time (stable), one tuple at a time. An export's come
+        in order nearly always: then they are not sorted at all."""
         starts, ends, kinds = self.sleep_start, self.sleep_end, self.sleep_kind
-        for i in sorted(range(len(kinds)), key=starts.__getitem__):
-            yield starts[i], ends[i], SLEEP_KINDS[kinds[i]]
+        if all(map(operator.le, starts, islice(starts, 1, None))):
+            return zip(starts, ends, map(SLEEP_KINDS.__getitem__, kinds), strict=True)
+        order = sorted(range(len(kinds)), key=starts.__getitem__)
+        return ((starts[i], ends[i], SLEEP_KINDS[kinds[i]]) for i in order)
 
 
 def _value(day: date, metric: str, value: float) -> DailyValue:
@@ -226,18 +317,17 @@ def _value(day: date, metric: str, value: float) -> DailyValue:
     return DailyValue(day, metric, v, unit)
 
 
-def _union(segments: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    merged: list[list[float]] = []
-    for s, e in sorted(segments):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [(s, e) for s, e in merged]
+def _add(merged: list[list[float]], s: float, e: float) -> None:
+    """Add the segment (s, e) to the union `merged` of segments that start no later."""
+    if merged and s <= merged[-1][1]:
+        if e > merged[-1][1]:
+            merged[-1][1] = e
+    else:
+        merged.append([s, e])
 
 
-def _length(segments: list[tuple[float, float]]) -> float:
-    return sum(e - s for s, e in segments)
+def _length(merged: list[list[float]]) -> float:
+    return sum([e - s for s, e in merged])
 
 
 def sleep_values(
@@ -259,39 +349,59 @@ def sleep_values(
     # for an asleep-only source, which cannot tell time awake in bed.
     main: dict[date, tuple[float, float | None, float | None]] = {}
 
-    def one_sleep(sleep: list[tuple[float, float, str]]) -> None:
-        asleep = _union((s, e) for s, e, v in sleep if v in ASLEEP)
+    def one_sleep(sleep: list[tuple[float, float, str]], end: float) -> None:
+        # One pass (the segments come by start time): the unions of the asleep, the awake
+        # and all segments.
+        asleep: list[list[float]] = []
+        awake: list[list[float]] = []
+        every: list[list[float]] = []
+        bed_or_awake = False
+        for s, e, v in sleep:
+            if every and s <= every[-1][1]:  # _add, inlined: the hot loop of sleep_values
+                if e > every[-1][1]:
+                    every[-1][1] = e
+            else:
+                every.append([s, e])
+            if v in ASLEEP:
+                if asleep and s <= asleep[-1][1]:
+                    if e > asleep[-1][1]:
+                        asleep[-1][1] = e
+                else:
+                    asleep.append([s, e])
+            elif v == AWAKE:
+                bed_or_awake = True
+                _add(awake, s, e)
+            elif v == IN_BED:
+                bed_or_awake = True
         if not asleep:
             return
-        day = datetime.fromtimestamp(max(e for _, e, _ in sleep), zone).date()
+        day = datetime.fromtimestamp(end, zone).date()
         length = _length(asleep)
         asleep_by_day[day] += length
         if day in main and length <= main[day][0]:
             return
-        if not any(v in (IN_BED, AWAKE) for _, _, v in sleep):
+        if not bed_or_awake:
             main[day] = (length, None, None)
             return
-        in_bed = _length(_union((s, e) for s, e, _ in sleep))
+        in_bed = _length(every)
         first, last = asleep[0][0], asleep[-1][1]
-        awake = _union((s, e) for s, e, v in sleep if v == AWAKE)
         main[day] = (
             length,
             round(min(100.0, 100 * length / in_bed), 1),
-            float(sum(1 for s, e in awake if first < s < last)),
+            float(sum(1 for s, _ in awake if first < s < last)),
         )
 
     sleep: list[tuple[float, float, str]] = []
     end = -1.0
     for seg in segments if ordered else sorted(segments):
         if sleep and seg[0] - end > SLEEP_GAP:
-            one_sleep(sleep)
+            one_sleep(sleep, end)
             sleep = []
-        if not sleep:
+        if not sleep or seg[1] > end:
             end = seg[1]
         sleep.append(seg)
-        end = max(end, seg[1])
     if sleep:
-        one_sleep(sleep)
+        one_sleep(sleep, end)
     out: list[DailyValue] = []
     for day in sorted(asleep_by_day):
         if asleep_by_day[day] > MAX_ASLEEP_HOURS * 3600:
@@ -332,7 +442,8 @@ class _Counted:
         self.read_bytes += len(chunk)
         newlines = chunk.count(b"\n")
         self.lines += newlines
-        tail = chunk.rsplit(b"\n", 1)[-1]
+        # Only the part after the last newline is copied (not the chunk, as rsplit would).
+        tail = chunk[chunk.rfind(b"\n") + 1 :]
         self.last_line = tail if newlines else (self.last_line + tail)[-CHUNK:]
         if not self.root_seen:
             self.head += chunk
@@ -405,7 +516,7 @@ def read_apple_health(
         what = f"attribute {e} missing" if isinstance(e, KeyError) else "a value is not a number"
         raise MeasureError(f"a Record's {what}{_where(reader)}") from None
     values = reader.values()
-    return AppleHealthResult(values, reader.records, dict(reader.used), reader.skipped_sleep_days)
+    return AppleHealthResult(values, reader.records, reader.used_types(), reader.skipped_sleep_days)
 
 
 def _where(reader: _AppleHealthReader) -> str:
