@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from spasmtrack.core.days import day_of
 from spasmtrack.core.formats.wearables import FitbitDays, read_apple_health, sleep_values
 from spasmtrack.core.measures import (
     MeasureError,
@@ -100,7 +101,7 @@ def test_it_derives_the_pressure_change_and_the_drop() -> None:
 
 
 def test_it_reads_apple_health_steps_without_counting_phone_and_watch_twice() -> None:
-    at = syn.datetime(2024, 1, 2, 9, 0, tzinfo=CET)
+    at = datetime(2024, 1, 2, 9, 0, tzinfo=CET)
     xml = syn.health_xml(
         [
             syn.steps(1000, at),
@@ -121,7 +122,7 @@ def test_it_reads_apple_health_steps_without_counting_phone_and_watch_twice() ->
 def test_it_puts_a_night_on_the_day_of_waking_in_the_persons_zone() -> None:
     # In bed 22:30 UTC on 1 Jan; in New York that night ends on 1 Jan, in Berlin on 2 Jan.
     utc = UTC
-    bed = syn.datetime(2024, 1, 1, 22, 30, tzinfo=utc)
+    bed = datetime(2024, 1, 1, 22, 30, tzinfo=utc)
     segs = [
         (bed, bed + timedelta(hours=8), "InBed"),
         (bed + timedelta(minutes=30), bed + timedelta(hours=3), "AsleepCore"),
@@ -140,30 +141,35 @@ def test_it_puts_a_night_on_the_day_of_waking_in_the_persons_zone() -> None:
 
 
 def test_it_counts_overlapping_sleep_from_two_sources_once() -> None:
-    s = syn.datetime(2024, 3, 1, 23, 0, tzinfo=CET).timestamp()
+    s = datetime(2024, 3, 1, 23, 0, tzinfo=CET).timestamp()
     asleep = "HKCategoryValueSleepAnalysisAsleepUnspecified"
     values = sleep_values([(s, s + 7 * 3600, asleep), (s + 3600, s + 7.5 * 3600, asleep)], CET)
     assert [(v.metric, v.value) for v in values] == [("sleep_hours", 7.5)]  # no in-bed data
 
 
 def test_it_leaves_out_a_day_asleep_around_the_clock() -> None:
-    s = syn.datetime(2024, 3, 1, 0, 0, tzinfo=CET).timestamp()
+    s = datetime(2024, 3, 1, 0, 0, tzinfo=CET).timestamp()
     asleep = "HKCategoryValueSleepAnalysisAsleepUnspecified"
     skipped: list[date] = []
     values = sleep_values([(s, s + 23 * 3600, asleep)], CET, skipped)
     assert values == [] and skipped == [date(2024, 3, 1)]
 
 
-def test_it_puts_each_day_of_a_dst_change_on_its_own_calendar_day() -> None:
-    # Europe/Berlin springs forward on 2024-03-31: samples at 01:30 and 03:30 local time.
+def test_it_puts_each_day_of_a_dst_change_on_its_own_diary_day() -> None:
+    # Europe/Berlin springs forward on 2024-03-31 at 02:00 (01:00 UTC): samples at 23:59 and
+    # 01:30 (+01:00), 03:30 and 04:30 (+02:00) local time.
     xml = syn.health_xml(
         [
-            syn.steps(10, syn.datetime(2024, 3, 31, 0, 30, tzinfo=UTC)),
-            syn.steps(20, syn.datetime(2024, 3, 30, 22, 59, tzinfo=UTC)),
+            syn.steps(20, datetime(2024, 3, 30, 22, 59, tzinfo=UTC)),
+            syn.steps(10, datetime(2024, 3, 31, 0, 30, tzinfo=UTC)),
+            syn.steps(5, datetime(2024, 3, 31, 1, 30, tzinfo=UTC)),
+            syn.steps(1, datetime(2024, 3, 31, 2, 30, tzinfo=UTC)),
         ]
     )
-    got = {v.day: v.value for v in read_apple_health(io.BytesIO(xml), BERLIN).values}
-    assert got == {date(2024, 3, 31): 10, date(2024, 3, 30): 20}
+    days = {v.day: v.value for v in read_apple_health(io.BytesIO(xml), BERLIN, None).values}
+    assert days == {date(2024, 3, 30): 35, date(2024, 3, 31): 1}  # the day starts at 04:00
+    midnight = read_apple_health(io.BytesIO(xml), BERLIN, None, time(0, 0)).values
+    assert {v.day: v.value for v in midnight} == {date(2024, 3, 30): 20, date(2024, 3, 31): 16}
 
 
 def test_it_matches_a_per_record_conversion_in_a_half_hour_zone() -> None:
@@ -171,17 +177,17 @@ def test_it_matches_a_per_record_conversion_in_a_half_hour_zone() -> None:
     syn.write_health_xml(buf, 5, seed=3)
     kolkata = ZoneInfo("Asia/Kolkata")
     fast = read_apple_health(io.BytesIO(buf.getvalue()), kolkata).values
-    # Reference: every step sample converted on its own.
+    # Reference: every step sample converted on its own. India is 4.5 hours ahead of the
+    # file's Berlin offsets, so the hour that holds 04:00 (the day start) is split.
     import re
     from collections import defaultdict
-    from datetime import datetime
 
     per: dict[tuple[date, str], float] = defaultdict(float)
     for m in re.finditer(
         rb'StepCount" sourceName="([^"]*)".*?startDate="([^"]*)".*?value="(\d+)"', buf.getvalue()
     ):
         text = m.group(2).decode()
-        day = datetime.fromisoformat(text[:19] + text[20:]).astimezone(kolkata).date()
+        day = day_of(datetime.fromisoformat(text[:19] + text[20:]), kolkata)
         per[(day, m.group(1).decode())] += float(m.group(3))
     expected: dict[date, float] = {}
     for (day, _), v in per.items():
@@ -222,16 +228,63 @@ def test_it_reads_fitbit_sleep_and_steps() -> None:
     days = FitbitDays(BERLIN)
     d = date(2024, 1, 2)
     days.add("sleep", [syn.fitbit_sleep(d, 420, 91, 3), syn.fitbit_sleep(d, 30, 80, 0, False)], "s")
-    at = syn.datetime(2024, 1, 2, 23, 30, tzinfo=BERLIN)  # 22:30 UTC: still 2 Jan in Berlin
-    days.add("steps", [syn.fitbit_steps(at, 40), syn.fitbit_steps(at + timedelta(hours=1), 5)], "t")
+    at = datetime(2024, 1, 2, 23, 30, tzinfo=BERLIN)  # 22:30 UTC: still 2 Jan in Berlin
+    later = [syn.fitbit_steps(at + timedelta(hours=h), 5) for h in (2, 4)]  # 01:30, 03:30
+    days.add(
+        "steps",
+        [syn.fitbit_steps(at, 40), *later, syn.fitbit_steps(at + timedelta(hours=5), 7)],
+        "t",
+    )
     got = {(v.day, v.metric): v.value for v in days.values()}
     assert got == {
         (d, "sleep_hours"): 7.5,
         (d, "sleep_efficiency"): 91,
         (d, "awakenings"): 3,
-        (d, "steps"): 40,
-        (d + timedelta(1), "steps"): 5,
+        (d, "steps"): 50,  # 01:30 and 03:30 belong to 2 Jan: the day starts at 04:00
+        (d + timedelta(1), "steps"): 7,
     }
+
+
+@pytest.mark.parametrize(
+    ("day_start", "steps", "sleep"),
+    [
+        (time(4, 0), {date(2024, 1, 1): 30}, date(2024, 1, 1)),
+        (time(0, 0), {date(2024, 1, 1): 10, date(2024, 1, 2): 20}, date(2024, 1, 2)),
+        (time(3, 0), {date(2024, 1, 1): 10, date(2024, 1, 2): 20}, date(2024, 1, 2)),
+    ],
+)
+def test_fitbit_steps_and_sleep_go_to_the_persons_diary_day(
+    day_start: time, steps: dict[date, float], sleep: date
+) -> None:
+    days = FitbitDays(BERLIN, day_start)
+    night = syn.fitbit_sleep(date(2024, 1, 2), 300, 90, 1)
+    night["endTime"] = "2024-01-02T03:30:00.000"  # local wall time: woke at 03:30
+    days.add("sleep", [night], "s")
+    at = datetime(2024, 1, 1, 23, 30, tzinfo=BERLIN)  # and 03:30, like the waking
+    days.add(
+        "steps", [syn.fitbit_steps(at, 10), syn.fitbit_steps(at + timedelta(hours=4), 20)], "t"
+    )
+    got = days.values()
+    assert {v.day: v.value for v in got if v.metric == "steps"} == steps
+    assert {v.day for v in got if v.metric == "sleep_hours"} == {sleep}
+
+
+def test_fitbit_sleep_without_an_end_time_keeps_its_date_of_sleep() -> None:
+    days = FitbitDays(BERLIN, time(4, 0))
+    night = syn.fitbit_sleep(date(2024, 1, 2), 300, 90, 1)
+    del night["endTime"]
+    days.add("sleep", [night], "s")
+    assert {(v.day, v.metric) for v in days.values()} >= {(date(2024, 1, 2), "sleep_hours")}
+
+
+def test_fitbit_sleep_ending_at_a_repeated_wall_time_takes_the_first() -> None:
+    # Berlin's clocks go back at 03:00 on 27 October 2024: 02:30 happens twice, and with a day
+    # start at 02:45 the first 02:30 (00:30 UTC) is before the start of 27 October.
+    night = syn.fitbit_sleep(date(2024, 10, 27), 300, 90, 1)
+    night["endTime"] = "2024-10-27T02:30:00.000"
+    days = FitbitDays(BERLIN, time(2, 45))
+    days.add("sleep", [night], "s")
+    assert {v.day for v in days.values()} == {date(2024, 10, 26)}
 
 
 def test_it_names_the_bad_fitbit_item() -> None:
@@ -255,7 +308,7 @@ def test_it_marks_days_well_above_the_persons_usual_activity() -> None:
 
 
 def test_it_reads_records_between_and_inside_other_elements_and_reports_progress() -> None:
-    at = syn.datetime(2024, 1, 2, 9, 0, tzinfo=BERLIN)
+    at = datetime(2024, 1, 2, 9, 0, tzinfo=BERLIN)
     workout = (
         ' <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="30">'
         '<WorkoutEvent type="HKWorkoutEventTypePause"/></Workout>\n'

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import time_machine
 
+from spasmtrack.accounts.models import Person
 from spasmtrack.exchange.limits import ImportRefused
 from spasmtrack.interop.flaredown import import_flaredown
 from spasmtrack.measures.imports import (
@@ -26,7 +28,7 @@ FLAREDOWN_HEADER = (
     "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,"
     "trackable_value\n"
 )
-NOW = syn.datetime(2024, 6, 1, 12, 0, tzinfo=syn.timezone.utc)
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @time_machine.travel(NOW)
@@ -138,7 +140,7 @@ class MeasureImportTestCase(BaseTestCase):
 
     def test_it_imports_a_takeout_zip_of_fitbit_files(self) -> None:
         d = date(2024, 1, 2)
-        at = syn.datetime(2024, 1, 2, 10, 0, tzinfo=syn.timezone.utc)
+        at = datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
         data = syn.fitbit_zip(
             {
                 "Takeout/Fitbit/Global Export Data/sleep-2024-01-01.json": [
@@ -155,6 +157,21 @@ class MeasureImportTestCase(BaseTestCase):
         assert self.values()[(d, "steps")] == 42 and self.values()[(d, "sleep_efficiency")] == 92
         with self.assertRaisesRegex(ImportRefused, "not a Fitbit"):
             import_fitbit(self.alice, self.file("x.json", "[]"))
+
+    def test_wearable_imports_use_the_persons_day_start(self) -> None:
+        woke = datetime(2024, 1, 2, 3, 30, tzinfo=self.alice.zone)  # before 04:00
+        asleep = "HKCategoryValueSleepAnalysisAsleepCore"
+        night = syn.health_xml([syn.sleep(asleep, woke - timedelta(hours=6), woke)])
+        steps = json.dumps([syn.fitbit_steps(woke, 12)])
+        jan1, jan2 = date(2024, 1, 1), date(2024, 1, 2)
+        for day_start, day in ((time(4, 0), jan1), (time(0, 0), jan2)):
+            DailyMetric.objects.all().delete()
+            self.alice.day_start = day_start
+            self.alice.save()
+            person = Person.objects.get(pk=self.alice.pk)  # the stored setting
+            import_apple_health(person, self.file("export.xml", night))
+            import_fitbit(person, self.file("steps-2024-01-02.json", steps))
+            assert self.values() == {(day, "sleep_hours"): 6, (day, "steps"): 12}, day_start
 
     def test_it_imports_flaredown_weather_in_the_same_transaction(self) -> None:
         header = FLAREDOWN_HEADER

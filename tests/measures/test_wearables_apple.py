@@ -8,11 +8,12 @@ encoding (the same document as UTF-16 is the reference), gives the same result.
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from spasmtrack.core.days import DEFAULT_DAY_START, day_of
 from spasmtrack.core.formats import wearables
 from spasmtrack.core.formats.wearables import AppleHealthResult, read_apple_health
 from spasmtrack.core.measures import MeasureError, checked_value
@@ -126,10 +127,13 @@ ASLEEP = {SLEEP_VALUE + s for s in ("Asleep", "AsleepUnspecified", "AsleepCore",
 ASLEEP.add(SLEEP_VALUE + "AsleepREM")
 
 
-def reference(data: bytes, zone: ZoneInfo) -> tuple[dict[tuple[date, str], float], int]:
+def reference(
+    data: bytes, zone: ZoneInfo, day_start: time = DEFAULT_DAY_START
+) -> tuple[dict[tuple[date, str], float], int]:
     """The module doc's rules, record by record, with nothing cached: the standard library's
-    parser (expat), each date parsed in full with strptime and converted on its own, sleep
-    unions by sorting. Returns {(day, metric): value} and the Record count."""
+    parser (expat), each date parsed in full with strptime and given its diary day by
+    `day_of` on its own, sleep unions by sorting. Returns {(day, metric): value} and the
+    Record count."""
     import xml.etree.ElementTree as ET
     from collections import defaultdict
 
@@ -146,12 +150,12 @@ def reference(data: bytes, zone: ZoneInfo) -> tuple[dict[tuple[date, str], float
         records += 1
         kind, a = el.get("type"), el.attrib
         if kind == STEP:
-            steps[(at(a["startDate"]).astimezone(zone).date(), a["sourceName"])] += float(
+            steps[(day_of(at(a["startDate"]), zone, day_start), a["sourceName"])] += float(
                 a["value"]
             )
         elif kind in (RHR, HRV):
             metric = "resting_heart_rate" if kind == RHR else "hrv_sdnn"
-            means[(metric, at(a["startDate"]).astimezone(zone).date())].append(float(a["value"]))
+            means[(metric, day_of(at(a["startDate"]), zone, day_start))].append(float(a["value"]))
         elif kind == SLEEP and a["value"] in ASLEEP | {SLEEP_VALUE + "InBed", AWAKE}:
             s, e = at(a["startDate"]).timestamp(), at(a["endDate"]).timestamp()
             if e > s:
@@ -183,7 +187,7 @@ def reference(data: bytes, zone: ZoneInfo) -> tuple[dict[tuple[date, str], float
         asleep = union([(s, e) for s, e, v in sleep if v in ASLEEP])
         if not asleep:
             continue
-        day = datetime.fromtimestamp(max(e for _, e, _ in sleep), zone).date()
+        day = day_of(datetime.fromtimestamp(max(e for _, e, _ in sleep), UTC), zone, day_start)
         length = sum(e - s for s, e in asleep)
         asleep_by_day[day] += length
         if day in main and length <= main[day][0]:
@@ -287,6 +291,10 @@ def edge_case_export(seed: int) -> bytes:
     return syn.health_xml(lines)
 
 
+DAY_STARTS = [time(4, 0), time(0, 0), time(4, 30), time(2, 30)]  # 02:30: skipped / repeated
+
+
+@pytest.mark.parametrize("day_start", DAY_STARTS, ids=str)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize(
     "zone",
@@ -299,22 +307,112 @@ def edge_case_export(seed: int) -> bytes:
         "Australia/Lord_Howe",
     ],  # fmt: skip
 )
-def test_the_reader_agrees_with_a_plain_reference_on_edge_cases(seed: int, zone: str) -> None:
+def test_the_reader_agrees_with_a_plain_reference_on_edge_cases(
+    seed: int, zone: str, day_start: time
+) -> None:
     data = edge_case_export(seed)
     tz = ZoneInfo(zone)
-    result = read_apple_health(io.BytesIO(data), tz)
-    expected, records = reference(data, tz)
+    result = read_apple_health(io.BytesIO(data), tz, None, day_start)
+    expected, records = reference(data, tz, day_start)
     assert {(v.day, v.metric): v.value for v in result.values} == expected
     assert result.records == records == data.count(b"<Record ")
     assert sum(result.used.values()) < records  # some types are not read
 
 
+@pytest.mark.parametrize("day_start", DAY_STARTS, ids=str)
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
-def test_the_reader_agrees_with_the_reference_on_a_synthetic_export_across_dst(zone: str) -> None:
+def test_the_reader_agrees_with_the_reference_on_a_synthetic_export_across_dst(
+    zone: str, day_start: time
+) -> None:
     buf = io.BytesIO()  # 20 days across Berlin's spring change; sleep comes in order here
     syn.write_health_xml(buf, 20, seed=5, first=date(2024, 3, 20))
     tz = ZoneInfo(zone)
-    result = read_apple_health(io.BytesIO(buf.getvalue()), tz)
-    expected, records = reference(buf.getvalue(), tz)
+    result = read_apple_health(io.BytesIO(buf.getvalue()), tz, None, day_start)
+    expected, records = reference(buf.getvalue(), tz, day_start)
     assert {(v.day, v.metric): v.value for v in result.values} == expected
     assert result.records == records
+
+
+# --- The person's day start -------------------------------------------------------------------
+
+
+def steps_at(*wall: tuple[int, int, int], zone: ZoneInfo = BERLIN) -> bytes:
+    """Step samples of 10 minutes at local wall times (day of January 2024, hour, minute)."""
+    return syn.health_xml(
+        [
+            syn.steps(10**i, datetime(2024, 1, d, h, m, tzinfo=zone))
+            for i, (d, h, m) in enumerate(wall)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("day_start", "expected"),
+    [
+        (time(4, 0), {date(2024, 1, 1): 11, date(2024, 1, 2): 100}),
+        (time(0, 0), {date(2024, 1, 2): 111}),
+    ],
+    ids=str,
+)
+def test_steps_at_half_past_one_count_for_the_diary_day(
+    day_start: time, expected: dict[date, float]
+) -> None:
+    data = steps_at((2, 1, 30), (2, 3, 59), (2, 9, 0))
+    assert steps_by_day(read_apple_health(io.BytesIO(data), BERLIN, None, day_start)) == expected
+
+
+def test_a_day_start_at_half_past_four_splits_the_four_oclock_hour_exactly() -> None:
+    data = steps_at((2, 4, 0), (2, 4, 29), (2, 4, 30), (2, 4, 59), (2, 5, 0))
+    got = steps_by_day(read_apple_health(io.BytesIO(data), BERLIN, None, time(4, 30)))
+    assert got == {date(2024, 1, 1): 11, date(2024, 1, 2): 11100}
+    # Whole hours against the default start: every hour is cached, none converted on its own.
+    reader = wearables._AppleHealthReader(BERLIN)
+    for d, h, m in [(2, 3, 59), (2, 4, 0), (2, 23, 59)]:
+        text = syn.fmt(datetime(2024, 1, d, h, m, tzinfo=BERLIN))
+        assert reader.local_day(text) == day_of(datetime(2024, 1, d, h, m, tzinfo=BERLIN), BERLIN)
+    assert wearables._EXACT not in reader._day_cache.values()
+    split = wearables._AppleHealthReader(BERLIN, time(4, 30))
+    split.local_day(syn.fmt(datetime(2024, 1, 2, 4, 10, tzinfo=BERLIN)))
+    assert list(split._day_cache.values()) == [wearables._EXACT]
+
+
+@pytest.mark.parametrize(
+    ("end", "day_start", "day"),
+    [
+        ((2, 3, 30), time(4, 0), date(2024, 1, 1)),  # not yet slept off: the day before
+        ((2, 3, 30), time(0, 0), date(2024, 1, 2)),
+        ((2, 4, 0), time(4, 0), date(2024, 1, 2)),
+        ((2, 7, 15), time(4, 0), date(2024, 1, 2)),
+    ],
+    ids=str,
+)
+def test_a_night_counts_for_the_diary_day_of_waking(
+    end: tuple[int, int, int], day_start: time, day: date
+) -> None:
+    d, h, m = end
+    woke = datetime(2024, 1, d, h, m, tzinfo=BERLIN)
+    xml = syn.health_xml([syn.sleep(SLEEP_VALUE + "AsleepCore", woke - timedelta(hours=6), woke)])
+    values = read_apple_health(io.BytesIO(xml), BERLIN, None, day_start).values
+    assert [(v.day, v.metric, v.value) for v in values] == [(day, "sleep_hours", 6.0)]
+
+
+@pytest.mark.parametrize(
+    ("utc", "day_start", "day"),
+    [
+        # Berlin springs forward on 31 March 2024 at 02:00 (01:00 UTC); 02:30 is skipped, so
+        # a 02:30 start falls where it would have been: 03:30 CEST (01:30 UTC).
+        ((31, 1, 15), time(2, 30), date(2024, 3, 30)),
+        ((31, 1, 45), time(2, 30), date(2024, 3, 31)),
+        ((31, 1, 45), time(4, 0), date(2024, 3, 30)),  # 03:45 CEST
+        ((31, 2, 0), time(4, 0), date(2024, 3, 31)),  # 04:00 CEST
+    ],
+    ids=str,
+)
+def test_a_dst_change_moves_the_day_boundary_with_the_clock(
+    utc: tuple[int, int, int], day_start: time, day: date
+) -> None:
+    d, h, m = utc
+    at = datetime(2024, 3, d, h, m, tzinfo=UTC)
+    # Written in the offset the phone had at the time (+01:00 before the change, +02:00 after).
+    data = syn.health_xml([syn.steps(7, at.astimezone(BERLIN))])
+    assert steps_by_day(read_apple_health(io.BytesIO(data), BERLIN, None, day_start)) == {day: 7}

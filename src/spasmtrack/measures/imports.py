@@ -134,12 +134,12 @@ def import_apple_health(
                 info = _health_member(z, where)
                 with z.open(info) as member:
                     stream = _Bounded(member, info.file_size, where)
-                    result = read_apple_health(stream, person.zone, progress)
+                    result = read_apple_health(stream, person.zone, progress, person.day_start)
         else:
             if path.stat().st_size > MAX_HEALTH_BYTES:
                 raise ImportRefused(where, None, f"over the limit of {MAX_HEALTH_BYTES:,} bytes")
             with path.open("rb") as f:
-                result = read_apple_health(f, person.zone, progress)
+                result = read_apple_health(f, person.zone, progress, person.day_start)
     except MeasureError as e:
         raise ImportRefused(where, None, e.reason) from None
     except (zipfile.BadZipFile, zlib.error, EOFError):
@@ -177,7 +177,7 @@ def import_fitbit(person: Person, path: Path, progress: Progress | None = None) 
     """A Fitbit / Google Takeout zip (its sleep-*.json and steps-*.json files) or one of
     those JSON files."""
     where = str(path)
-    days = FitbitDays(person.zone)
+    days = FitbitDays(person.zone, person.day_start)
     try:
         with path.open("rb") as f:
             magic = f.read(4)

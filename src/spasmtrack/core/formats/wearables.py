@@ -1,6 +1,12 @@
 """Daily sleep and activity from wearable exports: Apple Health and Fitbit / Google Takeout.
 
-Pure: byte streams and a time zone in, `DailyValue`s (core.measures) out.
+Pure: byte streams, a time zone and a day start in, `DailyValue`s (core.measures) out.
+
+Every record goes to the person's diary day (`core.days.day_of`: the day starts at the
+person's `day_start`, default 04:00, in their zone, exact across DST), so steps at 01:30
+count for the same day as the diary's entries at 01:30, the day before with a 04:00 start.
+A night's sleep goes to the diary day of the instant it ends (the day of waking): a night
+that ends at 03:30 counts for the day before, as the person has not yet slept it off.
 
 **Apple Health** (`export.xml`, also inside the `export.zip` the Health app shares): a
 `<HealthData>` root with one `<Record type=… sourceName=… unit=… startDate=… endDate=…
@@ -12,32 +18,35 @@ with an empty handler on the same file: lxml's iterparse (tag="Record", start or
 events, clearing) reaches 71-74 % of its speed, the standard library's expat 67-81 %
 (ordered attributes the faster), so that only it leaves room under the 200,000 records/s
 target for the handler. The handler's hot paths (step and sleep records) are inlined and
-cached per hour of the records' clock (see local_day and _timestamp). No DTD is loaded, no
-entity is substituted and
-nothing is fetched from the network; a file that declares any entity is refused at its root
-element (an export has none; this rules out entity-expansion bombs and external entities).
+cached per hour of the records' clock (see local_day and _timestamp); with a day start on
+the hour (the default) and whole-hour offsets every hour is cached, no record converted on
+its own. No DTD is loaded, no entity is substituted and nothing is fetched from the
+network; a file that declares any entity is refused at its root element (an export has none;
+this rules out entity-expansion bombs and external entities).
 Read:
 
-- HKQuantityTypeIdentifierStepCount: summed per local day (of `startDate`) and source
+- HKQuantityTypeIdentifierStepCount: summed per diary day (of `startDate`) and source
   (iPhone, Watch…), then the day's largest source total, since the phone and the watch count
   the same steps (Apple's own de-duplication is not in the export).
 - HKQuantityTypeIdentifierRestingHeartRate (count/min), HKQuantityTypeIdentifierHeart
   RateVariabilitySDNN (ms): the day's mean.
 - HKCategoryTypeIdentifierSleepAnalysis: segments InBed, Asleep / AsleepUnspecified /
   AsleepCore / AsleepDeep / AsleepREM, Awake. Segments less than SLEEP_GAP apart form one
-  sleep; a sleep belongs to the local day on which it ends (the day of waking). Hours asleep
+  sleep; a sleep belongs to the diary day of its end (the day of waking). Hours asleep
   are the union of the asleep segments (several sources overlap), summed over the day's
   sleeps (a nap counts); sleep efficiency (asleep / time in bed, %) and awakenings (awake
   segments between falling asleep and the last waking) come from the day's longest sleep,
   only when the source recorded in-bed or awake time.
 
 **Fitbit** (`sleep-YYYY-MM-DD.json`, `steps-YYYY-MM-DD.json` in a Fitbit or Google Takeout
-export): sleep logs carry `dateOfSleep` (Fitbit's day of waking), `minutesAsleep`,
-`efficiency`, `mainSleep` and `levels.summary` (`wake.count` for staged logs, `awake.count`
-for classic ones); hours asleep sum the day's logs, efficiency and awakenings come from the
-main sleep. Steps files hold `{"dateTime": "MM/DD/YY HH:MM:SS", "value": "12"}` per minute;
-the times are read as UTC (as Fitbit writes them in its data export (unverified)) and
-summed per local day.
+export): sleep logs carry `endTime` (local wall time, "2024-01-02T07:12:30.000"), `dateOfSleep`
+(Fitbit's calendar day of waking), `minutesAsleep`, `efficiency`, `mainSleep` and
+`levels.summary` (`wake.count` for staged logs, `awake.count` for classic ones); a log goes
+to the diary day of its `endTime` in the person's zone (a repeated wall time taken as its
+first occurrence), to `dateOfSleep` only when it has no `endTime`. Hours asleep sum the
+day's logs, efficiency and awakenings come from the main sleep. Steps files hold
+`{"dateTime": "MM/DD/YY HH:MM:SS", "value": "12"}` per minute; the times are read as UTC
+(as Fitbit writes them in its data export (unverified)) and summed per diary day.
 """
 
 from __future__ import annotations
@@ -49,10 +58,11 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from itertools import islice
 from typing import Any, Protocol
 
+from spasmtrack.core.days import DEFAULT_DAY_START, ONE_DAY, day_boundary, day_of
 from spasmtrack.core.measures import (
     AWAKENINGS,
     HRV_SDNN,
@@ -97,13 +107,14 @@ class AppleHealthResult:
 
 
 class _AppleHealthReader:
-    def __init__(self, zone: tzinfo) -> None:
+    def __init__(self, zone: tzinfo, day_start: time = DEFAULT_DAY_START) -> None:
         self.zone = zone
+        self.day_start = day_start
         self.step_records = 0
         self.other_records = 0  # Records of the types not read
         self.used: dict[str, int] = defaultdict(int)  # Records read, per type but steps
         # Per day, per source, the step count; and per hour of the records' clock that lies
-        # in one day of the person's (see local_day), that day's entry.
+        # in one diary day of the person's (see local_day), that day's entry.
         self.steps: dict[date, dict[str, float]] = {}
         self._steps_of_hour: dict[str, dict[str, float]] = {}
         self.sums: dict[tuple[str, date], float] = defaultdict(float)
@@ -117,6 +128,8 @@ class _AppleHealthReader:
         self._day_cache: dict[str, date] = {}
         self._hour_ts: dict[str, float] = {}  # see _timestamp
         self._midnight: dict[str, float] = {}  # "2024-01-02 +0100" -> epoch, see local_day
+        # Calendar date -> the epochs of its and the next date's day_start, see _hour_day.
+        self._bounds: dict[date, tuple[float, float]] = {}
         self.root: str | None = None
         self.source: _Counted | None = None  # to check the prolog at the root element
 
@@ -130,18 +143,22 @@ class _AppleHealthReader:
             raise MeasureError(f"unreadable date {text[:40]!r}") from None
 
     def local_day(self, text: str) -> date:
-        """The person's local day of an Apple date string, cached per hour and offset.
+        """The person's diary day (`day_of`) of an Apple date string, cached per hour and
+        offset.
 
-        Within one hour of the record's clock, the person's clock covers one hour too; when
-        that hour starts on the hour (the two offsets differ by whole hours, as nearly always)
-        it lies in one day, cached. Otherwise (e.g. +05:30 against +01:00, or a DST change
-        inside the hour) each record is converted on its own."""
+        An hour of the record's clock is a fixed stretch of time; when its start and its last
+        second have the same diary day (days are in time order, so every second between has
+        it too), that day is cached for the hour. With the offsets differing by whole hours
+        and a day start on the hour, as nearly always, every hour is. Otherwise (e.g. +05:30
+        against +01:00, a day start at 04:30, or a DST change at the boundary) each record
+        of the hour goes through `day_of` on its own."""
         key = text[:13] + text[19:]
         day = self._day_cache.get(key)
         if day is None:
             if len(self._day_cache) > 20_000:  # records come roughly in time order
                 self._day_cache.clear()
                 self._midnight.clear()
+                self._bounds.clear()
             # The epoch of the hour's start: from its day's midnight in the same offset when
             # that day was seen (the strings differ only in the hour digits, so they parse
             # alike, 3,600 s apart), else parsed.
@@ -157,13 +174,29 @@ class _AppleHealthReader:
                 start = parsed.timestamp()
                 if hour is not None:
                     self._midnight[day_key] = start - 3600 * hour
-            local = datetime.fromtimestamp(start, self.zone)
-            last = datetime.fromtimestamp(start + 3599, self.zone)
-            whole = local.minute == 0 and local.second == 0 and last.date() == local.date()
-            day = self._day_cache[key] = local.date() if whole else _EXACT
+            day = self._day_cache[key] = self._hour_day(start)
         if day is _EXACT:
-            return self._parse(text).astimezone(self.zone).date()
+            return day_of(self._parse(text), self.zone, self.day_start)
         return day
+
+    def _hour_day(self, start: float) -> date:
+        """The diary day of the hour from `start` (epoch seconds) when all of it lies in one,
+        else _EXACT. `day_of` compares an instant with the boundary (core.days.day_boundary)
+        of its calendar date in the zone: so does this, with each calendar date's boundary
+        and the next one's cached, from one conversion of the hour's start."""
+        calendar = datetime.fromtimestamp(start, self.zone).date()
+        bounds = self._bounds.get(calendar)
+        if bounds is None:
+            zone, day_start = self.zone, self.day_start
+            bounds = self._bounds[calendar] = (
+                day_boundary(calendar, zone, day_start).timestamp(),
+                day_boundary(calendar + ONE_DAY, zone, day_start).timestamp(),
+            )
+        if start < bounds[0]:
+            day, until = calendar - ONE_DAY, bounds[0]
+        else:
+            day, until = calendar, bounds[1]
+        return day if start + 3599 < until else _EXACT
 
     def timestamp(self, text: str) -> float:
         """Seconds since the epoch of an Apple date string; `start` inlines the cached case."""
@@ -296,7 +329,13 @@ class _AppleHealthReader:
         for (kind, day), total in sorted(self.sums.items()):
             mean = total / self.counts[(kind, day)]
             out.append(_value(day, RESTING_HR if kind == RHR else HRV_SDNN, round(mean, 3)))
-        out += sleep_values(self._segments(), self.zone, self.skipped_sleep_days, ordered=True)
+        out += sleep_values(
+            self._segments(),
+            self.zone,
+            self.skipped_sleep_days,
+            ordered=True,
+            day_start=self.day_start,
+        )
         return out
 
     def _segments(self) -> Iterator[tuple[float, float, str]]:
@@ -336,8 +375,10 @@ def sleep_values(
     skipped: list[date] | None = None,
     *,
     ordered: bool = False,
+    day_start: time = DEFAULT_DAY_START,
 ) -> list[DailyValue]:
-    """Hours asleep, sleep efficiency and awakenings per day of waking (see module doc).
+    """Hours asleep, sleep efficiency and awakenings per day of waking: the diary day
+    (`day_of` with `day_start` in `zone`) of a sleep's end (see the module doc).
 
     `segments` are (start, end, value); `ordered` says they already come by start time, so
     they are read as a stream (one sleep in memory at a time). A day with more than
@@ -375,7 +416,7 @@ def sleep_values(
                 bed_or_awake = True
         if not asleep:
             return
-        day = datetime.fromtimestamp(end, zone).date()
+        day = day_of(datetime.fromtimestamp(end, zone), zone, day_start)
         length = _length(asleep)
         asleep_by_day[day] += length
         if day in main and length <= main[day][0]:
@@ -466,16 +507,20 @@ MAX_PROLOG = 4 * 1024 * 1024  # bytes before <HealthData>; Apple's inline DTD is
 
 
 def read_apple_health(
-    stream: Readable, zone: tzinfo, progress: Progress | None = None
+    stream: Readable,
+    zone: tzinfo,
+    progress: Progress | None = None,
+    day_start: time = DEFAULT_DAY_START,
 ) -> AppleHealthResult:
-    """Daily values from an Apple Health export.xml stream (see the module docstring).
+    """Daily values from an Apple Health export.xml stream, per diary day of a person in
+    `zone` whose day starts at `day_start` (see the module docstring).
 
     MeasureError (with the XML line, or the record's number, when known) for anything that
     is not a readable export.
     """
     from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
-    reader = _AppleHealthReader(zone)
+    reader = _AppleHealthReader(zone, day_start)
     source = reader.source = _Counted(stream, progress)
     # No DTD loading, no entity substitution, no network: no entity is ever expanded or
     # fetched, and a file that declares one is refused at its root element.
@@ -536,9 +581,11 @@ def fitbit_kind(name: str) -> str | None:
 
 @dataclass
 class FitbitDays:
-    """Accumulates several Fitbit files, then gives the daily values."""
+    """Accumulates several Fitbit files, then gives the daily values per diary day of a
+    person in `zone` whose day starts at `day_start`."""
 
     zone: tzinfo
+    day_start: time = DEFAULT_DAY_START
     asleep: dict[date, float] = field(default_factory=lambda: defaultdict(float))
     main: dict[date, tuple[float, float | None, float | None]] = field(default_factory=dict)
     steps: dict[date, float] = field(default_factory=lambda: defaultdict(float))
@@ -559,7 +606,14 @@ class FitbitDays:
             self.logs += 1
 
     def _sleep(self, item: dict[str, Any]) -> None:
-        day = date.fromisoformat(item["dateOfSleep"])
+        end = item.get("endTime")
+        if end is None:
+            day = date.fromisoformat(item["dateOfSleep"])
+        else:
+            # Local wall time; a repeated one is taken as its first occurrence (fold=0).
+            at = datetime.fromisoformat(end)
+            aware = at.replace(tzinfo=self.zone) if at.tzinfo is None else at
+            day = day_of(aware, self.zone, self.day_start)
         minutes = float(item["minutesAsleep"])
         self.asleep[day] += minutes
         if item.get("mainSleep", True) and minutes >= self.main.get(day, (-1.0, None, None))[0]:
@@ -575,7 +629,7 @@ class FitbitDays:
 
     def _steps(self, item: dict[str, Any]) -> None:
         at = datetime.strptime(item["dateTime"], "%m/%d/%y %H:%M:%S")
-        day = at.replace(tzinfo=UTC).astimezone(self.zone).date()
+        day = day_of(at.replace(tzinfo=UTC), self.zone, self.day_start)
         self.steps[day] += float(item["value"])
 
     def values(self) -> list[DailyValue]:
