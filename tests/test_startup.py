@@ -216,18 +216,19 @@ def one_account(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+def _last_line(code: str, env: dict[str, str]) -> str:
+    """The last line `code` prints in a fresh interpreter (which must succeed) in `env`."""
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip().splitlines()[-1]
+
+
 def test_it_reads_the_only_accounts_prior_from_sqlite_without_django(
     one_account: dict[str, str],
 ) -> None:
-    r = subprocess.run(
-        [sys.executable, "-c", PRIOR_PROBE],
-        env=one_account,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1] == "True False"  # the prior, and no Django
+    assert _last_line(PRIOR_PROBE, one_account) == "True False"  # the prior, and no Django
 
 
 LOG_PROBE = """
@@ -241,15 +242,7 @@ print(sorted(m for m in ("ninja", "pydantic") if m in sys.modules))
 
 
 def test_its_log_saves_an_entry_without_importing_ninja(one_account: dict[str, str]) -> None:
-    r = subprocess.run(
-        [sys.executable, "-c", LOG_PROBE],
-        env=one_account,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1] == "['pydantic']"
+    assert _last_line(LOG_PROBE, one_account) == "['pydantic']"
 
 
 @pytest.mark.django_db

@@ -250,6 +250,8 @@ def habits_for(person: Person) -> QuerySet[Habit]:
     return Habit.objects.filter(Q(owner__isnull=True) | Q(owner=person))
 
 
+# Instants left out when None, so that the model's default ("now") applies.
+_DEFAULTED_INSTANTS = ("at", "started_at")
 # Fields holding a catalogue key, and where the person's choices are.
 _CATALOGUE_FIELDS = (
     ("treatment", treatments_for),
@@ -279,7 +281,7 @@ def _resolve(
             if cache is not None:
                 cache[(field, key)] = obj
             out[field] = obj
-    for field in ("at", "started_at"):
+    for field in _DEFAULTED_INSTANTS:
         if field in out and out[field] is None:
             del out[field]
     return out
@@ -401,7 +403,7 @@ def _resolve_rows(person: Person, rows: list[dict[str, Any]], cache: dict[Any, A
                 except EntryError as e:
                     raise RowError(i, e) from None
             values[field] = obj
-    for field in ("at", "started_at"):
+    for field in _DEFAULTED_INSTANTS:
         if field in first:
             for values in rows:
                 if values.get(field, _UNSEEN) is None:

@@ -199,7 +199,7 @@ class _AppleHealthReader:
         return day if start + 3599 < until else _EXACT
 
     def timestamp(self, text: str) -> float:
-        """Seconds since the epoch of an Apple date string; `start` inlines the cached case."""
+        """Seconds since the epoch of an Apple date string (cached per hour: `_timestamp`)."""
         base = self._hour_ts.get(text[:14] + text[19:])
         second = _MINUTE_SECOND.get(text[14:19])
         if base is not None and second is not None:
@@ -249,23 +249,8 @@ class _AppleHealthReader:
             if code is not None:
                 if len(self.sleep_kind) >= MAX_SLEEP_SEGMENTS:
                     raise MeasureError("more sleep segments than any real export holds")
-                hour_ts = self._hour_ts
-                text = attrs["startDate"]
-                base = hour_ts.get(text[:14] + text[19:])
-                second = _MINUTE_SECOND.get(text[14:19])
-                start = (
-                    base + second
-                    if base is not None and second is not None
-                    else self._timestamp(text)
-                )
-                text = attrs["endDate"]
-                base = hour_ts.get(text[:14] + text[19:])
-                second = _MINUTE_SECOND.get(text[14:19])
-                end = (
-                    base + second
-                    if base is not None and second is not None
-                    else self._timestamp(text)
-                )
+                start = self.timestamp(attrs["startDate"])
+                end = self.timestamp(attrs["endDate"])
                 if end > start:
                     self.sleep_start.append(start)
                     self.sleep_end.append(end)
