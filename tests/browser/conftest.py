@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,16 @@ def shot(page: object, name: str) -> None:
 
 
 USERNAME, PASSWORD = "sam", "a-long-pass-1"
+PERSON_TZ = "Europe/Berlin"  # the shared account's zone; its day starts at the default 04:00
+
+
+def diary_today() -> date:
+    """The shared account's today as the server counts it (its zone, its day start): dates
+    a test writes relative to it mean the same day at any hour of the night. (The machine's
+    `date.today()` is a day ahead between midnight UTC and 04:00 in Berlin.)"""
+    from spasmtrack.core.days import day_of
+
+    return day_of(datetime.now(UTC), PERSON_TZ)
 
 
 def sign_in_or_up(page: Any, server: str, path: str = "/") -> None:
@@ -112,7 +123,7 @@ def sign_in_or_up(page: Any, server: str, path: str = "/") -> None:
         page.fill("#id_username", USERNAME)
         page.fill("#id_password1", PASSWORD)
         page.fill("#id_password2", PASSWORD)
-        page.select_option("#id_tz", "Europe/Berlin")
+        page.select_option("#id_tz", PERSON_TZ)
         page.click("button.primary")
         page.wait_for_url(server + "/")
         page.goto(server + path)

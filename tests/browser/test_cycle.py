@@ -6,12 +6,12 @@ stored once when the connection comes back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.browser.a11y import axe_violations, small_tap_targets
-from tests.browser.conftest import DESKTOP, PHONE, shot, signed_in_page
+from tests.browser.conftest import DESKTOP, PHONE, diary_today, shot, signed_in_page
 from tests.browser.test_outbox import new_page, rows, waiting_is
 
 pytestmark = pytest.mark.browser
@@ -70,7 +70,7 @@ def test_it_logs_a_period_day_in_one_tap_once_turned_on(
     # Three earlier periods through the API (the browser session): cycles of 29 and 27 days.
     ids = [
         _api(page, "POST", "/api/period-days", {"local_date": d.isoformat()})["id"]
-        for d in (date.today() - timedelta(days=n) for n in (66, 37, 10))
+        for d in (diary_today() - timedelta(days=n) for n in (66, 37, 10))
     ]
     page.reload()
     text = page.inner_text("#cycle-today")
@@ -93,7 +93,7 @@ def test_it_rates_how_much_was_done_with_buttons(
     page = signed_in_page(browser, server, viewport)
     page.goto(server + "/checkin/")
     # A past day of its own, so no other test's check-in of today is in the way.
-    day = date.today() - timedelta(days=40 if viewport is PHONE else 41)
+    day = diary_today() - timedelta(days=40 if viewport is PHONE else 41)
     page.fill("#id_local_date", day.isoformat())
     assert page.is_checked("#id_activity_0")  # "Skip": optional, never prefilled
     page.click("label[for=id_activity_8]")  # after Skip: 7

@@ -6,11 +6,11 @@ tested with recorded answers in tests/measures/test_weather.py)."""
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot, sign_in_or_up
+from tests.browser.conftest import DESKTOP, PHONE, diary_today, shot, sign_in_or_up
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def log_sixty_days(ctx: object, server: str) -> None:
     """Through the JSON API with the browser session: one value a day of each measurement."""
     csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "csrftoken")  # type: ignore[attr-defined]
     headers = {"X-CSRFToken": csrf, "Referer": server + "/"}
-    today = datetime.now(UTC).date()
+    today = diary_today()
     for i in range(60):
         day = (today - timedelta(days=59 - i)).isoformat()
         wave = math.sin(i / 4)
