@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from spasmtrack.core.days import day_of
-from spasmtrack.core.formats.wearables import FitbitDays, read_apple_health, sleep_values
+from spasmtrack.core.formats.wearables import (
+    CHUNK,
+    FitbitDays,
+    read_apple_health,
+    sleep_values,
+)
 from spasmtrack.core.measures import (
     MeasureError,
     boom_days,
@@ -222,6 +227,23 @@ def test_it_matches_a_per_record_conversion_in_a_half_hour_zone() -> None:
 def test_it_refuses_what_is_not_an_apple_health_export(data: bytes, message: str) -> None:
     with pytest.raises(MeasureError, match=message):
         read_apple_health(io.BytesIO(data), BERLIN)
+
+
+def test_a_file_cut_anywhere_is_truncated_and_one_broken_inside_is_not() -> None:
+    # Three megabytes, so that the reader feeds lxml several chunks (core CHUNK is 1 MiB).
+    buf = io.BytesIO()
+    syn.write_health_xml(buf, 100)
+    whole = buf.getvalue()
+    assert len(whole) > 3 * CHUNK
+    for cut in (len(whole) // 3, CHUNK + 7, len(whole) - 40, len(whole) - 2):
+        with pytest.raises(MeasureError, match=r"the file ends too early \(truncated\?\)"):
+            read_apple_health(io.BytesIO(whole[:cut]), BERLIN)
+    middle = whole.index(b"<Record", len(whole) // 2)
+    broken = whole[:middle] + b"<Record <" + whole[middle:]
+    with pytest.raises(MeasureError, match="not well-formed XML") as e:
+        read_apple_health(io.BytesIO(broken), BERLIN)
+    line = whole[:middle].count(b"\n") + 1
+    assert f"at XML line {line}" in str(e.value)
 
 
 def test_it_reads_fitbit_sleep_and_steps() -> None:

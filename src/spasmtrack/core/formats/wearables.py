@@ -142,7 +142,7 @@ class _AppleHealthReader:
         except ValueError:
             raise MeasureError(f"unreadable date {text[:40]!r}") from None
 
-    def local_day(self, text: str) -> date:
+    def local_day(self, text: str, key: str | None = None) -> date:
         """The person's diary day (`day_of`) of an Apple date string, cached per hour and
         offset.
 
@@ -152,7 +152,8 @@ class _AppleHealthReader:
         and a day start on the hour, as nearly always, every hour is. Otherwise (e.g. +05:30
         against +01:00, a day start at 04:30, or a DST change at the boundary) each record
         of the hour goes through `day_of` on its own."""
-        key = text[:13] + text[19:]
+        if key is None:
+            key = text[:13] + text[19:]
         day = self._day_cache.get(key)
         if day is None:
             if len(self._day_cache) > 20_000:  # records come roughly in time order
@@ -238,9 +239,10 @@ class _AppleHealthReader:
         if kind == STEP:
             self.step_records += 1
             text = attrs["startDate"]
-            per_source = self._steps_of_hour.get(text[:13] + text[19:])
+            hour = text[:13] + text[19:]
+            per_source = self._steps_of_hour.get(hour)
             if per_source is None:
-                per_source = self._steps_of(text)
+                per_source = self._steps_of(text, hour)
             source = attrs.get("sourceName", "")
             per_source[source] = per_source.get(source, 0.0) + float(attrs["value"])
         elif kind == SLEEP:
@@ -263,14 +265,13 @@ class _AppleHealthReader:
         else:
             self.other_records += 1
 
-    def _steps_of(self, text: str) -> dict[str, float]:
-        """The step counts per source of the record's day; cached per hour when the whole
-        hour lies in one day."""
-        day = self.local_day(text)
+    def _steps_of(self, text: str, key: str) -> dict[str, float]:
+        """The step counts per source of the record's day; cached per hour (`key`, as in
+        local_day) when the whole hour lies in one day."""
+        day = self.local_day(text, key)
         per_source = self.steps.get(day)
         if per_source is None:
             per_source = self.steps[day] = {}
-        key = text[:13] + text[19:]
         if self._day_cache.get(key) is not _EXACT:
             if len(self._steps_of_hour) > 20_000:
                 self._steps_of_hour.clear()
@@ -447,30 +448,21 @@ class Readable(Protocol):
 
 
 class _Counted:
-    """The stream as lxml reads it: counts bytes (for the progress bar) and lines, and keeps
-    the file's last line, to tell a file cut short from one broken in the middle."""
+    """The stream as lxml reads it: counts bytes (for the progress bar) and keeps the prolog
+    (to check it at the root element)."""
 
     def __init__(self, stream: Readable, progress: Progress | None) -> None:
         self.stream = stream
         self.progress = progress
         self.read_bytes = 0
-        self.lines = 1
-        self.last_line = b""
-        self.at_end = False
         self.head = b""  # everything up to the root element (the prolog and its DTD)
         self.root_seen = False
 
     def read(self) -> bytes:
         chunk = self.stream.read(CHUNK)
         if not chunk:
-            self.at_end = True
             return chunk
         self.read_bytes += len(chunk)
-        newlines = chunk.count(b"\n")
-        self.lines += newlines
-        # Only the part after the last newline is copied (not the chunk, as rsplit would).
-        tail = chunk[chunk.rfind(b"\n") + 1 :]
-        self.last_line = tail if newlines else (self.last_line + tail)[-CHUNK:]
         if not self.root_seen:
             self.head += chunk
             if len(self.head) > MAX_PROLOG:
@@ -481,11 +473,6 @@ class _Counted:
         if self.progress is not None:
             self.progress(self.read_bytes)
         return chunk
-
-    def cut_short(self, line: int, column: int) -> bool:
-        """An error at the very end of the whole file: the file stops in the middle."""
-        last = len(self.last_line.decode("utf-8", "replace"))
-        return self.at_end and line >= self.lines and column >= last
 
 
 MAX_PROLOG = 4 * 1024 * 1024  # bytes before <HealthData>; Apple's inline DTD is about 10 KB
@@ -518,9 +505,13 @@ def read_apple_health(
         remove_comments=True,
         remove_pis=True,
     )
+    # A file cut short is well-formed as far as it goes: libxml2 refuses it only when told
+    # that the data ended (at close), while anything broken earlier is refused as it is fed.
+    ended = False
     try:
         while chunk := source.read():
             parser.feed(chunk)
+        ended = True
         parser.close()
         if reader.root is None:
             # Without a root element lxml may end quietly, leaving its error in the log.
@@ -532,10 +523,10 @@ def read_apple_health(
                 )
             raise MeasureError("not an Apple Health export (no <HealthData> element)")
     except etree.XMLSyntaxError as e:
-        at_line, column = e.position if e.position else (0, 0)
+        at_line = e.position[0] if e.position else 0
         if source.read_bytes == 0:
             what = "the file is empty"
-        elif source.cut_short(at_line, column):
+        elif ended:
             what = "the file ends too early (truncated?)"
         else:
             what = f"not well-formed XML ({str(e.msg).split(', line')[0]})"
