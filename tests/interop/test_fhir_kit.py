@@ -26,6 +26,7 @@ def test_it_collects_the_diary_first_then_the_feature_apps() -> None:
         "questionnaire-responses",
         "questionnaire-scores",
         "daily-measurements",
+        "period-days",
     ]
 
 
