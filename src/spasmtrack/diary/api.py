@@ -80,7 +80,10 @@ def _register(res: Resource[Entry]) -> None:
     def create(request: ApiRequest, payload: schema_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
         entry = create_entry(request.auth, res, payload)
         response["ETag"] = etag(entry)
-        return Status(201, entry)
+        # Read into its shape here: ninja dumps an instance of the response schema as it is,
+        # instead of validating the entry through a wrapper model of its own.
+        context = {"request": request, "response_status": 201}
+        return Status(201, schema_out.model_validate(entry, context=context))
 
     @router.get(f"/{name}/{{code}}", response=schema_out, operation_id=f"read_{singular}")
     def read(request: ApiRequest, code: UUID, response: HttpResponse) -> Any:
