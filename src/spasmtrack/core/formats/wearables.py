@@ -130,6 +130,8 @@ class _AppleHealthReader:
         self._midnight: dict[str, float] = {}  # "2024-01-02 +0100" -> epoch, see local_day
         # Calendar date -> the epochs of its and the next date's day_start, see _hour_day.
         self._bounds: dict[date, tuple[float, float]] = {}
+        # The last diary day _hour_day found, and the stretch of time known to be in it.
+        self._last_day: tuple[date, float, float] = (_EXACT, float("inf"), float("-inf"))
         self.root: str | None = None
         self.source: _Counted | None = None  # to check the prolog at the root element
 
@@ -144,16 +146,21 @@ class _AppleHealthReader:
 
     def local_day(self, text: str, key: str | None = None) -> date:
         """The person's diary day (`day_of`) of an Apple date string, cached per hour and
-        offset.
+        offset (`key`, the string without its minutes and seconds: see _hour)."""
+        day = self._hour(text, text[:13] + text[19:] if key is None else key)
+        if day is _EXACT:
+            return day_of(self._parse(text), self.zone, self.day_start)
+        return day
+
+    def _hour(self, text: str, key: str) -> date:
+        """The diary day of the hour of the record's clock that `text` lies in, or _EXACT.
 
         An hour of the record's clock is a fixed stretch of time; when its start and its last
         second have the same diary day (days are in time order, so every second between has
         it too), that day is cached for the hour. With the offsets differing by whole hours
         and a day start on the hour, as nearly always, every hour is. Otherwise (e.g. +05:30
-        against +01:00, a day start at 04:30, or a DST change at the boundary) each record
-        of the hour goes through `day_of` on its own."""
-        if key is None:
-            key = text[:13] + text[19:]
+        against +01:00, a day start at 04:30, or a DST change at the boundary) the hour is
+        _EXACT: each record of it goes through `day_of` on its own."""
         day = self._day_cache.get(key)
         if day is None:
             if len(self._day_cache) > 20_000:  # records come roughly in time order
@@ -176,15 +183,18 @@ class _AppleHealthReader:
                 if hour is not None:
                     self._midnight[day_key] = start - 3600 * hour
             day = self._day_cache[key] = self._hour_day(start)
-        if day is _EXACT:
-            return day_of(self._parse(text), self.zone, self.day_start)
         return day
 
     def _hour_day(self, start: float) -> date:
         """The diary day of the hour from `start` (epoch seconds) when all of it lies in one,
         else _EXACT. `day_of` compares an instant with the boundary (core.days.day_boundary)
         of its calendar date in the zone: so does this, with each calendar date's boundary
-        and the next one's cached, from one conversion of the hour's start."""
+        and the next one's cached, from one conversion of the hour's start. The hours of a
+        day come one after another, so the stretch of the last day found (from the hour it
+        was found for to the day's end) is tried first, without a conversion."""
+        day, since, until = self._last_day
+        if since <= start and start + 3599 < until:
+            return day
         calendar = datetime.fromtimestamp(start, self.zone).date()
         bounds = self._bounds.get(calendar)
         if bounds is None:
@@ -197,7 +207,10 @@ class _AppleHealthReader:
             day, until = calendar - ONE_DAY, bounds[0]
         else:
             day, until = calendar, bounds[1]
-        return day if start + 3599 < until else _EXACT
+        if start + 3599 < until:
+            self._last_day = (day, start, until)
+            return day
+        return _EXACT
 
     def timestamp(self, text: str) -> float:
         """Seconds since the epoch of an Apple date string (cached per hour: `_timestamp`)."""
@@ -268,14 +281,16 @@ class _AppleHealthReader:
     def _steps_of(self, text: str, key: str) -> dict[str, float]:
         """The step counts per source of the record's day; cached per hour (`key`, as in
         local_day) when the whole hour lies in one day."""
-        day = self.local_day(text, key)
+        day = self._hour(text, key)
+        if day is _EXACT:
+            day = day_of(self._parse(text), self.zone, self.day_start)
+            return self.steps.setdefault(day, {})
         per_source = self.steps.get(day)
         if per_source is None:
             per_source = self.steps[day] = {}
-        if self._day_cache.get(key) is not _EXACT:
-            if len(self._steps_of_hour) > 20_000:
-                self._steps_of_hour.clear()
-            self._steps_of_hour[key] = per_source
+        if len(self._steps_of_hour) > 20_000:
+            self._steps_of_hour.clear()
+        self._steps_of_hour[key] = per_source
         return per_source
 
     @property
