@@ -15,7 +15,6 @@ ninja's Schema as a base itself.
 
 from __future__ import annotations
 
-import functools
 import sys
 import types
 from datetime import date, datetime
@@ -25,9 +24,8 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -70,36 +68,57 @@ class StrictIn(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
+        if type(data) is dict:  # what a body and an imported row are
+            return data
         raw = _unwrapped(data)
         if isinstance(raw, (list, tuple, str, bytes, int, float, bool)) or raw is None:
             raise PydanticCustomError("model_type", "the body must be a JSON object")
         return data
 
-    @field_validator("*", mode="before")
     @classmethod
-    def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        kinds = _field_types(cls, info.field_name or "")
-        if kinds is None:
-            return value
-        if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Each field whose type `_as_written` guards (numbers, dates, date-times) gets its
+        check, as a before-validator of that field alone: a text, list or choice field has
+        nothing to check, and a check on every field of every API write and imported row was
+        a Python call each."""
+        super().__pydantic_init_subclass__(**kwargs)
+        for field in cls.__pydantic_fields__.values():
+            # (a field inherited or reused from another schema may carry its check already)
+            kept = [
+                m
+                for m in field.metadata
+                if not (isinstance(m, BeforeValidator) and isinstance(m.func, _AsWritten))
+            ]
+            check = _AsWritten.of(frozenset(_types(field.annotation)))
+            field.metadata = kept if check is None else [*kept, BeforeValidator(check)]
+
+
+class _AsWritten:
+    """The check of a value as written for a field of these types (an outermost
+    before-validator, as a field_validator would be)."""
+
+    def __init__(self, kinds: frozenset[Any]) -> None:
+        self.number = bool(kinds & {int, float}) and bool not in kinds
+        self.instant = bool(kinds & {datetime, AwareDatetime})
+        self.day = date in kinds
+        self.day_only = self.day and datetime not in kinds
+
+    @classmethod
+    def of(cls, kinds: frozenset[Any]) -> _AsWritten | None:
+        check = cls(kinds)
+        return check if check.number or check.instant or check.day else None
+
+    def __call__(self, value: Any) -> Any:
+        if self.number and isinstance(value, bool):
             raise PydanticCustomError("int_type", "must be a number, not true/false")
-        if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
-            if value is not None:  # a number would be read as seconds since 1970
-                raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
-        if date in kinds and datetime not in kinds and not isinstance(value, (str, date)):
-            if value is not None:
-                raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
-        if date in kinds and isinstance(value, str) and not _iso_day(value):
+        if self.instant and not isinstance(value, (str, datetime)) and value is not None:
+            # a number would be read as seconds since 1970
+            raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+        if self.day_only and not isinstance(value, (str, date)) and value is not None:
+            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+        if self.day and isinstance(value, str) and not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
         return value
-
-
-@functools.cache
-def _field_types(schema: type[BaseModel], name: str) -> frozenset[Any] | None:
-    """`_types` of the field's annotation, once per schema and field: this check runs for
-    every field of every API write and imported row."""
-    field = schema.model_fields.get(name)
-    return None if field is None else frozenset(_types(field.annotation))
 
 
 def _iso_day(value: str) -> bool:
