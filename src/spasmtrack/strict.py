@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -87,38 +88,70 @@ class StrictIn(BaseModel):
             kept = [
                 m
                 for m in field.metadata
-                if not (isinstance(m, BeforeValidator) and isinstance(m.func, _AsWritten))
+                if not (isinstance(m, BeforeValidator) and m.func in _CHECKS)
             ]
-            check = _AsWritten.of(frozenset(_types(field.annotation)))
+            check = _check_for(frozenset(_types(field.annotation)))
             field.metadata = kept if check is None else [*kept, BeforeValidator(check)]
 
 
-class _AsWritten:
-    """The check of a value as written for a field of these types (an outermost
-    before-validator, as a field_validator would be)."""
+def _a_number(value: Any) -> Any:
+    if value is True or value is False:
+        raise PydanticCustomError("int_type", "must be a number, not true/false")
+    return value
 
-    def __init__(self, kinds: frozenset[Any]) -> None:
-        self.number = bool(kinds & {int, float}) and bool not in kinds
-        self.instant = bool(kinds & {datetime, AwareDatetime})
-        self.day = date in kinds
-        self.day_only = self.day and datetime not in kinds
 
-    @classmethod
-    def of(cls, kinds: frozenset[Any]) -> _AsWritten | None:
-        check = cls(kinds)
-        return check if check.number or check.instant or check.day else None
+def _an_instant(value: Any) -> Any:
+    if not isinstance(value, (str, datetime)) and value is not None:
+        # a number would be read as seconds since 1970
+        raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+    return value
 
-    def __call__(self, value: Any) -> Any:
-        if self.number and isinstance(value, bool):
-            raise PydanticCustomError("int_type", "must be a number, not true/false")
-        if self.instant and not isinstance(value, (str, datetime)) and value is not None:
-            # a number would be read as seconds since 1970
-            raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
-        if self.day_only and not isinstance(value, (str, date)) and value is not None:
+
+def _a_day(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
-        if self.day and isinstance(value, str) and not _iso_day(value):
+    elif not isinstance(value, date) and value is not None:
+        raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+    return value
+
+
+_CHECKS: set[Callable[[Any], Any]] = {_a_number, _an_instant, _a_day}
+
+
+def _check_for(kinds: frozenset[Any]) -> Callable[[Any], Any] | None:
+    """The check of a value as written for a field of these types, if they need one (an
+    outermost before-validator, as a field_validator would be): no true/false for a number,
+    no number for a date or date-time, a date as YYYY-MM-DD."""
+    number = bool(kinds & {int, float}) and bool not in kinds
+    instant = bool(kinds & {datetime, AwareDatetime})
+    day = date in kinds
+    day_only = day and datetime not in kinds
+    if number + instant + day > 1:  # a field of several such types: each check in turn
+        return _every_check(number, instant, day, day_only)
+    if number:
+        return _a_number
+    if instant:
+        return _an_instant
+    if day_only:
+        return _a_day
+    return None
+
+
+def _every_check(number: bool, instant: bool, day: bool, day_only: bool) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if number and isinstance(value, bool):
+            raise PydanticCustomError("int_type", "must be a number, not true/false")
+        if instant and not isinstance(value, (str, datetime)) and value is not None:
+            raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+        if day_only and not isinstance(value, (str, date)) and value is not None:
+            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+        if day and isinstance(value, str) and not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
         return value
+
+    _CHECKS.add(check)
+    return check
 
 
 def _iso_day(value: str) -> bool:

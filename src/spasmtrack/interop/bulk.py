@@ -217,13 +217,14 @@ class EntryRows:
         columns: list[Iterable[Any]] = [repeat(v, n) for v in self.template]
         columns[self.code_index] = uuid4_hexes(n)
         for i, name, default, convert, fk, kind in self.from_values:
-            column = [values.get(name, _MISSING) for values in batch]
-            if _MISSING not in column:
-                pass
-            elif default is None:
-                column = [None if v is _MISSING else v for v in column]
-            else:
-                column = [default() if v is _MISSING else v for v in column]
+            try:
+                column = [values[name] for values in batch]
+            except KeyError:  # some rows leave it out
+                column = [values.get(name, _MISSING) for values in batch]
+                if default is None:
+                    column = [None if v is _MISSING else v for v in column]
+                else:
+                    column = [default() if v is _MISSING else v for v in column]
             if fk:
                 column = [v.pk if isinstance(v, Model) else v for v in column]
             if convert is not None:
