@@ -133,33 +133,35 @@ def _upsert(
             person=person, source=source, local_date__in=days
         ).values_list("local_date", "metric", "value", "unit")
     }
+    pg = connection.vendor == "postgresql"
+    ops = connection.ops
+    # The days and the stamp in the driver's form, once each (a batch repeats its days)
+    day_param = {d: d for d in days} if pg else {d: ops.adapt_datefield_value(d) for d in days}
+    at = stamp if pg else ops.adapt_datetimefield_value(stamp)
     rows = []
     pk, codes = person.pk, iter(uuid4_hexes(len(batch)))  # codes as the drivers take them
+    unchanged = new = 0
     for v in batch:
         have = existing.get((v.day, v.metric))
-        if have == (v.value, v.unit):
-            summary.unchanged += 1
-            continue
         if have is None:
-            summary.new += 1
-        else:
-            summary.updated += 1
-        rows.append((pk, next(codes), v.day, v.metric, v.value, v.unit, source))
+            new += 1
+        elif have == (v.value, v.unit):
+            unchanged += 1
+            continue
+        rows.append((pk, next(codes), day_param[v.day], v.metric, v.value, v.unit, source, at, at))
+    summary.new += new
+    summary.unchanged += unchanged
+    summary.updated += len(rows) - new
     if not rows:
         return
-    if connection.vendor == "postgresql":
-        _upsert_copy(rows, stamp)
+    if pg:
+        _upsert_copy(rows)
         return
-    ops = connection.ops
-    at = ops.adapt_datetimefield_value(stamp)
-    params = [
-        (p, c, ops.adapt_datefield_value(d), m, v, u, s, at, at) for p, c, d, m, v, u, s in rows
-    ]
     with connection.cursor() as cursor:  # SQLite is in-process: executemany is the fast path
         cursor.executemany(
             f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
             + _ON_CONFLICT,
-            params,
+            rows,
         )
 
 
@@ -173,7 +175,7 @@ _ON_CONFLICT = (
 )
 
 
-def _upsert_copy(rows: list[tuple[Any, ...]], stamp: Any) -> None:
+def _upsert_copy(rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON
     CONFLICT (a server round trip per row, or one huge statement, is several times slower)."""
     raw = connection.connection  # the driver's connection, inside Django's transaction
@@ -186,7 +188,7 @@ def _upsert_copy(rows: list[tuple[Any, ...]], stamp: Any) -> None:
         cur.execute("TRUNCATE measures_upsert")
         with cur.copy(f"COPY measures_upsert ({_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row, stamp, stamp))
+                copy.write_row(row)
         cur.execute(
             f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM measures_upsert "
             + _ON_CONFLICT
