@@ -105,6 +105,20 @@ class BulkTestCase(BaseTestCase):
         assert event.started_at == datetime(2024, 2, 3, 23, 30, tzinfo=UTC)
         assert event.local_date == date(2024, 2, 4) and event.duration_s is None
 
+    def test_postgres_copies_in_binary_unless_a_column_needs_text(self) -> None:
+        rating, event = (
+            EntryRows(SymptomRating, self.alice, STAMP),
+            EntryRows(MuscleEvent, self.alice, STAMP),
+        )
+        if transaction.get_connection().vendor != "postgresql":
+            assert rating.writer.copy_types is None and "COPY" not in rating.writer.sql
+            return
+        assert rating.writer.copy_types and rating.writer.sql.endswith("(FORMAT BINARY)")
+        # (a JSON column is written as its text form)
+        assert event.writer.copy_types is None and "BINARY" not in event.writer.sql
+        codes = rating.writer.codes(3)
+        assert all(uuid.UUID(bytes=c).version == 4 for c in codes) and len(set(codes)) == 3
+
 
 class ValidateEntryTestCase(BaseTestCase):
     def test_it_applies_the_model_field_rules_without_an_instance(self) -> None:
