@@ -62,7 +62,7 @@ from spasmtrack.diary.entries import (
     validate_entries,
 )
 from spasmtrack.diary.models import Habit, HabitLog, SymptomRating, Treatment, TreatmentLog
-from spasmtrack.interop.bulk import EntryRows
+from spasmtrack.interop.bulk import EntryRows, new_objects_collected_only
 from spasmtrack.interop.native import ImportRefused
 
 BATCH_SIZE = 5000
@@ -467,7 +467,7 @@ def import_flaredown(
     counter = _LineCounter(lines)
     imp = _Importer(person, where, batch_size)
     try:
-        with transaction.atomic():
+        with new_objects_collected_only(), transaction.atomic():
             for rec in iter_flaredown(counter, source_user):
                 imp.add(rec, counter.line)
             imp.flush()
