@@ -15,9 +15,9 @@ ninja's Schema as a base itself.
 
 from __future__ import annotations
 
-import functools
 import sys
 import types
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -25,9 +25,8 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -70,36 +69,89 @@ class StrictIn(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
+        if type(data) is dict:  # what a body and an imported row are
+            return data
         raw = _unwrapped(data)
         if isinstance(raw, (list, tuple, str, bytes, int, float, bool)) or raw is None:
             raise PydanticCustomError("model_type", "the body must be a JSON object")
         return data
 
-    @field_validator("*", mode="before")
     @classmethod
-    def _as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        kinds = _field_types(cls, info.field_name or "")
-        if kinds is None:
-            return value
-        if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Each field whose type `_as_written` guards (numbers, dates, date-times) gets its
+        check, as a before-validator of that field alone: a text, list or choice field has
+        nothing to check, and a check on every field of every API write and imported row was
+        a Python call each."""
+        super().__pydantic_init_subclass__(**kwargs)
+        for field in cls.__pydantic_fields__.values():
+            # (a field inherited or reused from another schema may carry its check already)
+            kept = [
+                m
+                for m in field.metadata
+                if not (isinstance(m, BeforeValidator) and m.func in _CHECKS)
+            ]
+            check = _check_for(frozenset(_types(field.annotation)))
+            field.metadata = kept if check is None else [*kept, BeforeValidator(check)]
+
+
+def _a_number(value: Any) -> Any:
+    if value is True or value is False:
+        raise PydanticCustomError("int_type", "must be a number, not true/false")
+    return value
+
+
+def _an_instant(value: Any) -> Any:
+    if not isinstance(value, (str, datetime)) and value is not None:
+        # a number would be read as seconds since 1970
+        raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+    return value
+
+
+def _a_day(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _iso_day(value):
+            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+    elif not isinstance(value, date) and value is not None:
+        raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+    return value
+
+
+_CHECKS: set[Callable[[Any], Any]] = {_a_number, _an_instant, _a_day}
+
+
+def _check_for(kinds: frozenset[Any]) -> Callable[[Any], Any] | None:
+    """The check of a value as written for a field of these types, if they need one (an
+    outermost before-validator, as a field_validator would be): no true/false for a number,
+    no number for a date or date-time, a date as YYYY-MM-DD."""
+    number = bool(kinds & {int, float}) and bool not in kinds
+    instant = bool(kinds & {datetime, AwareDatetime})
+    day = date in kinds
+    day_only = day and datetime not in kinds
+    if number + instant + day > 1:  # a field of several such types: each check in turn
+        return _every_check(number, instant, day, day_only)
+    if number:
+        return _a_number
+    if instant:
+        return _an_instant
+    if day_only:
+        return _a_day
+    return None
+
+
+def _every_check(number: bool, instant: bool, day: bool, day_only: bool) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if number and isinstance(value, bool):
             raise PydanticCustomError("int_type", "must be a number, not true/false")
-        if kinds & {datetime, AwareDatetime} and not isinstance(value, (str, datetime)):
-            if value is not None:  # a number would be read as seconds since 1970
-                raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
-        if date in kinds and datetime not in kinds and not isinstance(value, (str, date)):
-            if value is not None:
-                raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
-        if date in kinds and isinstance(value, str) and not _iso_day(value):
+        if instant and not isinstance(value, (str, datetime)) and value is not None:
+            raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
+        if day_only and not isinstance(value, (str, date)) and value is not None:
+            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+        if day and isinstance(value, str) and not _iso_day(value):
             raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
         return value
 
-
-@functools.cache
-def _field_types(schema: type[BaseModel], name: str) -> frozenset[Any] | None:
-    """`_types` of the field's annotation, once per schema and field: this check runs for
-    every field of every API write and imported row."""
-    field = schema.model_fields.get(name)
-    return None if field is None else frozenset(_types(field.annotation))
+    _CHECKS.add(check)
+    return check
 
 
 def _iso_day(value: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,7 +23,7 @@ from spasmtrack.diary.entries import (
     validate_entry,
 )
 from spasmtrack.diary.models import MuscleEvent, SymptomRating, TreatmentLog
-from spasmtrack.interop.bulk import BulkWriter, EntryRows
+from spasmtrack.interop.bulk import BulkWriter, EntryRows, new_objects_collected_only
 from spasmtrack.test import BaseTestCase
 
 STAMP = datetime(2024, 3, 1, 8, 30, tzinfo=UTC)
@@ -104,6 +105,35 @@ class BulkTestCase(BaseTestCase):
         assert event.regions == ["calf_left"]  # JSON through the field's own preparation
         assert event.started_at == datetime(2024, 2, 3, 23, 30, tzinfo=UTC)
         assert event.local_date == date(2024, 2, 4) and event.duration_s is None
+
+    def test_postgres_copies_in_binary_unless_a_column_needs_text(self) -> None:
+        rating, event = (
+            EntryRows(SymptomRating, self.alice, STAMP),
+            EntryRows(MuscleEvent, self.alice, STAMP),
+        )
+        if transaction.get_connection().vendor != "postgresql":
+            assert rating.writer.copy_types is None and "COPY" not in rating.writer.sql
+            return
+        assert rating.writer.copy_types and rating.writer.sql.endswith("(FORMAT BINARY)")
+        # (a JSON column is written as its text form)
+        assert event.writer.copy_types is None and "BINARY" not in event.writer.sql
+        codes = rating.writer.codes(3)
+        assert all(uuid.UUID(bytes=c).version == 4 for c in codes) and len(set(codes)) == 3
+
+    def test_the_cycle_collector_is_left_as_it_was(self) -> None:
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+        with new_objects_collected_only():
+            assert gc.get_freeze_count() > 0  # the objects held before are left alone
+            assert gc.isenabled()  # the import's own are collected
+        assert gc.get_freeze_count() == 0
+        gc.freeze()  # frozen by someone else: stays so
+        try:
+            frozen = gc.get_freeze_count()
+            with pytest.raises(RuntimeError), new_objects_collected_only():
+                raise RuntimeError
+            assert gc.get_freeze_count() == frozen
+        finally:
+            gc.unfreeze()
 
 
 class ValidateEntryTestCase(BaseTestCase):

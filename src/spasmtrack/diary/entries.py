@@ -423,8 +423,8 @@ def _clean_fields(res: Resource[Entry], rows: list[dict[str, Any]]) -> None:
         field = fields.get(name)
         if field is None:
             continue
-        column = [values.get(name, _UNSEEN) for values in rows[:first_bad]]
-        if {type(v) for v in column} <= _MEMO_TYPES_OR_UNSEEN:
+        column = _column(rows[:first_bad], name)
+        if set(map(type, column)) <= _MEMO_TYPES_OR_UNSEEN:
             bad = _clean_distinct(field, rows, name, column)
         else:  # a list, a dict: each row's own
             bad = _clean_each(field, rows, name, column)
@@ -441,7 +441,7 @@ def _clean_distinct(
     cleaned: dict[tuple[type, Any], Any] = {}
     refused = False
     changed = False
-    for key in {(type(v), v) for v in column}:
+    for key in set(zip(map(type, column), column, strict=True)):
         value = key[1]
         if value is _UNSEEN or (field.blank and value in field.empty_values):
             cleaned[key] = value
@@ -471,6 +471,14 @@ def _clean_each(field: Any, rows: list[dict[str, Any]], name: str, column: list[
         except ValidationError:
             return i
     return None
+
+
+def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    """The rows' values of `name`, _UNSEEN where a row has none."""
+    try:
+        return [values[name] for values in rows]
+    except KeyError:
+        return [values.get(name, _UNSEEN) for values in rows]
 
 
 def _keys(rows: list[dict[str, Any]]) -> set[str]:
@@ -568,12 +576,18 @@ def _plausible_rows(
     for field in _DATED:
         if field not in keys:
             continue
-        column = [values.get(field) for values in rows]
+        try:
+            column = [values[field] for values in rows]
+        except KeyError:  # (an instant left out when None)
+            column = [values.get(field) for values in rows]
         # (two instants of a DST change's repeated hour compare equal: the fold tells them)
-        problems = {
-            key: _date_problem(key[0], at_now, tz, CLOCK_SKEW)
-            for key in {(v, getattr(v, "fold", 0)) for v in column if v is not None}
-        }
+        distinct = set(column)
+        distinct.discard(None)
+        if all(type(v) is date for v in distinct):  # days: no fold
+            dated = {(v, 0) for v in distinct}
+        else:
+            dated = {(v, getattr(v, "fold", 0)) for v in column if v is not None}
+        problems = {key: _date_problem(key[0], at_now, tz, CLOCK_SKEW) for key in dated}
         if any(problems.values()):
             i, problem = next(
                 (i, p)

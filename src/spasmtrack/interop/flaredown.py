@@ -62,7 +62,7 @@ from spasmtrack.diary.entries import (
     validate_entries,
 )
 from spasmtrack.diary.models import Habit, HabitLog, SymptomRating, Treatment, TreatmentLog
-from spasmtrack.interop.bulk import EntryRows
+from spasmtrack.interop.bulk import EntryRows, new_objects_collected_only
 from spasmtrack.interop.native import ImportRefused
 
 BATCH_SIZE = 5000
@@ -312,18 +312,23 @@ class _Importer:
             if (habit.pk, rec.date) not in self.habit_logs:
                 data = {"habit": habit.key, "local_date": rec.date, "value": 1}
                 self.habit_logs[(habit.pk, rec.date)] = (line, data)
-        elif rec.kind == "food":
-            self.summary.foods += 1
-        elif rec.kind == "weather":
+        else:  # no diary row (the batch is as it was)
+            self._not_a_diary_row(rec, line)
+            return
+        if len(self.ratings) + len(self.habit_logs) + len(self.treatment_logs) >= self.batch_size:
+            self.flush()
+
+    def _not_a_diary_row(self, rec: FlaredownRecord, line: int) -> None:
+        if rec.kind == "weather":
             self.summary.weather += 1
             if rec.value is not None:
                 if rec.date not in self.weather and len(self.weather) >= WEATHER_DAYS:
                     self.flush_weather()
                 self.weather.setdefault(rec.date, {})[rec.name] = (line, rec.value)
+        elif rec.kind == "food":
+            self.summary.foods += 1
         else:
             self.summary.hbi += 1
-        if len(self.ratings) + len(self.habit_logs) + len(self.treatment_logs) >= self.batch_size:
-            self.flush()
 
     def _treatment_log(self, rec: FlaredownRecord, line: int) -> None:
         amount, unit, notes = parse_dose(rec.dose_text)
@@ -467,7 +472,7 @@ def import_flaredown(
     counter = _LineCounter(lines)
     imp = _Importer(person, where, batch_size)
     try:
-        with transaction.atomic():
+        with new_objects_collected_only(), transaction.atomic():
             for rec in iter_flaredown(counter, source_user):
                 imp.add(rec, counter.line)
             imp.flush()

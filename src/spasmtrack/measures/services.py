@@ -133,33 +133,40 @@ def _upsert(
             person=person, source=source, local_date__in=days
         ).values_list("local_date", "metric", "value", "unit")
     }
-    rows = []
-    pk, codes = person.pk, iter(uuid4_hexes(len(batch)))  # codes as the drivers take them
+    pg = connection.vendor == "postgresql"
+    ops = connection.ops
+    # The days and the stamp in the driver's form, once each (a batch repeats its days)
+    day_param = {d: d for d in days} if pg else {d: ops.adapt_datefield_value(d) for d in days}
+    at = stamp if pg else ops.adapt_datetimefield_value(stamp)
+    rows: list[tuple[Any, ...]] = []
+    hexes = uuid4_hexes(len(batch))
+    codes: list[str] | list[bytes] = hexes  # codes as the drivers take them
+    if pg:  # its binary COPY's (`_upsert_copy`)
+        raw = bytes.fromhex("".join(hexes))
+        codes = [raw[i : i + 16] for i in range(0, len(raw), 16)]
+    pk, code = person.pk, iter(codes)
+    unchanged = new = 0
     for v in batch:
         have = existing.get((v.day, v.metric))
-        if have == (v.value, v.unit):
-            summary.unchanged += 1
-            continue
         if have is None:
-            summary.new += 1
-        else:
-            summary.updated += 1
-        rows.append((pk, next(codes), v.day, v.metric, v.value, v.unit, source))
+            new += 1
+        elif have == (v.value, v.unit):
+            unchanged += 1
+            continue
+        rows.append((pk, next(code), day_param[v.day], v.metric, v.value, v.unit, source, at, at))
+    summary.new += new
+    summary.unchanged += unchanged
+    summary.updated += len(rows) - new
     if not rows:
         return
-    if connection.vendor == "postgresql":
-        _upsert_copy(rows, stamp)
+    if pg:
+        _upsert_copy(rows)
         return
-    ops = connection.ops
-    at = ops.adapt_datetimefield_value(stamp)
-    params = [
-        (p, c, ops.adapt_datefield_value(d), m, v, u, s, at, at) for p, c, d, m, v, u, s in rows
-    ]
     with connection.cursor() as cursor:  # SQLite is in-process: executemany is the fast path
         cursor.executemany(
             f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
             + _ON_CONFLICT,
-            params,
+            rows,
         )
 
 
@@ -173,8 +180,23 @@ _ON_CONFLICT = (
 )
 
 
-def _upsert_copy(rows: list[tuple[Any, ...]], stamp: Any) -> None:
-    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON
+# The binary COPY's column types; a code goes as its 16 bytes (a uuid's binary form is the
+# same bytes as a bytea's), so no uuid.UUID is built per row.
+_COPY_TYPES = (
+    "bigint",
+    "bytea",
+    "date",
+    "varchar",
+    "double precision",
+    "varchar",
+    "varchar",
+    "timestamp with time zone",
+    "timestamp with time zone",
+)
+
+
+def _upsert_copy(rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY the batch (binary) into a temporary table, then one INSERT … SELECT … ON
     CONFLICT (a server round trip per row, or one huge statement, is several times slower)."""
     raw = connection.connection  # the driver's connection, inside Django's transaction
     with raw.cursor() as cur:
@@ -184,9 +206,10 @@ def _upsert_copy(rows: list[tuple[Any, ...]], stamp: Any) -> None:
             "source varchar(16), created timestamptz, updated timestamptz) ON COMMIT DROP"
         )
         cur.execute("TRUNCATE measures_upsert")
-        with cur.copy(f"COPY measures_upsert ({_COLUMNS}) FROM STDIN") as copy:
+        with cur.copy(f"COPY measures_upsert ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_COPY_TYPES)
             for row in rows:
-                copy.write_row((*row, stamp, stamp))
+                copy.write_row(row)
         cur.execute(
             f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT {_COLUMNS} FROM measures_upsert "
             + _ON_CONFLICT
