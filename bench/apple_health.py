@@ -17,22 +17,21 @@ Usage: .venv/bin/python bench/apple_health.py [DAYS | --gb] [--only sqlite|postg
    each element from Python at all; iterparse and expat are slower still, see the reader's
    docstring); libxml2 alone (no Python callback), the part of the import's cost that stays
    in C, is printed beside it. CPU time, best of two interleaved runs of each.
-   Last measured (--gb, 1.0 GB, 3.33 million records, the machine shared): 164,500
-   records/s against the ceiling's 340,600 (48 %), 133 MB; a run minutes before: 168,800
-   against 294,500 (57 %). The same run, this reader against the previous one (best of
-   two, interleaved): 50 MB 208,700 against 182,900 records/s (60 % / 53 % of the
-   ceiling), 250 MB 202,800 against 160,200 (56 % / 44 %), 1 GB 191,100 against 180,000
-   (56 % / 53 %; runs of 20 s each, so the VM's drift weighs most here: per 100 MB, 1.7-2.4
-   s against 2.3-2.5 s).
-   The session before (a quieter machine): 103,200 records/s against the ceiling's
-   236,400 (44 %), 126 MB. The 200,000 target is 50-70 % of the ceiling as measured here
-   (295,000-405,000 records/s, with the machine's speed that minute); the reader reaches
-   48-60 % of it, so it meets the target only on a fast minute.
+   Last measured (--gb, 1.0 GB, 3.33 million records, a quiet machine, 2026-12-02):
+   244,600 records/s against the ceiling's 413,700 (59 %), 128 MB; 250 MB 240,800 against
+   393,000 (61 %), 71 MB. The same minute, this reader against the one before it (50 MB,
+   best of five, interleaved, CPU): 256,300-258,500 against 239,600-241,800 records/s (58 %
+   against 54 % of the ceiling's 440,000). That change: a file cut short is told by where
+   libxml2 refuses it (at close, not while fed) instead of counting the lines of every
+   chunk, and a new hour of step records finds its diary day without a time-zone
+   conversion. The session before (the previous reader, a quieter machine than most):
+   197,700 records/s against 368,800 (54 %). The 200,000 target is 48-68 % of the ceiling
+   as measured here (295,000-414,000 records/s, with the machine's speed that minute); the
+   reader reaches 58-61 % of it, so a slow minute can still miss.
    What is left: the Python handler per Record (a step record costs about as much as lxml
-   building its attribute dict), counting lines for the "truncated" message (~3 %), the
-   daily values at the end (~3 %). (A reader that took the Records from the bytes with
-   regular expressions was tried in an earlier session and not kept: a second parser of
-   the format for a few per cent.)
+   building its attribute dict), the daily values at the end (~3 %). (A reader that took
+   the Records from the bytes with regular expressions was tried in an earlier session and
+   not kept: a second parser of the format for a few per cent.)
 2. Database: `measures.services.store_values` of 20 years x 11 metrics of daily values
    (the all-or-nothing upsert every measurement import uses) into a fresh database, against
    a bare `executemany` (SQLite) / `COPY` (PostgreSQL) of the very rows it stored into the
