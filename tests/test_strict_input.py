@@ -93,3 +93,25 @@ class StrictInputTestCase(BaseTestCase):
             self.assert_422(r, field, "single line")
         self.assertFalse(Treatment.objects.filter(owner=self.alice).exists())
         self.assertFalse(SymptomRating.objects.exists() or ChangeEvent.objects.exists())
+
+
+def test_a_field_of_several_checked_types_gets_each_check() -> None:
+    from datetime import UTC, date, datetime
+
+    import pytest
+    from pydantic import ValidationError
+
+    from spasmtrack.strict import StrictIn
+
+    class Either(StrictIn):
+        day_or_when: date | datetime | None = None
+
+    at = datetime(2024, 1, 2, 9, tzinfo=UTC)
+    assert Either(day_or_when="2024-01-02").day_or_when == date(2024, 1, 2)
+    assert Either(day_or_when=at).day_or_when == at
+    for bad, message in (
+        (5, "ISO 8601 date-time string"),  # a number would be seconds since 1970
+        ("2024-01-02T10:00:00+01:00", "ISO date"),  # as written: a text is a day
+    ):
+        with pytest.raises(ValidationError, match=message):
+            Either.model_validate({"day_or_when": bad})

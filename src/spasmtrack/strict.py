@@ -107,51 +107,43 @@ def _an_instant(value: Any) -> Any:
     return value
 
 
-def _a_day(value: Any) -> Any:
-    if isinstance(value, str):
-        if not _iso_day(value):
-            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
-    elif not isinstance(value, date) and value is not None:
+def _a_day_text(value: Any) -> Any:
+    if isinstance(value, str) and not _iso_day(value):
         raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
     return value
 
 
-_CHECKS: set[Callable[[Any], Any]] = {_a_number, _an_instant, _a_day}
+def _a_day(value: Any) -> Any:
+    if not isinstance(value, (str, date)) and value is not None:
+        raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+    return _a_day_text(value)
+
+
+_CHECKS: set[Callable[[Any], Any]] = {_a_number, _an_instant, _a_day, _a_day_text}
 
 
 def _check_for(kinds: frozenset[Any]) -> Callable[[Any], Any] | None:
     """The check of a value as written for a field of these types, if they need one (an
     outermost before-validator, as a field_validator would be): no true/false for a number,
-    no number for a date or date-time, a date as YYYY-MM-DD."""
-    number = bool(kinds & {int, float}) and bool not in kinds
-    instant = bool(kinds & {datetime, AwareDatetime})
-    day = date in kinds
-    day_only = day and datetime not in kinds
-    if number + instant + day > 1:  # a field of several such types: each check in turn
-        return _every_check(number, instant, day, day_only)
-    if number:
-        return _a_number
-    if instant:
-        return _an_instant
-    if day_only:
-        return _a_day
-    return None
+    no number for a date or date-time, a date as YYYY-MM-DD (a text, when the field takes a
+    date-time too)."""
+    checks: list[Callable[[Any], Any]] = []
+    if kinds & {int, float} and bool not in kinds:
+        checks.append(_a_number)
+    if kinds & {datetime, AwareDatetime}:
+        checks.append(_an_instant)
+    if date in kinds:
+        checks.append(_a_day if datetime not in kinds else _a_day_text)
+    if len(checks) < 2:
+        return checks[0] if checks else None
 
-
-def _every_check(number: bool, instant: bool, day: bool, day_only: bool) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if number and isinstance(value, bool):
-            raise PydanticCustomError("int_type", "must be a number, not true/false")
-        if instant and not isinstance(value, (str, datetime)) and value is not None:
-            raise PydanticCustomError("datetime_type", "must be an ISO 8601 date-time string")
-        if day_only and not isinstance(value, (str, date)) and value is not None:
-            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
-        if day and isinstance(value, str) and not _iso_day(value):
-            raise PydanticCustomError("date_type", "must be an ISO date (YYYY-MM-DD)")
+    def every_check(value: Any) -> Any:  # a field of several such types: each in turn
+        for check in checks:
+            check(value)
         return value
 
-    _CHECKS.add(check)
-    return check
+    _CHECKS.add(every_check)
+    return every_check
 
 
 def _iso_day(value: str) -> bool:

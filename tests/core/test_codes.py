@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from spasmtrack.core.codes import uuid4_hexes
+from spasmtrack.core.codes import uuid4_bytes, uuid4_hexes
 
 
 def test_its_codes_are_random_version_4_uuids() -> None:
@@ -23,3 +23,11 @@ def test_its_codes_are_random_version_4_uuids() -> None:
     for n in ints:
         zeros |= n
     assert (all_ones & ~fixed) == 0 and (zeros | fixed) == ones
+
+
+def test_its_byte_codes_are_the_same_kind_of_uuid_as_its_sixteen_bytes() -> None:
+    raw = uuid4_bytes(1000)
+    assert len(set(raw)) == len(raw) == 1000
+    for code in raw:
+        u = uuid.UUID(bytes=code)
+        assert (len(code), u.version, u.variant) == (16, 4, uuid.RFC_4122)

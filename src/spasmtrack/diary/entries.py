@@ -473,12 +473,12 @@ def _clean_each(field: Any, rows: list[dict[str, Any]], name: str, column: list[
     return None
 
 
-def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
-    """The rows' values of `name`, _UNSEEN where a row has none."""
+def _column(rows: list[dict[str, Any]], name: str, missing: Any = _UNSEEN) -> list[Any]:
+    """The rows' values of `name`, `missing` where a row has none."""
     try:
         return [values[name] for values in rows]
     except KeyError:
-        return [values.get(name, _UNSEEN) for values in rows]
+        return [values.get(name, missing) for values in rows]
 
 
 def _keys(rows: list[dict[str, Any]]) -> set[str]:
@@ -576,10 +576,7 @@ def _plausible_rows(
     for field in _DATED:
         if field not in keys:
             continue
-        try:
-            column = [values[field] for values in rows]
-        except KeyError:  # (an instant left out when None)
-            column = [values.get(field) for values in rows]
+        column = _column(rows, field, None)  # (None: an instant left out when None)
         # (two instants of a DST change's repeated hour compare equal: the fold tells them)
         distinct = set(column)
         distinct.discard(None)

@@ -25,7 +25,7 @@ from uuid import UUID
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
 
-from spasmtrack.core.codes import uuid4_hexes
+from spasmtrack.core.codes import uuid4_bytes, uuid4_hexes
 
 BATCH_SIZE = 5000
 
@@ -160,11 +160,7 @@ class BulkWriter:
 
     def codes(self, n: int) -> list[Any]:
         """`n` fresh codes in the form this writer's COPY or INSERT takes them."""
-        hexes = uuid4_hexes(n)
-        if not self.copy_types:
-            return hexes
-        raw = bytes.fromhex("".join(hexes))
-        return [raw[i : i + 16] for i in range(0, 16 * n, 16)]
+        return uuid4_bytes(n) if self.copy_types else uuid4_hexes(n)
 
 
 def _sqlite_datetime(value: datetime) -> str:

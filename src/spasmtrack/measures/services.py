@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.timezone import now
 
 from spasmtrack.accounts.models import Person
-from spasmtrack.core.codes import uuid4_hexes
+from spasmtrack.core.codes import uuid4_bytes, uuid4_hexes
 from spasmtrack.core.measures import DailyValue, MeasureError, checked_value, normalise_metric
 from spasmtrack.core.plausible import day_problem
 from spasmtrack.diary.entries import EntryError
@@ -139,11 +139,8 @@ def _upsert(
     day_param = {d: d for d in days} if pg else {d: ops.adapt_datefield_value(d) for d in days}
     at = stamp if pg else ops.adapt_datetimefield_value(stamp)
     rows: list[tuple[Any, ...]] = []
-    hexes = uuid4_hexes(len(batch))
-    codes: list[str] | list[bytes] = hexes  # codes as the drivers take them
-    if pg:  # its binary COPY's (`_upsert_copy`)
-        raw = bytes.fromhex("".join(hexes))
-        codes = [raw[i : i + 16] for i in range(0, len(raw), 16)]
+    # codes as the drivers take them (binary on PostgreSQL: `_upsert_copy`)
+    codes = uuid4_bytes(len(batch)) if pg else uuid4_hexes(len(batch))
     pk, code = person.pk, iter(codes)
     unchanged = new = 0
     for v in batch:

@@ -144,10 +144,10 @@ class _AppleHealthReader:
         except ValueError:
             raise MeasureError(f"unreadable date {text[:40]!r}") from None
 
-    def local_day(self, text: str, key: str | None = None) -> date:
+    def local_day(self, text: str) -> date:
         """The person's diary day (`day_of`) of an Apple date string, cached per hour and
-        offset (`key`, the string without its minutes and seconds: see _hour)."""
-        day = self._hour(text, text[:13] + text[19:] if key is None else key)
+        offset (see _hour)."""
+        day = self._hour(text, text[:13] + text[19:])
         if day is _EXACT:
             return day_of(self._parse(text), self.zone, self.day_start)
         return day
@@ -282,11 +282,10 @@ class _AppleHealthReader:
         """The step counts per source of the record's day; cached per hour (`key`, as in
         local_day) when the whole hour lies in one day."""
         day = self._hour(text, key)
-        if day is _EXACT:
-            day = day_of(self._parse(text), self.zone, self.day_start)
-            return self.steps.setdefault(day, {})
+        if day is _EXACT:  # not cached for the hour
+            return self.steps.setdefault(self.local_day(text), {})
         per_source = self.steps.get(day)
-        if per_source is None:
+        if per_source is None:  # (not setdefault: no dict built for every new hour)
             per_source = self.steps[day] = {}
         if len(self._steps_of_hour) > 20_000:
             self._steps_of_hour.clear()
